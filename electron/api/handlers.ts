@@ -1,0 +1,55 @@
+import type { AppInfo } from '../../shared/contract';
+import { appVersion } from '../app-paths';
+import { AppError } from '../../shared/errors';
+import { createCollection, listCollections } from '../services/collections';
+import { locateFfmpeg } from '../services/ffmpeg';
+import { getImage, listImages, updateProvenance } from '../services/images';
+import { listLabels, removeLabel, setLabel } from '../services/labels';
+import type { Studio } from '../services/studio';
+import type { Handlers } from './router';
+
+/** What differs between the Electron shell and the headless server. */
+export interface ShellHooks {
+  chooseImportPaths?: () => Promise<string[]>;
+}
+
+export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers {
+  return {
+    'app.info': (): AppInfo => ({
+      version: appVersion,
+      shell: studio.options.shell,
+      projectsRoot: studio.options.projectsRoot,
+      ffmpeg: locateFfmpeg(),
+    }),
+    'projects.list': () => ({ projects: studio.listProjects(), current: studio.current?.summary() ?? null }),
+    'projects.create': ({ name }) => studio.createProject(name),
+    'projects.open': ({ path }) => studio.openKnownProject(path),
+    'collections.list': () => listCollections(studio.requireProject()),
+    'collections.create': ({ name }) => createCollection(studio.requireProject(), name),
+    'images.list': (q) => listImages(studio.requireProject(), q),
+    'images.get': ({ id }) => getImage(studio.requireProject(), id),
+    'images.updateProvenance': (req) => updateProvenance(studio.requireProject(), req),
+    'labels.list': () => listLabels(studio.requireProject()),
+    'labels.set': ({ imageIds, key, value }) => {
+      const updated = setLabel(studio.requireProject(), imageIds, key, value);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { updated };
+    },
+    'labels.remove': ({ imageIds, key }) => {
+      const updated = removeLabel(studio.requireProject(), imageIds, key);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { updated };
+    },
+    'import.start': ({ paths, collection, labels, archive }) => {
+      const { job } = studio.startImport({ paths, collection, labels, archive });
+      return { jobId: job.id };
+    },
+    'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
+    'dialog.chooseImportPaths': async () => {
+      if (!hooks.chooseImportPaths) {
+        throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');
+      }
+      return { paths: await hooks.chooseImportPaths() };
+    },
+  };
+}

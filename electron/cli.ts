@@ -1,0 +1,170 @@
+// `leporello` on the command line: the same services as the studio, for scripting and benchmarks.
+// Every command can answer in JSON (--json); exit code 0 means done, 1 an error explained in one
+// line on stderr.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ImageStatus, ImportProgress, ImportSummary } from '../shared/contract';
+import { AppError } from '../shared/errors';
+import { formatDuration } from '../shared/format';
+import { EventBus } from './api/event-bus';
+import { createHandlers } from './api/handlers';
+import { ApiRouter, parseRequest } from './api/router';
+import { listCollections } from './services/collections';
+import { listImages } from './services/images';
+import { Studio } from './services/studio';
+import { studioPaths } from './services/studio-paths';
+import { startHeadlessServer } from './server/http-server';
+
+const USAGE = `usage: leporello <command> [options]
+
+  project create <dir> [--name NAME]            create a project in an empty or new folder
+  import <project> <paths...> [--collection NAME] [--label key=value ...] [--archive NAME]
+                                                 import image files and folders (recursive)
+  images <project> [--collection NAME] [--status ok|rejected|duplicate]
+                                                 list a project's images
+  serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
+
+every command takes --json for machine-readable output`;
+
+type Out = { json: boolean };
+
+function print(out: Out, value: unknown, text: string): void {
+  process.stdout.write(out.json ? JSON.stringify(value, null, 2) + '\n' : text.endsWith('\n') ? text : text + '\n');
+}
+
+function newStudio(): Studio {
+  return new Studio({ ...studioPaths(), shell: 'browser', events: new EventBus() });
+}
+
+async function projectCreate(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
+  const dir = positionals[0];
+  if (!dir) throw new AppError('invalid_request', 'project create needs a folder: leporello project create <dir> [--name NAME]');
+  const name = values.name ?? resolve(dir).split(/[\\/]/).pop() ?? 'project';
+  const studio = newStudio();
+  const summary = await studio.createProject(parseRequest('projects.create', { name }).name, dir);
+  await studio.closeProject();
+  print(out, summary, `created project "${summary.name}" in ${summary.path}`);
+}
+
+async function importCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { collection: { type: 'string' }, label: { type: 'string', multiple: true }, archive: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const [projectDir, ...paths] = positionals;
+  if (!projectDir || paths.length === 0) throw new AppError('invalid_request', 'import needs a project and at least one path: leporello import <project> <paths...>');
+  const labels: Record<string, string> = {};
+  for (const l of values.label ?? []) {
+    const eq = l.indexOf('=');
+    if (eq <= 0) throw new AppError('invalid_request', `--label "${l}" is not key=value (e.g. --label category=death)`);
+    labels[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  const request = parseRequest('import.start', {
+    paths: paths.map((p) => resolve(p)),
+    collection: values.collection ?? 'default',
+    labels: Object.keys(labels).length ? labels : undefined,
+    archive: values.archive,
+  });
+  const studio = newStudio();
+  await studio.openProject(projectDir);
+  const showProgress = process.stderr.isTTY && !out.json;
+  if (showProgress) studio.events.subscribe((m) => m.event === 'import.progress' && drawProgress(m.payload as ImportProgress));
+  const { job, done } = studio.startImport(request);
+  const stop = () => job.cancel();
+  process.once('SIGINT', stop);
+  const summary = await done;
+  process.off('SIGINT', stop);
+  if (showProgress) process.stderr.write('\n');
+  await studio.closeProject();
+  print(out, summary, describeSummary(summary));
+  if (summary.error) throw new AppError('internal', `import stopped: ${summary.error}`);
+}
+
+function drawProgress(p: ImportProgress): void {
+  const width = 30;
+  const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}  ${p.imagesPerSecond.toFixed(0)} img/s  ETA ${formatDuration(p.etaSeconds)}   `,
+  );
+}
+
+function describeSummary(s: ImportSummary): string {
+  const lines = [
+    `${s.cancelled ? 'import cancelled' : 'import done'}: ${s.imported} imported, ${s.alreadyPresent} already in the project, ${s.duplicates} duplicates, ${s.rejected} rejected (${s.done} of ${s.total} files, ${s.imagesPerSecond.toFixed(0)} img/s)`,
+  ];
+  for (const r of s.rejections) lines.push(`  rejected  ${r.path}: ${r.reason}`);
+  for (const d of s.duplicatesFound) lines.push(`  duplicate ${d.path} = ${d.duplicateOf}`);
+  return lines.join('\n');
+}
+
+async function imagesCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { collection: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const projectDir = positionals[0];
+  if (!projectDir) throw new AppError('invalid_request', 'images needs a project: leporello images <project>');
+  const studio = newStudio();
+  const project = (await studio.openProject(projectDir), studio.requireProject());
+  let collectionId: number | undefined;
+  if (values.collection) {
+    const c = listCollections(project).find((x) => x.name.toLowerCase() === values.collection!.toLowerCase());
+    if (!c) throw new AppError('not_found', `no collection "${values.collection}" in ${project.dir}; collections: ${listCollections(project).map((x) => x.name).join(', ') || 'none yet'}`);
+    collectionId = c.id;
+  }
+  const query = parseRequest('images.list', { collectionId, status: values.status as ImageStatus | undefined });
+  const result = listImages(project, query);
+  await studio.closeProject();
+  const text = result.items.map((i) => `${i.id}\t${i.status}\t${i.sourceName}${i.reason ? `\t${i.reason}` : ''}`).join('\n');
+  print(out, result, `${text}${text ? '\n' : ''}${result.total} images`);
+}
+
+async function serveCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, json: { type: 'boolean' } } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('invalid_request', `--port ${values.port} is not a port number (0–65535)`);
+  const studio = newStudio();
+  if (positionals[0]) await studio.openProject(positionals[0]);
+  const router = new ApiRouter(createHandlers(studio));
+  const server = await startHeadlessServer({ router, events: studio.events, projectDir: () => studio.current?.dir ?? null, port });
+  print(out, { url: server.url, port: server.port, token: server.token }, `Leporello studio for the browser: ${server.url}\n(listening on 127.0.0.1 only; the token in the address is the key, keep it private. Ctrl-C stops.)`);
+  const stop = async () => {
+    await server.close();
+    await studio.closeProject();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const out = { json: rest.includes('--json') };
+  try {
+    if (command === 'project' && rest[0] === 'create') await projectCreate(rest.slice(1), out);
+    else if (command === 'import') await importCommand(rest, out);
+    else if (command === 'images') await imagesCommand(rest, out);
+    else if (command === 'serve') await serveCommand(rest, out);
+    else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 1 : 0;
+    } else throw new AppError('invalid_request', `unknown command "${[command, rest[0]].filter(Boolean).join(' ')}"; run "leporello help"`);
+    return 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`leporello: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+// `leporello images … | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+const code = await main(process.argv.slice(2));
+if (code !== 0 || !['serve'].includes(process.argv[2] ?? '')) process.exitCode = code;

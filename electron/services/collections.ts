@@ -1,0 +1,37 @@
+import type { Collection } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { Project } from './projects/project';
+
+export function listCollections(project: Project): Collection[] {
+  const rows = project.db
+    .prepare(
+      `SELECT c.id, c.name,
+              count(CASE WHEN i.status = 'ok' THEN 1 END) AS ok,
+              count(CASE WHEN i.status = 'rejected' THEN 1 END) AS rejected,
+              count(CASE WHEN i.status = 'duplicate' THEN 1 END) AS duplicate
+         FROM collections c LEFT JOIN images i ON i.collection_id = c.id
+        GROUP BY c.id ORDER BY c.name COLLATE NOCASE`,
+    )
+    .all() as { id: number; name: string; ok: number; rejected: number; duplicate: number }[];
+  return rows.map((r) => ({ id: r.id, name: r.name, counts: { ok: r.ok, rejected: r.rejected, duplicate: r.duplicate } }));
+}
+
+export function getCollection(project: Project, id: number): Collection {
+  const found = listCollections(project).find((c) => c.id === id);
+  if (!found) throw new AppError('not_found', `no collection #${id} in project "${project.name}"`);
+  return found;
+}
+
+export function createCollection(project: Project, name: string): Collection {
+  const existing = project.db.prepare('SELECT id FROM collections WHERE name = ?').get(name) as { id: number } | undefined;
+  if (existing) throw new AppError('conflict', `a collection named "${name}" already exists in project "${project.name}"`);
+  const { lastInsertRowid } = project.db.prepare('INSERT INTO collections (name, created_at) VALUES (?, ?)').run(name, new Date().toISOString());
+  return getCollection(project, Number(lastInsertRowid));
+}
+
+/** The collection of that name, created if it does not exist yet (imports name their target). */
+export function ensureCollection(project: Project, name: string): number {
+  const existing = project.db.prepare('SELECT id FROM collections WHERE name = ?').get(name) as { id: number } | undefined;
+  if (existing) return existing.id;
+  return createCollection(project, name).id;
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/**
+ * Writes a file so that a crash never leaves a half-written one under the final name:
+ * write to a temporary name in `tmpDir` (same filesystem), fsync, then rename over.
+ */
+export async function atomicWrite(finalPath: string, data: Uint8Array | string, tmpDir = dirname(finalPath)): Promise<void> {
+  await mkdir(dirname(finalPath), { recursive: true });
+  const tmp = join(tmpDir, `.${randomBytes(8).toString('hex')}.partial`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  try {
+    await rename(tmp, finalPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

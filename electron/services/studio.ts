@@ -1,0 +1,140 @@
+// The studio's state for one process: where projects live, which one is open, what runs in it.
+// The API router, the CLI and both shells (Electron, headless server) go through this object.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ImportSummary, ProjectSummary } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { EventBus } from '../api/event-bus';
+import { ImportJob, type ImportOptions } from './import/import-job';
+import { Project } from './projects/project';
+import { ProjectRegistry } from './projects/registry';
+
+export interface StudioOptions {
+  /** The studio's own settings folder (recent projects). */
+  home: string;
+  /** Where new projects are created when only a name is given. */
+  projectsRoot: string;
+  shell: 'electron' | 'browser';
+  events: EventBus;
+}
+
+export class Studio {
+  private project: Project | null = null;
+  private readonly registry: ProjectRegistry;
+  private readonly imports = new Map<string, ImportJob>();
+  private readonly running = new Set<Promise<ImportSummary>>();
+
+  constructor(readonly options: StudioOptions) {
+    mkdirSync(options.home, { recursive: true });
+    mkdirSync(options.projectsRoot, { recursive: true });
+    this.registry = new ProjectRegistry(options.home);
+  }
+
+  get events(): EventBus {
+    return this.options.events;
+  }
+
+  get current(): Project | null {
+    return this.project;
+  }
+
+  requireProject(): Project {
+    if (!this.project) throw new AppError('no_project', 'no project is open: create or open one first');
+    return this.project;
+  }
+
+  /** Projects the studio knows: the ones it opened before, and those in its projects folder. */
+  listProjects(): ProjectSummary[] {
+    const root = this.options.projectsRoot;
+    const inRoot = existsSync(root)
+      ? readdirSync(root, { withFileTypes: true })
+          .filter((e) => e.isDirectory() && Project.isProject(join(root, e.name)))
+          .map((e) => join(root, e.name))
+      : [];
+    const dirs = [...new Set([...this.registry.list(), ...inRoot].map((d) => resolve(d)))].filter((d) => Project.isProject(d));
+    return dirs.map((dir) => {
+      if (this.project?.dir === dir) return this.project.summary();
+      const p = Project.open(dir);
+      try {
+        return p.summary();
+      } finally {
+        p.close();
+      }
+    });
+  }
+
+  async createProject(name: string, dir?: string): Promise<ProjectSummary> {
+    const folder = dir ? resolve(dir) : join(this.options.projectsRoot, folderNameFor(name));
+    if (!dir && existsSync(folder)) throw new AppError('conflict', `a project folder named "${folderNameFor(name)}" already exists in ${this.options.projectsRoot}; choose another name`);
+    const project = Project.create(folder, name);
+    return this.switchTo(project);
+  }
+
+  /** Opens a project the studio already knows (the renderer may not open arbitrary folders). */
+  async openKnownProject(dir: string): Promise<ProjectSummary> {
+    const abs = resolve(dir);
+    const known = this.listProjects().some((p) => p.path === abs);
+    if (!known) throw new AppError('not_found', `${abs} is not among the studio's projects; open it from the menu or with "leporello serve ${abs}"`);
+    return this.openProject(abs);
+  }
+
+  /** Opens any project folder: for the CLI, the native dialog and `serve <project>`. */
+  async openProject(dir: string): Promise<ProjectSummary> {
+    const abs = resolve(dir);
+    if (this.project?.dir === abs) return this.project.summary();
+    return this.switchTo(Project.open(abs));
+  }
+
+  private async switchTo(project: Project): Promise<ProjectSummary> {
+    await this.closeProject();
+    this.project = project;
+    await this.registry.remember(project.dir);
+    const summary = project.summary();
+    this.events.emit('project.changed', { project: summary });
+    return summary;
+  }
+
+  async closeProject(): Promise<void> {
+    for (const job of this.imports.values()) job.cancel();
+    await Promise.all(this.running);
+    this.project?.close();
+    this.project = null;
+  }
+
+  /** Starts an import in the background; progress and the summary arrive as events. */
+  startImport(options: ImportOptions): { job: ImportJob; done: Promise<ImportSummary> } {
+    const project = this.requireProject();
+    const busy = [...this.imports.values()][0];
+    if (busy) {
+      const p = busy.snapshot();
+      throw new AppError('conflict', `an import is already running (${p.done} of ${p.total} files); wait for it or cancel it`);
+    }
+    const job = new ImportJob(project, options, { onProgress: (p) => this.events.emit('import.progress', p) });
+    this.imports.set(job.id, job);
+    const done = job.run().then((summary) => {
+      this.imports.delete(job.id);
+      this.running.delete(done);
+      this.events.emit('import.finished', summary);
+      this.events.emit('images.changed', { collectionId: summary.collectionId });
+      return summary;
+    });
+    this.running.add(done);
+    return { job, done };
+  }
+
+  cancelImport(jobId: string): boolean {
+    const job = this.imports.get(jobId);
+    if (!job) return false;
+    job.cancel();
+    return true;
+  }
+}
+
+function folderNameFor(name: string): string {
+  const cleaned = name
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N} _.-]+/gu, '-')
+    .replace(/^[.\s-]+|[.\s]+$/g, '')
+    .slice(0, 80);
+  return cleaned || 'project';
+}

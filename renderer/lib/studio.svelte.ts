@@ -1,0 +1,45 @@
+// What every view shares: the app's info, the open project and its collections and labels.
+import type { AppInfo, Collection, ProjectSummary, Response } from '../../shared/contract';
+import { api } from './api';
+import { reportError } from './notices.svelte';
+
+export const studio = $state<{
+  info: AppInfo | null;
+  project: ProjectSummary | null;
+  collections: Collection[];
+  labels: Response<'labels.list'>;
+  /** Bumped whenever images change, so views holding lists reload them. */
+  imagesVersion: number;
+}>({ info: null, project: null, collections: [], labels: [], imagesVersion: 0 });
+
+export async function refreshProject(): Promise<void> {
+  try {
+    const { current } = await api.call('projects.list', {});
+    studio.project = current;
+    if (current) await refreshCollections();
+    else {
+      studio.collections = [];
+      studio.labels = [];
+    }
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export async function refreshCollections(): Promise<void> {
+  try {
+    [studio.collections, studio.labels] = await Promise.all([api.call('collections.list', {}), api.call('labels.list', {})]);
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+api.on('project.changed', ({ project }) => {
+  studio.project = project;
+  void refreshCollections();
+  studio.imagesVersion++;
+});
+api.on('images.changed', () => {
+  void refreshCollections();
+  studio.imagesVersion++;
+});

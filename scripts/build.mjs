@@ -1,0 +1,21 @@
+// Builds what runs: the main-process bundles (Electron main, preload, CLI/headless server) with
+// esbuild, and the Svelte renderer with Vite. Type-checking is separate (npm run typecheck).
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const started = Date.now();
+
+const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+await Promise.all([
+  // Dependencies stay in node_modules (native modules cannot be bundled); our code is one file each.
+  esbuild({ ...node, entryPoints: ['electron/cli.ts'], outfile: 'out/cli.mjs', format: 'esm', packages: 'external' }),
+  esbuild({ ...node, entryPoints: ['electron/main.ts'], outfile: 'out/main.mjs', format: 'esm', packages: 'external' }),
+  // A sandboxed preload may require nothing but 'electron': bundle everything else into it.
+  esbuild({ ...node, entryPoints: ['electron/preload.ts'], outfile: 'out/preload.cjs', format: 'cjs', external: ['electron'] }),
+  viteBuild({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' }),
+]);
+if (!quiet) console.log(`built out/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);

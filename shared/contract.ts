@@ -1,0 +1,180 @@
+// The one API contract between the untrusted renderer and the main process.
+// Every method is a request schema and a response schema; the preload, the HTTP server and the
+// renderer client are all typed from this table, and every request is parsed against it at the
+// boundary before any service sees it.
+import { z } from 'zod';
+
+const id = z.number().int().positive();
+const shortText = z.string().max(4000);
+const labelKey = z
+  .string()
+  .trim()
+  .min(1, 'a label key cannot be empty')
+  .max(64)
+  .regex(/^[\p{L}\p{N}_ .-]+$/u, 'a label key may hold letters, digits, space, "_", "-" and "."');
+const labelValue = z.string().trim().min(1, 'a label value cannot be empty').max(200);
+const name = z.string().trim().min(1, 'a name cannot be empty').max(120);
+
+export const ImageStatus = z.enum(['ok', 'rejected', 'duplicate']);
+export type ImageStatus = z.infer<typeof ImageStatus>;
+
+export const Labels = z.record(z.string(), z.string());
+
+export const ProjectSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  imageCount: z.number().int(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummary>;
+
+export const Collection = z.object({
+  id,
+  name: z.string(),
+  counts: z.object({ ok: z.number().int(), rejected: z.number().int(), duplicate: z.number().int() }),
+});
+export type Collection = z.infer<typeof Collection>;
+
+/** What a grid tile needs: small, so thousands can be listed at once. */
+export const ImageTile = z.object({
+  id,
+  collectionId: id,
+  status: ImageStatus,
+  reason: z.string().nullable(),
+  thumbPath: z.string().nullable(),
+  sourceName: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  labels: Labels,
+});
+export type ImageTile = z.infer<typeof ImageTile>;
+
+export const ImageRecord = ImageTile.extend({
+  sha256: z.string().nullable(),
+  phash: z.string().nullable(),
+  format: z.string().nullable(),
+  bytes: z.number().int().nullable(),
+  originalPath: z.string().nullable(),
+  sourcePath: z.string(),
+  archive: z.string(),
+  notes: z.string(),
+  rights: z.string(),
+  duplicateOf: z.number().int().nullable(),
+  importedAt: z.string(),
+});
+export type ImageRecord = z.infer<typeof ImageRecord>;
+
+export const Provenance = z.object({ archive: shortText, notes: shortText, rights: shortText });
+
+export const ImportProgress = z.object({
+  jobId: z.string(),
+  phase: z.enum(['scanning', 'importing', 'done']),
+  total: z.number().int(),
+  done: z.number().int(),
+  imported: z.number().int(),
+  duplicates: z.number().int(),
+  alreadyPresent: z.number().int(),
+  rejected: z.number().int(),
+  current: z.string().nullable(),
+  imagesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+export const ImportSummary = ImportProgress.extend({
+  collectionId: id,
+  cancelled: z.boolean(),
+  error: z.string().nullable(),
+  rejections: z.array(z.object({ path: z.string(), reason: z.string() })),
+  duplicatesFound: z.array(z.object({ path: z.string(), duplicateOf: z.string() })),
+});
+export type ImportSummary = z.infer<typeof ImportSummary>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  shell: z.enum(['electron', 'browser']),
+  projectsRoot: z.string(),
+  ffmpeg: z.object({ path: z.string().nullable(), source: z.string(), message: z.string() }),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const empty = z.object({}).strict();
+const method = <Q extends z.ZodType, R extends z.ZodType>(request: Q, response: R) => ({ request, response });
+
+export const contract = {
+  'app.info': method(empty, AppInfo),
+  'projects.list': method(empty, z.object({ projects: z.array(ProjectSummary), current: ProjectSummary.nullable() })),
+  'projects.create': method(z.object({ name }).strict(), ProjectSummary),
+  'projects.open': method(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
+  'collections.list': method(empty, z.array(Collection)),
+  'collections.create': method(z.object({ name }).strict(), Collection),
+  'images.list': method(
+    z
+      .object({
+        collectionId: id.optional(),
+        status: ImageStatus.optional(),
+        label: z.object({ key: labelKey, value: labelValue }).strict().optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(100_000),
+      })
+      .strict(),
+    z.object({ total: z.number().int(), items: z.array(ImageTile) }),
+  ),
+  'images.get': method(z.object({ id }).strict(), ImageRecord),
+  'images.updateProvenance': method(z.object({ id }).merge(Provenance.partial()).strict(), ImageRecord),
+  'labels.list': method(empty, z.array(z.object({ key: z.string(), values: z.array(z.object({ value: z.string(), count: z.number().int() })) }))),
+  'labels.set': method(
+    z.object({ imageIds: z.array(id).min(1).max(100_000), key: labelKey, value: labelValue }).strict(),
+    z.object({ updated: z.number().int() }),
+  ),
+  'labels.remove': method(
+    z.object({ imageIds: z.array(id).min(1).max(100_000), key: labelKey }).strict(),
+    z.object({ updated: z.number().int() }),
+  ),
+  'import.start': method(
+    z
+      .object({
+        paths: z.array(z.string().min(1)).min(1, 'name at least one file or folder to import').max(10_000),
+        collection: name,
+        labels: z.record(labelKey, labelValue).optional(),
+        archive: z.string().max(200).optional(),
+      })
+      .strict(),
+    z.object({ jobId: z.string() }),
+  ),
+  'import.cancel': method(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
+  'dialog.chooseImportPaths': method(empty, z.object({ paths: z.array(z.string()) })),
+} as const;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type Request<M extends Method> = z.input<Contract[M]['request']>;
+export type ParsedRequest<M extends Method> = z.output<Contract[M]['request']>;
+export type Response<M extends Method> = z.output<Contract[M]['response']>;
+export const methods = Object.keys(contract) as Method[];
+
+export const events = {
+  'import.progress': ImportProgress,
+  'import.finished': ImportSummary,
+  'project.changed': z.object({ project: ProjectSummary.nullable() }),
+  'images.changed': z.object({ collectionId: id.nullable() }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayload<E>;
+}
+
+export const ErrorCode = z.enum(['invalid_request', 'unknown_method', 'not_found', 'conflict', 'no_project', 'unavailable', 'internal']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+}
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
