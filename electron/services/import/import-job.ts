@@ -20,12 +20,12 @@ export interface ImportOptions {
   archive?: string;
   limits?: ImportLimits;
   concurrency?: number;
+  /** Minimum milliseconds between two progress reports (the first and last are always sent). */
+  progressIntervalMs?: number;
 }
 
 export interface ImportCallbacks {
   onProgress?: (p: ImportProgress) => void;
-  /** Minimum milliseconds between two progress reports (the last one is always sent). */
-  progressInterval?: number;
 }
 
 export class ImportJob {
@@ -207,7 +207,7 @@ export class ImportJob {
 
   private report(force: boolean): void {
     const now = performance.now();
-    if (!force && now - this.lastReport < (this.callbacks.progressInterval ?? 100)) return;
+    if (!force && now - this.lastReport < (this.options.progressIntervalMs ?? 100)) return;
     this.lastReport = now;
     const seconds = (now - this.startedAt) / 1000;
     const p = this.progress;

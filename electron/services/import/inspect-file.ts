@@ -1,6 +1,7 @@
 // Reads one candidate file and decides whether it is an image the studio can keep: every check
 // that can reject a file lives here, and each rejection says what is wrong and what to do.
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { describeFsError } from './scan';
@@ -43,8 +44,9 @@ export interface RejectedFile {
 export async function readCandidate(path: string, limits: ImportLimits = DEFAULT_LIMITS): Promise<ReadFile | RejectedFile> {
   let data: Buffer;
   try {
-    // Open first and stat the handle, so that what is checked is what is read.
-    const handle = await open(path, 'r');
+    // Open first and stat the handle, so that what is checked is what is read. Non-blocking, so
+    // that a named pipe in the folder is refused instead of waiting forever for a writer.
+    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
       const s = await handle.stat();
       if (!s.isFile()) return reject(null, null, 'not a regular file (a device, pipe or socket); only image files are imported');

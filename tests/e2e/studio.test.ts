@@ -1,0 +1,160 @@
+// The studio in a real browser (Debian's Chromium, driven by playwright-core) against the real
+// headless server: create a project, import a folder, see the thumbnails, open one, label, edit
+// provenance. Screenshots of each view land in tests/e2e/screenshots/ for a person to look at.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { EventBus } from '../../electron/api/event-bus';
+import { createHandlers } from '../../electron/api/handlers';
+import { ApiRouter } from '../../electron/api/router';
+import { Studio } from '../../electron/services/studio';
+import { startHeadlessServer, type HeadlessServer } from '../../electron/server/http-server';
+import { repoRoot, sharedData, smallPortraits } from '../helpers';
+
+const shots = join(repoRoot, 'tests', 'e2e', 'screenshots');
+let browser: Browser;
+let server: HeadlessServer;
+let studio: Studio;
+let page: Page;
+let base: string;
+const problems: string[] = [];
+
+before(async () => {
+  base = mkdtempSync(join(tmpdir(), 'leporello-e2e-'));
+  studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
+  server = await startHeadlessServer({ router: new ApiRouter(createHandlers(studio)), events: studio.events, projectDir: () => studio.current?.dir ?? null });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  // Any CSP violation, console error or failed request is a defect of the studio.
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await studio?.closeProject();
+  rmSync(base, { recursive: true, force: true });
+});
+
+const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
+
+test('create a project, import a folder, see thumbnails, open one, label it, edit provenance', async () => {
+  const incoming = join(base, 'incoming');
+  mkdirSync(incoming);
+  for (const f of readdirSync(smallPortraits)) copyFileSync(join(smallPortraits, f), join(incoming, f));
+  writeFileSync(join(incoming, 'cutting-notes.txt'), 'not a picture');
+  const first = readFileSync(join(smallPortraits, readdirSync(smallPortraits).sort()[0]!));
+  writeFileSync(join(incoming, 'torn-scan.jpg'), first.subarray(0, first.length >> 1));
+
+  await page.goto(server.url);
+  assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  await page.getByText('No projects yet').waitFor();
+  await shot('01-projects-empty');
+
+  await page.getByTestId('new-project-name').fill('Congress portraits');
+  await page.getByTestId('create-project').click();
+  await page.getByText('No images here yet.').waitFor();
+  assert.equal(await page.getByTestId('current-project').textContent(), 'Congress portraits');
+  await shot('02-collection-empty');
+
+  await page.getByTestId('open-import').first().click();
+  await page.getByTestId('import-paths').fill(incoming);
+  await page.getByTestId('import-collection').fill('congress');
+  await shot('03-import-panel');
+  await page.getByTestId('import-start').click();
+  await page.getByTestId('import-summary').waitFor();
+  assert.match((await page.getByTestId('import-progress').textContent())!, /24 imported.*2 rejected/s);
+  assert.equal(await page.getByTestId('progress-count').textContent(), '26 / 26');
+  assert.match((await page.getByTestId('import-summary').textContent())!, /torn-scan\.jpg — damaged or truncated image data/);
+  await shot('04-import-finished');
+  await page.getByTestId('import-close').click();
+
+  // Thumbnails: really loaded from the server, not broken images.
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=tile] img')];
+    return imgs.length >= 24 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  });
+  assert.equal(await page.locator('[data-testid=tile][data-status=rejected]').count(), 2);
+  await shot('05-grid');
+
+  await page.getByTestId('tab-rejected').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=tile]').length === 2);
+  assert.match((await page.getByTestId('tile-reason').allTextContents()).join('\n'), /not an image/);
+  await shot('06-rejected');
+  await page.getByTestId('tab-all').click();
+
+  // Label several at once: click one, shift-click a later one.
+  const okTiles = page.locator('[data-testid=tile][data-status=ok]');
+  await okTiles.nth(0).click();
+  await okTiles.nth(4).click({ modifiers: ['Shift'] });
+  assert.equal(await page.getByTestId('selection-count').textContent(), '5 selected');
+  await page.getByTestId('label-key').fill('era');
+  await page.getByTestId('label-value').fill('1830-1879');
+  await page.getByTestId('label-apply').click();
+  await page.getByText('Labelled 5 images era = 1830-1879.').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=tile] .label-chip').length === 5);
+  await shot('07-labelled');
+
+  // Open one: the original, provenance, labels.
+  await okTiles.nth(1).dblclick();
+  await page.getByTestId('detail-image').waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid=detail-image]');
+    return !!img && img.complete && img.naturalWidth > 100;
+  });
+  assert.match((await page.getByTestId('detail-labels').textContent())!, /era: 1830-1879/);
+  await page.getByTestId('prov-rights').fill('Public domain: U.S. government work');
+  await page.getByTestId('prov-notes').fill('Engraving, from the Biographical Directory.');
+  await page.getByTestId('prov-save').click();
+  await page.getByText('Provenance saved.').waitFor();
+  await page.getByTestId('label-key').fill('medium');
+  await page.getByTestId('label-value').fill('engraving');
+  await page.getByTestId('label-apply').click();
+  await page.waitForFunction(() => /medium: engraving/.test(document.querySelector('[data-testid=detail-labels]')?.textContent ?? ''));
+  await shot('08-detail');
+
+  // Nothing of it lived only in the page: reload and read it back.
+  await page.reload();
+  await page.getByTestId('detail-image').waitFor();
+  assert.equal(await page.getByTestId('prov-rights').inputValue(), 'Public domain: U.S. government work');
+  assert.match((await page.getByTestId('detail-labels').textContent())!, /medium: engraving/);
+  assert.deepEqual(problems, []);
+});
+
+test('600 portraits: the grid keeps only what is in view in the DOM and scrolls to the end', async () => {
+  await page.goto(server.url.replace(/\?token=.*/, '#/collection'));
+  await page.getByTestId('open-import').first().click();
+  await page.getByTestId('import-paths').fill(join(sharedData, 'portraits600'));
+  await page.getByTestId('import-collection').fill('portraits600');
+  await page.getByTestId('import-start').click();
+  // The bar moves while it runs: a count strictly between 0 and the total shows up.
+  await page.waitForFunction(() => {
+    const m = /^(\d+) \/ (\d+)$/.exec(document.querySelector('[data-testid=progress-count]')?.textContent ?? '');
+    return !!m && Number(m[1]) > 0 && Number(m[1]) < Number(m[2]);
+  });
+  await shot('09-import-running');
+  await page.getByTestId('import-summary').waitFor({ timeout: 120_000 });
+  await page.getByTestId('import-close').click();
+  await page.waitForFunction(() => /600 images/.test(document.querySelector('[data-testid=selection-count]')?.textContent ?? ''));
+  const inDom = await page.locator('[data-testid=tile]').count();
+  assert.ok(inDom > 20 && inDom < 150, `${inDom} tiles in the DOM for 600 images`);
+  await page.getByTestId('virtual-grid').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  const expectedLast = (studio.requireProject().db.prepare('SELECT source_path FROM images WHERE collection_id = 2 ORDER BY source_path COLLATE NOCASE DESC LIMIT 1').get() as { source_path: string }).source_path.split('/').pop();
+  await page.waitForFunction(
+    (name) => [...document.querySelectorAll('[data-testid=tile] .caption')].map((c) => c.textContent).at(-1) === name,
+    expectedLast,
+  );
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=tile] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await shot('10-grid-600-scrolled');
+  assert.deepEqual(problems, []);
+});

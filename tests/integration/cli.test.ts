@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot, smallPortraits, tempDir } from '../helpers';
+
+// The CLI as a person runs it: the built bin, a real project folder, real portraits.
+function cli(t: Parameters<typeof tempDir>[0], home: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LEPORELLO_HOME: join(home, 'home'), LEPORELLO_PROJECTS: join(home, 'projects') },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+test('project create, import with labels, images: all with --json and exit 0', (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'congress');
+  const created = cli(t, base, 'project', 'create', project, '--name', 'Congress 1720–1879', '--json');
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal(created.json().name, 'Congress 1720–1879');
+
+  const imported = cli(t, base, 'import', project, smallPortraits, '--collection', 'portraits', '--label', 'era=1830-1879', '--json');
+  assert.equal(imported.code, 0, imported.stderr);
+  const summary = imported.json();
+  assert.equal(summary.imported, 24);
+  assert.equal(summary.rejected, 0);
+
+  const again = cli(t, base, 'import', project, smallPortraits, '--collection', 'portraits', '--json');
+  assert.equal(again.json().imported, 0);
+  assert.equal(again.json().alreadyPresent, 24);
+
+  const listed = cli(t, base, 'images', project, '--collection', 'portraits', '--status', 'ok', '--json');
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal(listed.json().total, 24);
+  assert.deepEqual(listed.json().items[0].labels, { era: '1830-1879' });
+
+  const text = cli(t, base, 'images', project);
+  assert.match(text.stdout, /24 images\n$/);
+});
+
+test('errors exit 1 with one line on stderr that says what to do', (t) => {
+  const base = tempDir(t);
+  const cases: [string[], RegExp][] = [
+    [['images', join(base, 'nothing-here')], /is not a Leporello project .*create one with "leporello project create/],
+    [['import', join(base, 'p')], /import needs a project and at least one path/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['serve', '--port', 'http'], /--port http is not a port number/],
+    [['images', base, '--status', 'lost'], /is not a Leporello project/],
+  ];
+  cli(t, base, 'project', 'create', join(base, 'p'));
+  cases.push([['import', join(base, 'p'), smallPortraits, '--label', 'era'], /--label "era" is not key=value/]);
+  cases.push([['images', join(base, 'p'), '--status', 'lost'], /status: /]);
+  cases.push([['project', 'create', join(base, 'p')], /already exists/]);
+  for (const [args, message] of cases) {
+    const r = cli(t, base, ...args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+  }
+});
+
+test('serve prints its tokened address and answers only with the token', async (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'p');
+  cli(t, base, 'project', 'create', project);
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), 'serve', project, '--json'], {
+    env: { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') },
+  });
+  t.after(() => child.kill('SIGTERM'));
+  let out = '';
+  const info = await new Promise<{ url: string; port: number; token: string }>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        // not all of it yet
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+  const call = (token?: string) =>
+    fetch(`http://127.0.0.1:${info.port}/api/projects.list`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: '{}',
+    });
+  assert.equal((await call()).status, 401);
+  const ok = await call(info.token);
+  assert.equal(ok.status, 200);
+  const body = (await ok.json()) as { value: { current: { path: string } } };
+  assert.equal(body.value.current.path, project);
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, 'a clean exit on SIGTERM');
+});

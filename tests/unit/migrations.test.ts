@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { migrate } from '../../electron/services/store/migrate';
+import { migrations } from '../../electron/services/store/migrations/index';
+import { openDatabase } from '../../electron/services/store/open-database';
+import { tempDir } from '../helpers';
+
+test('a new database gets every migration, its version recorded, WAL and foreign keys on', (t) => {
+  const file = join(tempDir(t), 'p.sqlite');
+  const db = openDatabase(file);
+  assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+  assert.deepEqual(applied, migrations.map((m) => ({ version: m.version, name: m.name })));
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+  for (const t of ['project', 'collections', 'images', 'label_keys', 'image_labels']) assert.ok(tables.includes(t), t);
+  db.close();
+  // Opening again applies nothing twice.
+  const again = openDatabase(file);
+  assert.equal((again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n, migrations.length);
+  again.close();
+});
+
+test('a database from a newer Leporello is refused untouched', (t) => {
+  const file = join(tempDir(t), 'newer.sqlite');
+  const raw = new BetterSqlite3(file);
+  raw.pragma(`user_version = ${migrations.length + 5}`);
+  raw.close();
+  assert.throws(() => openDatabase(file), /written by a newer Leporello/);
+  const check = new BetterSqlite3(file);
+  assert.equal(check.pragma('user_version', { simple: true }), migrations.length + 5);
+  assert.equal((check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'images'").get() as { n: number }).n, 0);
+  check.close();
+});
+
+test('a failing migration rolls back whole and leaves the version where it was', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'f.sqlite'));
+  const broken = [...migrations, { version: migrations.length + 1, name: 'broken', up: 'CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1);' }];
+  assert.throws(() => migrate(db, broken));
+  assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+  assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get() as { n: number }).n, 0);
+  db.close();
+});
+
+test('a migration list out of order is refused before anything runs', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'o.sqlite'));
+  assert.throws(() => migrate(db, [{ version: 2, name: 'x', up: '' }]), /out of order/);
+  assert.equal(db.pragma('user_version', { simple: true }), 0);
+  db.close();
+});
+
+test('the schema enforces what the import relies on', (t) => {
+  const db = openDatabase(join(tempDir(t), 's.sqlite'));
+  db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'now')").run();
+  const insert = db.prepare(
+    "INSERT INTO images (collection_id, status, reason, sha256, original_path, source_path, imported_at) VALUES (1, ?, ?, ?, ?, ?, 'now')",
+  );
+  insert.run('ok', null, 'aa', 'originals/aa/aa.jpg', '/a.jpg');
+  assert.throws(() => insert.run('ok', null, 'aa', 'originals/aa/aa.jpg', '/b.jpg'), /UNIQUE/, 'one kept copy per content');
+  assert.throws(() => insert.run('rejected', null, null, null, '/c.txt'), /CHECK/, 'a rejection carries its reason');
+  assert.throws(() => insert.run('ok', null, null, null, '/d.jpg'), /CHECK/, 'a kept image has its hash and file');
+  assert.throws(() => db.prepare("INSERT INTO images (collection_id, status, reason, source_path, imported_at) VALUES (99, 'rejected', 'r', '/e', 'now')").run(), /FOREIGN KEY/);
+  db.close();
+});
