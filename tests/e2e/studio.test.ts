@@ -104,6 +104,11 @@ test('create a project, import a folder, see thumbnails, open one, label it, edi
   await page.getByText('Labelled 5 images era = 1830-1879.').waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=tile] .label-chip').length === 5);
   await shot('07-labelled');
+  // Undo puts the labels back as they were (none), and the change can be made again.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=tile] .label-chip').length === 0);
+  await page.getByTestId('label-apply').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=tile] .label-chip').length === 5);
 
   // Open one: the original, provenance, labels.
   await okTiles.nth(1).dblclick();
@@ -156,5 +161,29 @@ test('600 portraits: the grid keeps only what is in view in the DOM and scrolls 
   );
   await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=tile] img')].every((i) => i.complete && i.naturalWidth > 0));
   await shot('10-grid-600-scrolled');
+  assert.deepEqual(problems, []);
+});
+
+test('an import is cancelled from its panel; what it imported stays, the project list shows the count', async () => {
+  await page.goto(server.url.replace(/\?token=.*/, '#/collection'));
+  await page.getByTestId('open-import').first().click();
+  await page.getByTestId('import-paths').fill(join(sharedData, 'portraits-modern200'));
+  await page.getByTestId('import-collection').fill('modern');
+  await page.getByTestId('import-start').click();
+  await page.waitForFunction(() => /^[1-9]\d* \/ 200$/.test(document.querySelector('[data-testid=progress-count]')?.textContent ?? ''));
+  await page.getByTestId('import-cancel').click();
+  await page.getByTestId('import-summary').waitFor();
+  assert.match((await page.getByTestId('import-summary').textContent())!, /Import cancelled/);
+  const done = Number(/^(\d+) \/ 200$/.exec((await page.getByTestId('progress-count').textContent())!)![1]);
+  assert.ok(done > 0 && done < 200, `stopped at ${done}`);
+  await shot('11-import-cancelled');
+  await page.getByTestId('import-close').click();
+
+  const modern = studio.requireProject().db.prepare("SELECT count(*) AS n FROM images i JOIN collections c ON c.id = i.collection_id WHERE c.name = 'modern'").get() as { n: number };
+  assert.equal(modern.n, done);
+  await page.goto(server.url.replace(/\?token=.*/, '#/projects'));
+  const expected = (studio.requireProject().db.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number }).n;
+  await page.getByText(`${expected} images`).waitFor();
+  await shot('12-projects-list');
   assert.deepEqual(problems, []);
 });

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import type { ImportProgress } from '../../shared/contract';
 import { EventBus } from '../../electron/api/event-bus';
 import { listCollections } from '../../electron/services/collections';
@@ -149,4 +150,32 @@ test('a second import while one runs is refused with what is running', async (t)
   const first = studio.startImport({ paths: [smallPortraits], collection: 'c' });
   assert.throws(() => studio.startImport({ paths: [smallPortraits], collection: 'c' }), /an import is already running/);
   await first.done;
+});
+
+test('PNG, WebP, TIFF and the first frame of an animated GIF import; an SVG is refused with a hint', async (t) => {
+  const { studio, base } = newStudio(t);
+  await studio.createProject('Formats');
+  const dir = join(base, 'formats');
+  mkdirSync(dir);
+  const portrait = sharp(readFileSync(join(smallPortraits, portraits[0]!)));
+  await portrait.clone().png().toFile(join(dir, 'a.png'));
+  await portrait.clone().webp().toFile(join(dir, 'b.webp'));
+  await portrait.clone().tiff().toFile(join(dir, 'c.tif'));
+  // Two frames of different sizes stacked as pages: the import must keep the first (white) one.
+  const frame = (v: number) => sharp({ create: { width: 40, height: 30, channels: 3, background: { r: v, g: v, b: v } } }).png().toBuffer();
+  await sharp([await frame(255), await frame(0)], { join: { animated: true } }).gif().toFile(join(dir, 'd.gif'));
+  writeFileSync(join(dir, 'e.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+
+  const summary = await studio.startImport({ paths: [dir], collection: 'formats' }).done;
+  assert.equal(summary.imported, 4, JSON.stringify(summary.rejections));
+  assert.match(summary.rejections[0]!.reason, /svg images are not supported \(it is a vector drawing; export it as PNG\)/);
+  const p = studio.requireProject();
+  const byName = new Map(listImages(p, { offset: 0, limit: 10 }).items.map((i) => [i.sourceName, getImage(p, i.id)]));
+  assert.deepEqual([...byName.values()].filter((i) => i.status === 'ok').map((i) => i.format).sort(), ['gif', 'png', 'tiff', 'webp']);
+  const gif = byName.get('d.gif')!;
+  assert.deepEqual([gif.width, gif.height], [40, 30], 'one frame, not the strip of frames');
+  assert.ok(gif.originalPath!.endsWith('.gif'));
+  const thumb = await sharp(join(p.dir, gif.thumbPath!)).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(thumb.info.height, 30);
+  assert.ok(thumb.data[0]! > 240, 'the thumbnail shows the first (white) frame');
 });
