@@ -47,6 +47,15 @@ after(async () => {
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
 
+/** From the grid: open the import panel, name a folder and a collection, start. */
+async function startImportFromGrid(folder: string, collection: string): Promise<void> {
+  await page.goto(server.url.replace(/\?token=.*/, '#/collection'));
+  await page.getByTestId('open-import').first().click();
+  await page.getByTestId('import-paths').fill(folder);
+  await page.getByTestId('import-collection').fill(collection);
+  await page.getByTestId('import-start').click();
+}
+
 test('create a project, import a folder, see thumbnails, open one, label it, edit provenance', async () => {
   const incoming = join(base, 'incoming');
   mkdirSync(incoming);
@@ -137,11 +146,7 @@ test('create a project, import a folder, see thumbnails, open one, label it, edi
 });
 
 test('600 portraits: the grid keeps only what is in view in the DOM and scrolls to the end', async () => {
-  await page.goto(server.url.replace(/\?token=.*/, '#/collection'));
-  await page.getByTestId('open-import').first().click();
-  await page.getByTestId('import-paths').fill(join(sharedData, 'portraits600'));
-  await page.getByTestId('import-collection').fill('portraits600');
-  await page.getByTestId('import-start').click();
+  await startImportFromGrid(join(sharedData, 'portraits600'), 'portraits600');
   // The bar moves while it runs: a count strictly between 0 and the total shows up.
   await page.waitForFunction(() => {
     const m = /^(\d+) \/ (\d+)$/.exec(document.querySelector('[data-testid=progress-count]')?.textContent ?? '');
@@ -165,11 +170,7 @@ test('600 portraits: the grid keeps only what is in view in the DOM and scrolls 
 });
 
 test('an import is cancelled from its panel; what it imported stays, the project list shows the count', async () => {
-  await page.goto(server.url.replace(/\?token=.*/, '#/collection'));
-  await page.getByTestId('open-import').first().click();
-  await page.getByTestId('import-paths').fill(join(sharedData, 'portraits-modern200'));
-  await page.getByTestId('import-collection').fill('modern');
-  await page.getByTestId('import-start').click();
+  await startImportFromGrid(join(sharedData, 'portraits-modern200'), 'modern');
   await page.waitForFunction(() => /^[1-9]\d* \/ 200$/.test(document.querySelector('[data-testid=progress-count]')?.textContent ?? ''));
   await page.getByTestId('import-cancel').click();
   await page.getByTestId('import-summary').waitFor();
