@@ -25,6 +25,8 @@ export const ProjectSummary = z.object({
   name: z.string(),
   path: z.string(),
   imageCount: z.number().int(),
+  /** Why the project cannot be opened (damaged, or from a newer Leporello); null when it can. */
+  problem: z.string().nullable(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 

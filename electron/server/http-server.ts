@@ -64,8 +64,14 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       res.writeHead(303, { Location: url.pathname + url.search });
       return res.end();
     }
-    if (url.pathname.startsWith('/api/')) return handleApi(req, res, decodeURIComponent(url.pathname.slice(5)));
-    if (url.pathname.startsWith('/files/')) return handleFile(req, res, decodeURIComponent(url.pathname.slice(7)));
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return sendText(res, 400, 'malformed address (a broken %-escape)');
+    }
+    if (path.startsWith('/api/')) return handleApi(req, res, path.slice(5));
+    if (path.startsWith('/files/')) return handleFile(req, res, path.slice(7));
     return handleStatic(req, res, url.pathname);
   };
 

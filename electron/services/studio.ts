@@ -52,15 +52,7 @@ export class Studio {
           .map((e) => join(root, e.name))
       : [];
     const dirs = [...new Set([...this.registry.list(), ...inRoot].map((d) => resolve(d)))].filter((d) => Project.isProject(d));
-    return dirs.map((dir) => {
-      if (this.project?.dir === dir) return this.project.summary();
-      const p = Project.open(dir);
-      try {
-        return p.summary();
-      } finally {
-        p.close();
-      }
-    });
+    return dirs.map((dir) => (this.project?.dir === dir ? this.project.summary() : Project.peek(dir)));
   }
 
   async createProject(name: string, dir?: string): Promise<ProjectSummary> {

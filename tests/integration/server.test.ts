@@ -132,6 +132,8 @@ test('the API over HTTP: validated requests, a real import, its events on the We
     assert.equal(r.status, 404, evil);
     assert.doesNotMatch(r.body, /root:/);
   }
+  const malformed = await raw(server.port, '/files/%E0%A4%A', { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` });
+  assert.equal(malformed.status, 400);
 });
 
 test('a WebSocket without the token is refused', async (t) => {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ProjectSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { migrations } from '../store/migrations/index';
 import { openDatabase, type Database } from '../store/open-database';
 import { DATABASE_FILE, PROJECT_DIRS } from './layout';
 
@@ -17,6 +19,29 @@ export class Project {
 
   static isProject(dir: string): boolean {
     return existsSync(join(dir, DATABASE_FILE));
+  }
+
+  /**
+   * A project's summary read without opening it for writing: listing projects must neither
+   * migrate them nor fail as a whole because one of them is damaged or newer.
+   */
+  static peek(dir: string): ProjectSummary {
+    const abs = resolve(dir);
+    const unreadable = (problem: string): ProjectSummary => ({ id: abs, name: abs.split(/[\\/]/).pop() ?? abs, path: abs, imageCount: 0, problem });
+    let db: BetterSqlite3.Database | undefined;
+    try {
+      db = new BetterSqlite3(join(abs, DATABASE_FILE), { readonly: true, fileMustExist: true, nativeBinding: process.env.LEPORELLO_SQLITE_BINDING || undefined });
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > migrations.length) return unreadable(`written by a newer Leporello (schema ${version}); update Leporello to open it`);
+      const row = db.prepare('SELECT id, name FROM project').get() as { id: string; name: string } | undefined;
+      if (!row) return unreadable('its database has no project record');
+      const { n } = db.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number };
+      return { id: row.id, name: row.name, path: abs, imageCount: n, problem: null };
+    } catch (err) {
+      return unreadable(`its database cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    } finally {
+      db?.close();
+    }
   }
 
   static create(dir: string, name: string): Project {
@@ -55,7 +80,7 @@ export class Project {
 
   summary(): ProjectSummary {
     const { n } = this.db.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number };
-    return { id: this.id, name: this.name, path: this.dir, imageCount: n };
+    return { id: this.id, name: this.name, path: this.dir, imageCount: n, problem: null };
   }
 
   close(): void {
