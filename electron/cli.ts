@@ -10,6 +10,7 @@ import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
 import { ApiRouter, parseRequest } from './api/router';
 import { listCollections } from './services/collections';
+import { createDataset, listDatasets } from './services/datasets/datasets';
 import { listImages } from './services/images';
 import { Studio } from './services/studio';
 import { studioPaths } from './services/studio-paths';
@@ -22,6 +23,10 @@ const USAGE = `usage: leporello <command> [options]
                                                  import image files and folders (recursive)
   images <project> [--collection NAME] [--status ok|rejected|duplicate]
                                                  list a project's images
+  dataset create <project> --collection NAME --resolution R [--grayscale] [--fit crop|pad]
+                 [--xflip] [--label key=value] [--name NAME]
+                                                 freeze a collection into a packed training dataset
+  dataset list <project>                         list a project's datasets
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
 every command takes --json for machine-readable output`;
@@ -57,9 +62,8 @@ async function importCommand(args: string[], out: Out): Promise<void> {
   if (!projectDir || paths.length === 0) throw new AppError('invalid_request', 'import needs a project and at least one path: leporello import <project> <paths...>');
   const labels: Record<string, string> = {};
   for (const l of values.label ?? []) {
-    const eq = l.indexOf('=');
-    if (eq <= 0) throw new AppError('invalid_request', `--label "${l}" is not key=value (e.g. --label category=death)`);
-    labels[l.slice(0, eq)] = l.slice(eq + 1);
+    const { key, value } = parseLabel(l);
+    labels[key] = value;
   }
   const request = parseRequest('import.start', {
     paths: paths.map((p) => resolve(p)),
@@ -82,12 +86,11 @@ async function importCommand(args: string[], out: Out): Promise<void> {
   if (summary.error) throw new AppError('internal', `import stopped: ${summary.error}`);
 }
 
-function drawProgress(p: ImportProgress): void {
+function drawProgress(p: Pick<ImportProgress, 'done' | 'total' | 'etaSeconds'> & { imagesPerSecond: number | null }): void {
   const width = 30;
   const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
-  process.stderr.write(
-    `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}  ${p.imagesPerSecond.toFixed(0)} img/s  ETA ${formatDuration(p.etaSeconds)}   `,
-  );
+  const rate = p.imagesPerSecond === null ? '' : `  ${p.imagesPerSecond.toFixed(0)} img/s`;
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}${rate}  ETA ${formatDuration(p.etaSeconds)}   `);
 }
 
 function describeSummary(s: ImportSummary): string {
@@ -97,6 +100,67 @@ function describeSummary(s: ImportSummary): string {
   for (const r of s.rejections) lines.push(`  rejected  ${r.path}: ${r.reason}`);
   for (const d of s.duplicatesFound) lines.push(`  duplicate ${d.path} = ${d.duplicateOf}`);
   return lines.join('\n');
+}
+
+function collectionByName(project: ReturnType<Studio['requireProject']>, name: string) {
+  const c = listCollections(project).find((x) => x.name.toLowerCase() === name.toLowerCase());
+  if (!c) throw new AppError('not_found', `no collection "${name}" in ${project.dir}; collections: ${listCollections(project).map((x) => x.name).join(', ') || 'none yet'}`);
+  return c;
+}
+
+function parseLabel(text: string): { key: string; value: string } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new AppError('invalid_request', `--label "${text}" is not key=value (e.g. --label category=death)`);
+  return { key: text.slice(0, eq), value: text.slice(eq + 1) };
+}
+
+async function datasetCommand(args: string[], out: Out): Promise<void> {
+  const [sub, ...rest] = args;
+  const { positionals, values } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      collection: { type: 'string' },
+      resolution: { type: 'string' },
+      grayscale: { type: 'boolean' },
+      fit: { type: 'string' },
+      xflip: { type: 'boolean' },
+      label: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const projectDir = positionals[0];
+  if (!projectDir || (sub !== 'create' && sub !== 'list')) throw new AppError('invalid_request', 'usage: leporello dataset create|list <project> …');
+  const studio = newStudio();
+  await studio.openProject(projectDir);
+  const project = studio.requireProject();
+  try {
+    if (sub === 'list') {
+      const datasets = listDatasets(project);
+      const text = datasets.map((d) => `${d.id}\t${d.name}\t${d.imageCount} images\t${d.resolution}px ${d.channels === 1 ? 'gray' : 'RGB'} ${d.fit}${d.xflip ? ' x-flip' : ''}`).join('\n');
+      print(out, datasets, `${text}${text ? '\n' : ''}${datasets.length} datasets`);
+      return;
+    }
+    if (!values.collection || !values.resolution) throw new AppError('invalid_request', 'dataset create needs --collection NAME and --resolution R (a power of two, 16–1024)');
+    const request = parseRequest('datasets.create', {
+      collectionId: collectionByName(project, values.collection).id,
+      resolution: Number(values.resolution),
+      grayscale: values.grayscale ?? false,
+      fit: values.fit ?? 'crop',
+      xflip: values.xflip ?? false,
+      label: values.label ? parseLabel(values.label) : undefined,
+      name: values.name,
+    });
+    const showProgress = process.stderr.isTTY && !out.json;
+    const dataset = await createDataset(project, request, {
+      onProgress: showProgress ? (p) => drawProgress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, imagesPerSecond: null }) : undefined,
+    });
+    if (showProgress) process.stderr.write('\n');
+    print(out, dataset, `dataset "${dataset.name}": ${dataset.imageCount} images at ${dataset.resolution}×${dataset.resolution} ${dataset.channels === 1 ? 'grayscale' : 'RGB'} in ${dataset.path} (sha256 ${dataset.sha256.slice(0, 12)}…)`);
+  } finally {
+    await studio.closeProject();
+  }
 }
 
 async function imagesCommand(args: string[], out: Out): Promise<void> {
@@ -109,12 +173,7 @@ async function imagesCommand(args: string[], out: Out): Promise<void> {
   if (!projectDir) throw new AppError('invalid_request', 'images needs a project: leporello images <project>');
   const studio = newStudio();
   const project = (await studio.openProject(projectDir), studio.requireProject());
-  let collectionId: number | undefined;
-  if (values.collection) {
-    const c = listCollections(project).find((x) => x.name.toLowerCase() === values.collection!.toLowerCase());
-    if (!c) throw new AppError('not_found', `no collection "${values.collection}" in ${project.dir}; collections: ${listCollections(project).map((x) => x.name).join(', ') || 'none yet'}`);
-    collectionId = c.id;
-  }
+  const collectionId = values.collection ? collectionByName(project, values.collection).id : undefined;
   const query = parseRequest('images.list', { collectionId, status: values.status as ImageStatus | undefined });
   const result = listImages(project, query);
   await studio.closeProject();
@@ -147,6 +206,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'project' && rest[0] === 'create') await projectCreate(rest.slice(1), out);
     else if (command === 'import') await importCommand(rest, out);
     else if (command === 'images') await imagesCommand(rest, out);
+    else if (command === 'dataset') await datasetCommand(rest, out);
     else if (command === 'serve') await serveCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');

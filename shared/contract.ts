@@ -92,6 +92,44 @@ export const ImportSummary = ImportProgress.extend({
 });
 export type ImportSummary = z.infer<typeof ImportSummary>;
 
+export const DatasetFit = z.enum(['crop', 'pad']);
+export const Dataset = z.object({
+  id,
+  name: z.string(),
+  collectionId: z.number().int().nullable(),
+  label: z.object({ key: z.string(), value: z.string() }).nullable(),
+  resolution: z.number().int(),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  fit: DatasetFit,
+  xflip: z.boolean(),
+  imageCount: z.number().int(),
+  /** Project-relative folder holding images.u8 and dataset.json. */
+  path: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  createdAt: z.string(),
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+export const DatasetRequest = z
+  .object({
+    collectionId: id,
+    name: name.optional(),
+    resolution: z
+      .number()
+      .int()
+      .refine((r) => r >= 16 && r <= 1024 && (r & (r - 1)) === 0, 'resolution must be a power of two from 16 to 1024'),
+    grayscale: z.boolean().default(false),
+    fit: DatasetFit.default('crop'),
+    xflip: z.boolean().default(false),
+    label: z.object({ key: labelKey, value: labelValue }).strict().optional(),
+  })
+  .strict();
+export type DatasetRequest = z.output<typeof DatasetRequest>;
+
+export const DatasetProgress = z.object({ name: z.string(), done: z.number().int(), total: z.number().int(), etaSeconds: z.number().nullable() });
+export type DatasetProgress = z.infer<typeof DatasetProgress>;
+
 export const AppInfo = z.object({
   version: z.string(),
   shell: z.enum(['electron', 'browser']),
@@ -146,6 +184,8 @@ export const contract = {
   ),
   'import.cancel': method(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
   'dialog.chooseImportPaths': method(empty, z.object({ paths: z.array(z.string()) })),
+  'datasets.list': method(empty, z.array(Dataset)),
+  'datasets.create': method(DatasetRequest, Dataset),
 } as const;
 
 export type Contract = typeof contract;
@@ -160,6 +200,7 @@ export const events = {
   'import.finished': ImportSummary,
   'project.changed': z.object({ project: ProjectSummary.nullable() }),
   'images.changed': z.object({ collectionId: id.nullable() }),
+  'dataset.progress': DatasetProgress,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -2,6 +2,7 @@ import type { AppInfo } from '../../shared/contract';
 import { appVersion } from '../app-paths';
 import { AppError } from '../../shared/errors';
 import { createCollection, listCollections } from '../services/collections';
+import { createDataset, listDatasets } from '../services/datasets/datasets';
 import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
@@ -45,6 +46,8 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       return { jobId: job.id };
     },
     'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
+    'datasets.list': () => listDatasets(studio.requireProject()),
+    'datasets.create': (req) => createDataset(studio.requireProject(), req, { onProgress: (p) => studio.events.emit('dataset.progress', p) }),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

@@ -37,6 +37,15 @@ test('project create, import with labels, images: all with --json and exit 0', (
 
   const text = cli(t, base, 'images', project);
   assert.match(text.stdout, /24 images\n$/);
+
+  const dataset = cli(t, base, 'dataset', 'create', project, '--collection', 'Portraits', '--resolution', '16', '--grayscale', '--json');
+  assert.equal(dataset.code, 0, dataset.stderr);
+  assert.deepEqual([dataset.json().imageCount, dataset.json().resolution, dataset.json().channels], [24, 16, 1]);
+  const listedSets = cli(t, base, 'dataset', 'list', project, '--json');
+  assert.deepEqual(listedSets.json().map((d: { name: string }) => d.name), ['portraits-16-gray']);
+  const badSize = cli(t, base, 'dataset', 'create', project, '--collection', 'portraits', '--resolution', '100');
+  assert.equal(badSize.code, 1);
+  assert.match(badSize.stderr, /resolution must be a power of two from 16 to 1024/);
 });
 
 test('errors exit 1 with one line on stderr that says what to do', (t) => {

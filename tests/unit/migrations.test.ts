@@ -65,3 +65,21 @@ test('the schema enforces what the import relies on', (t) => {
   assert.throws(() => db.prepare("INSERT INTO images (collection_id, status, reason, source_path, imported_at) VALUES (99, 'rejected', 'r', '/e', 'now')").run(), /FOREIGN KEY/);
   db.close();
 });
+
+test('migration 2 (datasets) keeps every row of version 1', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'up.sqlite'));
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 1));
+  db.prepare("INSERT INTO project (id, name, created_at) VALUES ('p', 'P', 'then')").run();
+  db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
+  db.prepare("INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', 'aa', 'originals/aa/aa.jpg', '/a.jpg', 'then')").run();
+  db.prepare("INSERT INTO label_keys (name) VALUES ('era')").run();
+  db.prepare("INSERT INTO image_labels (image_id, key_id, value) VALUES (1, 1, 'old')").run();
+  const tables = ['project', 'collections', 'images', 'label_keys', 'image_labels'];
+  const before = tables.map((tb) => db.prepare(`SELECT * FROM ${tb}`).all());
+  migrate(db, migrations.slice(0, 2));
+  assert.equal(db.pragma('user_version', { simple: true }), 2);
+  assert.deepEqual(tables.map((tb) => db.prepare(`SELECT * FROM ${tb}`).all()), before);
+  assert.throws(() => db.prepare("INSERT INTO datasets (name, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 48, 3, 'crop', 0, 1, 'x', 'h', 1, 'now')").run(), /CHECK/, 'resolution must be a power of two');
+  db.close();
+});

@@ -1,5 +1,6 @@
 // The ordered list of schema migrations. Append only: a released migration is never edited.
 import * as m001 from './001-initial';
+import * as m002 from './002-datasets';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [{ version: 1, name: 'initial', up: m001.up }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'initial', up: m001.up },
+  { version: 2, name: 'datasets', up: m002.up },
+];

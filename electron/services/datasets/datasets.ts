@@ -1,0 +1,171 @@
+// Datasets: a collection's kept images (optionally those with one label value) frozen at one
+// resolution and colour mode. Made once, never changed; a changed collection makes a new one.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Dataset, DatasetProgress, DatasetRequest } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { getCollection } from '../collections';
+import { atomicWrite } from '../fs/atomic-write';
+import type { Project } from '../projects/project';
+import { DATA_FILE, META_FILE, imageBytes, type DatasetMeta } from './dataset-file';
+
+interface DatasetRow {
+  id: number;
+  name: string;
+  collection_id: number | null;
+  label_key: string | null;
+  label_value: string | null;
+  resolution: number;
+  channels: 1 | 3;
+  fit: 'crop' | 'pad';
+  xflip: number;
+  image_count: number;
+  dir_path: string;
+  sha256: string;
+  bytes: number;
+  created_at: string;
+}
+
+function toDataset(r: DatasetRow): Dataset {
+  return {
+    id: r.id,
+    name: r.name,
+    collectionId: r.collection_id,
+    label: r.label_key !== null && r.label_value !== null ? { key: r.label_key, value: r.label_value } : null,
+    resolution: r.resolution,
+    channels: r.channels,
+    fit: r.fit,
+    xflip: r.xflip === 1,
+    imageCount: r.image_count,
+    path: r.dir_path,
+    sha256: r.sha256,
+    bytes: r.bytes,
+    createdAt: r.created_at,
+  };
+}
+
+export function listDatasets(project: Project): Dataset[] {
+  return (project.db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[]).map(toDataset);
+}
+
+export function getDataset(project: Project, id: number): Dataset {
+  const row = project.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+  if (!row) throw new AppError('not_found', `no dataset #${id} in project "${project.name}"`);
+  return toDataset(row);
+}
+
+function chooseName(project: Project, req: DatasetRequest, channels: 1 | 3, collectionName: string): string {
+  const taken = (n: string) => project.db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(n) !== undefined;
+  if (req.name) {
+    if (taken(req.name)) throw new AppError('conflict', `a dataset named "${req.name}" already exists; datasets never change, so give the new one another name`);
+    return req.name;
+  }
+  const parts = [collectionName, req.label ? `${req.label.key}-${req.label.value}` : null, String(req.resolution), channels === 1 ? 'gray' : null];
+  const base = parts.filter(Boolean).join('-');
+  let candidate = base;
+  for (let i = 2; taken(candidate); i++) candidate = `${base}-${i}`;
+  return candidate;
+}
+
+/** One image at the dataset's size and colour mode, as raw NHWC bytes. */
+async function packImage(file: string, req: DatasetRequest & { channels: 1 | 3 }): Promise<Buffer> {
+  let img = sharp(file, { failOn: 'truncated' })
+    .rotate()
+    .flatten({ background: '#000000' })
+    .resize(req.resolution, req.resolution, { fit: req.fit === 'crop' ? 'cover' : 'contain', position: 'centre', background: '#000000', kernel: 'lanczos3' });
+  img = req.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== req.channels || info.width !== req.resolution || info.height !== req.resolution) {
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${req.resolution}×${req.resolution}×${req.channels}`);
+  }
+  return data;
+}
+
+export interface FreezeCallbacks {
+  onProgress?: (p: DatasetProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Freezes a collection into a dataset. Images are decoded one at a time and streamed into the
+ * packed file, so memory stays bounded; the folder is built under tmp/ and renamed into datasets/
+ * only when complete, and the database row is written last.
+ */
+export async function createDataset(project: Project, request: DatasetRequest, callbacks: FreezeCallbacks = {}): Promise<Dataset> {
+  const collection = getCollection(project, request.collectionId);
+  const req = { ...request, channels: (request.grayscale ? 1 : 3) as 1 | 3 };
+  const rows = project.db
+    .prepare(
+      `SELECT i.id, i.original_path FROM images i
+        WHERE i.collection_id = ? AND i.status = 'ok'
+          ${req.label ? 'AND EXISTS (SELECT 1 FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.image_id = i.id AND k.name = ? AND l.value = ?)' : ''}
+        ORDER BY i.source_path COLLATE NOCASE, i.id`,
+    )
+    .all(...[collection.id, ...(req.label ? [req.label.key, req.label.value] : [])]) as { id: number; original_path: string }[];
+  const filter = req.label ? ` with ${req.label.key} = ${req.label.value}` : '';
+  if (rows.length === 0) throw new AppError('invalid_request', `collection "${collection.name}" has no kept images${filter}; import or label some first`);
+  const name = chooseName(project, req, req.channels, collection.name);
+
+  const work = join(project.tmpDir, `dataset-${randomBytes(6).toString('hex')}`);
+  await mkdir(work, { recursive: true });
+  const hash = createHash('sha256');
+  const started = performance.now();
+  try {
+    const out = await open(join(work, DATA_FILE), 'w');
+    try {
+      for (const [done, row] of rows.entries()) {
+        if (callbacks.signal?.aborted) throw new AppError('conflict', `dataset "${name}" was cancelled; nothing was kept`);
+        let pixels: Buffer;
+        try {
+          pixels = await packImage(join(project.dir, row.original_path), req);
+        } catch (err) {
+          throw new AppError('internal', `image #${row.id} (${row.original_path}) could not be packed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        hash.update(pixels);
+        await out.write(pixels);
+        const seconds = (performance.now() - started) / 1000;
+        callbacks.onProgress?.({ name, done: done + 1, total: rows.length, etaSeconds: ((rows.length - done - 1) * seconds) / (done + 1) });
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    const sha256 = hash.digest('hex');
+    const meta: DatasetMeta = {
+      format: 'leporello-dataset',
+      version: 1,
+      layout: 'NHWC',
+      dtype: 'uint8',
+      count: rows.length,
+      resolution: req.resolution,
+      channels: req.channels,
+      fit: req.fit,
+      xflip: req.xflip,
+      sha256,
+      imageIds: rows.map((r) => r.id),
+    };
+    await atomicWrite(join(work, META_FILE), JSON.stringify(meta, null, 1));
+
+    // The folder goes into place first and the row last: a crash in between leaves an
+    // unreferenced folder, never a row without its file.
+    const dirPath = `datasets/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${randomBytes(3).toString('hex')}`;
+    await rename(work, join(project.dir, dirPath));
+    const id = project.db.transaction(() => {
+      const { lastInsertRowid } = project.db
+        .prepare(
+          `INSERT INTO datasets (name, collection_id, label_key, label_value, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(name, collection.id, req.label?.key ?? null, req.label?.value ?? null, req.resolution, req.channels, req.fit, req.xflip ? 1 : 0, rows.length, dirPath, sha256, rows.length * imageBytes(meta), new Date().toISOString());
+      const datasetId = Number(lastInsertRowid);
+      const member = project.db.prepare('INSERT INTO dataset_images (dataset_id, position, image_id) VALUES (?, ?, ?)');
+      rows.forEach((r, position) => member.run(datasetId, position, r.id));
+      return datasetId;
+    })();
+    return getDataset(project, id);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
