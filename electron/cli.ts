@@ -27,6 +27,7 @@ const USAGE = `usage: leporello <command> [options]
                  [--xflip] [--label key=value] [--name NAME]
                                                  freeze a collection into a packed training dataset
   dataset list <project>                         list a project's datasets
+  backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
 every command takes --json for machine-readable output`;
@@ -181,6 +182,16 @@ async function imagesCommand(args: string[], out: Out): Promise<void> {
   print(out, result, `${text}${text ? '\n' : ''}${result.total} images`);
 }
 
+async function backendsCommand(args: string[], out: Out): Promise<void> {
+  parseArgs({ args, options: { json: { type: 'boolean' } } });
+  // Loaded only here: TensorFlow.js takes a second to load and no other command needs it.
+  const { probeBackends } = await import('./engine/backends');
+  const train = await probeBackends('train');
+  const sample = await probeBackends('sample');
+  const rows = train.map((t, i) => ({ name: t.name, train: t.ok, sample: sample[i]!.ok, detail: t.ok ? t.detail : sample[i]!.ok ? `${sample[i]!.detail}; not for training: ${t.detail}` : t.detail }));
+  print(out, rows, rows.map((r) => `${r.name.padEnd(11)} train ${r.train ? 'yes' : 'no '}  sample ${r.sample ? 'yes' : 'no '}  ${r.detail}`).join('\n'));
+}
+
 async function serveCommand(args: string[], out: Out): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, json: { type: 'boolean' } } });
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -208,6 +219,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'images') await imagesCommand(rest, out);
     else if (command === 'dataset') await datasetCommand(rest, out);
     else if (command === 'serve') await serveCommand(rest, out);
+    else if (command === 'backends') await backendsCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

@@ -12,8 +12,19 @@ const started = Date.now();
 const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 await Promise.all([
   // Dependencies stay in node_modules (native modules cannot be bundled); our code is one file each.
-  esbuild({ ...node, entryPoints: ['electron/cli.ts'], outfile: 'out/cli.mjs', format: 'esm', packages: 'external' }),
-  esbuild({ ...node, entryPoints: ['electron/main.ts'], outfile: 'out/main.mjs', format: 'esm', packages: 'external' }),
+  // Split into chunks so that what is imported lazily (TensorFlow.js, only for engine work) is
+  // loaded lazily, and every other command starts fast.
+  esbuild({
+    ...node,
+    entryPoints: ['electron/cli.ts', 'electron/main.ts'],
+    outdir: 'out',
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    splitting: true,
+    packages: 'external',
+  }),
   // A sandboxed preload may require nothing but 'electron': bundle everything else into it.
   esbuild({ ...node, entryPoints: ['electron/preload.ts'], outfile: 'out/preload.cjs', format: 'cjs', external: ['electron'] }),
   viteBuild({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' }),

@@ -48,6 +48,18 @@ test('project create, import with labels, images: all with --json and exit 0', (
   assert.match(badSize.stderr, /resolution must be a power of two from 16 to 1024/);
 });
 
+test('backends lists what can train and sample here, and why not the others', (t) => {
+  const base = tempDir(t);
+  const r = cli(t, base, 'backends', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const rows = new Map((r.json() as { name: string; train: boolean; sample: boolean; detail: string }[]).map((b) => [b.name, b]));
+  assert.deepEqual([...rows.keys()], ['tensorflow', 'webgpu', 'wasm', 'cpu']);
+  assert.equal(rows.get('cpu')!.train, true);
+  assert.equal(rows.get('wasm')!.sample, true);
+  assert.match(rows.get('wasm')!.detail, /not for training: it has no Conv2DBackpropFilter kernel/);
+  assert.match(rows.get('tensorflow')!.detail, /tfjs-node-gpu is not installed/);
+});
+
 test('errors exit 1 with one line on stderr that says what to do', (t) => {
   const base = tempDir(t);
   const cases: [string[], RegExp][] = [
