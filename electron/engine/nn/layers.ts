@@ -1,0 +1,78 @@
+// The few layers the DCGAN-style networks are made of, over tfjs-core. Each is built once
+// (creating its named parameters) and applied many times. NHWC throughout, as tfjs wants.
+import * as tf from '../tf';
+import type { Params } from './params';
+import type { Rng } from './rng';
+
+/** Radford et al.: weights from N(0, 0.02). */
+export const DCGAN_STD = 0.02;
+
+export class Dense {
+  private readonly w: tf.Variable;
+  private readonly b: tf.Variable;
+  constructor(p: Params, name: string, inDim: number, outDim: number, rng: Rng, std = DCGAN_STD) {
+    this.w = p.add(`${name}/w`, tf.tensor2d(rng.normals(inDim * outDim, std), [inDim, outDim]));
+    this.b = p.add(`${name}/b`, tf.zeros([outDim]));
+  }
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.matMul(x, this.w as tf.Tensor2D), this.b);
+  }
+}
+
+/** Convolution, kernel k, stride s, 'same' padding (for k=4, s=2: PyTorch's padding=1 sizes). */
+export class Conv {
+  private readonly w: tf.Variable;
+  private readonly b: tf.Variable | null;
+  constructor(p: Params, name: string, k: number, cin: number, cout: number, private readonly stride: number, rng: Rng, bias = true) {
+    this.w = p.add(`${name}/w`, tf.tensor4d(rng.normals(k * k * cin * cout, DCGAN_STD), [k, k, cin, cout]));
+    this.b = bias ? p.add(`${name}/b`, tf.zeros([cout])) : null;
+  }
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const y = tf.conv2d(x, this.w as tf.Tensor4D, this.stride, 'same');
+    return this.b ? tf.add(y, this.b) : y;
+  }
+}
+
+/** Transposed convolution that multiplies height and width by its stride. */
+export class ConvTranspose {
+  private readonly w: tf.Variable;
+  private readonly b: tf.Variable | null;
+  constructor(p: Params, name: string, k: number, cin: number, private readonly cout: number, private readonly stride: number, rng: Rng, bias = true) {
+    // tfjs lays a transposed filter out as [h, w, out, in].
+    this.w = p.add(`${name}/w`, tf.tensor4d(rng.normals(k * k * cin * cout, DCGAN_STD), [k, k, cout, cin]));
+    this.b = bias ? p.add(`${name}/b`, tf.zeros([cout])) : null;
+  }
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const [n, h, w] = x.shape;
+    const y = tf.conv2dTranspose(x, this.w as tf.Tensor4D, [n, h * this.stride, w * this.stride, this.cout], this.stride, 'same');
+    return this.b ? tf.add(y, this.b) : y;
+  }
+}
+
+/**
+ * Batch normalisation over N, H, W. Training uses the batch's statistics and queues the update of
+ * the running ones (momentum 0.1, as PyTorch); sampling uses the running ones.
+ */
+export class BatchNorm {
+  private readonly gamma: tf.Variable;
+  private readonly beta: tf.Variable;
+  private readonly mean: tf.Variable;
+  private readonly variance: tf.Variable;
+  constructor(private readonly p: Params, name: string, channels: number, rng: Rng, private readonly momentum = 0.1, private readonly eps = 1e-5) {
+    this.gamma = p.add(`${name}/gamma`, tf.tensor1d(rng.normals(channels, DCGAN_STD, 1)));
+    this.beta = p.add(`${name}/beta`, tf.zeros([channels]));
+    this.mean = p.add(`${name}/running_mean`, tf.zeros([channels]), false);
+    this.variance = p.add(`${name}/running_var`, tf.ones([channels]), false);
+  }
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    if (!training) return tf.batchNorm4d(x, this.mean as tf.Tensor1D, this.variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.eps);
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const m = this.momentum;
+    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    // The queued values never reach the loss, so no gradient flows through them. The running
+    // variance is the unbiased estimate, as in PyTorch.
+    this.p.queue(this.mean, tf.add(tf.mul(this.p.current(this.mean), 1 - m), tf.mul(mean, m)));
+    this.p.queue(this.variance, tf.add(tf.mul(this.p.current(this.variance), 1 - m), tf.mul(variance, (m * n) / Math.max(1, n - 1))));
+    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.eps);
+  }
+}
