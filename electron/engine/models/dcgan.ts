@@ -6,7 +6,7 @@
 import * as tf from '../tf';
 import { BatchNorm, Conv, ConvTranspose, Dense } from '../nn/layers';
 import { Params } from '../nn/params';
-import type { Rng } from '../nn/rng';
+import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel } from './gan-model';
 
 export interface DcganConfig {
@@ -50,6 +50,7 @@ export function buildDcgan(config: DcganConfig, rng: Rng): GanModel {
     channels: config.channels,
     zDim: config.zDim,
     params: p,
+    noise: new Rng(rng.seed()),
     generate(z, training) {
       return tf.tidy(() => {
         let h = tf.reshape(gIn.apply(z), [z.shape[0], 4, 4, top]) as tf.Tensor4D;

@@ -9,6 +9,8 @@ export interface GanModel {
   readonly channels: 1 | 3;
   readonly zDim: number;
   readonly params: Params;
+  /** Randomness inside the networks (dropout masks), kept so a checkpoint can store its state. */
+  readonly noise: Rng;
   /** Images in [-1, 1], NHWC. `training` selects batch statistics and dropout. */
   generate(z: tf.Tensor2D, training: boolean): tf.Tensor4D;
   /** One logit per image. */

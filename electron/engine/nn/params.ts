@@ -2,15 +2,19 @@
 // selects what an optimiser may change and a checkpoint is a flat name → tensor table.
 import * as tf from '../tf';
 
+let instances = 0;
+
 export class Params {
   readonly vars = new Map<string, tf.Variable>();
+  /** tfjs wants variable names unique in the process; two models (a fork, a comparison) coexist. */
+  private readonly scope = `m${++instances}`;
   /** Latest queued value per variable; superseded values are kept until the step ends. */
   private pending = new Map<tf.Variable, tf.Tensor>();
   private superseded: tf.Tensor[] = [];
 
   add(name: string, value: tf.Tensor, trainable = true): tf.Variable {
     if (this.vars.has(name)) throw new Error(`parameter ${name} defined twice`);
-    const v = tf.variable(value, trainable, name.replace(/[^A-Za-z0-9_.\-/]/g, '_'));
+    const v = tf.variable(value, trainable, `${this.scope}/${name.replace(/[^A-Za-z0-9_.\-/]/g, '_')}`);
     value.dispose();
     this.vars.set(name, v);
     return v;

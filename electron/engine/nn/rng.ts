@@ -46,4 +46,8 @@ export class Rng {
   state(): RngState {
     return [...this.s] as RngState;
   }
+
+  restore(state: RngState): void {
+    this.s = [...state] as RngState;
+  }
 }

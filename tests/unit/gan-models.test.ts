@@ -3,6 +3,8 @@ import { before, test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
 import { buildDcgan } from '../../electron/engine/models/dcgan';
+import type { GanModel } from '../../electron/engine/models/gan-model';
+import { buildThesisGan } from '../../electron/engine/models/thesis';
 import { Rng } from '../../electron/engine/nn/rng';
 import { dcganOptimizers, discriminatorStep, generatorStep } from '../../electron/engine/train/gan-loss';
 
@@ -11,8 +13,14 @@ before(async () => {
 });
 
 const small = (resolution: number, channels: 1 | 3 = 3) => buildDcgan({ resolution, channels, zDim: 16, width: 4, maxChannels: 64 }, new Rng(7));
+const smallThesis = (resolution: number, channels: 1 | 3 = 3) =>
+  buildThesisGan({ resolution, channels, zDim: 16, width: 4, maxChannels: 64, dropout: 0.3 }, new Rng(7));
+const families: [string, (r: number, c?: 1 | 3) => GanModel][] = [
+  ['dcgan', small],
+  ['thesis', smallThesis],
+];
 
-async function snapshot(model: ReturnType<typeof small>, prefix: string): Promise<Map<string, Float32Array>> {
+async function snapshot(model: GanModel, prefix: string): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const [name, v] of model.params.vars) if (name.startsWith(prefix)) out.set(name, (await v.data()) as Float32Array);
   return out;
@@ -22,19 +30,23 @@ function changed(a: Map<string, Float32Array>, b: Map<string, Float32Array>): st
   return [...a.keys()].filter((k) => a.get(k)!.some((x, i) => x !== b.get(k)![i]));
 }
 
-test('shapes at 16, 32 and 64 px, RGB and grey; images in [-1, 1]; channels as Radford', async () => {
-  for (const [resolution, channels] of [[16, 3], [32, 1], [64, 3]] as const) {
-    const model = small(resolution, channels);
-    const z = model.sampleLatents(2, new Rng(1));
-    const img = model.generate(z, false);
-    assert.deepEqual(img.shape, [2, resolution, resolution, channels]);
-    const values = await img.data();
-    assert.ok(values.every((v) => v >= -1 && v <= 1));
-    const logits = model.discriminate(img, false);
-    assert.deepEqual(logits.shape, [2, 1]);
-    tf.dispose([z, img, logits]);
-    model.params.dispose();
-  }
+for (const [family, build] of families) {
+  test(`${family}: shapes at 16, 32 and 64 px, RGB and grey; images in [-1, 1]`, async () => {
+    for (const [resolution, channels] of [[16, 3], [32, 1], [64, 3]] as const) {
+      const model = build(resolution, channels);
+      const z = model.sampleLatents(2, new Rng(1));
+      const img = model.generate(z, false);
+      assert.deepEqual(img.shape, [2, resolution, resolution, channels]);
+      assert.ok((await img.data()).every((v) => v >= -1 && v <= 1));
+      const logits = model.discriminate(img, true);
+      assert.deepEqual(logits.shape, [2, 1]);
+      tf.dispose([z, img, logits]);
+      model.params.dispose();
+    }
+  });
+}
+
+test('dcgan: channels double from the image to 4×4, as Radford', () => {
   // 64 px, width 4: 4×4 holds width·8 = 32 channels, then 16, 8, 4, and the image.
   const m = small(64);
   assert.deepEqual(m.params.get('G/up1/conv/w').shape, [4, 4, 16, 32]);
@@ -44,8 +56,8 @@ test('shapes at 16, 32 and 64 px, RGB and grey; images in [-1, 1]; channels as R
   m.params.dispose();
 });
 
-test('a D step changes D and not G; a G step changes G and not D; no tensor leaks', async () => {
-  const model = small(16);
+for (const [family, build] of families) test(`${family}: a D step changes D and not G; a G step changes G and not D; no tensor leaks`, async () => {
+  const model = build(16);
   const opt = dcganOptimizers();
   const rng = new Rng(3);
   const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 5), 2), 1) as tf.Tensor4D);
@@ -118,4 +130,25 @@ test('the seeded generator is reproducible and its state resumes the same sequen
   const mean = draws.reduce((s, v) => s + v, 0) / draws.length;
   const sd = Math.sqrt(draws.reduce((s, v) => s + (v - mean) ** 2, 0) / draws.length);
   assert.ok(Math.abs(mean) < 0.03 && Math.abs(sd - 1) < 0.03, `mean ${mean}, sd ${sd}`);
+});
+
+test('thesis: latents lie on the unit hypersphere; dropout acts in training only, reproducibly from the noise state', async () => {
+  const model = smallThesis(16);
+  const z = model.sampleLatents(5, new Rng(2));
+  const norms = await tf.norm(z, 'euclidean', 1).data();
+  for (const n of norms) assert.ok(Math.abs(n - 1) < 1e-5);
+  const x = tf.tidy(() => model.generate(z, false));
+  const evalA = await model.discriminate(x, false).data();
+  const evalB = await model.discriminate(x, false).data();
+  assert.deepEqual(evalA, evalB, 'no dropout when sampling');
+  const saved = model.noise.state();
+  const trainA = await model.discriminate(x, true).data();
+  const trainB = await model.discriminate(x, true).data();
+  assert.notDeepEqual(trainA, trainB, 'fresh dropout masks each call');
+  const replay = smallThesis(16);
+  replay.noise.restore(saved);
+  assert.deepEqual(await replay.discriminate(x, true).data(), trainA, 'the same noise state gives the same masks');
+  tf.dispose([z, x]);
+  model.params.dispose();
+  replay.params.dispose();
 });
