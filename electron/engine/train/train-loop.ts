@@ -1,0 +1,180 @@
+// The training loop: a plain function driven by callbacks, with no Electron or IPC in sight; the
+// engine process that hosts it is a thin adapter. It reads batches by offset from a packed
+// dataset, trains k discriminator steps per generator step, reports ticks, and at every
+// checkpoint writes the networks, the optimisers, the counters and the random states, and
+// renders the run's fixed witness latents.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import * as tf from '../tf';
+import { buildModel, type ModelConfig } from '../models/registry';
+import type { GanModel } from '../models/gan-model';
+import { Rng } from '../nn/rng';
+import type { DatasetFile } from '../../services/datasets/dataset-file';
+import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type TrainCounters } from './checkpoint';
+import { dcganOptimizers, discriminatorStep, generatorStep, type Optimizers } from './gan-loss';
+
+export interface TrainOptions {
+  runDir: string;
+  tmpDir: string;
+  dataset: DatasetFile;
+  model: ModelConfig;
+  epochs: number;
+  batchSize: number;
+  /** Discriminator steps per generator step. */
+  dSteps: number;
+  learningRate: number;
+  beta1: number;
+  seed: number;
+  witnesses: number;
+  checkpointEvery: number;
+  /** Start from this checkpoint (resume or fork); its sha256 is checked when given. */
+  from?: { file: string; sha256?: string };
+}
+
+export interface TrainTick extends TrainCounters {
+  epochs: number;
+  stepsPerEpoch: number;
+  dLoss: number;
+  gLoss: number;
+  imagesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface CheckpointWritten extends TrainCounters {
+  file: string;
+  sha256: string;
+  bytes: number;
+  witnessGrid: string;
+}
+
+export interface TrainCallbacks {
+  onTick?: (tick: TrainTick) => void;
+  onCheckpoint?: (c: CheckpointWritten) => void | Promise<void>;
+  shouldAbort?: () => boolean;
+}
+
+export interface TrainResult extends TrainCounters {
+  aborted: boolean;
+}
+
+/** Images of a batch as floats in [-1, 1], each mirrored left–right where `flip` says so. */
+function toBatchTensor(bytes: Uint8Array, n: number, r: number, c: number, flip: boolean[]): tf.Tensor4D {
+  const out = new Float32Array(bytes.length);
+  const row = r * c;
+  for (let i = 0; i < n; i++) {
+    const base = i * r * row;
+    for (let y = 0; y < r; y++) {
+      for (let x = 0; x < r; x++) {
+        const sx = flip[i] ? r - 1 - x : x;
+        for (let k = 0; k < c; k++) out[base + y * row + x * c + k] = bytes[base + y * row + sx * c + k]! / 127.5 - 1;
+      }
+    }
+  }
+  return tf.tensor4d(out, [n, r, r, c]);
+}
+
+function shuffle(count: number, rng: Rng): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** The witnesses' images in a near-square grid, as a PNG. */
+export async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: string): Promise<void> {
+  const images = tf.tidy(() => tf.cast(tf.clipByValue(tf.mul(tf.add(model.generate(witnesses, false), 1), 127.5), 0, 255), 'int32'));
+  const [n, r, , c] = images.shape as [number, number, number, number];
+  const pixels = Uint8Array.from(await images.data());
+  images.dispose();
+  const cols = Math.ceil(Math.sqrt(n));
+  const rows = Math.ceil(n / cols);
+  const grid = new Uint8Array(rows * r * cols * r * c);
+  for (let i = 0; i < n; i++) {
+    const gx = (i % cols) * r;
+    const gy = Math.floor(i / cols) * r;
+    for (let y = 0; y < r; y++) grid.set(pixels.subarray((i * r + y) * r * c, (i * r + y + 1) * r * c), ((gy + y) * cols * r + gx) * c);
+  }
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, await sharp(grid, { raw: { width: cols * r, height: rows * r, channels: c as 1 | 3 } }).png().toBuffer());
+}
+
+export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
+  const meta = options.dataset.meta;
+  const spec = options.model;
+  if (spec.config.resolution !== meta.resolution || spec.config.channels !== meta.channels) {
+    throw new Error(`the model is ${spec.config.resolution} px × ${spec.config.channels} channels but the dataset is ${meta.resolution} px × ${meta.channels}`);
+  }
+  const stepsPerEpoch = Math.floor(meta.count / options.batchSize);
+  if (stepsPerEpoch < 1) throw new Error(`the dataset has ${meta.count} images, fewer than one batch of ${options.batchSize}: lower the batch size`);
+
+  const rng = new Rng(options.seed);
+  const model = buildModel(spec, new Rng(options.seed ^ 0x5eed));
+  const opt: Optimizers = dcganOptimizers(options.learningRate, options.beta1);
+  // Witnesses are drawn from their own generator, so they are the same for every run with the same seed and size.
+  const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
+  let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
+
+  try {
+    if (options.from) {
+      const content = await readCheckpoint(options.from.file, options.from.sha256);
+      if (content.header.arch !== model.arch) throw new Error(`${options.from.file} holds a ${content.header.arch} network, not ${model.arch}`);
+      await restoreCheckpoint(content, model, opt);
+      counters = { ...content.header.counters };
+      rng.restore(content.header.rng.train);
+    }
+
+    const checkpoint = async () => {
+      const name = `epoch-${String(counters.epoch).padStart(5, '0')}`;
+      const file = join(options.runDir, 'checkpoints', `${name}.lepckpt`);
+      const witnessGrid = join(options.runDir, 'witnesses', `${name}.png`);
+      const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state());
+      await renderGrid(model, witnesses, witnessGrid);
+      await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written });
+    };
+    if (!options.from) await checkpoint(); // epoch 0: what the untrained generator draws
+
+    const started = performance.now();
+    const imagesAtStart = counters.imagesSeen;
+    let aborted = false;
+    while (counters.epoch < options.epochs && !aborted) {
+      const order = shuffle(meta.count, rng);
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        if (callbacks.shouldAbort?.()) {
+          aborted = true;
+          break;
+        }
+        const positions = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
+        const flips = positions.map(() => meta.xflip && rng.next() < 0.5);
+        const bytes = await options.dataset.readBatch(positions);
+        const real = toBatchTensor(bytes, positions.length, meta.resolution, meta.channels, flips);
+        const zD = model.sampleLatents(options.batchSize, rng);
+        const dLossT = discriminatorStep(model, opt, real, zD);
+        let gLossT: tf.Scalar | null = null;
+        let zG: tf.Tensor2D | null = null;
+        if ((counters.step + 1) % options.dSteps === 0) {
+          zG = model.sampleLatents(options.batchSize, rng);
+          gLossT = generatorStep(model, opt, zG);
+        }
+        const [dLoss, gLoss] = [(await dLossT.data())[0]!, gLossT ? (await gLossT.data())[0]! : Number.NaN];
+        tf.dispose([real, zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : [])]);
+        counters = { ...counters, step: counters.step + 1, imagesSeen: counters.imagesSeen + positions.length };
+        const seconds = (performance.now() - started) / 1000;
+        const rate = (counters.imagesSeen - imagesAtStart) / Math.max(seconds, 1e-9);
+        const remaining = (options.epochs - counters.epoch) * stepsPerEpoch * options.batchSize - (s + 1) * options.batchSize;
+        callbacks.onTick?.({ ...counters, epochs: options.epochs, stepsPerEpoch, dLoss, gLoss, imagesPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : null });
+      }
+      if (aborted) break;
+      counters = { ...counters, epoch: counters.epoch + 1 };
+      if (counters.epoch % options.checkpointEvery === 0 || counters.epoch === options.epochs) await checkpoint();
+    }
+    return { ...counters, aborted };
+  } finally {
+    witnesses.dispose();
+    model.params.dispose();
+    opt.g.dispose();
+    opt.d.dispose();
+  }
+}

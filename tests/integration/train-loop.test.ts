@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import sharp from 'sharp';
+import { EventBus } from '../../electron/api/event-bus';
+import { selectBackend } from '../../electron/engine/backends';
+import { defaultModelConfig } from '../../electron/engine/models/registry';
+import { readCheckpoint } from '../../electron/engine/train/checkpoint';
+import { trainLoop, type CheckpointWritten, type TrainOptions, type TrainTick } from '../../electron/engine/train/train-loop';
+import { DatasetFile } from '../../electron/services/datasets/dataset-file';
+import { createDataset } from '../../electron/services/datasets/datasets';
+import { Studio } from '../../electron/services/studio';
+import { contract } from '../../shared/contract';
+import { smallPortraits, tempDir } from '../helpers';
+
+before(async () => {
+  await selectBackend('cpu');
+});
+
+/** 24 real portraits at 16×16, packed: the smallest honest training set. */
+async function tinySetup(t: Parameters<typeof tempDir>[0]) {
+  const base = tempDir(t);
+  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
+  t.after(() => studio.closeProject());
+  await studio.createProject('Train');
+  const { collectionId } = await studio.startImport({ paths: [smallPortraits], collection: 'small' }).done;
+  const project = studio.requireProject();
+  const ds = await createDataset(project, contract['datasets.create'].request.parse({ collectionId, resolution: 16, xflip: true }));
+  const dataset = await DatasetFile.open(join(project.dir, ds.path));
+  t.after(() => dataset.close());
+  const options = (runDir: string, extra: Partial<TrainOptions> = {}): TrainOptions => ({
+    runDir: join(base, runDir),
+    tmpDir: project.tmpDir,
+    dataset,
+    model: defaultModelConfig('dcgan', 16, 3, { width: 4, zDim: 16 }),
+    epochs: 4,
+    batchSize: 8,
+    dSteps: 1,
+    learningRate: 2e-4,
+    beta1: 0.5,
+    seed: 11,
+    witnesses: 6,
+    checkpointEvery: 2,
+    ...extra,
+  });
+  return { options };
+}
+
+test('a tiny DCGAN trains on real portraits: losses move, checkpoints and witness grids are written', async (t) => {
+  const { options } = await tinySetup(t);
+  const ticks: TrainTick[] = [];
+  const checkpoints: CheckpointWritten[] = [];
+  const result = await trainLoop(options('run-a'), { onTick: (x) => ticks.push(x), onCheckpoint: (c) => void checkpoints.push(c) });
+  assert.deepEqual([result.epoch, result.step, result.imagesSeen, result.aborted], [4, 12, 96, false]);
+  assert.equal(ticks.length, 12, '24 images in batches of 8: 3 steps × 4 epochs');
+  assert.ok(ticks.every((x) => Number.isFinite(x.dLoss) && Number.isFinite(x.gLoss) && x.imagesPerSecond > 0));
+  assert.ok(new Set(ticks.map((x) => x.dLoss.toFixed(4))).size > 6, 'the losses move');
+  assert.equal(ticks.at(-1)!.etaSeconds, 0);
+  assert.deepEqual(checkpoints.map((c) => c.epoch), [0, 2, 4]);
+  for (const c of checkpoints) {
+    assert.ok(existsSync(c.file));
+    const meta = await sharp(c.witnessGrid).metadata();
+    assert.deepEqual([meta.width, meta.height], [3 * 16, 2 * 16], '6 witnesses in a 3×2 grid');
+  }
+  // The untrained generator and the trained one draw different pictures from the same witnesses.
+  const first = await sharp(checkpoints[0]!.witnessGrid).raw().toBuffer();
+  const last = await sharp(checkpoints[2]!.witnessGrid).raw().toBuffer();
+  assert.notDeepEqual(first, last);
+});
+
+test('stopping and resuming from a checkpoint ends exactly where an uninterrupted run ends', async (t) => {
+  const { options } = await tinySetup(t);
+  const straight: CheckpointWritten[] = [];
+  await trainLoop(options('straight'), { onCheckpoint: (c) => void straight.push(c) });
+
+  // The interrupted run stops part-way through epoch 3: its last checkpoint is epoch 2.
+  const interrupted: CheckpointWritten[] = [];
+  let steps = 0;
+  const stopped = await trainLoop(options('interrupted'), { onCheckpoint: (c) => void interrupted.push(c), onTick: () => steps++, shouldAbort: () => steps >= 8 });
+  assert.equal(stopped.aborted, true);
+  const last = interrupted.at(-1)!;
+  assert.equal(last.epoch, 2);
+  const resumed: CheckpointWritten[] = [];
+  await trainLoop(options('interrupted', { from: { file: last.file, sha256: last.sha256 } }), { onCheckpoint: (c) => void resumed.push(c) });
+  assert.deepEqual(resumed.map((c) => c.epoch), [4]);
+
+  const a = await readCheckpoint(straight.at(-1)!.file);
+  const b = await readCheckpoint(resumed.at(-1)!.file);
+  assert.deepEqual(b.header.counters, a.header.counters);
+  assert.deepEqual(b.header.rng, a.header.rng);
+  for (const [name, tensor] of a.tensors) {
+    assert.deepEqual(await b.tensors.get(name)!.data(), await tensor.data(), `${name} differs after resume`);
+  }
+  assert.deepEqual(readFileSync(resumed[0]!.witnessGrid), readFileSync(straight.at(-1)!.witnessGrid));
+});
+
+test('a damaged checkpoint is refused by its hash; a checkpoint of another architecture is refused by name', async (t) => {
+  const { options } = await tinySetup(t);
+  const written: CheckpointWritten[] = [];
+  await trainLoop(options('r', { epochs: 1, checkpointEvery: 1 }), { onCheckpoint: (c) => void written.push(c) });
+  const good = written.at(-1)!;
+  const bytes = readFileSync(good.file);
+  bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0x55;
+  writeFileSync(good.file, bytes);
+  await assert.rejects(trainLoop(options('r', { from: { file: good.file, sha256: good.sha256 } })), /is damaged: its sha256 is/);
+  await assert.rejects(
+    trainLoop(options('other', { model: defaultModelConfig('thesis', 16, 3, { width: 4, zDim: 16 }), from: { file: written[0]!.file, sha256: written[0]!.sha256 } })),
+    /holds a dcgan network, not thesis/,
+  );
+});
+
+test('the thesis GAN trains through the same loop', async (t) => {
+  const { options } = await tinySetup(t);
+  const ticks: TrainTick[] = [];
+  const result = await trainLoop(options('thesis', { model: defaultModelConfig('thesis', 16, 3, { width: 4, zDim: 16 }), epochs: 2, dSteps: 2 }), { onTick: (x) => ticks.push(x) });
+  assert.equal(result.epoch, 2);
+  assert.equal(ticks.filter((x) => Number.isNaN(x.gLoss)).length, 3, 'with k = 2, every other step trains D alone');
+});
