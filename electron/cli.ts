@@ -11,6 +11,9 @@ import { createHandlers } from './api/handlers';
 import { ApiRouter, parseRequest } from './api/router';
 import { listCollections } from './services/collections';
 import { createDataset, listDatasets } from './services/datasets/datasets';
+import { findRun, listRuns } from './services/runs/run-store';
+import type { RunHandle } from './services/runs/run-manager';
+import type { Run, RunProgress } from '../shared/contract';
 import { listImages } from './services/images';
 import { Studio } from './services/studio';
 import { studioPaths } from './services/studio-paths';
@@ -27,6 +30,11 @@ const USAGE = `usage: leporello <command> [options]
                  [--xflip] [--label key=value] [--name NAME]
                                                  freeze a collection into a packed training dataset
   dataset list <project>                         list a project's datasets
+  train <project> --dataset D --arch dcgan|thesis [--epochs N] [--batch B] [--backend B] [--seed S]
+                 [--witnesses N] [--checkpoint-every N] [--width W] [--name NAME]
+                                                 train a GAN in an engine process (Ctrl-C stops it cleanly)
+  resume <project> --run R                       continue a stopped or interrupted run from its last intact checkpoint
+  runs <project>                                 list a project's runs
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
@@ -182,6 +190,97 @@ async function imagesCommand(args: string[], out: Out): Promise<void> {
   print(out, result, `${text}${text ? '\n' : ''}${result.total} images`);
 }
 
+function datasetByRef(project: ReturnType<Studio['requireProject']>, ref: string) {
+  const all = listDatasets(project);
+  const found = all.find((d) => String(d.id) === ref || d.name.toLowerCase() === ref.toLowerCase());
+  if (!found) throw new AppError('not_found', `no dataset "${ref}" in ${project.dir}; datasets: ${all.map((d) => d.name).join(', ') || 'none yet (leporello dataset create)'}`);
+  return found;
+}
+
+function describeRun(r: Run): string {
+  const last = r.lastCheckpoint ? `epoch ${r.lastCheckpoint.epoch}/${r.options.epochs}` : 'no checkpoint';
+  return `${r.id}\t${r.name}\t${r.status}\t${r.arch}\t${last}\t${r.backend ?? '—'}${r.reason ? `\t${r.reason}` : ''}`;
+}
+
+/** Follows a run in the foreground: progress on a terminal, Ctrl-C stops it cleanly. */
+async function followRun(studio: Studio, handle: RunHandle, out: Out): Promise<void> {
+  for (const note of handle.notes) process.stderr.write(`note: ${note}\n`);
+  const showProgress = process.stderr.isTTY && !out.json;
+  if (showProgress) {
+    studio.events.subscribe((m) => {
+      if (m.event !== 'run.progress') return;
+      const p = m.payload as RunProgress;
+      const total = p.epochs * p.stepsPerEpoch;
+      drawProgress({ done: p.step, total, etaSeconds: p.etaSeconds, imagesPerSecond: p.imagesPerSecond });
+      process.stderr.write(`epoch ${Math.min(p.epochs, p.epoch + 1)}/${p.epochs}  D ${p.dLoss.toFixed(3)}  G ${p.gLoss?.toFixed(3) ?? '—'} `);
+    });
+  }
+  const stop = () => studio.runs.stop(handle.run.id);
+  process.once('SIGINT', stop);
+  const run = await handle.done;
+  process.off('SIGINT', stop);
+  if (showProgress) process.stderr.write('\n');
+  await studio.closeProject();
+  print(out, run, describeRun(run));
+  if (run.status === 'failed' || run.status === 'interrupted') throw new AppError('internal', `run "${run.name}" ${run.status}: ${run.reason}`);
+}
+
+async function trainCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      dataset: { type: 'string' },
+      arch: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      backend: { type: 'string' },
+      seed: { type: 'string' },
+      witnesses: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      width: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const projectDir = positionals[0];
+  if (!projectDir || !values.dataset || !values.arch) throw new AppError('invalid_request', 'train needs a project, --dataset D and --arch dcgan|thesis');
+  const studio = newStudio();
+  await studio.openProject(projectDir);
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const request = parseRequest('runs.start', {
+    datasetId: datasetByRef(studio.requireProject(), values.dataset).id,
+    arch: values.arch,
+    name: values.name,
+    epochs: num(values.epochs),
+    batchSize: num(values.batch),
+    backend: values.backend,
+    seed: num(values.seed),
+    witnesses: num(values.witnesses),
+    checkpointEvery: num(values['checkpoint-every']),
+    width: num(values.width),
+  });
+  await followRun(studio, await studio.runs.start(request), out);
+}
+
+async function resumeCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { run: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!positionals[0] || !values.run) throw new AppError('invalid_request', 'resume needs a project and --run R (its id or name)');
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  await followRun(studio, await studio.runs.resume(findRun(studio.requireProject(), values.run).id), out);
+}
+
+async function runsCommand(args: string[], out: Out): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (!positionals[0]) throw new AppError('invalid_request', 'runs needs a project: leporello runs <project>');
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const runs = listRuns(studio.requireProject());
+  await studio.closeProject();
+  print(out, runs, `${runs.map(describeRun).join('\n')}${runs.length ? '\n' : ''}${runs.length} runs`);
+}
+
 async function backendsCommand(args: string[], out: Out): Promise<void> {
   parseArgs({ args, options: { json: { type: 'boolean' } } });
   // Loaded only here: TensorFlow.js takes a second to load and no other command needs it.
@@ -220,6 +319,9 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'dataset') await datasetCommand(rest, out);
     else if (command === 'serve') await serveCommand(rest, out);
     else if (command === 'backends') await backendsCommand(rest, out);
+    else if (command === 'train') await trainCommand(rest, out);
+    else if (command === 'resume') await resumeCommand(rest, out);
+    else if (command === 'runs') await runsCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

@@ -1,6 +1,6 @@
 // Electron main process: a thin shell around the studio services. It owns the window, the
 // custom protocol, native dialogs and the IPC bridge; all behaviour lives in services/.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { methods } from '../shared/contract';
@@ -8,6 +8,8 @@ import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
 import { ApiRouter } from './api/router';
 import { appRoot, rendererDir } from './app-paths';
+import type { FromEngine } from './engine/protocol';
+import type { EngineLauncher } from './services/runs/engine-launcher';
 import { Studio } from './services/studio';
 import { answerProtocolRequest } from './shell/protocol-handler';
 import { APP_ORIGIN, APP_SCHEME, studioWindowOptions } from './shell/window-options';
@@ -32,6 +34,24 @@ async function chooseImportPaths(): Promise<string[]> {
   return result.canceled ? [] : result.filePaths;
 }
 
+/** Engines run as Electron utility processes: Chromium's process model, out of the main process. */
+const launchEngine: EngineLauncher = () => {
+  const child = utilityProcess.fork(join(appRoot, 'out', 'engine.mjs'), [], { serviceName: 'Leporello engine', stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-4000)));
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (m) => child.postMessage(m),
+    onMessage: (l) => void child.on('message', (m: unknown) => l(m as FromEngine)),
+    // utilityProcess reports a code only; a process killed by a signal exits with a non-zero one.
+    onExit: (l) => void child.once('exit', (code: number) => l(code, null)),
+    stderrTail: () => tail,
+    kill: () => void child.kill(),
+  };
+};
+
 function createWindow(): void {
   const win = new BrowserWindow(studioWindowOptions(join(appRoot, 'out', 'preload.cjs')));
   win.once('ready-to-show', () => win.show());
@@ -47,7 +67,7 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 void app.whenReady().then(() => {
-  studio = new Studio({ home: app.getPath('userData'), projectsRoot: join(app.getPath('documents'), 'Leporello'), shell: 'electron', events });
+  studio = new Studio({ home: app.getPath('userData'), projectsRoot: join(app.getPath('documents'), 'Leporello'), shell: 'electron', events, launchEngine });
   const router = new ApiRouter(createHandlers(studio, { chooseImportPaths }));
   for (const method of methods) {
     ipcMain.handle(`api:${method}`, (e, request: unknown) =>

@@ -16,7 +16,7 @@ await Promise.all([
   // loaded lazily, and every other command starts fast.
   esbuild({
     ...node,
-    entryPoints: ['electron/cli.ts', 'electron/main.ts'],
+    entryPoints: ['electron/cli.ts', 'electron/main.ts', { in: 'electron/engine/engine-main.ts', out: 'engine' }],
     outdir: 'out',
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',

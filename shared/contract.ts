@@ -130,6 +130,74 @@ export type DatasetRequest = z.output<typeof DatasetRequest>;
 export const DatasetProgress = z.object({ name: z.string(), done: z.number().int(), total: z.number().int(), etaSeconds: z.number().nullable() });
 export type DatasetProgress = z.infer<typeof DatasetProgress>;
 
+export const RunStatus = z.enum(['running', 'stopped', 'finished', 'failed', 'interrupted']);
+export const Arch = z.enum(['dcgan', 'thesis']);
+export const BackendPreference = z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
+
+export const RunRequest = z
+  .object({
+    datasetId: id,
+    arch: Arch,
+    name: name.optional(),
+    epochs: z.number().int().min(1).max(100_000).default(25),
+    batchSize: z.number().int().min(1).max(1024).default(64),
+    dSteps: z.number().int().min(1).max(10).default(1),
+    learningRate: z.number().positive().max(1).default(2e-4),
+    beta1: z.number().min(0).max(0.999).default(0.5),
+    backend: BackendPreference.default('auto'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    witnesses: z.number().int().min(1).max(256).default(36),
+    checkpointEvery: z.number().int().min(1).max(10_000).default(1),
+    width: z.number().int().min(2).max(512).optional(),
+    zDim: z.number().int().min(2).max(1024).optional(),
+  })
+  .strict();
+export type RunRequest = z.output<typeof RunRequest>;
+
+export const Checkpoint = z.object({
+  id,
+  epoch: z.number().int(),
+  step: z.number().int(),
+  imagesSeen: z.number().int(),
+  path: z.string(),
+  sha256: z.string(),
+  witnessGrid: z.string(),
+  createdAt: z.string(),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
+
+export const Run = z.object({
+  id,
+  name: z.string(),
+  datasetId: id,
+  arch: z.string(),
+  options: RunRequest,
+  backend: z.string().nullable(),
+  backendDetail: z.string().nullable(),
+  status: RunStatus,
+  reason: z.string().nullable(),
+  parentRunId: z.number().int().nullable(),
+  path: z.string(),
+  lastCheckpoint: Checkpoint.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const RunProgress = z.object({
+  runId: id,
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  step: z.number().int(),
+  stepsPerEpoch: z.number().int(),
+  imagesSeen: z.number().int(),
+  dLoss: z.number(),
+  gLoss: z.number().nullable(),
+  imagesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
 export const AppInfo = z.object({
   version: z.string(),
   shell: z.enum(['electron', 'browser']),
@@ -186,6 +254,10 @@ export const contract = {
   'dialog.chooseImportPaths': method(empty, z.object({ paths: z.array(z.string()) })),
   'datasets.list': method(empty, z.array(Dataset)),
   'datasets.create': method(DatasetRequest, Dataset),
+  'runs.list': method(empty, z.array(Run)),
+  'runs.start': method(RunRequest, Run),
+  'runs.stop': method(z.object({ runId: id }).strict(), Run),
+  'runs.resume': method(z.object({ runId: id }).strict(), Run),
 } as const;
 
 export type Contract = typeof contract;
@@ -201,6 +273,8 @@ export const events = {
   'project.changed': z.object({ project: ProjectSummary.nullable() }),
   'images.changed': z.object({ collectionId: id.nullable() }),
   'dataset.progress': DatasetProgress,
+  'run.progress': RunProgress,
+  'run.changed': Run,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

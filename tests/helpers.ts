@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { EventBus } from '../electron/api/event-bus';
+import { createDataset } from '../electron/services/datasets/datasets';
+import { Studio } from '../electron/services/studio';
+import { contract } from '../shared/contract';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Real portraits shipped beside the checkout (see ../shared/data/README.md). */
@@ -52,4 +56,16 @@ export function decompressionBombPng(side = 20_000): Buffer {
     chunk('IDAT', deflateSync(raw, { level: 9 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** A studio with one project holding the 24 small portraits, frozen into a dataset. */
+export async function projectWithDataset(t: { after: (fn: () => void | Promise<void>) => void }, resolution = 16) {
+  const base = tempDir(t);
+  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
+  t.after(() => studio.closeProject());
+  await studio.createProject('Training');
+  const { collectionId } = await studio.startImport({ paths: [smallPortraits], collection: 'small' }).done;
+  const project = studio.requireProject();
+  const dataset = await createDataset(project, contract['datasets.create'].request.parse({ collectionId, resolution, xflip: true }));
+  return { base, studio, project, dataset };
 }

@@ -6,6 +6,7 @@ import { createDataset, listDatasets } from '../services/datasets/datasets';
 import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
+import { listRuns } from '../services/runs/run-store';
 import type { Studio } from '../services/studio';
 import type { Handlers } from './router';
 
@@ -48,6 +49,10 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
     'datasets.list': () => listDatasets(studio.requireProject()),
     'datasets.create': (req) => createDataset(studio.requireProject(), req, { onProgress: (p) => studio.events.emit('dataset.progress', p) }),
+    'runs.list': () => listRuns(studio.requireProject()),
+    'runs.start': async (req) => (await studio.runs.start(req)).run,
+    'runs.stop': ({ runId }) => studio.runs.stop(runId),
+    'runs.resume': async ({ runId }) => (await studio.runs.resume(runId)).run,
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

@@ -8,6 +8,8 @@ import type { EventBus } from '../api/event-bus';
 import { ImportJob, type ImportOptions } from './import/import-job';
 import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
+import { forkNodeEngine, type EngineLauncher } from './runs/engine-launcher';
+import { RunManager } from './runs/run-manager';
 
 export interface StudioOptions {
   /** The studio's own settings folder (recent projects). */
@@ -16,10 +18,13 @@ export interface StudioOptions {
   projectsRoot: string;
   shell: 'electron' | 'browser';
   events: EventBus;
+  /** How engine processes start: a Node child by default, a utilityProcess in Electron. */
+  launchEngine?: EngineLauncher;
 }
 
 export class Studio {
   private project: Project | null = null;
+  private runManager: RunManager | null = null;
   private readonly registry: ProjectRegistry;
   private readonly imports = new Map<string, ImportJob>();
   private readonly running = new Set<Promise<ImportSummary>>();
@@ -41,6 +46,13 @@ export class Studio {
   requireProject(): Project {
     if (!this.project) throw new AppError('no_project', 'no project is open: create or open one first');
     return this.project;
+  }
+
+  /** The open project's runs. */
+  get runs(): RunManager {
+    const project = this.requireProject();
+    this.runManager ??= new RunManager(project, this.events, this.options.launchEngine ?? forkNodeEngine);
+    return this.runManager;
   }
 
   /** Projects the studio knows: the ones it opened before, and those in its projects folder. */
@@ -89,6 +101,8 @@ export class Studio {
   async closeProject(): Promise<void> {
     for (const job of this.imports.values()) job.cancel();
     await Promise.all(this.running);
+    await this.runManager?.stopAll();
+    this.runManager = null;
     this.project?.close();
     this.project = null;
   }

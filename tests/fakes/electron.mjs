@@ -33,6 +33,8 @@ export const net = {
 };
 
 export const session = { defaultSession: { setPermissionRequestHandler: (fn) => (report.permissionHandler = typeof fn) } };
+// Engines are not started in this fake; the run tests drive real engine processes through Node.
+export const utilityProcess = { fork: () => { throw new Error('the fake Electron starts no utility process'); } };
 export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) };
 
 const appListeners = {};

@@ -43,6 +43,18 @@ test('project create, import with labels, images: all with --json and exit 0', (
   assert.deepEqual([dataset.json().imageCount, dataset.json().resolution, dataset.json().channels], [24, 16, 1]);
   const listedSets = cli(t, base, 'dataset', 'list', project, '--json');
   assert.deepEqual(listedSets.json().map((d: { name: string }) => d.name), ['portraits-16-gray']);
+  // Training through the built CLI and the built engine process.
+  const trained = cli(t, base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'dcgan', '--epochs', '2', '--batch', '8', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--json');
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.deepEqual([trained.json().status, trained.json().lastCheckpoint.epoch, trained.json().backend], ['finished', 2, 'cpu']);
+  const runs = cli(t, base, 'runs', project, '--json');
+  assert.deepEqual(runs.json().map((r: { name: string }) => r.name), ['00001-portraits-16-gray-dcgan']);
+  const resumeFinished = cli(t, base, 'resume', project, '--run', '00001-portraits-16-gray-dcgan');
+  assert.equal(resumeFinished.code, 1);
+  assert.match(resumeFinished.stderr, /has finished all 2 epochs; fork it to train further/);
+  const wrongSet = cli(t, base, 'train', project, '--dataset', 'nope', '--arch', 'dcgan');
+  assert.match(wrongSet.stderr, /no dataset "nope" .*datasets: portraits-16-gray/);
+
   const badSize = cli(t, base, 'dataset', 'create', project, '--collection', 'portraits', '--resolution', '100');
   assert.equal(badSize.code, 1);
   assert.match(badSize.stderr, /resolution must be a power of two from 16 to 1024/);

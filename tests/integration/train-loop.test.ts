@@ -3,16 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import sharp from 'sharp';
-import { EventBus } from '../../electron/api/event-bus';
 import { selectBackend } from '../../electron/engine/backends';
 import { defaultModelConfig } from '../../electron/engine/models/registry';
 import { readCheckpoint } from '../../electron/engine/train/checkpoint';
 import { trainLoop, type CheckpointWritten, type TrainOptions, type TrainTick } from '../../electron/engine/train/train-loop';
 import { DatasetFile } from '../../electron/services/datasets/dataset-file';
-import { createDataset } from '../../electron/services/datasets/datasets';
-import { Studio } from '../../electron/services/studio';
-import { contract } from '../../shared/contract';
-import { smallPortraits, tempDir } from '../helpers';
+import { projectWithDataset, type tempDir } from '../helpers';
 
 before(async () => {
   await selectBackend('cpu');
@@ -20,13 +16,7 @@ before(async () => {
 
 /** 24 real portraits at 16×16, packed: the smallest honest training set. */
 async function tinySetup(t: Parameters<typeof tempDir>[0]) {
-  const base = tempDir(t);
-  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
-  t.after(() => studio.closeProject());
-  await studio.createProject('Train');
-  const { collectionId } = await studio.startImport({ paths: [smallPortraits], collection: 'small' }).done;
-  const project = studio.requireProject();
-  const ds = await createDataset(project, contract['datasets.create'].request.parse({ collectionId, resolution: 16, xflip: true }));
+  const { base, project, dataset: ds } = await projectWithDataset(t);
   const dataset = await DatasetFile.open(join(project.dir, ds.path));
   t.after(() => dataset.close());
   const options = (runDir: string, extra: Partial<TrainOptions> = {}): TrainOptions => ({

@@ -5,6 +5,7 @@ import { selectBackend } from '../../electron/engine/backends';
 import { buildDcgan } from '../../electron/engine/models/dcgan';
 import type { GanModel } from '../../electron/engine/models/gan-model';
 import { buildThesisGan } from '../../electron/engine/models/thesis';
+import { defaultModelConfig } from '../../electron/engine/models/registry';
 import { Rng } from '../../electron/engine/nn/rng';
 import { dcganOptimizers, discriminatorStep, generatorStep } from '../../electron/engine/train/gan-loss';
 
@@ -151,4 +152,9 @@ test('thesis: latents lie on the unit hypersphere; dropout acts in training only
   tf.dispose([z, x]);
   model.params.dispose();
   replay.params.dispose();
+});
+
+test('model presets: an override that is not given keeps its default', () => {
+  assert.deepEqual(defaultModelConfig('dcgan', 64, 3, { width: undefined, zDim: 32 }).config, { zDim: 32, width: 64, maxChannels: 512, resolution: 64, channels: 3 });
+  assert.equal(defaultModelConfig('thesis', 32, 1, {}).config.zDim, 100);
 });

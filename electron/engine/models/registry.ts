@@ -8,7 +8,9 @@ export type Arch = 'dcgan' | 'thesis';
 export type ModelConfig = { arch: 'dcgan'; config: DcganConfig } | { arch: 'thesis'; config: ThesisConfig };
 
 export function defaultModelConfig(arch: Arch, resolution: number, channels: 1 | 3, overrides: { width?: number; zDim?: number } = {}): ModelConfig {
-  const base = { resolution, channels, ...overrides };
+  // Only the overrides that were given: an absent one must not blank out its default.
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const base = { resolution, channels, ...given };
   return arch === 'dcgan' ? { arch, config: { ...DCGAN_DEFAULTS, ...base } } : { arch, config: { ...THESIS_DEFAULTS, ...base } };
 }
 

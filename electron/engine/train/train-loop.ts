@@ -49,6 +49,8 @@ export interface CheckpointWritten extends TrainCounters {
 }
 
 export interface TrainCallbacks {
+  /** The run's fixed witness latents, once, before training starts. */
+  onWitnesses?: (vectors: number[][]) => void;
   onTick?: (tick: TrainTick) => void;
   onCheckpoint?: (c: CheckpointWritten) => void | Promise<void>;
   shouldAbort?: () => boolean;
@@ -116,6 +118,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   // Witnesses are drawn from their own generator, so they are the same for every run with the same seed and size.
   const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
+  callbacks.onWitnesses?.((await witnesses.array()) as number[][]);
 
   try {
     if (options.from) {

@@ -1,6 +1,7 @@
 // The ordered list of schema migrations. Append only: a released migration is never edited.
 import * as m001 from './001-initial';
 import * as m002 from './002-datasets';
+import * as m003 from './003-runs';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'datasets', up: m002.up },
+  { version: 3, name: 'runs', up: m003.up },
 ];

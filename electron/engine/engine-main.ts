@@ -1,0 +1,64 @@
+// The engine process: hosts one training job in its own process, so that TensorFlow.js — its
+// memory, a crash, an out-of-memory — never takes the studio or its database down. It speaks
+// the protocol in protocol.ts over Electron's parentPort (utilityProcess) or Node's IPC channel
+// (a forked child of the headless server or the CLI).
+import { selectBackend } from './backends';
+import type { FromEngine, ToEngine, TrainJob } from './protocol';
+import { trainLoop } from './train/train-loop';
+import { DatasetFile } from '../services/datasets/dataset-file';
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function send(message: FromEngine): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+/** Ends the process once everything sent has left it. */
+function exitAfterFlush(code: number): void {
+  if (!parentPort && process.send) process.send({ type: 'flush' }, () => process.exit(code));
+  else setImmediate(() => process.exit(code));
+}
+
+let stopRequested = false;
+
+async function train(job: TrainJob): Promise<void> {
+  const choice = await selectBackend(job.backend, 'train');
+  send({ type: 'backend', choice });
+  const dataset = await DatasetFile.open(job.datasetDir);
+  try {
+    const result = await trainLoop(
+      { ...job, runDir: job.runDir, tmpDir: job.tmpDir, dataset },
+      {
+        onWitnesses: (vectors) => send({ type: 'witnesses', vectors }),
+        onTick: (tick) => send({ type: 'tick', tick }),
+        onCheckpoint: (checkpoint) => send({ type: 'checkpoint', checkpoint }),
+        shouldAbort: () => stopRequested,
+      },
+    );
+    send({ type: 'done', result });
+  } finally {
+    await dataset.close();
+  }
+}
+
+function onMessage(message: ToEngine): void {
+  if (message.type === 'stop') stopRequested = true;
+  else if (message.type === 'train') {
+    train(message.job).then(
+      () => exitAfterFlush(0),
+      (err: unknown) => {
+        send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        exitAfterFlush(1);
+      },
+    );
+  }
+}
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data as ToEngine));
+else process.on('message', (m) => onMessage(m as ToEngine));

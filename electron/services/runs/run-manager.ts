@@ -1,0 +1,179 @@
+// Starts, watches, stops and resumes the runs of one project. Each run trains in its own engine
+// process; this side records what the engine reports (backend, witnesses, metrics, checkpoints)
+// and what became of the process, so that a crash or a kill leaves a run that can be resumed.
+import { mkdir } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import type { Run, RunRequest } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import type { EventBus } from '../../api/event-bus';
+import { defaultModelConfig } from '../../engine/models/registry';
+import type { FromEngine, TrainJob } from '../../engine/protocol';
+import { hashFile } from '../datasets/dataset-file';
+import { getDataset } from '../datasets/datasets';
+import { atomicWrite } from '../fs/atomic-write';
+import type { Project } from '../projects/project';
+import type { EngineHandle, EngineLauncher } from './engine-launcher';
+import { getRun, insertRun, listCheckpoints, recordCheckpoint, recordMetrics, recordWitnesses, setRunBackend, setRunStatus } from './run-store';
+
+interface Active {
+  engine: EngineHandle;
+  stopRequested: boolean;
+  done: Promise<Run>;
+}
+
+export interface RunHandle {
+  run: Run;
+  /** Settles when the engine process has ended, with the run as it was left. */
+  done: Promise<Run>;
+  /** What resume had to skip (damaged checkpoints), for the person who asked. */
+  notes: string[];
+}
+
+export class RunManager {
+  private readonly active = new Map<number, Active>();
+
+  constructor(
+    private readonly project: Project,
+    private readonly events: EventBus,
+    private readonly launchEngine: EngineLauncher,
+  ) {
+    // A run marked running that no engine of ours is training was cut off with the studio.
+    for (const { id } of project.db.prepare("SELECT id FROM runs WHERE status = 'running'").all() as { id: number }[]) {
+      setRunStatus(project, id, 'interrupted', 'the studio stopped while this run trained; resume it to continue from its last checkpoint');
+    }
+  }
+
+  isActive(runId: number): boolean {
+    return this.active.has(runId);
+  }
+
+  /** The engine process training a run, if any (for the tests' SIGKILL and for diagnostics). */
+  enginePid(runId: number): number | undefined {
+    return this.active.get(runId)?.engine.pid;
+  }
+
+  async start(request: RunRequest): Promise<RunHandle> {
+    const dataset = getDataset(this.project, request.datasetId);
+    const next = ((this.project.db.prepare('SELECT max(id) AS m FROM runs').get() as { m: number | null }).m ?? 0) + 1;
+    const name = request.name ?? `${String(next).padStart(5, '0')}-${dataset.name}-${request.arch}`;
+    const dirPath = `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;
+    const runDir = join(this.project.dir, dirPath);
+    await mkdir(runDir, { recursive: true });
+    // The options are on disk before the first step, beside what they produce.
+    await atomicWrite(join(runDir, 'options.json'), JSON.stringify({ ...request, name, dataset: { id: dataset.id, name: dataset.name, sha256: dataset.sha256 } }, null, 2), this.project.tmpDir);
+    const id = insertRun(this.project, name, request, dirPath);
+    return this.launch(id, undefined, []);
+  }
+
+  /** Continues a run from its newest checkpoint whose bytes still match their recorded hash. */
+  async resume(runId: number): Promise<RunHandle> {
+    const run = getRun(this.project, runId);
+    if (this.active.has(runId)) throw new AppError('conflict', `run "${run.name}" is already training`);
+    if (run.status === 'finished') throw new AppError('conflict', `run "${run.name}" has finished all ${run.options.epochs} epochs; fork it to train further`);
+    const notes: string[] = [];
+    for (const c of listCheckpoints(this.project, runId).reverse()) {
+      const file = join(this.project.dir, c.path);
+      const actual = await hashFile(file).catch(() => null);
+      if (actual === c.sha256) return this.launch(runId, { file, sha256: c.sha256 }, notes);
+      notes.push(`checkpoint of epoch ${c.epoch} (${c.path}) is ${actual === null ? 'missing' : 'damaged (its hash no longer matches)'}; using the one before it`);
+    }
+    throw new AppError('not_found', `run "${run.name}" has no intact checkpoint to resume from${notes.length ? ` (${notes.join('; ')})` : ''}; start it again`);
+  }
+
+  stop(runId: number): Run {
+    const a = this.active.get(runId);
+    if (!a) throw new AppError('conflict', `run #${runId} is not training`);
+    a.stopRequested = true;
+    a.engine.send({ type: 'stop' });
+    return getRun(this.project, runId);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const [id] of this.active) this.stop(id);
+    await Promise.all([...this.active.values()].map((a) => a.done));
+  }
+
+  private launch(runId: number, from: TrainJob['from'], notes: string[]): RunHandle {
+    const run = getRun(this.project, runId);
+    const o = run.options;
+    const dataset = getDataset(this.project, run.datasetId);
+    const rel = (p: string) => (isAbsolute(p) ? relative(this.project.dir, p) : p);
+    const job: TrainJob = {
+      datasetDir: join(this.project.dir, dataset.path),
+      runDir: join(this.project.dir, run.path),
+      tmpDir: this.project.tmpDir,
+      backend: o.backend,
+      model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, { width: o.width, zDim: o.zDim }),
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      dSteps: o.dSteps,
+      learningRate: o.learningRate,
+      beta1: o.beta1,
+      seed: o.seed,
+      witnesses: o.witnesses,
+      checkpointEvery: o.checkpointEvery,
+      from,
+    };
+    setRunStatus(this.project, runId, 'running', notes.length ? notes.join('; ') : null);
+    const engine = this.launchEngine();
+    let outcome: { status: Run['status']; reason: string | null } | null = null;
+    const changed = () => this.events.emit('run.changed', getRun(this.project, runId));
+
+    const onMessage = (m: FromEngine) => {
+      switch (m.type) {
+        case 'backend':
+          setRunBackend(this.project, runId, m.choice.name, m.choice.summary);
+          changed();
+          break;
+        case 'witnesses':
+          recordWitnesses(this.project, runId, m.vectors);
+          break;
+        case 'tick': {
+          const t = m.tick;
+          recordMetrics(this.project, runId, t.step, t.epoch, { 'Loss/D': t.dLoss, 'Loss/G': t.gLoss, 'Speed/img_per_s': t.imagesPerSecond });
+          this.events.emit('run.progress', { runId, ...t, gLoss: Number.isNaN(t.gLoss) ? null : t.gLoss });
+          break;
+        }
+        case 'checkpoint':
+          recordCheckpoint(this.project, runId, { ...m.checkpoint, path: rel(m.checkpoint.file), witnessGrid: rel(m.checkpoint.witnessGrid) });
+          changed();
+          break;
+        case 'done':
+          outcome = m.result.aborted
+            ? { status: 'stopped', reason: `stopped at epoch ${m.result.epoch + 1}, step ${m.result.step}; resume continues from its last checkpoint` }
+            : { status: 'finished', reason: null };
+          break;
+        case 'error':
+          outcome = { status: 'failed', reason: m.message };
+          break;
+        case 'flush':
+          break;
+      }
+    };
+
+    let settle!: (run: Run) => void;
+    const done = new Promise<Run>((r) => (settle = r));
+    engine.onMessage(onMessage);
+    engine.onExit((code, signal) => {
+      this.active.delete(runId);
+      const final =
+        outcome ??
+        ({
+          status: 'interrupted',
+          reason: `the engine process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${lastLine(engine.stderrTail())}; resume continues from the last checkpoint`,
+        } as const);
+      setRunStatus(this.project, runId, final.status, final.reason);
+      const result = getRun(this.project, runId);
+      this.events.emit('run.changed', result);
+      settle(result);
+    });
+    this.active.set(runId, { engine, stopRequested: false, done });
+    engine.send({ type: 'train', job });
+    return { run: getRun(this.project, runId), done, notes };
+  }
+}
+
+function lastLine(text: string): string {
+  const line = text.trim().split('\n').filter(Boolean).at(-1);
+  return line ? `: ${line.slice(0, 300)}` : '';
+}

@@ -1,0 +1,110 @@
+// Runs in real engine processes (forked Node children, as the headless studio and the CLI
+// start them), on 24 real portraits at 16×16 on the cpu backend.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RunProgress, RunRequest } from '../../shared/contract';
+import { contract } from '../../shared/contract';
+import { hashFile } from '../../electron/services/datasets/dataset-file';
+import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
+import { projectWithDataset, type tempDir } from '../helpers';
+
+async function setup(t: Parameters<typeof tempDir>[0]) {
+  const { studio, project, dataset: ds } = await projectWithDataset(t);
+  const request = (extra: object = {}): RunRequest =>
+    contract['runs.start'].request.parse({ datasetId: ds.id, arch: 'dcgan', epochs: 3, batchSize: 8, backend: 'cpu', witnesses: 4, width: 4, zDim: 16, ...extra });
+  return { studio, project, request };
+}
+
+test('a run trains in its own process and records backend, witnesses, metrics and every checkpoint', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const progress: RunProgress[] = [];
+  studio.events.subscribe((m) => m.event === 'run.progress' && progress.push(m.payload as RunProgress));
+  const { run, done } = await studio.runs.start(request());
+  assert.equal(run.status, 'running');
+  assert.notEqual(studio.runs.enginePid(run.id), process.pid);
+  const finished = await done;
+  assert.equal(finished.status, 'finished', finished.reason ?? '');
+  assert.equal(finished.backend, 'cpu');
+  assert.match(finished.backendDetail!, /^computing on cpu/);
+  assert.deepEqual(listCheckpoints(project, run.id).map((c) => c.epoch), [0, 1, 2, 3]);
+  assert.equal(finished.lastCheckpoint!.imagesSeen, 72);
+  assert.equal(witnessVectors(project, run.id).length, 4);
+  assert.equal(witnessVectors(project, run.id)[0]!.length, 16);
+  assert.equal(progress.length, 9);
+  const metrics = project.db.prepare("SELECT count(*) AS n FROM run_metrics WHERE run_id = ? AND name = 'Loss/D'").get(run.id) as { n: number };
+  assert.equal(metrics.n, 9);
+  assert.match(readFileSync(join(project.dir, finished.path, 'options.json'), 'utf8'), /"arch": "dcgan"/);
+});
+
+test('a run killed with SIGKILL mid-epoch is marked interrupted and resumes to its full epoch count', async (t) => {
+  const { studio, project, request } = await setup(t);
+  let runId = -1;
+  let killed = false;
+  studio.events.subscribe((m) => {
+    const p = m.payload as RunProgress;
+    // Two epochs done and their checkpoint recorded: kill it one step into the third.
+    if (m.event === 'run.progress' && p.runId === runId && p.epoch === 2 && !killed) {
+      killed = true;
+      process.kill(studio.runs.enginePid(runId)!, 'SIGKILL');
+    }
+  });
+  const started = await studio.runs.start(request({ epochs: 4, checkpointEvery: 1 }));
+  runId = started.run.id;
+  const interrupted = await started.done;
+  assert.equal(interrupted.status, 'interrupted');
+  assert.match(interrupted.reason!, /the engine process ended unexpectedly \(signal SIGKILL\).*resume continues from the last checkpoint/);
+  assert.equal(interrupted.lastCheckpoint!.epoch, 2);
+
+  const resumed = await studio.runs.resume(runId);
+  assert.deepEqual(resumed.notes, []);
+  const finished = await resumed.done;
+  assert.equal(finished.status, 'finished', finished.reason ?? '');
+  assert.deepEqual(listCheckpoints(project, runId).map((c) => c.epoch), [0, 1, 2, 3, 4]);
+  assert.equal(finished.lastCheckpoint!.imagesSeen, 4 * 24, 'all four epochs, none counted twice');
+});
+
+test('resume skips a damaged latest checkpoint for the one before it, and says so', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const first = await studio.runs.start(request({ epochs: 2 }));
+  await first.done;
+  // Stop it being finished so it can be resumed, then damage its newest checkpoint.
+  project.db.prepare("UPDATE runs SET status = 'stopped' WHERE id = ?").run(first.run.id);
+  const newest = listCheckpoints(project, first.run.id).at(-1)!;
+  const file = join(project.dir, newest.path);
+  const bytes = readFileSync(file);
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+  writeFileSync(file, bytes);
+  const resumed = await studio.runs.resume(first.run.id);
+  assert.equal(resumed.notes.length, 1);
+  assert.match(resumed.notes[0]!, /checkpoint of epoch 2 .* is damaged \(its hash no longer matches\); using the one before it/);
+  const finished = await resumed.done;
+  assert.equal(finished.status, 'finished');
+  assert.equal(finished.lastCheckpoint!.epoch, 2, 'epoch 2 trained again and its checkpoint rewritten');
+  // Training is deterministic: epoch 2 retrained from epoch 1 is the very file that was damaged.
+  assert.equal(await hashFile(file), newest.sha256);
+  assert.equal(finished.lastCheckpoint!.sha256, newest.sha256);
+});
+
+test('a stopped run says where it stopped; a finished run cannot be resumed', async (t) => {
+  const { studio, request } = await setup(t);
+  let runId = -1;
+  studio.events.subscribe((m) => {
+    if (m.event === 'run.progress' && (m.payload as RunProgress).runId === runId && (m.payload as RunProgress).step === 4) studio.runs.stop(runId);
+  });
+  const started = await studio.runs.start(request({ epochs: 50 }));
+  runId = started.run.id;
+  const stopped = await started.done;
+  assert.equal(stopped.status, 'stopped');
+  // The request arrives between steps: the engine may have taken one or two more.
+  const [, epoch, step] = /stopped at epoch (\d+), step (\d+); resume continues from its last checkpoint/.exec(stopped.reason!)!.map(Number);
+  assert.ok(step! >= 4 && step! < 12, `stopped at step ${step}`);
+  assert.equal(epoch, Math.floor(step! / 3) + 1);
+  const again = await studio.runs.resume(runId);
+  studio.runs.stop(runId);
+  await again.done;
+  const small = await studio.runs.start(request({ epochs: 1 }));
+  await small.done;
+  await assert.rejects(studio.runs.resume(small.run.id), /has finished all 1 epochs; fork it to train further/);
+});
