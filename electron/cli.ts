@@ -1,7 +1,9 @@
 // `leporello` on the command line: the same services as the studio, for scripting and benchmarks.
 // Every command can answer in JSON (--json); exit code 0 means done, 1 an error explained in one
 // line on stderr.
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { parseArgs } from 'node:util';
 import type { ImageStatus, ImportProgress, ImportSummary } from '../shared/contract';
 import { AppError } from '../shared/errors';
@@ -11,7 +13,8 @@ import { createHandlers } from './api/handlers';
 import { ApiRouter, parseRequest } from './api/router';
 import { listCollections } from './services/collections';
 import { createDataset, listDatasets } from './services/datasets/datasets';
-import { findRun, listRuns } from './services/runs/run-store';
+import { findRun, listCheckpoints, listRuns } from './services/runs/run-store';
+import { buildTimeline, renderTimeline } from './services/runs/timeline';
 import type { RunHandle } from './services/runs/run-manager';
 import type { Run, RunProgress } from '../shared/contract';
 import { listImages } from './services/images';
@@ -35,6 +38,10 @@ const USAGE = `usage: leporello <command> [options]
                                                  train a GAN in an engine process (Ctrl-C stops it cleanly)
   resume <project> --run R                       continue a stopped or interrupted run from its last intact checkpoint
   runs <project>                                 list a project's runs
+  timeline <project> --run R [--vs R2] --out FILE.png
+                                                 witnesses × checkpoints of a run, or of two aligned by epoch
+  sample <project> --run R [--checkpoint EPOCH] --count N [--seed S] --out DIR
+                                                 draw new images from a run's generator as PNGs
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
@@ -281,6 +288,60 @@ async function runsCommand(args: string[], out: Out): Promise<void> {
   print(out, runs, `${runs.map(describeRun).join('\n')}${runs.length ? '\n' : ''}${runs.length} runs`);
 }
 
+async function timelineCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { run: { type: 'string' }, vs: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!positionals[0] || !values.run || !values.out) throw new AppError('invalid_request', 'timeline needs a project, --run R and --out FILE.png');
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const project = studio.requireProject();
+  try {
+    const ids = [findRun(project, values.run).id, ...(values.vs ? [findRun(project, values.vs).id] : [])];
+    const timeline = buildTimeline(project, ids);
+    const size = await renderTimeline(project, timeline, resolve(values.out));
+    print(out, { ...timeline, image: resolve(values.out), ...size }, `${resolve(values.out)}: ${timeline.runs.map((r) => `${r.witnesses} witnesses of "${r.name}"`).join(' over ')} × ${timeline.epochs.length} checkpoints (epochs ${timeline.epochs.join(', ')}), ${size.width}×${size.height} px`);
+  } finally {
+    await studio.closeProject();
+  }
+}
+
+async function sampleCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { run: { type: 'string' }, checkpoint: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const count = Number(values.count);
+  if (!positionals[0] || !values.run || !values.out || !Number.isInteger(count) || count < 1 || count > 10_000) {
+    throw new AppError('invalid_request', 'sample needs a project, --run R, --count N (1–10000) and --out DIR');
+  }
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const project = studio.requireProject();
+  try {
+    const run = findRun(project, values.run);
+    const checkpoints = listCheckpoints(project, run.id);
+    const chosen = values.checkpoint === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.epoch === Number(values.checkpoint));
+    if (!chosen) throw new AppError('not_found', `run "${run.name}" has no checkpoint${values.checkpoint === undefined ? '' : ` at epoch ${values.checkpoint}`}; its checkpoints: ${checkpoints.map((c) => c.epoch).join(', ') || 'none'}`);
+    const { selectBackend } = await import('./engine/backends');
+    const { sampleFromCheckpoint } = await import('./engine/sample');
+    await selectBackend('auto', 'sample');
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    const samples = await sampleFromCheckpoint(join(project.dir, chosen.path), chosen.sha256, count, seed);
+    const dir = resolve(values.out);
+    await mkdir(dir, { recursive: true });
+    const files: string[] = [];
+    for (const [i, img] of samples.images.entries()) {
+      const file = join(dir, `${run.name}-epoch${chosen.epoch}-seed${seed}-${String(i + 1).padStart(4, '0')}.png`);
+      const png = sharp(img, { raw: { width: samples.resolution, height: samples.resolution, channels: samples.channels } });
+      await (samples.channels === 1 ? png.toColourspace('b-w') : png).png().toFile(file);
+      files.push(file);
+    }
+    print(out, { run: run.id, epoch: chosen.epoch, seed, files }, `${files.length} images from "${run.name}" at epoch ${chosen.epoch} in ${dir}`);
+  } finally {
+    await studio.closeProject();
+  }
+}
+
 async function backendsCommand(args: string[], out: Out): Promise<void> {
   parseArgs({ args, options: { json: { type: 'boolean' } } });
   // Loaded only here: TensorFlow.js takes a second to load and no other command needs it.
@@ -322,6 +383,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'train') await trainCommand(rest, out);
     else if (command === 'resume') await resumeCommand(rest, out);
     else if (command === 'runs') await runsCommand(rest, out);
+    else if (command === 'timeline') await timelineCommand(rest, out);
+    else if (command === 'sample') await sampleCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

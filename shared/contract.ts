@@ -198,6 +198,20 @@ export const RunProgress = z.object({
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 
+export const Timeline = z.object({
+  epochs: z.array(z.number().int()),
+  runs: z.array(
+    z.object({
+      runId: id,
+      name: z.string(),
+      witnesses: z.number().int(),
+      resolution: z.number().int(),
+      /** Per epoch: the witness grid written at that checkpoint, or null where the run has none. */
+      cells: z.array(z.string().nullable()),
+    }),
+  ),
+});
+
 export const AppInfo = z.object({
   version: z.string(),
   shell: z.enum(['electron', 'browser']),
@@ -258,6 +272,7 @@ export const contract = {
   'runs.start': method(RunRequest, Run),
   'runs.stop': method(z.object({ runId: id }).strict(), Run),
   'runs.resume': method(z.object({ runId: id }).strict(), Run),
+  'runs.timeline': method(z.object({ runId: id, vsRunId: id.optional() }).strict(), Timeline),
 } as const;
 
 export type Contract = typeof contract;

@@ -7,6 +7,7 @@ import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
+import { buildTimeline } from '../services/runs/timeline';
 import type { Studio } from '../services/studio';
 import type { Handlers } from './router';
 
@@ -53,6 +54,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.start': async (req) => (await studio.runs.start(req)).run,
     'runs.stop': ({ runId }) => studio.runs.stop(runId),
     'runs.resume': async ({ runId }) => (await studio.runs.resume(runId)).run,
+    'runs.timeline': ({ runId, vsRunId }) => buildTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId]),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

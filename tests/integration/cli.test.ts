@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { test } from 'node:test';
 import { repoRoot, smallPortraits, tempDir } from '../helpers';
 
@@ -13,7 +15,7 @@ function cli(t: Parameters<typeof tempDir>[0], home: string, ...args: string[]) 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
-test('project create, import with labels, images: all with --json and exit 0', (t) => {
+test('project create, import, images, dataset, train, timeline, sample: all with --json and exit 0', async (t) => {
   const base = tempDir(t);
   const project = join(base, 'congress');
   const created = cli(t, base, 'project', 'create', project, '--name', 'Congress 1720–1879', '--json');
@@ -52,6 +54,29 @@ test('project create, import with labels, images: all with --json and exit 0', (
   const resumeFinished = cli(t, base, 'resume', project, '--run', '00001-portraits-16-gray-dcgan');
   assert.equal(resumeFinished.code, 1);
   assert.match(resumeFinished.stderr, /has finished all 2 epochs; fork it to train further/);
+  // A second run to compare with: same seed and witness count, so the same witness latents.
+  const other = cli(t, base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'thesis', '--epochs', '1', '--batch', '8', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--name', 'thesis-short', '--json');
+  assert.equal(other.code, 0, other.stderr);
+  const png = join(base, 'timeline.png');
+  const timeline = cli(t, base, 'timeline', project, '--run', '1', '--vs', 'thesis-short', '--out', png, '--json');
+  assert.equal(timeline.code, 0, timeline.stderr);
+  assert.deepEqual(timeline.json().epochs, [0, 1, 2]);
+  const meta = await sharp(png).metadata();
+  assert.deepEqual([meta.width, meta.height], [3 * 16, 8 * 16 + 4], '3 epochs × (4 + 4 witnesses), a 4-px gap between runs');
+  const corner = await sharp(png).extract({ left: 2 * 16, top: 4 * 16 + 4, width: 16, height: 16 }).raw().toBuffer();
+  assert.ok(corner.every((v) => v === 24), 'the short run has no epoch 2: its cell is left empty');
+
+  const samplesDir = join(base, 'samples');
+  const sampled = cli(t, base, 'sample', project, '--run', '1', '--count', '5', '--seed', '3', '--out', samplesDir, '--json');
+  assert.equal(sampled.code, 0, sampled.stderr);
+  const files: string[] = sampled.json().files;
+  assert.equal(files.length, 5);
+  assert.deepEqual([(await sharp(files[0]!).metadata()).width, (await sharp(files[0]!).metadata()).channels], [16, 1]);
+  const resampled = cli(t, base, 'sample', project, '--run', '1', '--checkpoint', '2', '--count', '1', '--seed', '3', '--out', join(base, 'again'), '--json');
+  assert.deepEqual(readFileSync(resampled.json().files[0]), readFileSync(files[0]!), 'same checkpoint and seed, same image');
+  const noEpoch = cli(t, base, 'sample', project, '--run', '1', '--checkpoint', '9', '--count', '1', '--out', samplesDir);
+  assert.match(noEpoch.stderr, /has no checkpoint at epoch 9; its checkpoints: 0, 1, 2/);
+
   const wrongSet = cli(t, base, 'train', project, '--dataset', 'nope', '--arch', 'dcgan');
   assert.match(wrongSet.stderr, /no dataset "nope" .*datasets: portraits-16-gray/);
 

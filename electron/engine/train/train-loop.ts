@@ -100,7 +100,8 @@ export async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: 
     for (let y = 0; y < r; y++) grid.set(pixels.subarray((i * r + y) * r * c, (i * r + y + 1) * r * c), ((gy + y) * cols * r + gx) * c);
   }
   await mkdir(join(file, '..'), { recursive: true });
-  await writeFile(file, await sharp(grid, { raw: { width: cols * r, height: rows * r, channels: c as 1 | 3 } }).png().toBuffer());
+  const png = sharp(grid, { raw: { width: cols * r, height: rows * r, channels: c as 1 | 3 } });
+  await writeFile(file, await (c === 1 ? png.toColourspace('b-w') : png).png().toBuffer());
 }
 
 export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainResult> {

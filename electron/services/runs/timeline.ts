@@ -1,0 +1,67 @@
+// The timeline of a run: its witnesses (rows) at each checkpoint (columns), read from the
+// witness grids written at every checkpoint. Two runs are aligned by epoch, so the same column
+// shows both at the same point of their training.
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { AppError } from '../../../shared/errors';
+import { getDataset } from '../datasets/datasets';
+import type { Project } from '../projects/project';
+import { getRun, listCheckpoints } from './run-store';
+
+export interface Timeline {
+  epochs: number[];
+  runs: { runId: number; name: string; witnesses: number; resolution: number; cells: (string | null)[] }[];
+}
+
+export function buildTimeline(project: Project, runIds: number[]): Timeline {
+  const perRun = runIds.map((id) => {
+    const run = getRun(project, id);
+    return { run, resolution: getDataset(project, run.datasetId).resolution, checkpoints: listCheckpoints(project, id) };
+  });
+  if (new Set(perRun.map((r) => r.resolution)).size > 1) {
+    throw new AppError('invalid_request', `runs ${perRun.map((r) => `"${r.run.name}" (${r.resolution} px)`).join(' and ')} differ in resolution; compare runs of one size`);
+  }
+  const epochs = [...new Set(perRun.flatMap((r) => r.checkpoints.map((c) => c.epoch)))].sort((a, b) => a - b);
+  return {
+    epochs,
+    runs: perRun.map(({ run, resolution, checkpoints }) => ({
+      runId: run.id,
+      name: run.name,
+      witnesses: run.options.witnesses,
+      resolution,
+      cells: epochs.map((e) => checkpoints.find((c) => c.epoch === e)?.witnessGrid ?? null),
+    })),
+  };
+}
+
+/** The timeline as one PNG: witness rows per run (a gap between runs), one column per epoch. */
+export async function renderTimeline(project: Project, timeline: Timeline, out: string, gap = 4): Promise<{ width: number; height: number }> {
+  const r = timeline.runs[0]!.resolution;
+  const columns = timeline.epochs.length;
+  const rows = timeline.runs.reduce((n, run) => n + run.witnesses, 0);
+  const width = columns * r;
+  const height = rows * r + gap * (timeline.runs.length - 1);
+  const canvas = new Uint8Array(width * height * 3).fill(24);
+  let top = 0;
+  for (const run of timeline.runs) {
+    const perRow = Math.ceil(Math.sqrt(run.witnesses));
+    for (const [col, cell] of run.cells.entries()) {
+      if (!cell) continue;
+      const { data, info } = await sharp(join(project.dir, cell)).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      for (let w = 0; w < run.witnesses; w++) {
+        const gx = (w % perRow) * r;
+        const gy = Math.floor(w / perRow) * r;
+        for (let y = 0; y < r; y++) {
+          for (let x = 0; x < r; x++) {
+            const src = ((gy + y) * info.width + gx + x) * info.channels;
+            const dst = ((top + w * r + y) * width + col * r + x) * 3;
+            for (let k = 0; k < 3; k++) canvas[dst + k] = data[src + Math.min(k, info.channels - 1)]!;
+          }
+        }
+      }
+    }
+    top += run.witnesses * r + gap;
+  }
+  await sharp(canvas, { raw: { width, height, channels: 3 } }).png().toFile(out);
+  return { width, height };
+}
