@@ -166,6 +166,16 @@ export const Checkpoint = z.object({
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 
+export const RunHealth = z.object({
+  verdict: z.enum(['healthy', 'collapsed']),
+  /** The epoch at which the current collapse began; null when healthy. */
+  onsetEpoch: z.number().int().nullable(),
+  epoch: z.number().int(),
+  metrics: z.record(z.string(), z.number().nullable()),
+  reasons: z.array(z.string()),
+});
+export type RunHealth = z.infer<typeof RunHealth>;
+
 export const Run = z.object({
   id,
   name: z.string(),
@@ -179,6 +189,7 @@ export const Run = z.object({
   parentRunId: z.number().int().nullable(),
   path: z.string(),
   lastCheckpoint: Checkpoint.nullable(),
+  health: RunHealth.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -290,6 +301,8 @@ export const events = {
   'dataset.progress': DatasetProgress,
   'run.progress': RunProgress,
   'run.changed': Run,
+  /** A run's health turned to collapsed at this checkpoint. */
+  'run.collapsed': z.object({ runId: id, name: z.string(), health: RunHealth }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

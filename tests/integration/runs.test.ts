@@ -31,6 +31,10 @@ test('a run trains in its own process and records backend, witnesses, metrics an
   assert.deepEqual(listCheckpoints(project, run.id).map((c) => c.epoch), [0, 1, 2, 3]);
   assert.equal(finished.lastCheckpoint!.imagesSeen, 72);
   assert.equal(witnessVectors(project, run.id).length, 4);
+  // Health is assessed at every checkpoint and the run carries the latest verdict.
+  assert.equal(finished.health!.epoch, 3);
+  assert.ok(Number.isFinite(finished.health!.metrics.diversity));
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM run_health WHERE run_id = ?').get(run.id) as { n: number }).n, 4);
   assert.equal(witnessVectors(project, run.id)[0]!.length, 16);
   assert.equal(progress.length, 9);
   const metrics = project.db.prepare("SELECT count(*) AS n FROM run_metrics WHERE run_id = ? AND name = 'Loss/D'").get(run.id) as { n: number };
@@ -85,6 +89,28 @@ test('resume skips a damaged latest checkpoint for the one before it, and says s
   // Training is deterministic: epoch 2 retrained from epoch 1 is the very file that was damaged.
   assert.equal(await hashFile(file), newest.sha256);
   assert.equal(finished.lastCheckpoint!.sha256, newest.sha256);
+});
+
+test('a run whose diversity collapses is reported once, with the epoch it began; the untrained start is no alarm', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const alarms: { runId: number; health: { onsetEpoch: number | null; reasons: string[] } }[] = [];
+  studio.events.subscribe((m) => m.event === 'run.collapsed' && alarms.push(m.payload as (typeof alarms)[number]));
+  // Learning rate 0.5 (Adam), seed 3: on this tiny set the samples lose their diversity from epoch 3.
+  const { run, done } = await studio.runs.start(request({ epochs: 4, learningRate: 0.5, seed: 3 }));
+  const finished = await done;
+  const verdicts = project.db.prepare('SELECT epoch, verdict FROM run_health WHERE run_id = ? ORDER BY epoch').all(run.id);
+  assert.deepEqual(verdicts, [
+    { epoch: 0, verdict: 'healthy' },
+    { epoch: 1, verdict: 'healthy' },
+    { epoch: 2, verdict: 'healthy' },
+    { epoch: 3, verdict: 'collapsed' },
+    { epoch: 4, verdict: 'collapsed' },
+  ]);
+  assert.equal(alarms.length, 1, 'one alarm when it turns, not one per checkpoint');
+  assert.equal(alarms[0]!.health.onsetEpoch, 3);
+  assert.match(alarms[0]!.health.reasons.join(), /of the real portraits' diversity/);
+  assert.equal(finished.health!.verdict, 'collapsed');
+  assert.equal(finished.health!.onsetEpoch, 3);
 });
 
 test('a stopped run says where it stopped; a finished run cannot be resumed', async (t) => {

@@ -49,6 +49,9 @@ test('a tiny DCGAN trains on real portraits: losses move, checkpoints and witnes
   assert.equal(ticks.at(-1)!.etaSeconds, 0);
   assert.deepEqual(checkpoints.map((c) => c.epoch), [0, 2, 4]);
   for (const c of checkpoints) {
+    assert.ok(c.health.metrics.diversity! >= 0 && c.health.metrics.largest_duplicate_cluster! > 0, JSON.stringify(c.health));
+  }
+  for (const c of checkpoints) {
     assert.ok(existsSync(c.file));
     const meta = await sharp(c.witnessGrid).metadata();
     assert.deepEqual([meta.width, meta.height], [3 * 16, 2 * 16], '6 witnesses in a 3×2 grid');

@@ -7,6 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '../tf';
+import { imageFeatures } from '../metrics/features';
+import { assessHealth, type HealthReport } from '../metrics/registry';
 import { buildModel, type ModelConfig } from '../models/registry';
 import type { GanModel } from '../models/gan-model';
 import { Rng } from '../nn/rng';
@@ -46,7 +48,11 @@ export interface CheckpointWritten extends TrainCounters {
   sha256: string;
   bytes: number;
   witnessGrid: string;
+  health: HealthReport;
 }
+
+/** How many generated and real images the health metrics compare at each checkpoint. */
+const HEALTH_SAMPLES = 64;
 
 export interface TrainCallbacks {
   /** The run's fixed witness latents, once, before training starts. */
@@ -85,12 +91,24 @@ function shuffle(count: number, rng: Rng): number[] {
   return order;
 }
 
-/** The witnesses' images in a near-square grid, as a PNG. */
-export async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: string): Promise<void> {
-  const images = tf.tidy(() => tf.cast(tf.clipByValue(tf.mul(tf.add(model.generate(witnesses, false), 1), 127.5), 0, 255), 'int32'));
-  const [n, r, , c] = images.shape as [number, number, number, number];
+/** Generated images as uint8 NHWC bytes. */
+async function generateBytes(model: GanModel, z: tf.Tensor2D): Promise<Uint8Array> {
+  const images = tf.tidy(() => tf.cast(tf.clipByValue(tf.mul(tf.add(model.generate(z, false), 1), 127.5), 0, 255), 'int32'));
   const pixels = Uint8Array.from(await images.data());
   images.dispose();
+  return pixels;
+}
+
+function split(bytes: Uint8Array, n: number): Uint8Array[] {
+  const size = bytes.length / n;
+  return Array.from({ length: n }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+}
+
+/** The witnesses' images in a near-square grid, as a PNG. */
+export async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: string): Promise<void> {
+  const [n] = witnesses.shape;
+  const [r, c] = [model.resolution, model.channels];
+  const pixels = await generateBytes(model, witnesses);
   const cols = Math.ceil(Math.sqrt(n));
   const rows = Math.ceil(n / cols);
   const grid = new Uint8Array(rows * r * cols * r * c);
@@ -120,6 +138,15 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
   callbacks.onWitnesses?.((await witnesses.array()) as number[][]);
+  // Health compares the same latents and the same real portraits at every checkpoint.
+  const healthCount = Math.min(HEALTH_SAMPLES, meta.count);
+  const healthLatents = model.sampleLatents(healthCount, new Rng(options.seed ^ 0x4ea1));
+  const realFeatures = imageFeatures(
+    split(await options.dataset.readBatch(shuffle(meta.count, new Rng(options.seed ^ 0x4ea1)).slice(0, healthCount)), healthCount),
+    meta.resolution,
+    meta.channels,
+  );
+  const losses = { recent: { d: [] as number[], g: [] as number[] }, before: { d: [] as number[], g: [] as number[] } };
 
   try {
     if (options.from) {
@@ -136,7 +163,11 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       const witnessGrid = join(options.runDir, 'witnesses', `${name}.png`);
       const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state());
       await renderGrid(model, witnesses, witnessGrid);
-      await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written });
+      const samples = imageFeatures(split(await generateBytes(model, healthLatents), healthCount), meta.resolution, meta.channels);
+      const health = assessHealth({ samples, reals: realFeatures, losses, untrained: counters.step === 0 });
+      losses.before = losses.recent;
+      losses.recent = { d: [], g: [] };
+      await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written, health });
     };
     if (!options.from) await checkpoint(); // epoch 0: what the untrained generator draws
 
@@ -164,6 +195,8 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         }
         const [dLoss, gLoss] = [(await dLossT.data())[0]!, gLossT ? (await gLossT.data())[0]! : Number.NaN];
         tf.dispose([real, zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : [])]);
+        losses.recent.d.push(dLoss);
+        if (!Number.isNaN(gLoss)) losses.recent.g.push(gLoss);
         counters = { ...counters, step: counters.step + 1, imagesSeen: counters.imagesSeen + positions.length };
         const seconds = (performance.now() - started) / 1000;
         const rate = (counters.imagesSeen - imagesAtStart) / Math.max(seconds, 1e-9);
@@ -177,6 +210,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
     return { ...counters, aborted };
   } finally {
     witnesses.dispose();
+    healthLatents.dispose();
     model.params.dispose();
     opt.g.dispose();
     opt.d.dispose();

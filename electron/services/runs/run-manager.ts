@@ -13,7 +13,7 @@ import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
 import type { Project } from '../projects/project';
 import type { EngineHandle, EngineLauncher } from './engine-launcher';
-import { getRun, insertRun, listCheckpoints, recordCheckpoint, recordMetrics, recordWitnesses, setRunBackend, setRunStatus } from './run-store';
+import { getRun, insertRun, listCheckpoints, recordCheckpoint, recordHealth, recordMetrics, recordWitnesses, setRunBackend, setRunStatus } from './run-store';
 
 interface Active {
   engine: EngineHandle;
@@ -136,6 +136,14 @@ export class RunManager {
         }
         case 'checkpoint':
           recordCheckpoint(this.project, runId, { ...m.checkpoint, path: rel(m.checkpoint.file), witnessGrid: rel(m.checkpoint.witnessGrid) });
+          {
+            const before = getRun(this.project, runId).health;
+            recordHealth(this.project, runId, m.checkpoint.epoch, m.checkpoint.health);
+            const after = getRun(this.project, runId);
+            if (after.health?.verdict === 'collapsed' && before?.verdict !== 'collapsed') {
+              this.events.emit('run.collapsed', { runId, name: after.name, health: after.health });
+            }
+          }
           changed();
           break;
         case 'done':

@@ -1,5 +1,6 @@
 // Runs, checkpoints, metrics and witness latents in the project database.
-import type { Checkpoint, Run, RunRequest } from '../../../shared/contract';
+import type { Checkpoint, Run, RunHealth, RunRequest } from '../../../shared/contract';
+import { collapseOnset, type HealthReport } from '../../engine/metrics/registry';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
 
@@ -56,6 +57,7 @@ export function getRun(project: Project, id: number): Run {
     parentRunId: r.parent_run_id,
     path: r.dir_path,
     lastCheckpoint: listCheckpoints(project, r.id).at(-1) ?? null,
+    health: runHealth(project, r.id),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -114,4 +116,25 @@ export function witnessVectors(project: Project, runId: number): Float32Array[] 
   return (project.db.prepare("SELECT vector FROM latents WHERE run_id = ? AND kind = 'witness' ORDER BY position").all(runId) as { vector: Buffer }[]).map(
     (r) => new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)),
   );
+}
+
+export function recordHealth(project: Project, runId: number, epoch: number, report: HealthReport): void {
+  project.db
+    .prepare('INSERT OR REPLACE INTO run_health (run_id, epoch, verdict, metrics, reasons) VALUES (?, ?, ?, ?, ?)')
+    .run(runId, epoch, report.verdict, JSON.stringify(report.metrics), JSON.stringify(report.reasons));
+}
+
+/** The latest health verdict, with the epoch at which a collapse began. */
+export function runHealth(project: Project, runId: number): RunHealth | null {
+  const rows = project.db.prepare('SELECT epoch, verdict, metrics, reasons FROM run_health WHERE run_id = ? ORDER BY epoch').all(runId) as {
+    epoch: number;
+    verdict: 'healthy' | 'collapsed';
+    metrics: string;
+    reasons: string;
+  }[];
+  const last = rows.at(-1);
+  if (!last) return null;
+  // JSON has no NaN: a metric that could not be measured comes back as null.
+  const metrics = JSON.parse(last.metrics) as Record<string, number | null>;
+  return { verdict: last.verdict, onsetEpoch: collapseOnset(rows), epoch: last.epoch, metrics, reasons: JSON.parse(last.reasons) as string[] };
 }

@@ -1,4 +1,4 @@
-// Version 3: training runs, their checkpoints, per-step metrics, and latents (the run's
+// Version 3: training runs, their checkpoints, health at each checkpoint, per-step metrics, and latents (the run's
 // witnesses first; projections and centroids later).
 export const up = `
 CREATE TABLE runs (
@@ -30,6 +30,15 @@ CREATE TABLE checkpoints (
   witness_grid TEXT NOT NULL,
   created_at TEXT NOT NULL,
   UNIQUE (run_id, epoch)
+) STRICT;
+
+CREATE TABLE run_health (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('healthy', 'collapsed')),
+  metrics TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  PRIMARY KEY (run_id, epoch)
 ) STRICT;
 
 CREATE TABLE run_metrics (

@@ -1,0 +1,56 @@
+// Health metrics by name, and the verdict they add up to. Each metric is one file; adding one is
+// adding it here.
+import { diversity } from './diversity';
+import { largestDuplicateCluster } from './duplicates';
+import { lossSignature } from './loss-signature';
+import { memorisation } from './memorisation';
+
+export interface HealthInput {
+  /** Features of generated images (see features.ts). */
+  samples: Float32Array[];
+  /** Features of real images from the dataset. */
+  reals: Float32Array[];
+  /** Losses since the last checkpoint, and before it. */
+  losses?: { recent: { d: number[]; g: number[] }; before: { d: number[]; g: number[] } };
+  /** Before the first step: a fresh generator draws near-uniform grey, which is no collapse. */
+  untrained?: boolean;
+}
+
+export interface HealthMetric {
+  name: string;
+  measure(input: HealthInput): number;
+}
+
+export const HEALTH_METRICS: HealthMetric[] = [diversity, largestDuplicateCluster, memorisation, lossSignature];
+
+export interface HealthReport {
+  metrics: Record<string, number>;
+  verdict: 'healthy' | 'collapsed';
+  /** Why, in words, when it is not healthy; notes (memorisation) otherwise. */
+  reasons: string[];
+}
+
+/**
+ * Collapse when the samples have lost most of the real data's diversity, or half of them are one
+ * face, or the loss signature comes with diversity already falling.
+ */
+export function assessHealth(input: HealthInput): HealthReport {
+  const metrics = Object.fromEntries(HEALTH_METRICS.map((m) => [m.name, m.measure(input)]));
+  if (input.untrained) return { metrics, verdict: 'healthy', reasons: ['untrained: the generator has not learned anything yet'] };
+  const reasons: string[] = [];
+  const d = metrics.diversity!;
+  const cluster = metrics.largest_duplicate_cluster!;
+  if (d < 0.35) reasons.push(`samples keep ${(d * 100).toFixed(0)} % of the real portraits' diversity`);
+  if (cluster >= 0.5) reasons.push(`${(cluster * 100).toFixed(0)} % of the samples are near-duplicates of one another`);
+  if (metrics.loss_signature === 1 && d < 0.6) reasons.push('the discriminator wins every time while the generator loss climbs');
+  const verdict = reasons.length ? 'collapsed' : 'healthy';
+  if (metrics.nearest_training_ratio! < 0.25) reasons.push('samples come very close to training portraits (memorisation)');
+  return { metrics, verdict, reasons };
+}
+
+/** The epoch at which the current collapse began: the first of the latest run of collapsed checkpoints. */
+export function collapseOnset(history: { epoch: number; verdict: HealthReport['verdict'] }[]): number | null {
+  let onset: number | null = null;
+  for (const h of [...history].sort((a, b) => a.epoch - b.epoch)) onset = h.verdict === 'collapsed' ? (onset ?? h.epoch) : null;
+  return onset;
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import sharp from 'sharp';
+import * as tf from '../../electron/engine/tf';
+import { selectBackend } from '../../electron/engine/backends';
+import { imageFeatures } from '../../electron/engine/metrics/features';
+import { lossSignature } from '../../electron/engine/metrics/loss-signature';
+import { assessHealth, collapseOnset } from '../../electron/engine/metrics/registry';
+import { buildDcgan } from '../../electron/engine/models/dcgan';
+import { Rng } from '../../electron/engine/nn/rng';
+import { smallPortraits } from '../helpers';
+
+let portraits: Uint8Array[] = [];
+before(async () => {
+  await selectBackend('cpu');
+  const files = readdirSync(smallPortraits).sort();
+  portraits = await Promise.all(files.map(async (f) => new Uint8Array(await sharp(join(smallPortraits, f)).resize(32, 32, { fit: 'cover' }).toColourspace('srgb').raw().toBuffer())));
+});
+
+const features = (images: Uint8Array[]) => imageFeatures(images, 32, 3);
+
+test('real portraits scored as if they were samples: healthy, diverse, no duplicates', () => {
+  const report = assessHealth({ samples: features(portraits.slice(0, 12)), reals: features(portraits.slice(12)) });
+  assert.equal(report.verdict, 'healthy', report.reasons.join('; '));
+  assert.ok(report.metrics.diversity! > 0.8 && report.metrics.diversity! < 1.25, `diversity ${report.metrics.diversity}`);
+  assert.ok(report.metrics.largest_duplicate_cluster! <= 2 / 12);
+  assert.ok(report.metrics.nearest_training_ratio! > 0.5);
+});
+
+test('a generator that ignores its latent draws one face: collapsed, with the reasons', async () => {
+  const model = buildDcgan({ resolution: 32, channels: 3, zDim: 16, width: 8, maxChannels: 64 }, new Rng(4));
+  // Cut the latent off: every z now gives the same image, the purest mode collapse.
+  const w = model.params.get('G/in/w');
+  w.assign(tf.zerosLike(w));
+  const z = model.sampleLatents(16, new Rng(9));
+  const images = tf.tidy(() => tf.cast(tf.mul(tf.add(model.generate(z, false), 1), 127.5), 'int32'));
+  const data = Uint8Array.from(await images.data());
+  const samples = Array.from({ length: 16 }, (_, i) => data.slice(i * 3072, (i + 1) * 3072));
+  tf.dispose([z, images]);
+  model.params.dispose();
+  const report = assessHealth({ samples: features(samples), reals: features(portraits) });
+  assert.equal(report.verdict, 'collapsed');
+  assert.ok(report.metrics.diversity! < 0.05);
+  assert.equal(report.metrics.largest_duplicate_cluster, 1);
+  assert.match(report.reasons.join('\n'), /samples keep 0 % of the real portraits' diversity/);
+  assert.match(report.reasons.join('\n'), /100 % of the samples are near-duplicates/);
+});
+
+test('partial collapse: most samples one face, a few others', () => {
+  const samples = [...Array.from({ length: 9 }, () => portraits[3]!), portraits[5]!, portraits[7]!, portraits[9]!];
+  const report = assessHealth({ samples: features(samples), reals: features(portraits.slice(12)) });
+  assert.equal(report.verdict, 'collapsed');
+  assert.equal(report.metrics.largest_duplicate_cluster, 9 / 12);
+});
+
+test('samples that copy training portraits are flagged as memorisation, not as collapse', () => {
+  const report = assessHealth({ samples: features(portraits.slice(0, 12)), reals: features(portraits) });
+  assert.equal(report.verdict, 'healthy');
+  assert.equal(report.metrics.nearest_training_ratio, 0);
+  assert.match(report.reasons.join(), /memorisation/);
+});
+
+test('the loss signature: D near zero while G climbs', () => {
+  const input = (d: number[], g: number[], gBefore: number[]) => ({ samples: [], reals: [], losses: { recent: { d, g }, before: { d: [0.7], g: gBefore } } });
+  assert.equal(lossSignature.measure(input([0.01, 0.02], [7, 9], [2, 3])), 1);
+  assert.equal(lossSignature.measure(input([0.6, 0.7], [1.2, 1.4], [1, 1])), 0);
+  assert.equal(lossSignature.measure(input([0.01, 0.01], [7, 6], [9, 9])), 0, 'G falling again is no signature');
+});
+
+test('the onset is the first checkpoint of the latest collapsed stretch', () => {
+  const v = (epoch: number, verdict: 'healthy' | 'collapsed') => ({ epoch, verdict });
+  assert.equal(collapseOnset([v(0, 'healthy'), v(2, 'collapsed'), v(4, 'healthy'), v(6, 'collapsed'), v(8, 'collapsed')]), 6);
+  assert.equal(collapseOnset([v(0, 'healthy'), v(2, 'collapsed'), v(4, 'healthy')]), null);
+});
+
+test('before the first step the verdict is no verdict: an untrained generator draws uniform grey', () => {
+  const grey = Array.from({ length: 8 }, () => new Uint8Array(3072).fill(128));
+  const judged = assessHealth({ samples: features(grey), reals: features(portraits) });
+  assert.equal(judged.verdict, 'collapsed');
+  const untrained = assessHealth({ samples: features(grey), reals: features(portraits), untrained: true });
+  assert.equal(untrained.verdict, 'healthy');
+  assert.deepEqual(untrained.reasons, ['untrained: the generator has not learned anything yet']);
+});
