@@ -37,6 +37,8 @@ const USAGE = `usage: leporello <command> [options]
                  [--witnesses N] [--checkpoint-every N] [--width W] [--name NAME]
                                                  train a GAN in an engine process (Ctrl-C stops it cleanly)
   resume <project> --run R                       continue a stopped or interrupted run from its last intact checkpoint
+  fork <project> --run R [--checkpoint EPOCH] [--epochs N] [--lr X] [--batch B] [--name NAME]
+                                                 train on from a run's checkpoint with other settings
   runs <project>                                 list a project's runs
   timeline <project> --run R [--vs R2] --out FILE.png
                                                  witnesses × checkpoints of a run, or of two aligned by epoch
@@ -278,6 +280,27 @@ async function resumeCommand(args: string[], out: Out): Promise<void> {
   await followRun(studio, await studio.runs.resume(findRun(studio.requireProject(), values.run).id), out);
 }
 
+async function forkCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { run: { type: 'string' }, checkpoint: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, batch: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (!positionals[0] || !values.run) throw new AppError('invalid_request', 'fork needs a project and --run R');
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const request = parseRequest('runs.fork', {
+    runId: findRun(studio.requireProject(), values.run).id,
+    epoch: num(values.checkpoint),
+    epochs: num(values.epochs),
+    learningRate: num(values.lr),
+    batchSize: num(values.batch),
+    name: values.name,
+  });
+  await followRun(studio, await studio.runs.fork(request), out);
+}
+
 async function runsCommand(args: string[], out: Out): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (!positionals[0]) throw new AppError('invalid_request', 'runs needs a project: leporello runs <project>');
@@ -383,6 +406,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'train') await trainCommand(rest, out);
     else if (command === 'resume') await resumeCommand(rest, out);
     else if (command === 'runs') await runsCommand(rest, out);
+    else if (command === 'fork') await forkCommand(rest, out);
     else if (command === 'timeline') await timelineCommand(rest, out);
     else if (command === 'sample') await sampleCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

@@ -283,6 +283,22 @@ export const contract = {
   'runs.start': method(RunRequest, Run),
   'runs.stop': method(z.object({ runId: id }).strict(), Run),
   'runs.resume': method(z.object({ runId: id }).strict(), Run),
+  'runs.fork': method(
+    z
+      .object({
+        runId: id,
+        /** The checkpoint to continue from; the latest when absent. */
+        epoch: z.number().int().min(0).optional(),
+        name: name.optional(),
+        epochs: z.number().int().min(1).max(100_000).optional(),
+        learningRate: z.number().positive().max(1).optional(),
+        batchSize: z.number().int().min(1).max(1024).optional(),
+        dSteps: z.number().int().min(1).max(10).optional(),
+        backend: BackendPreference.optional(),
+      })
+      .strict(),
+    Run,
+  ),
   'runs.timeline': method(z.object({ runId: id, vsRunId: id.optional() }).strict(), Timeline),
 } as const;
 

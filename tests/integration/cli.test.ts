@@ -76,6 +76,9 @@ test('project create, import, images, dataset, train, timeline, sample: all with
   assert.deepEqual(readFileSync(resampled.json().files[0]), readFileSync(files[0]!), 'same checkpoint and seed, same image');
   const noEpoch = cli(t, base, 'sample', project, '--run', '1', '--checkpoint', '9', '--count', '1', '--out', samplesDir);
   assert.match(noEpoch.stderr, /has no checkpoint at epoch 9; its checkpoints: 0, 1, 2/);
+  const forked = cli(t, base, 'fork', project, '--run', '1', '--checkpoint', '1', '--epochs', '3', '--lr', '0.0001', '--json');
+  assert.equal(forked.code, 0, forked.stderr);
+  assert.deepEqual([forked.json().status, forked.json().parentRunId, forked.json().lastCheckpoint.epoch], ['finished', 1, 3]);
 
   const wrongSet = cli(t, base, 'train', project, '--dataset', 'nope', '--arch', 'dcgan');
   assert.match(wrongSet.stderr, /no dataset "nope" .*datasets: portraits-16-gray/);

@@ -113,6 +113,22 @@ test('a run whose diversity collapses is reported once, with the epoch it began;
   assert.equal(finished.health!.onsetEpoch, 3);
 });
 
+test('a fork continues from a checkpoint of another run with new settings, and keeps its lineage', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const parent = await studio.runs.start(request({ epochs: 2 }));
+  await parent.done;
+  const fork = await studio.runs.fork({ runId: parent.run.id, epoch: 1, epochs: 3, learningRate: 1e-4 });
+  const finished = await fork.done;
+  assert.equal(finished.status, 'finished', finished.reason ?? '');
+  assert.equal(finished.name, `${parent.run.name}-fork-e1`);
+  assert.equal(finished.parentRunId, parent.run.id);
+  assert.equal(finished.options.learningRate, 1e-4);
+  assert.deepEqual(listCheckpoints(project, finished.id).map((c) => [c.epoch, c.imagesSeen]), [[2, 48], [3, 72]], 'it goes on from epoch 1, counting on');
+  assert.deepEqual(witnessVectors(project, finished.id), witnessVectors(project, parent.run.id), 'same witnesses, so timelines compare');
+  await assert.rejects(studio.runs.fork({ runId: parent.run.id, epoch: 2, epochs: 2 }), /starts at epoch 2; give it more epochs/);
+  await assert.rejects(studio.runs.fork({ runId: parent.run.id, epoch: 7 }), /has no checkpoint at epoch 7/);
+});
+
 test('a stopped run says where it stopped; a finished run cannot be resumed', async (t) => {
   const { studio, request } = await setup(t);
   let runId = -1;

@@ -3,7 +3,7 @@
 // and what became of the process, so that a crash or a kill leaves a run that can be resumed.
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import type { Run, RunRequest } from '../../../shared/contract';
+import type { ParsedRequest, Run, RunRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { EventBus } from '../../api/event-bus';
 import { defaultModelConfig } from '../../engine/models/registry';
@@ -13,7 +13,19 @@ import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
 import type { Project } from '../projects/project';
 import type { EngineHandle, EngineLauncher } from './engine-launcher';
-import { getRun, insertRun, listCheckpoints, recordCheckpoint, recordHealth, recordMetrics, recordWitnesses, setRunBackend, setRunStatus } from './run-store';
+import {
+  getRun,
+  insertRun,
+  listCheckpoints,
+  parentCheckpoint,
+  recordCheckpoint,
+  recordHealth,
+  recordMetrics,
+  recordWitnesses,
+  setRunBackend,
+  setRunParent,
+  setRunStatus,
+} from './run-store';
 
 interface Active {
   engine: EngineHandle;
@@ -53,6 +65,31 @@ export class RunManager {
   }
 
   async start(request: RunRequest): Promise<RunHandle> {
+    const id = await this.create(request);
+    return this.launch(id, undefined, []);
+  }
+
+  /**
+   * A new run that continues from a checkpoint of another with other settings (more epochs, a
+   * lower learning rate). Its network, dataset and seed are the parent's; its lineage is recorded.
+   */
+  async fork(request: ParsedRequest<'runs.fork'>): Promise<RunHandle> {
+    const parent = getRun(this.project, request.runId);
+    const checkpoints = listCheckpoints(this.project, parent.id);
+    const from = request.epoch === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.epoch === request.epoch);
+    if (!from) throw new AppError('not_found', `run "${parent.name}" has no checkpoint${request.epoch === undefined ? '' : ` at epoch ${request.epoch}`} to fork from`);
+    const epochs = request.epochs ?? parent.options.epochs;
+    if (epochs <= from.epoch) throw new AppError('invalid_request', `the fork starts at epoch ${from.epoch}; give it more epochs than that (--epochs)`);
+    const file = join(this.project.dir, from.path);
+    if ((await hashFile(file).catch(() => null)) !== from.sha256) throw new AppError('conflict', `the checkpoint of epoch ${from.epoch} of "${parent.name}" is damaged or missing; fork from another epoch`);
+    const overrides = Object.fromEntries(Object.entries({ epochs, learningRate: request.learningRate, batchSize: request.batchSize, dSteps: request.dSteps, backend: request.backend }).filter(([, v]) => v !== undefined));
+    const name = request.name ?? `${parent.name}-fork-e${from.epoch}`;
+    const id = await this.create({ ...parent.options, ...overrides, name });
+    setRunParent(this.project, id, parent.id, from.id);
+    return this.launch(id, { file, sha256: from.sha256 }, []);
+  }
+
+  private async create(request: RunRequest): Promise<number> {
     const dataset = getDataset(this.project, request.datasetId);
     const next = ((this.project.db.prepare('SELECT max(id) AS m FROM runs').get() as { m: number | null }).m ?? 0) + 1;
     const name = request.name ?? `${String(next).padStart(5, '0')}-${dataset.name}-${request.arch}`;
@@ -61,8 +98,7 @@ export class RunManager {
     await mkdir(runDir, { recursive: true });
     // The options are on disk before the first step, beside what they produce.
     await atomicWrite(join(runDir, 'options.json'), JSON.stringify({ ...request, name, dataset: { id: dataset.id, name: dataset.name, sha256: dataset.sha256 } }, null, 2), this.project.tmpDir);
-    const id = insertRun(this.project, name, request, dirPath);
-    return this.launch(id, undefined, []);
+    return insertRun(this.project, name, { ...request, name }, dirPath);
   }
 
   /** Continues a run from its newest checkpoint whose bytes still match their recorded hash. */
@@ -71,7 +107,9 @@ export class RunManager {
     if (this.active.has(runId)) throw new AppError('conflict', `run "${run.name}" is already training`);
     if (run.status === 'finished') throw new AppError('conflict', `run "${run.name}" has finished all ${run.options.epochs} epochs; fork it to train further`);
     const notes: string[] = [];
-    for (const c of listCheckpoints(this.project, runId).reverse()) {
+    // A fork killed before its first checkpoint starts again from the one it was forked from.
+    const inherited = parentCheckpoint(this.project, runId);
+    for (const c of [...listCheckpoints(this.project, runId).reverse(), ...(inherited ? [inherited] : [])]) {
       const file = join(this.project.dir, c.path);
       const actual = await hashFile(file).catch(() => null);
       if (actual === c.sha256) return this.launch(runId, { file, sha256: c.sha256 }, notes);

@@ -73,6 +73,16 @@ export function findRun(project: Project, idOrName: string): Run {
   return getRun(project, row.id);
 }
 
+export function setRunParent(project: Project, id: number, parentRunId: number, parentCheckpointId: number): void {
+  project.db.prepare('UPDATE runs SET parent_run_id = ?, parent_checkpoint_id = ? WHERE id = ?').run(parentRunId, parentCheckpointId, id);
+}
+
+/** The checkpoint a forked run started from, if it is one. */
+export function parentCheckpoint(project: Project, runId: number): Checkpoint | null {
+  const row = project.db.prepare('SELECT c.* FROM runs r JOIN checkpoints c ON c.id = r.parent_checkpoint_id WHERE r.id = ?').get(runId) as CheckpointRow | undefined;
+  return row ? toCheckpoint(row) : null;
+}
+
 export function insertRun(project: Project, name: string, request: RunRequest, dirPath: string): number {
   const taken = project.db.prepare('SELECT 1 FROM runs WHERE name = ?').get(name);
   if (taken) throw new AppError('conflict', `a run named "${name}" already exists; choose another name`);
