@@ -105,7 +105,7 @@ function split(bytes: Uint8Array, n: number): Uint8Array[] {
 }
 
 /** The witnesses' images in a near-square grid, as a PNG. */
-export async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: string): Promise<void> {
+async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: string): Promise<void> {
   const [n] = witnesses.shape;
   const [r, c] = [model.resolution, model.channels];
   const pixels = await generateBytes(model, witnesses);

@@ -1,0 +1,84 @@
+// DCGAN-64 (ngf = ndf = 64, nz = 100, the PyTorch example's network) training and sampling
+// throughput on every TensorFlow.js backend that can run here, against the same network in
+// PyTorch measured in the same run when Debian's python3-torch is installed.
+//   node --import tsx bench/train.ts [--batch 64] [--steps 1]
+// Prints a markdown table; bench/RESULTS.md holds the committed one.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '../electron/engine/tf';
+import { BACKENDS, selectBackend } from '../electron/engine/backends';
+import { buildDcgan } from '../electron/engine/models/dcgan';
+import { Rng } from '../electron/engine/nn/rng';
+import { dcganOptimizers, discriminatorStep, generatorStep } from '../electron/engine/train/gan-loss';
+
+const { values } = parseArgs({ options: { batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1' } } });
+const batch = Number(values.batch);
+const steps = Number(values.steps);
+const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+
+async function measure(): Promise<{ train: number; sample: number }> {
+  const model = buildDcgan({ resolution: 64, channels: 3, zDim: 100, width: 64, maxChannels: 512 }, new Rng(1));
+  const opt = dcganOptimizers();
+  const rng = new Rng(2);
+  const real = tf.randomUniform([batch, 64, 64, 3], -1, 1) as tf.Tensor4D;
+  const step = async () => {
+    const zD = model.sampleLatents(batch, rng);
+    const d = discriminatorStep(model, opt, real, zD);
+    const zG = model.sampleLatents(batch, rng);
+    const g = generatorStep(model, opt, zG);
+    await d.data();
+    await g.data();
+    tf.dispose([zD, d, zG, g]);
+  };
+  await step(); // warm-up: kernels compiled, Adam's moments created
+  let t0 = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  const train = (steps * batch) / ((performance.now() - t0) / 1000);
+  const sampleOnce = async () => {
+    const z = model.sampleLatents(batch, rng);
+    const img = model.generate(z, false);
+    await img.data();
+    tf.dispose([z, img]);
+  };
+  await sampleOnce();
+  t0 = performance.now();
+  await sampleOnce();
+  const sample = batch / ((performance.now() - t0) / 1000);
+  tf.dispose(real);
+  model.params.dispose();
+  return { train, sample };
+}
+
+function torchReference(): { version: string; train: number; sample: number } | string {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'not installed (apt install python3-torch)';
+  const r = spawnSync(python, [join(import.meta.dirname, 'dcgan_torch.py'), '2', String(Math.max(steps, 3)), String(batch)], { encoding: 'utf8' });
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').at(-1)}`;
+  const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { torch: string; train_img_s: number; sample_img_s: number };
+  return { version: j.torch, train: j.train_img_s, sample: j.sample_img_s };
+}
+
+const torch = torchReference();
+const rows: string[] = [];
+for (const name of BACKENDS) {
+  let detail: string;
+  try {
+    detail = (await selectBackend(name, 'train')).detail;
+  } catch (err) {
+    rows.push(`| ${name} | — | — | — | — | cannot train here: ${(err as Error).message.replace(/^the \w+ backend cannot run here: /, '').replace(/\. Choose "auto".*$/, '')} |`);
+    continue;
+  }
+  const m = await measure();
+  const ratio = (x: number, ref: number | undefined) => (ref ? `${(x / ref).toFixed(3)}×` : '—');
+  rows.push(`| ${name} | ${m.train.toFixed(2)} | ${ratio(m.train, typeof torch === 'string' ? undefined : torch.train)} | ${m.sample.toFixed(1)} | ${ratio(m.sample, typeof torch === 'string' ? undefined : torch.sample)} | ${detail} |`);
+}
+console.log(`\nDCGAN-64, batch ${batch}, ${steps} timed step(s) after one warm-up; Node ${process.version}\n`);
+console.log('| backend | train img/s | × PyTorch | sample img/s | × PyTorch | runs on |');
+console.log('|---|---:|---:|---:|---:|---|');
+if (typeof torch === 'string') console.log(`| PyTorch (reference) | — | | — | | ${torch} |`);
+else console.log(`| PyTorch ${torch.version} (reference, 2 threads) | ${torch.train.toFixed(2)} | 1× | ${torch.sample.toFixed(1)} | 1× | CPU |`);
+for (const r of rows) console.log(r);
