@@ -3,7 +3,7 @@
 //   node --import tsx bench/conv-filter-grad.ts
 import * as tf from '../electron/engine/tf';
 import { selectBackend } from '../electron/engine/backends';
-import { installFastCpuFilterGradient, uninstallFastCpuFilterGradient } from '../electron/engine/kernels/conv2d-backprop-filter-cpu';
+import { installFastCpuFilterGradient, uninstallFastCpuFilterGradient } from '../electron/engine/kernels/conv2d-backprop-filter';
 
 await selectBackend('cpu');
 

@@ -11,7 +11,7 @@ import { env } from '@tensorflow/tfjs-core';
 // what runs and why) and no deprecation chatter in the studio's output.
 env().set('PROD', true);
 
-import { installFastCpuFilterGradient } from './kernels/conv2d-backprop-filter-cpu';
+import { installFastCpuFilterGradient } from './kernels/conv2d-backprop-filter';
 
 // tfjs-cpu's filter gradient runs at about 0.01 GMAC/s; ours is the one every convolution uses.
 installFastCpuFilterGradient();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
-import { installFastCpuFilterGradient, uninstallFastCpuFilterGradient } from '../../electron/engine/kernels/conv2d-backprop-filter-cpu';
+import { installFastCpuFilterGradient, uninstallFastCpuFilterGradient } from '../../electron/engine/kernels/conv2d-backprop-filter';
 
 before(async () => {
   await selectBackend('cpu');
