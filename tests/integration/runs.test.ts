@@ -8,6 +8,7 @@ import type { RunProgress, RunRequest } from '../../shared/contract';
 import { contract } from '../../shared/contract';
 import { hashFile } from '../../electron/services/datasets/dataset-file';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
+import { buildTimeline } from '../../electron/services/runs/timeline';
 import { projectWithDataset, type tempDir } from '../helpers';
 
 async function setup(t: Parameters<typeof tempDir>[0]) {
@@ -127,6 +128,16 @@ test('a fork continues from a checkpoint of another run with new settings, and k
   assert.deepEqual(witnessVectors(project, finished.id), witnessVectors(project, parent.run.id), 'same witnesses, so timelines compare');
   await assert.rejects(studio.runs.fork({ runId: parent.run.id, epoch: 2, epochs: 2 }), /starts at epoch 2; give it more epochs/);
   await assert.rejects(studio.runs.fork({ runId: parent.run.id, epoch: 7 }), /has no checkpoint at epoch 7/);
+});
+
+test('a batch larger than the dataset is refused before any run is recorded; a run without checkpoints has no timeline', async (t) => {
+  const { studio, project, request } = await setup(t);
+  await assert.rejects(studio.runs.start(request({ batchSize: 100 })), /has 24 images, fewer than one batch of 100: lower the batch size to at most 24/);
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 0);
+  const id = project.db
+    .prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('empty', 1, 'dcgan', ?, 'failed', 'runs/empty', 'now', 'now')")
+    .run(JSON.stringify(request())).lastInsertRowid;
+  assert.throws(() => buildTimeline(project, [Number(id)]), /run "empty" has no checkpoint yet, so no timeline/);
 });
 
 test('a stopped run says where it stopped; a finished run cannot be resumed', async (t) => {

@@ -91,6 +91,10 @@ export class RunManager {
 
   private async create(request: RunRequest): Promise<number> {
     const dataset = getDataset(this.project, request.datasetId);
+    // Refused here, before a run exists, rather than by the engine after one was recorded.
+    if (request.batchSize > dataset.imageCount) {
+      throw new AppError('invalid_request', `dataset "${dataset.name}" has ${dataset.imageCount} images, fewer than one batch of ${request.batchSize}: lower the batch size to at most ${dataset.imageCount}`);
+    }
     const next = ((this.project.db.prepare('SELECT max(id) AS m FROM runs').get() as { m: number | null }).m ?? 0) + 1;
     const name = request.name ?? `${String(next).padStart(5, '0')}-${dataset.name}-${request.arch}`;
     const dirPath = `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;

@@ -21,6 +21,8 @@ export function buildTimeline(project: Project, runIds: number[]): Timeline {
   if (new Set(perRun.map((r) => r.resolution)).size > 1) {
     throw new AppError('invalid_request', `runs ${perRun.map((r) => `"${r.run.name}" (${r.resolution} px)`).join(' and ')} differ in resolution; compare runs of one size`);
   }
+  const empty = perRun.filter((r) => r.checkpoints.length === 0).map((r) => `"${r.run.name}"`);
+  if (empty.length) throw new AppError('not_found', `run ${empty.join(' and ')} has no checkpoint yet, so no timeline: train it first (leporello train / resume)`);
   const epochs = [...new Set(perRun.flatMap((r) => r.checkpoints.map((c) => c.epoch)))].sort((a, b) => a - b);
   return {
     epochs,
