@@ -11,7 +11,8 @@ import * as tf from '../electron/engine/tf';
 import { BACKENDS, selectBackend } from '../electron/engine/backends';
 import { buildDcgan } from '../electron/engine/models/dcgan';
 import { Rng } from '../electron/engine/nn/rng';
-import { dcganOptimizers, discriminatorStep, generatorStep } from '../electron/engine/train/gan-loss';
+import { discriminatorStep, generatorStep } from '../electron/engine/train/gan-loss';
+import { adamPair } from '../electron/engine/train/optimize';
 
 const { values } = parseArgs({ options: { batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1' } } });
 const batch = Number(values.batch);
@@ -21,7 +22,7 @@ if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD
 
 async function measure(): Promise<{ train: number; sample: number }> {
   const model = buildDcgan({ resolution: 64, channels: 3, zDim: 100, width: 64, maxChannels: 512 }, new Rng(1));
-  const opt = dcganOptimizers();
+  const opt = adamPair(2e-4, 0.5, 0.999);
   const rng = new Rng(2);
   const real = tf.randomUniform([batch, 64, 64, 3], -1, 1) as tf.Tensor4D;
   const step = async () => {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { ImageStatus, ImportProgress, ImportSummary } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { formatDuration } from '../shared/format';
+import { checkpointAt, describeAt, progressUnit, trainingTarget } from '../shared/progress';
 import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
 import { ApiRouter, parseRequest } from './api/router';
@@ -33,16 +34,18 @@ const USAGE = `usage: leporello <command> [options]
                  [--xflip] [--label key=value] [--name NAME]
                                                  freeze a collection into a packed training dataset
   dataset list <project>                         list a project's datasets
-  train <project> --dataset D --arch dcgan|thesis [--epochs N] [--batch B] [--backend B] [--seed S]
-                 [--witnesses N] [--checkpoint-every N] [--width W] [--name NAME]
-                                                 train a GAN in an engine process (Ctrl-C stops it cleanly)
+  train <project> --dataset D --arch dcgan|thesis|progan [--epochs N | --kimg N] [--batch B] [--backend B]
+                 [--seed S] [--witnesses N] [--checkpoint-every N] [--width W] [--lr X] [--d-steps K]
+                 [--phase-kimg N] [--name NAME]
+                                                 train a GAN in an engine process (Ctrl-C stops it cleanly);
+                                                 --checkpoint-every counts epochs, or kimg with --kimg
   resume <project> --run R                       continue a stopped or interrupted run from its last intact checkpoint
-  fork <project> --run R [--checkpoint EPOCH] [--epochs N] [--lr X] [--batch B] [--name NAME]
-                                                 train on from a run's checkpoint with other settings
+  fork <project> --run R [--checkpoint AT] [--epochs N | --kimg N] [--lr X] [--batch B] [--name NAME]
+                                                 train on from a run's checkpoint (AT: its epoch or kimg) with other settings
   runs <project>                                 list a project's runs
   timeline <project> --run R [--vs R2] --out FILE.png
-                                                 witnesses × checkpoints of a run, or of two aligned by epoch
-  sample <project> --run R [--checkpoint EPOCH] --count N [--seed S] --out DIR
+                                                 witnesses × checkpoints of a run, or of two aligned by epoch or kimg
+  sample <project> --run R [--checkpoint AT] --count N [--seed S] --out DIR
                                                  draw new images from a run's generator as PNGs
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
@@ -207,7 +210,8 @@ function datasetByRef(project: ReturnType<Studio['requireProject']>, ref: string
 }
 
 function describeRun(r: Run): string {
-  const last = r.lastCheckpoint ? `epoch ${r.lastCheckpoint.epoch}/${r.options.epochs}` : 'no checkpoint';
+  const unit = progressUnit(r.options);
+  const last = r.lastCheckpoint ? `${describeAt(unit, checkpointAt(unit, r.lastCheckpoint))}/${trainingTarget(r.options)}` : 'no checkpoint';
   return `${r.id}\t${r.name}\t${r.status}\t${r.arch}\t${last}\t${r.backend ?? '—'}${r.reason ? `\t${r.reason}` : ''}`;
 }
 
@@ -219,9 +223,10 @@ async function followRun(studio: Studio, handle: RunHandle, out: Out): Promise<v
     studio.events.subscribe((m) => {
       if (m.event !== 'run.progress') return;
       const p = m.payload as RunProgress;
-      const total = p.epochs * p.stepsPerEpoch;
-      drawProgress({ done: p.step, total, etaSeconds: p.etaSeconds, imagesPerSecond: p.imagesPerSecond });
-      process.stderr.write(`epoch ${Math.min(p.epochs, p.epoch + 1)}/${p.epochs}  D ${p.dLoss.toFixed(3)}  G ${p.gLoss?.toFixed(3) ?? '—'} `);
+      drawProgress({ done: p.imagesSeen, total: p.imagesTotal, etaSeconds: p.etaSeconds, imagesPerSecond: p.imagesPerSecond });
+      const where = p.epochs !== null ? `epoch ${Math.min(p.epochs, p.epoch + 1)}/${p.epochs}` : `kimg ${(p.imagesSeen / 1000).toFixed(1)}/${p.kimgTotal}`;
+      const stage = p.stage ? `  ${p.stage.resolution}px${p.stage.alpha < 1 ? ` fading in ${(p.stage.alpha * 100).toFixed(0)} %` : ''}` : '';
+      process.stderr.write(`${where}${stage}  D ${p.dLoss.toFixed(3)}  G ${p.gLoss?.toFixed(3) ?? '—'} `);
     });
   }
   const stop = () => studio.runs.stop(handle.run.id);
@@ -242,18 +247,22 @@ async function trainCommand(args: string[], out: Out): Promise<void> {
       dataset: { type: 'string' },
       arch: { type: 'string' },
       epochs: { type: 'string' },
+      kimg: { type: 'string' },
       batch: { type: 'string' },
       backend: { type: 'string' },
       seed: { type: 'string' },
       witnesses: { type: 'string' },
       'checkpoint-every': { type: 'string' },
       width: { type: 'string' },
+      lr: { type: 'string' },
+      'd-steps': { type: 'string' },
+      'phase-kimg': { type: 'string' },
       name: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   const projectDir = positionals[0];
-  if (!projectDir || !values.dataset || !values.arch) throw new AppError('invalid_request', 'train needs a project, --dataset D and --arch dcgan|thesis');
+  if (!projectDir || !values.dataset || !values.arch) throw new AppError('invalid_request', 'train needs a project, --dataset D and --arch dcgan|thesis|progan');
   const studio = newStudio();
   await studio.openProject(projectDir);
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -262,12 +271,16 @@ async function trainCommand(args: string[], out: Out): Promise<void> {
     arch: values.arch,
     name: values.name,
     epochs: num(values.epochs),
+    kimg: num(values.kimg),
     batchSize: num(values.batch),
     backend: values.backend,
     seed: num(values.seed),
     witnesses: num(values.witnesses),
     checkpointEvery: num(values['checkpoint-every']),
     width: num(values.width),
+    learningRate: num(values.lr),
+    dSteps: num(values['d-steps']),
+    phaseKimg: num(values['phase-kimg']),
   });
   await followRun(studio, await studio.runs.start(request), out);
 }
@@ -284,7 +297,16 @@ async function forkCommand(args: string[], out: Out): Promise<void> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { run: { type: 'string' }, checkpoint: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, batch: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      run: { type: 'string' },
+      checkpoint: { type: 'string' },
+      epochs: { type: 'string' },
+      kimg: { type: 'string' },
+      lr: { type: 'string' },
+      batch: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   if (!positionals[0] || !values.run) throw new AppError('invalid_request', 'fork needs a project and --run R');
   const studio = newStudio();
@@ -292,8 +314,9 @@ async function forkCommand(args: string[], out: Out): Promise<void> {
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const request = parseRequest('runs.fork', {
     runId: findRun(studio.requireProject(), values.run).id,
-    epoch: num(values.checkpoint),
+    at: num(values.checkpoint),
     epochs: num(values.epochs),
+    kimg: num(values.kimg),
     learningRate: num(values.lr),
     batchSize: num(values.batch),
     name: values.name,
@@ -321,7 +344,7 @@ async function timelineCommand(args: string[], out: Out): Promise<void> {
     const ids = [findRun(project, values.run).id, ...(values.vs ? [findRun(project, values.vs).id] : [])];
     const timeline = buildTimeline(project, ids);
     const size = await renderTimeline(project, timeline, resolve(values.out));
-    print(out, { ...timeline, image: resolve(values.out), ...size }, `${resolve(values.out)}: ${timeline.runs.map((r) => `${r.witnesses} witnesses of "${r.name}"`).join(' over ')} × ${timeline.epochs.length} checkpoints (epochs ${timeline.epochs.join(', ')}), ${size.width}×${size.height} px`);
+    print(out, { ...timeline, image: resolve(values.out), ...size }, `${resolve(values.out)}: ${timeline.runs.map((r) => `${r.witnesses} witnesses of "${r.name}"`).join(' over ')} × ${timeline.positions.length} checkpoints (${timeline.unit} ${timeline.positions.join(', ')}), ${size.width}×${size.height} px`);
   } finally {
     await studio.closeProject();
   }
@@ -343,8 +366,13 @@ async function sampleCommand(args: string[], out: Out): Promise<void> {
   try {
     const run = findRun(project, values.run);
     const checkpoints = listCheckpoints(project, run.id);
-    const chosen = values.checkpoint === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.epoch === Number(values.checkpoint));
-    if (!chosen) throw new AppError('not_found', `run "${run.name}" has no checkpoint${values.checkpoint === undefined ? '' : ` at epoch ${values.checkpoint}`}; its checkpoints: ${checkpoints.map((c) => c.epoch).join(', ') || 'none'}`);
+    const unit = progressUnit(run.options);
+    const chosen = values.checkpoint === undefined ? checkpoints.at(-1) : checkpoints.find((c) => checkpointAt(unit, c) === Number(values.checkpoint));
+    if (!chosen) {
+      const wanted = values.checkpoint === undefined ? '' : ` at ${describeAt(unit, Number(values.checkpoint))}`;
+      throw new AppError('not_found', `run "${run.name}" has no checkpoint${wanted}; its checkpoints (${unit}): ${checkpoints.map((c) => checkpointAt(unit, c)).join(', ') || 'none'}`);
+    }
+    const at = describeAt(unit, checkpointAt(unit, chosen));
     const { selectBackend } = await import('./engine/backends');
     const { sampleFromCheckpoint } = await import('./engine/sample');
     await selectBackend('auto', 'sample');
@@ -354,12 +382,12 @@ async function sampleCommand(args: string[], out: Out): Promise<void> {
     await mkdir(dir, { recursive: true });
     const files: string[] = [];
     for (const [i, img] of samples.images.entries()) {
-      const file = join(dir, `${run.name}-epoch${chosen.epoch}-seed${seed}-${String(i + 1).padStart(4, '0')}.png`);
+      const file = join(dir, `${run.name}-${at.replace(' ', '')}-seed${seed}-${String(i + 1).padStart(4, '0')}.png`);
       const png = sharp(img, { raw: { width: samples.resolution, height: samples.resolution, channels: samples.channels } });
       await (samples.channels === 1 ? png.toColourspace('b-w') : png).png().toFile(file);
       files.push(file);
     }
-    print(out, { run: run.id, epoch: chosen.epoch, seed, files }, `${files.length} images from "${run.name}" at epoch ${chosen.epoch} in ${dir}`);
+    print(out, { run: run.id, epoch: chosen.epoch, kimg: chosen.kimg, seed, files }, `${files.length} images from "${run.name}" at ${at} in ${dir}`);
   } finally {
     await studio.closeProject();
   }

@@ -130,8 +130,8 @@ export type DatasetRequest = z.output<typeof DatasetRequest>;
 export const DatasetProgress = z.object({ name: z.string(), done: z.number().int(), total: z.number().int(), etaSeconds: z.number().nullable() });
 export type DatasetProgress = z.infer<typeof DatasetProgress>;
 
-export const RunStatus = z.enum(['running', 'stopped', 'finished', 'failed', 'interrupted']);
-export const Arch = z.enum(['dcgan', 'thesis']);
+export const RunStatus = z.enum(['running', 'paused', 'stopped', 'finished', 'failed', 'interrupted']);
+export const Arch = z.enum(['dcgan', 'thesis', 'progan']);
 export const BackendPreference = z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
 
 export const RunRequest = z
@@ -139,19 +139,29 @@ export const RunRequest = z
     datasetId: id,
     arch: Arch,
     name: name.optional(),
-    epochs: z.number().int().min(1).max(100_000).default(25),
+    /** How long to train: whole passes over the dataset, or thousands of images; 25 epochs when neither is given. */
+    epochs: z.number().int().min(1).max(100_000).optional(),
+    kimg: z.number().positive().max(100_000).optional(),
     batchSize: z.number().int().min(1).max(1024).default(64),
     dSteps: z.number().int().min(1).max(10).default(1),
-    learningRate: z.number().positive().max(1).default(2e-4),
-    beta1: z.number().min(0).max(0.999).default(0.5),
+    /** Adam's settings; the model family's own when absent (DCGAN 2e-4, β 0.5 / 0.999; progressive GAN 1e-3, β 0 / 0.99). */
+    learningRate: z.number().positive().max(1).optional(),
+    beta1: z.number().min(0).max(0.999).optional(),
+    beta2: z.number().min(0).max(0.9999).optional(),
     backend: BackendPreference.default('auto'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     witnesses: z.number().int().min(1).max(256).default(36),
-    checkpointEvery: z.number().int().min(1).max(10_000).default(1),
+    /** A checkpoint every this many epochs (a whole number) or kimg. */
+    checkpointEvery: z.number().positive().max(10_000).default(1),
     width: z.number().int().min(2).max(512).optional(),
     zDim: z.number().int().min(2).max(1024).optional(),
+    /** Progressive GAN: thousands of images per fade-in and per stable phase, and the half-life of G's moving average. */
+    phaseKimg: z.number().positive().max(100_000).optional(),
+    emaHalfLifeKimg: z.number().positive().max(10_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.epochs === undefined || r.kimg === undefined, { message: 'give either epochs or kimg, not both', path: ['kimg'] })
+  .refine((r) => r.kimg !== undefined || Number.isInteger(r.checkpointEvery), { message: 'checkpointEvery counts whole epochs when training by epochs', path: ['checkpointEvery'] });
 export type RunRequest = z.output<typeof RunRequest>;
 
 export const Checkpoint = z.object({
@@ -159,6 +169,7 @@ export const Checkpoint = z.object({
   epoch: z.number().int(),
   step: z.number().int(),
   imagesSeen: z.number().int(),
+  kimg: z.number(),
   path: z.string(),
   sha256: z.string(),
   witnessGrid: z.string(),
@@ -168,9 +179,11 @@ export type Checkpoint = z.infer<typeof Checkpoint>;
 
 export const RunHealth = z.object({
   verdict: z.enum(['healthy', 'collapsed']),
-  /** The epoch at which the current collapse began; null when healthy. */
+  /** Where the current collapse began (epoch and kimg); null when healthy. */
   onsetEpoch: z.number().int().nullable(),
+  onsetKimg: z.number().nullable(),
   epoch: z.number().int(),
+  kimg: z.number(),
   metrics: z.record(z.string(), z.number().nullable()),
   reasons: z.array(z.string()),
 });
@@ -198,26 +211,34 @@ export type Run = z.infer<typeof Run>;
 export const RunProgress = z.object({
   runId: id,
   epoch: z.number().int(),
-  epochs: z.number().int(),
+  /** Epochs to train, or null for a run measured in kimg (then kimgTotal). */
+  epochs: z.number().int().nullable(),
+  kimgTotal: z.number().nullable(),
   step: z.number().int(),
   stepsPerEpoch: z.number().int(),
   imagesSeen: z.number().int(),
+  /** Images the whole run trains on, for a progress bar in either unit. */
+  imagesTotal: z.number().int(),
   dLoss: z.number(),
   gLoss: z.number().nullable(),
   imagesPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
+  /** A progressive GAN's current resolution and fade-in α. */
+  stage: z.object({ resolution: z.number().int(), alpha: z.number() }).nullable(),
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 
 export const Timeline = z.object({
-  epochs: z.array(z.number().int()),
+  /** Columns are epochs, or kimg when either run is measured in kimg. */
+  unit: z.enum(['epochs', 'kimg']),
+  positions: z.array(z.number()),
   runs: z.array(
     z.object({
       runId: id,
       name: z.string(),
       witnesses: z.number().int(),
       resolution: z.number().int(),
-      /** Per epoch: the witness grid written at that checkpoint, or null where the run has none. */
+      /** Per position: the witness grid written at that checkpoint, or null where the run has none. */
       cells: z.array(z.string().nullable()),
     }),
   ),
@@ -282,15 +303,18 @@ export const contract = {
   'runs.list': method(empty, z.array(Run)),
   'runs.start': method(RunRequest, Run),
   'runs.stop': method(z.object({ runId: id }).strict(), Run),
+  'runs.pause': method(z.object({ runId: id }).strict(), Run),
   'runs.resume': method(z.object({ runId: id }).strict(), Run),
   'runs.fork': method(
     z
       .object({
         runId: id,
-        /** The checkpoint to continue from; the latest when absent. */
-        epoch: z.number().int().min(0).optional(),
+        /** The checkpoint to continue from, by its epoch or kimg (the parent's unit); the latest when absent. */
+        at: z.number().min(0).optional(),
         name: name.optional(),
+        /** The fork's length, in the parent's unit; the parent's when absent. */
         epochs: z.number().int().min(1).max(100_000).optional(),
+        kimg: z.number().positive().max(100_000).optional(),
         learningRate: z.number().positive().max(1).optional(),
         batchSize: z.number().int().min(1).max(1024).optional(),
         dSteps: z.number().int().min(1).max(10).optional(),

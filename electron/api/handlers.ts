@@ -53,6 +53,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.list': () => listRuns(studio.requireProject()),
     'runs.start': async (req) => (await studio.runs.start(req)).run,
     'runs.stop': ({ runId }) => studio.runs.stop(runId),
+    'runs.pause': ({ runId }) => studio.runs.pause(runId),
     'runs.resume': async ({ runId }) => (await studio.runs.resume(runId)).run,
     'runs.fork': async (req) => (await studio.runs.fork(req)).run,
     'runs.timeline': ({ runId, vsRunId }) => buildTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId]),

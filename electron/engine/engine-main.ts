@@ -26,6 +26,23 @@ function exitAfterFlush(code: number): void {
 }
 
 let stopRequested = false;
+let paused = false;
+let wake: (() => void) | null = null;
+
+/** Resolves at once, or once a paused run is continued or stopped. */
+function whilePaused(at: { step: number; imagesSeen: number }): Promise<void> {
+  if (!paused || stopRequested) return Promise.resolve();
+  send({ type: 'paused', ...at });
+  return new Promise((resolve) => (wake = resolve));
+}
+
+function setPaused(value: boolean): void {
+  paused = value;
+  if (!paused || stopRequested) {
+    wake?.();
+    wake = null;
+  }
+}
 
 async function train(job: TrainJob): Promise<void> {
   const choice = await selectBackend(job.backend, 'train');
@@ -39,6 +56,7 @@ async function train(job: TrainJob): Promise<void> {
         onTick: (tick) => send({ type: 'tick', tick }),
         onCheckpoint: (checkpoint) => send({ type: 'checkpoint', checkpoint }),
         shouldAbort: () => stopRequested,
+        whilePaused,
       },
     );
     send({ type: 'done', result });
@@ -48,7 +66,11 @@ async function train(job: TrainJob): Promise<void> {
 }
 
 function onMessage(message: ToEngine): void {
-  if (message.type === 'stop') stopRequested = true;
+  if (message.type === 'stop') {
+    stopRequested = true;
+    setPaused(false);
+  } else if (message.type === 'pause') setPaused(true);
+  else if (message.type === 'continue') setPaused(false);
   else if (message.type === 'train') {
     train(message.job).then(
       () => exitAfterFlush(0),

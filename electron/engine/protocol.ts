@@ -9,13 +9,16 @@ export interface TrainJob extends Omit<TrainOptions, 'dataset'> {
   backend: BackendName | 'auto';
 }
 
-export type ToEngine = { type: 'train'; job: TrainJob } | { type: 'stop' };
+/** `pause` holds training between two steps until `continue`; `stop` ends it (also from a pause). */
+export type ToEngine = { type: 'train'; job: TrainJob } | { type: 'stop' } | { type: 'pause' } | { type: 'continue' };
 
 export type FromEngine =
   | { type: 'backend'; choice: BackendChoice }
   | { type: 'witnesses'; vectors: number[][] }
   | { type: 'tick'; tick: TrainTick }
   | { type: 'checkpoint'; checkpoint: CheckpointWritten }
+  /** Training is holding between two steps, having taken `step` of them. */
+  | { type: 'paused'; step: number; imagesSeen: number }
   | { type: 'done'; result: TrainResult }
   | { type: 'error'; message: string }
   /** Carries nothing: sent last so that the process exits only once the rest has left. */

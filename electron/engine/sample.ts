@@ -21,6 +21,8 @@ export async function sampleFromCheckpoint(file: string, sha256: string | undefi
       if (!t) throw new Error(`${file} has no ${name}: it is not a ${spec.arch} checkpoint of this shape`);
       v.assign(t);
     }
+    // A growing network draws at the stage it had reached.
+    model.setProgress?.(content.header.counters.imagesSeen);
     const rng = new Rng(seed);
     const images: Uint8Array[] = [];
     for (let start = 0; start < count; start += batch) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { selectBackend } from '../../electron/engine/backends';
-import { portraits8, trainTiny } from '../tiny-model';
+import { curvesAgree, portraits8, trainTiny, trainTinyProgan } from '../tiny-model';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -24,4 +24,13 @@ test('the same tiny model trains to the same losses on cpu and on webgpu (SwiftS
     const rel = Math.abs(onCpu[s]! - onGpu[s]!) / onCpu[s]!;
     assert.ok(rel < 1e-3, `step ${s}: cpu ${onCpu[s]} vs webgpu ${onGpu[s]}`);
   }
+
+  // The progressive GAN, whose gradient penalty differentiates a gradient, on both.
+  const portraits = await portraits8(4);
+  await selectBackend('cpu');
+  const proganCpu = await trainTinyProgan(portraits, 3);
+  await selectBackend('webgpu');
+  const proganGpu = await trainTinyProgan(portraits, 3);
+  assert.equal(curvesAgree(proganCpu.d, proganGpu.d, 1e-3), null, 'progressive GAN D losses agree');
+  assert.equal(curvesAgree(proganCpu.g, proganGpu.g, 1e-3), null, 'progressive GAN G losses agree');
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { probeBackends, selectBackend } from '../../electron/engine/backends';
-import { portraits8, trainTiny } from '../tiny-model';
+import { curvesAgree, portraits8, trainTiny, trainTinyProgan } from '../tiny-model';
 
 // This file runs without a GPU and without a software Vulkan driver: what a studio machine with
 // no GPU sees. (tests/integration/backends-webgpu.test.ts gives Dawn SwiftShader.)
@@ -26,6 +26,17 @@ test('the same tiny model trains to the same losses on cpu and on wasm (with Lep
   const onWasm = await trainTiny(data, 12);
   assert.ok(onCpu[11]! < onCpu[0]! * 0.8, `the loss falls: ${onCpu[0]} → ${onCpu[11]}`);
   for (let s = 0; s < onCpu.length; s++) assert.ok(Math.abs(onCpu[s]! - onWasm[s]!) / onCpu[s]! < 1e-3, `step ${s}: cpu ${onCpu[s]} vs wasm ${onWasm[s]}`);
+});
+
+test('the progressive GAN trains with its gradient penalty (a second-order gradient) to the same losses on cpu and on wasm', async () => {
+  const data = await portraits8(4);
+  await selectBackend('cpu');
+  const onCpu = await trainTinyProgan(data, 4);
+  await selectBackend('wasm');
+  const onWasm = await trainTinyProgan(data, 4);
+  assert.equal(new Set(onCpu.d.map((v) => v.toFixed(3))).size, 4, `the D loss moves: ${onCpu.d}`);
+  assert.equal(curvesAgree(onCpu.d, onWasm.d, 1e-3), null, 'D losses agree');
+  assert.equal(curvesAgree(onCpu.g, onWasm.g, 1e-3), null, 'G losses agree');
 });
 
 test('wasm samples too', async () => {

@@ -60,7 +60,8 @@ test('project create, import, images, dataset, train, timeline, sample: all with
   const png = join(base, 'timeline.png');
   const timeline = cli(t, base, 'timeline', project, '--run', '1', '--vs', 'thesis-short', '--out', png, '--json');
   assert.equal(timeline.code, 0, timeline.stderr);
-  assert.deepEqual(timeline.json().epochs, [0, 1, 2]);
+  assert.equal(timeline.json().unit, 'epochs');
+  assert.deepEqual(timeline.json().positions, [0, 1, 2]);
   const meta = await sharp(png).metadata();
   assert.deepEqual([meta.width, meta.height], [3 * 16, 8 * 16 + 4], '3 epochs × (4 + 4 witnesses), a 4-px gap between runs');
   const corner = await sharp(png).extract({ left: 2 * 16, top: 4 * 16 + 4, width: 16, height: 16 }).raw().toBuffer();
@@ -75,10 +76,22 @@ test('project create, import, images, dataset, train, timeline, sample: all with
   const resampled = cli(t, base, 'sample', project, '--run', '1', '--checkpoint', '2', '--count', '1', '--seed', '3', '--out', join(base, 'again'), '--json');
   assert.deepEqual(readFileSync(resampled.json().files[0]), readFileSync(files[0]!), 'same checkpoint and seed, same image');
   const noEpoch = cli(t, base, 'sample', project, '--run', '1', '--checkpoint', '9', '--count', '1', '--out', samplesDir);
-  assert.match(noEpoch.stderr, /has no checkpoint at epoch 9; its checkpoints: 0, 1, 2/);
+  assert.match(noEpoch.stderr, /has no checkpoint at epoch 9; its checkpoints \(epochs\): 0, 1, 2/);
   const forked = cli(t, base, 'fork', project, '--run', '1', '--checkpoint', '1', '--epochs', '3', '--lr', '0.0001', '--json');
   assert.equal(forked.code, 0, forked.stderr);
   assert.deepEqual([forked.json().status, forked.json().parentRunId, forked.json().lastCheckpoint.epoch], ['finished', 1, 3]);
+
+  // A progressive GAN measured in kimg: checkpoints every 0.05 kimg, addressed by kimg.
+  const grown = cli(t, base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'progan', '--kimg', '0.1', '--checkpoint-every', '0.05', '--phase-kimg', '0.02', '--batch', '8', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--name', 'grown', '--json');
+  assert.equal(grown.code, 0, grown.stderr);
+  assert.deepEqual([grown.json().status, grown.json().lastCheckpoint.kimg, grown.json().options.kimg], ['finished', 0.104, 0.1]);
+  assert.match(cli(t, base, 'runs', project).stdout, /grown\tfinished\tprogan\tkimg 0.1\/0.1\tcpu/);
+  const grownSample = cli(t, base, 'sample', project, '--run', 'grown', '--checkpoint', '0.1', '--count', '1', '--out', join(base, 'grown'), '--json');
+  assert.equal(grownSample.code, 0, grownSample.stderr);
+  assert.match(grownSample.json().files[0], /grown-kimg0\.1-seed1-0001\.png$/);
+  assert.equal((await sharp(grownSample.json().files[0]).metadata()).width, 16);
+  const both = cli(t, base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'progan', '--kimg', '1', '--epochs', '2');
+  assert.match(both.stderr, /give either epochs or kimg, not both/);
 
   const wrongSet = cli(t, base, 'train', project, '--dataset', 'nope', '--arch', 'dcgan');
   assert.match(wrongSet.stderr, /no dataset "nope" .*datasets: portraits-16-gray/);

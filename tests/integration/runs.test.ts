@@ -96,29 +96,30 @@ test('a run whose diversity collapses is reported once, with the epoch it began;
   const { studio, project, request } = await setup(t);
   const alarms: { runId: number; health: { onsetEpoch: number | null; reasons: string[] } }[] = [];
   studio.events.subscribe((m) => m.event === 'run.collapsed' && alarms.push(m.payload as (typeof alarms)[number]));
-  // Learning rate 0.5 (Adam), seed 3: on this tiny set the samples lose their diversity from epoch 3.
-  const { run, done } = await studio.runs.start(request({ epochs: 4, learningRate: 0.5, seed: 3 }));
+  // Adam at learning rate 0.9 and β1 0.9, seed 6: on this tiny set the samples lose their diversity from epoch 2.
+  const { run, done } = await studio.runs.start(request({ epochs: 4, learningRate: 0.9, beta1: 0.9, seed: 6 }));
   const finished = await done;
   const verdicts = project.db.prepare('SELECT epoch, verdict FROM run_health WHERE run_id = ? ORDER BY epoch').all(run.id);
   assert.deepEqual(verdicts, [
     { epoch: 0, verdict: 'healthy' },
     { epoch: 1, verdict: 'healthy' },
-    { epoch: 2, verdict: 'healthy' },
+    { epoch: 2, verdict: 'collapsed' },
     { epoch: 3, verdict: 'collapsed' },
     { epoch: 4, verdict: 'collapsed' },
   ]);
   assert.equal(alarms.length, 1, 'one alarm when it turns, not one per checkpoint');
-  assert.equal(alarms[0]!.health.onsetEpoch, 3);
+  assert.equal(alarms[0]!.health.onsetEpoch, 2);
   assert.match(alarms[0]!.health.reasons.join(), /of the real portraits' diversity/);
   assert.equal(finished.health!.verdict, 'collapsed');
-  assert.equal(finished.health!.onsetEpoch, 3);
+  assert.equal(finished.health!.onsetEpoch, 2);
+  assert.equal(finished.health!.onsetKimg, listCheckpoints(project, run.id)[2]!.kimg);
 });
 
 test('a fork continues from a checkpoint of another run with new settings, and keeps its lineage', async (t) => {
   const { studio, project, request } = await setup(t);
   const parent = await studio.runs.start(request({ epochs: 2 }));
   await parent.done;
-  const fork = await studio.runs.fork({ runId: parent.run.id, epoch: 1, epochs: 3, learningRate: 1e-4 });
+  const fork = await studio.runs.fork({ runId: parent.run.id, at: 1, epochs: 3, learningRate: 1e-4 });
   const finished = await fork.done;
   assert.equal(finished.status, 'finished', finished.reason ?? '');
   assert.equal(finished.name, `${parent.run.name}-fork-e1`);
@@ -126,8 +127,8 @@ test('a fork continues from a checkpoint of another run with new settings, and k
   assert.equal(finished.options.learningRate, 1e-4);
   assert.deepEqual(listCheckpoints(project, finished.id).map((c) => [c.epoch, c.imagesSeen]), [[2, 48], [3, 72]], 'it goes on from epoch 1, counting on');
   assert.deepEqual(witnessVectors(project, finished.id), witnessVectors(project, parent.run.id), 'same witnesses, so timelines compare');
-  await assert.rejects(studio.runs.fork({ runId: parent.run.id, epoch: 2, epochs: 2 }), /starts at epoch 2; give it more epochs/);
-  await assert.rejects(studio.runs.fork({ runId: parent.run.id, epoch: 7 }), /has no checkpoint at epoch 7/);
+  await assert.rejects(studio.runs.fork({ runId: parent.run.id, at: 2, epochs: 2 }), /starts at epoch 2; give it a length of more epochs/);
+  await assert.rejects(studio.runs.fork({ runId: parent.run.id, at: 7 }), /has no checkpoint at epoch 7 to fork from \(its checkpoints, in epochs: 0, 1, 2\)/);
 });
 
 test('a batch larger than the dataset is refused before any run is recorded; a run without checkpoints has no timeline', async (t) => {
@@ -151,8 +152,9 @@ test('a stopped run says where it stopped; a finished run cannot be resumed', as
   const stopped = await started.done;
   assert.equal(stopped.status, 'stopped');
   // The request arrives between steps: the engine may have taken one or two more.
-  const [, epoch, step] = /stopped at epoch (\d+), step (\d+); resume continues from its last checkpoint/.exec(stopped.reason!)!.map(Number);
+  const [, images, epoch, step] = /stopped after (\d+) images \(epoch (\d+), step (\d+)\); resume continues from its last checkpoint/.exec(stopped.reason!)!.map(Number);
   assert.ok(step! >= 4 && step! < 12, `stopped at step ${step}`);
+  assert.equal(images, step! * 8);
   assert.equal(epoch, Math.floor(step! / 3) + 1);
   const again = await studio.runs.resume(runId);
   studio.runs.stop(runId);
@@ -160,4 +162,63 @@ test('a stopped run says where it stopped; a finished run cannot be resumed', as
   const small = await studio.runs.start(request({ epochs: 1 }));
   await small.done;
   await assert.rejects(studio.runs.resume(small.run.id), /has finished all 1 epochs; fork it to train further/);
+});
+
+test('pause holds a run between two steps in its live process; resume continues at the very next step', async (t) => {
+  const { studio, project, request } = await setup(t);
+  let runId = -1;
+  const steps: number[] = [];
+  let resolvePaused!: (reason: string) => void;
+  const paused = new Promise<string>((r) => (resolvePaused = r));
+  studio.events.subscribe((m) => {
+    if (m.event === 'run.progress' && (m.payload as RunProgress).runId === runId) {
+      const { step } = m.payload as RunProgress;
+      steps.push(step);
+      if (step === 2) studio.runs.pause(runId);
+    }
+    if (m.event === 'run.changed') {
+      const run = m.payload as { id: number; status: string; reason: string | null };
+      if (run.id === runId && run.status === 'paused' && run.reason?.startsWith('paused after')) resolvePaused(run.reason);
+    }
+  });
+  const started = await studio.runs.start(request({ epochs: 2 }));
+  runId = started.run.id;
+  const reason = await paused;
+  const [, heldAt] = /paused after step (\d+) \(\d+ images\)/.exec(reason)!.map(Number);
+  assert.ok(heldAt! >= 2 && heldAt! < 6, `held after step ${heldAt}`);
+  assert.equal(steps.at(-1), heldAt, 'no step is taken while paused');
+  const pid = studio.runs.enginePid(runId);
+  assert.ok(pid, 'the engine process lives on while paused');
+  const continued = await studio.runs.resume(runId);
+  assert.equal(continued.run.status, 'running');
+  assert.equal(studio.runs.enginePid(runId), pid, 'continued in the same process, not restarted from a checkpoint');
+  const finished = await continued.done;
+  assert.equal(finished.status, 'finished', finished.reason ?? '');
+  assert.deepEqual(steps, [1, 2, 3, 4, 5, 6], 'every step once, none repeated or skipped');
+  assert.equal(finished.lastCheckpoint!.imagesSeen, 48);
+  assert.throws(() => studio.runs.pause(runId), /is not training, so it cannot pause/);
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM checkpoints WHERE run_id = ?').get(runId) as { n: number }).n, 3);
+});
+
+test('a progressive GAN trains by kimg in its engine process; its runs, fork and timeline speak kimg', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const progress: RunProgress[] = [];
+  studio.events.subscribe((m) => m.event === 'run.progress' && progress.push(m.payload as RunProgress));
+  const { run, done } = await studio.runs.start(request({ arch: 'progan', epochs: undefined, kimg: 0.2, checkpointEvery: 0.1, phaseKimg: 0.05, width: 4, zDim: 8 }));
+  const finished = await done;
+  assert.equal(finished.status, 'finished', finished.reason ?? '');
+  assert.deepEqual(listCheckpoints(project, run.id).map((c) => c.kimg), [0, 0.104, 0.2]);
+  assert.ok(progress.every((p) => p.epochs === null && p.kimgTotal === 0.2 && p.stage !== null));
+  assert.deepEqual([...new Set(progress.map((p) => p.stage!.resolution))], [4, 8, 16]);
+  assert.equal(finished.options.learningRate, undefined, 'the family default (1e-3) applies');
+  const fork = await studio.runs.fork({ runId: run.id, at: 0.1, kimg: 0.25 });
+  const forked = await fork.done;
+  assert.equal(forked.status, 'finished', forked.reason ?? '');
+  assert.equal(forked.name, `${run.name}-fork-k0.1`);
+  assert.deepEqual(listCheckpoints(project, forked.id).map((c) => c.kimg), [0.2, 0.256]);
+  await assert.rejects(studio.runs.fork({ runId: run.id, at: 0.1, epochs: 9 }), /is measured in kimg; give the fork's length in kimg too/);
+  const timeline = buildTimeline(project, [run.id, forked.id]);
+  assert.equal(timeline.unit, 'kimg');
+  assert.deepEqual(timeline.positions, [0, 0.1, 0.2, 0.3]);
+  assert.deepEqual(timeline.runs.map((r) => r.cells.map((c) => c !== null)), [[true, true, true, false], [false, false, true, true]]);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { before, test } from 'node:test';
 import sharp from 'sharp';
 import { selectBackend } from '../../electron/engine/backends';
@@ -24,7 +24,7 @@ async function tinySetup(t: Parameters<typeof tempDir>[0]) {
     tmpDir: project.tmpDir,
     dataset,
     model: defaultModelConfig('dcgan', 16, 3, { width: 4, zDim: 16 }),
-    epochs: 4,
+    length: { unit: 'epochs', epochs: 4 },
     batchSize: 8,
     dSteps: 1,
     learningRate: 2e-4,
@@ -91,7 +91,7 @@ test('stopping and resuming from a checkpoint ends exactly where an uninterrupte
 test('a damaged checkpoint is refused by its hash; a checkpoint of another architecture is refused by name', async (t) => {
   const { options } = await tinySetup(t);
   const written: CheckpointWritten[] = [];
-  await trainLoop(options('r', { epochs: 1, checkpointEvery: 1 }), { onCheckpoint: (c) => void written.push(c) });
+  await trainLoop(options('r', { length: { unit: 'epochs', epochs: 1 }, checkpointEvery: 1 }), { onCheckpoint: (c) => void written.push(c) });
   const good = written.at(-1)!;
   const bytes = readFileSync(good.file);
   bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0x55;
@@ -106,7 +106,39 @@ test('a damaged checkpoint is refused by its hash; a checkpoint of another archi
 test('the thesis GAN trains through the same loop', async (t) => {
   const { options } = await tinySetup(t);
   const ticks: TrainTick[] = [];
-  const result = await trainLoop(options('thesis', { model: defaultModelConfig('thesis', 16, 3, { width: 4, zDim: 16 }), epochs: 2, dSteps: 2 }), { onTick: (x) => ticks.push(x) });
+  const result = await trainLoop(options('thesis', { model: defaultModelConfig('thesis', 16, 3, { width: 4, zDim: 16 }), length: { unit: 'epochs', epochs: 2 }, dSteps: 2 }), { onTick: (x) => ticks.push(x) });
   assert.equal(result.epoch, 2);
   assert.equal(ticks.filter((x) => Number.isNaN(x.gLoss)).length, 3, 'with k = 2, every other step trains D alone');
+});
+
+test('the progressive GAN grows through its stages by kimg, checkpoints mid-epoch and resumes there exactly', async (t) => {
+  const { options } = await tinySetup(t);
+  // 24 portraits, batch 8: a phase of 0.048 kimg is 6 steps, so 4×4, 8×8 fading, 8×8, 16×16 fading, 16×16.
+  const progan = (runDir: string, extra: Partial<TrainOptions> = {}) =>
+    options(runDir, { model: defaultModelConfig('progan', 16, 3, { width: 4, zDim: 8, phaseKimg: 0.048, emaHalfLifeKimg: 0.05 }), length: { unit: 'kimg', kimg: 0.3 }, checkpointEvery: 0.1, ...extra });
+  const ticks: TrainTick[] = [];
+  const straight: CheckpointWritten[] = [];
+  const result = await trainLoop(progan('straight'), { onTick: (x) => ticks.push(x), onCheckpoint: (c) => void straight.push(c) });
+  assert.equal(result.imagesSeen, 304, '0.3 kimg rounded up to whole batches of 8');
+  assert.deepEqual([...new Set(ticks.map((x) => x.stage!.resolution))], [4, 8, 16]);
+  assert.ok(ticks.some((x) => x.stage!.resolution === 16 && x.stage!.alpha > 0 && x.stage!.alpha < 1), 'the 16×16 block fades in');
+  assert.ok(ticks.every((x) => x.epochs === null && x.kimgTotal === 0.3 && x.imagesTotal === 304));
+  assert.ok(ticks.every((x) => Number.isFinite(x.dLoss) && Number.isFinite(x.gLoss)));
+  // Every 0.1 kimg, wherever in an epoch (of 24 images) that falls, and at the end.
+  assert.deepEqual(straight.map((c) => c.imagesSeen), [0, 104, 200, 304]);
+  assert.deepEqual(straight.map((c) => basename(c.file)), ['kimg-000000.000.lepckpt', 'kimg-000000.104.lepckpt', 'kimg-000000.200.lepckpt', 'kimg-000000.304.lepckpt']);
+  const grid = await sharp(straight.at(-1)!.witnessGrid).metadata();
+  assert.deepEqual([grid.width, grid.height], [3 * 16, 2 * 16], 'witnesses drawn at the final size at every stage');
+
+  // Resumed from the checkpoint at 104 images, in the middle of epoch 5, it ends bit for bit where the straight run ends.
+  const middle = straight[1]!;
+  assert.equal(middle.epoch, 4);
+  const resumed: CheckpointWritten[] = [];
+  await trainLoop(progan('resumed', { from: { file: middle.file, sha256: middle.sha256 } }), { onCheckpoint: (c) => void resumed.push(c) });
+  assert.deepEqual(resumed.map((c) => c.imagesSeen), [200, 304]);
+  const a = await readCheckpoint(straight.at(-1)!.file);
+  const b = await readCheckpoint(resumed.at(-1)!.file);
+  assert.deepEqual(b.header.counters, a.header.counters);
+  for (const [name, tensor] of a.tensors) assert.deepEqual(await b.tensors.get(name)!.data(), await tensor.data(), `${name} differs after resume`);
+  assert.ok(a.tensors.has('param:Gs/16/torgb/w'), 'the moving average is checkpointed');
 });

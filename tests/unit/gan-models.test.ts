@@ -7,7 +7,8 @@ import type { GanModel } from '../../electron/engine/models/gan-model';
 import { buildThesisGan } from '../../electron/engine/models/thesis';
 import { defaultModelConfig } from '../../electron/engine/models/registry';
 import { Rng } from '../../electron/engine/nn/rng';
-import { dcganOptimizers, discriminatorStep, generatorStep } from '../../electron/engine/train/gan-loss';
+import { discriminatorStep, generatorStep } from '../../electron/engine/train/gan-loss';
+import { adamPair } from '../../electron/engine/train/optimize';
 
 before(async () => {
   await selectBackend('cpu');
@@ -59,7 +60,7 @@ test('dcgan: channels double from the image to 4×4, as Radford', () => {
 
 for (const [family, build] of families) test(`${family}: a D step changes D and not G; a G step changes G and not D; no tensor leaks`, async () => {
   const model = build(16);
-  const opt = dcganOptimizers();
+  const opt = adamPair(2e-4, 0.5, 0.999);
   const rng = new Rng(3);
   const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 5), 2), 1) as tf.Tensor4D);
   const step = async () => {

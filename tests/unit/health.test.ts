@@ -70,8 +70,8 @@ test('the loss signature: D near zero while G climbs', () => {
 });
 
 test('the onset is the first checkpoint of the latest collapsed stretch', () => {
-  const v = (epoch: number, verdict: 'healthy' | 'collapsed') => ({ epoch, verdict });
-  assert.equal(collapseOnset([v(0, 'healthy'), v(2, 'collapsed'), v(4, 'healthy'), v(6, 'collapsed'), v(8, 'collapsed')]), 6);
+  const v = (epoch: number, verdict: 'healthy' | 'collapsed') => ({ epoch, imagesSeen: epoch * 600, verdict });
+  assert.deepEqual(collapseOnset([v(0, 'healthy'), v(2, 'collapsed'), v(4, 'healthy'), v(8, 'collapsed'), v(6, 'collapsed')]), v(6, 'collapsed'));
   assert.equal(collapseOnset([v(0, 'healthy'), v(2, 'collapsed'), v(4, 'healthy')]), null);
 });
 

@@ -83,3 +83,38 @@ test('migration 2 (datasets) keeps every row of version 1', (t) => {
   assert.throws(() => db.prepare("INSERT INTO datasets (name, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 48, 3, 'crop', 0, 1, 'x', 'h', 1, 'now')").run(), /CHECK/, 'resolution must be a power of two');
   db.close();
 });
+
+test('migration 4 (kimg, paused) rebuilds runs, checkpoints and health keeping every row and every foreign key', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'v3.sqlite'));
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 3));
+  db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
+  db.prepare("INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')").run();
+  const run = db.prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES (?, 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')");
+  run.run('r1');
+  run.run('r2');
+  db.prepare('UPDATE runs SET parent_run_id = 1, parent_checkpoint_id = 2 WHERE id = 2').run();
+  const checkpoint = db.prepare("INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (1, ?, ?, ?, 'c', 'h', 1, 'w', 'then')");
+  checkpoint.run(0, 0, 0);
+  checkpoint.run(1, 3, 24);
+  db.prepare("INSERT INTO run_health (run_id, epoch, verdict, metrics, reasons) VALUES (1, 1, 'collapsed', '{}', '[]')").run();
+  db.prepare('INSERT INTO run_metrics (run_id, step, epoch, name, value) VALUES (1, 3, 1, ?, 0.5)').run('Loss/D');
+  db.prepare("INSERT INTO latents (run_id, kind, position, vector, created_at) VALUES (1, 'witness', 0, x'00', 'then')").run();
+  const before = ['runs', 'checkpoints', 'run_metrics', 'latents'].map((tb) => db.prepare(`SELECT * FROM ${tb} ORDER BY rowid`).all());
+
+  migrate(db);
+  assert.equal(db.pragma('user_version', { simple: true }), 4);
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys are back on');
+  assert.deepEqual(['runs', 'checkpoints', 'run_metrics', 'latents'].map((tb) => db.prepare(`SELECT * FROM ${tb} ORDER BY rowid`).all()), before);
+  assert.deepEqual(db.prepare('SELECT run_id, images_seen, epoch, verdict FROM run_health').all(), [{ run_id: 1, images_seen: 24, epoch: 1, verdict: 'collapsed' }]);
+  db.prepare("UPDATE runs SET status = 'paused' WHERE id = 2").run();
+  // Two checkpoints in one epoch (kimg runs on large sets) are now allowed; two at one count of images are not.
+  checkpoint.run(1, 4, 30);
+  assert.throws(() => checkpoint.run(2, 5, 30), /UNIQUE/);
+  // The rebuilt tables still reference and cascade.
+  assert.throws(() => db.prepare("INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (99, 0, 0, 0, 'c', 'h', 1, 'w', 'now')").run(), /FOREIGN KEY/);
+  db.prepare('DELETE FROM runs WHERE id = 1').run();
+  assert.deepEqual(['checkpoints', 'run_health', 'run_metrics', 'latents'].map((tb) => (db.prepare(`SELECT count(*) AS n FROM ${tb}`).get() as { n: number }).n), [0, 0, 0, 0]);
+  assert.equal((db.prepare('SELECT parent_run_id FROM runs WHERE id = 2').get() as { parent_run_id: number | null }).parent_run_id, null);
+  db.close();
+});

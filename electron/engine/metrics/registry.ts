@@ -48,9 +48,9 @@ export function assessHealth(input: HealthInput): HealthReport {
   return { metrics, verdict, reasons };
 }
 
-/** The epoch at which the current collapse began: the first of the latest run of collapsed checkpoints. */
-export function collapseOnset(history: { epoch: number; verdict: HealthReport['verdict'] }[]): number | null {
-  let onset: number | null = null;
-  for (const h of [...history].sort((a, b) => a.epoch - b.epoch)) onset = h.verdict === 'collapsed' ? (onset ?? h.epoch) : null;
+/** Where the current collapse began: the first of the latest run of collapsed checkpoints. */
+export function collapseOnset<T extends { imagesSeen: number; verdict: HealthReport['verdict'] }>(history: T[]): T | null {
+  let onset: T | null = null;
+  for (const h of [...history].sort((a, b) => a.imagesSeen - b.imagesSeen)) onset = h.verdict === 'collapsed' ? (onset ?? h) : null;
   return onset;
 }

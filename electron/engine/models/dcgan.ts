@@ -51,6 +51,8 @@ export function buildDcgan(config: DcganConfig, rng: Rng): GanModel {
     zDim: config.zDim,
     params: p,
     noise: new Rng(rng.seed()),
+    objective: 'nonsaturating',
+    optimizer: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
     generate(z, training) {
       return tf.tidy(() => {
         let h = tf.reshape(gIn.apply(z), [z.shape[0], 4, 4, top]) as tf.Tensor4D;

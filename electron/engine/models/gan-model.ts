@@ -3,6 +3,21 @@ import type * as tf from '../tf';
 import type { Params } from '../nn/params';
 import type { Rng } from '../nn/rng';
 
+/** How far a growing network has come: the size it trains at, and how far its newest block has faded in. */
+export interface TrainingStage {
+  resolution: number;
+  alpha: number;
+}
+
+/** The loss a family trains with: see train/gan-loss.ts and train/wgan-gp.ts. */
+export type Objective = 'nonsaturating' | 'wgan-gp';
+
+export interface OptimizerSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+}
+
 export interface GanModel {
   readonly arch: string;
   readonly resolution: number;
@@ -17,6 +32,18 @@ export interface GanModel {
   discriminate(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
   /** Latents as the family draws them (Gaussian, or on the unit hypersphere). */
   sampleLatents(count: number, rng: Rng): tf.Tensor2D;
+  readonly objective: Objective;
+  /** Adam's settings where the run gives none. */
+  readonly optimizer: OptimizerSettings;
+
+  // Growing families only (progressive GAN). The stage follows from the images seen alone, so a
+  // resumed run is at the same stage as the run it continues.
+  readonly stage?: TrainingStage;
+  setProgress?(imagesSeen: number): void;
+  /** Real images as D sees them at the current stage. */
+  prepareReals?(x: tf.Tensor4D): tf.Tensor4D;
+  /** After every generator step: moving averages of the weights. */
+  afterGeneratorStep?(imagesPerStep: number): void;
 }
 
 export function log2Exact(resolution: number): number {

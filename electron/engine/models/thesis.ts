@@ -45,6 +45,8 @@ export function buildThesisGan(config: ThesisConfig, rng: Rng): GanModel {
     zDim: config.zDim,
     params: p,
     noise,
+    objective: 'nonsaturating',
+    optimizer: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
     generate(z, _training) {
       return tf.tidy(() => {
         let h = tf.leakyRelu(tf.reshape(gIn.apply(z), [z.shape[0], 4, 4, top]) as tf.Tensor4D, 0.2);

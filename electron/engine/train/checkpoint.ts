@@ -18,6 +18,13 @@ export interface TrainCounters {
   imagesSeen: number;
 }
 
+export interface EpochPosition {
+  /** The epoch's shuffled order of the dataset. */
+  order: number[];
+  /** The next batch of that order to train on. */
+  nextStep: number;
+}
+
 export interface CheckpointHeader {
   format: 'leporello-checkpoint';
   version: 1;
@@ -25,6 +32,8 @@ export interface CheckpointHeader {
   modelConfig: unknown;
   counters: TrainCounters;
   rng: { train: RngState; noise: RngState };
+  /** Where in its pass over the dataset a checkpoint taken mid-epoch (every N kimg) stood. */
+  position?: EpochPosition;
   tensors: { name: string; shape: number[] }[];
 }
 
@@ -47,6 +56,7 @@ export async function saveCheckpoint(
   optimizers: { g: tf.Optimizer; d: tf.Optimizer },
   counters: TrainCounters,
   trainRng: RngState,
+  position?: EpochPosition,
 ): Promise<{ sha256: string; bytes: number }> {
   const entries: [string, tf.Tensor][] = [
     ...[...model.params.vars].map(([name, v]) => [`param:${name}`, v] as [string, tf.Tensor]),
@@ -60,6 +70,7 @@ export async function saveCheckpoint(
     modelConfig,
     counters,
     rng: { train: trainRng, noise: model.noise.state() },
+    ...(position ? { position } : {}),
     tensors: entries.map(([name, t]) => ({ name, shape: t.shape })),
   };
   const json = Buffer.from(JSON.stringify(header));

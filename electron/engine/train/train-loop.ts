@@ -10,37 +10,49 @@ import * as tf from '../tf';
 import { imageFeatures } from '../metrics/features';
 import { assessHealth, type HealthReport } from '../metrics/registry';
 import { buildModel, type ModelConfig } from '../models/registry';
-import type { GanModel } from '../models/gan-model';
+import type { GanModel, TrainingStage } from '../models/gan-model';
 import { Rng } from '../nn/rng';
 import type { DatasetFile } from '../../services/datasets/dataset-file';
-import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type TrainCounters } from './checkpoint';
-import { dcganOptimizers, discriminatorStep, generatorStep, type Optimizers } from './gan-loss';
+import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type EpochPosition, type TrainCounters } from './checkpoint';
+import { trainingSteps } from './objectives';
+import { adamPair, type Optimizers } from './optimize';
 
 export interface TrainOptions {
   runDir: string;
   tmpDir: string;
   dataset: DatasetFile;
   model: ModelConfig;
-  epochs: number;
+  /** How long to train: whole passes over the dataset, or thousands of images (`kimg`). */
+  length: TrainingLength;
   batchSize: number;
   /** Discriminator steps per generator step. */
   dSteps: number;
-  learningRate: number;
-  beta1: number;
+  /** Adam's settings; the model family's own where absent. */
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
   seed: number;
   witnesses: number;
+  /** A checkpoint every this many epochs or kimg, in the unit of `length`. */
   checkpointEvery: number;
   /** Start from this checkpoint (resume or fork); its sha256 is checked when given. */
   from?: { file: string; sha256?: string };
 }
 
+export type TrainingLength = { unit: 'epochs'; epochs: number } | { unit: 'kimg'; kimg: number };
+
 export interface TrainTick extends TrainCounters {
-  epochs: number;
+  /** Epochs to train, or null when training is measured in kimg. */
+  epochs: number | null;
+  kimgTotal: number | null;
+  imagesTotal: number;
   stepsPerEpoch: number;
   dLoss: number;
   gLoss: number;
   imagesPerSecond: number;
   etaSeconds: number | null;
+  /** The resolution a growing network trains at and how far its newest block has faded in. */
+  stage: TrainingStage | null;
 }
 
 export interface CheckpointWritten extends TrainCounters {
@@ -60,6 +72,8 @@ export interface TrainCallbacks {
   onTick?: (tick: TrainTick) => void;
   onCheckpoint?: (c: CheckpointWritten) => void | Promise<void>;
   shouldAbort?: () => boolean;
+  /** Awaited before every step: resolves at once, or when a paused run is continued. */
+  whilePaused?: (at: TrainCounters) => Promise<void>;
 }
 
 export interface TrainResult extends TrainCounters {
@@ -122,21 +136,32 @@ async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: string)
   await writeFile(file, await (c === 1 ? png.toColourspace('b-w') : png).png().toBuffer());
 }
 
+/** The checkpoint's file stem: the epoch, or the kimg reached, so names sort in training order. */
+function checkpointName(length: TrainingLength, c: TrainCounters): string {
+  return length.unit === 'epochs' ? `epoch-${String(c.epoch).padStart(5, '0')}` : `kimg-${(c.imagesSeen / 1000).toFixed(3).padStart(10, '0')}`;
+}
+
 export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
   const meta = options.dataset.meta;
   const spec = options.model;
+  const length = options.length;
   if (spec.config.resolution !== meta.resolution || spec.config.channels !== meta.channels) {
     throw new Error(`the model is ${spec.config.resolution} px × ${spec.config.channels} channels but the dataset is ${meta.resolution} px × ${meta.channels}`);
   }
   const stepsPerEpoch = Math.floor(meta.count / options.batchSize);
   if (stepsPerEpoch < 1) throw new Error(`the dataset has ${meta.count} images, fewer than one batch of ${options.batchSize}: lower the batch size`);
+  const imagesPerEpoch = stepsPerEpoch * options.batchSize;
+  const totalImages = length.unit === 'epochs' ? length.epochs * imagesPerEpoch : Math.ceil((length.kimg * 1000) / options.batchSize) * options.batchSize;
+  const checkpointImages = options.checkpointEvery * 1000;
 
   const rng = new Rng(options.seed);
   const model = buildModel(spec, new Rng(options.seed ^ 0x5eed));
-  const opt: Optimizers = dcganOptimizers(options.learningRate, options.beta1);
+  const steps = trainingSteps[model.objective];
+  const opt: Optimizers = adamPair(options.learningRate ?? model.optimizer.learningRate, options.beta1 ?? model.optimizer.beta1, options.beta2 ?? model.optimizer.beta2);
   // Witnesses are drawn from their own generator, so they are the same for every run with the same seed and size.
   const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
+  let position: EpochPosition | undefined;
   callbacks.onWitnesses?.((await witnesses.array()) as number[][]);
   // Health compares the same latents and the same real portraits at every checkpoint.
   const healthCount = Math.min(HEALTH_SAMPLES, meta.count);
@@ -154,14 +179,16 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       if (content.header.arch !== model.arch) throw new Error(`${options.from.file} holds a ${content.header.arch} network, not ${model.arch}`);
       await restoreCheckpoint(content, model, opt);
       counters = { ...content.header.counters };
+      position = content.header.position;
       rng.restore(content.header.rng.train);
     }
+    model.setProgress?.(counters.imagesSeen);
 
-    const checkpoint = async () => {
-      const name = `epoch-${String(counters.epoch).padStart(5, '0')}`;
+    const checkpoint = async (at?: EpochPosition) => {
+      const name = checkpointName(length, counters);
       const file = join(options.runDir, 'checkpoints', `${name}.lepckpt`);
       const witnessGrid = join(options.runDir, 'witnesses', `${name}.png`);
-      const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state());
+      const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state(), at);
       await renderGrid(model, witnesses, witnessGrid);
       const samples = imageFeatures(split(await generateBytes(model, healthLatents), healthCount), meta.resolution, meta.channels);
       const health = assessHealth({ samples, reals: realFeatures, losses, untrained: counters.step === 0 });
@@ -169,43 +196,71 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       losses.recent = { d: [], g: [] };
       await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written, health });
     };
-    if (!options.from) await checkpoint(); // epoch 0: what the untrained generator draws
+    if (!options.from) await checkpoint(); // the start: what the untrained generator draws
 
     const started = performance.now();
+    let pausedMs = 0;
     const imagesAtStart = counters.imagesSeen;
     let aborted = false;
-    while (counters.epoch < options.epochs && !aborted) {
-      const order = shuffle(meta.count, rng);
-      for (let s = 0; s < stepsPerEpoch; s++) {
+    while (counters.imagesSeen < totalImages && !aborted) {
+      const order = position?.order ?? shuffle(meta.count, rng);
+      for (let s = position?.nextStep ?? 0; s < stepsPerEpoch && counters.imagesSeen < totalImages; s++) {
+        if (callbacks.whilePaused) {
+          const pausedAt = performance.now();
+          await callbacks.whilePaused(counters);
+          pausedMs += performance.now() - pausedAt;
+        }
         if (callbacks.shouldAbort?.()) {
           aborted = true;
           break;
         }
+        model.setProgress?.(counters.imagesSeen);
         const positions = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
         const flips = positions.map(() => meta.xflip && rng.next() < 0.5);
         const bytes = await options.dataset.readBatch(positions);
-        const real = toBatchTensor(bytes, positions.length, meta.resolution, meta.channels, flips);
+        const full = toBatchTensor(bytes, positions.length, meta.resolution, meta.channels, flips);
+        const real = model.prepareReals ? model.prepareReals(full) : full;
         const zD = model.sampleLatents(options.batchSize, rng);
-        const dLossT = discriminatorStep(model, opt, real, zD);
+        const dLossT = steps.discriminator(model, opt, real, zD, rng);
         let gLossT: tf.Scalar | null = null;
         let zG: tf.Tensor2D | null = null;
         if ((counters.step + 1) % options.dSteps === 0) {
           zG = model.sampleLatents(options.batchSize, rng);
-          gLossT = generatorStep(model, opt, zG);
+          gLossT = steps.generator(model, opt, zG);
+          model.afterGeneratorStep?.(options.batchSize);
         }
         const [dLoss, gLoss] = [(await dLossT.data())[0]!, gLossT ? (await gLossT.data())[0]! : Number.NaN];
-        tf.dispose([real, zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : [])]);
+        tf.dispose([...new Set([full, real]), zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : [])]);
         losses.recent.d.push(dLoss);
         if (!Number.isNaN(gLoss)) losses.recent.g.push(gLoss);
+        const before = counters.imagesSeen;
         counters = { ...counters, step: counters.step + 1, imagesSeen: counters.imagesSeen + positions.length };
-        const seconds = (performance.now() - started) / 1000;
+        const seconds = (performance.now() - started - pausedMs) / 1000;
         const rate = (counters.imagesSeen - imagesAtStart) / Math.max(seconds, 1e-9);
-        const remaining = (options.epochs - counters.epoch) * stepsPerEpoch * options.batchSize - (s + 1) * options.batchSize;
-        callbacks.onTick?.({ ...counters, epochs: options.epochs, stepsPerEpoch, dLoss, gLoss, imagesPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : null });
+        const remaining = totalImages - counters.imagesSeen;
+        callbacks.onTick?.({
+          ...counters,
+          epochs: length.unit === 'epochs' ? length.epochs : null,
+          kimgTotal: length.unit === 'kimg' ? length.kimg : null,
+          imagesTotal: totalImages,
+          stepsPerEpoch,
+          dLoss,
+          gLoss,
+          imagesPerSecond: rate,
+          etaSeconds: rate > 0 ? remaining / rate : null,
+          stage: model.stage ?? null,
+        });
+        // Training measured in kimg checkpoints where it crosses a multiple, wherever in the epoch that falls.
+        const crossed = Math.floor(counters.imagesSeen / checkpointImages) > Math.floor(before / checkpointImages);
+        if (length.unit === 'kimg' && (crossed || counters.imagesSeen >= totalImages)) {
+          model.setProgress?.(counters.imagesSeen);
+          await checkpoint({ order, nextStep: s + 1 });
+        }
       }
-      if (aborted) break;
+      position = undefined;
+      if (aborted || counters.imagesSeen >= totalImages && length.unit === 'kimg') break;
       counters = { ...counters, epoch: counters.epoch + 1 };
-      if (counters.epoch % options.checkpointEvery === 0 || counters.epoch === options.epochs) await checkpoint();
+      if (length.unit === 'epochs' && (counters.epoch % options.checkpointEvery === 0 || counters.imagesSeen >= totalImages)) await checkpoint();
     }
     return { ...counters, aborted };
   } finally {

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type { ParsedRequest, Run, RunRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { checkpointAt, DEFAULT_EPOCHS, describeAt, progressUnit, trainingTarget } from '../../../shared/progress';
 import type { EventBus } from '../../api/event-bus';
 import { defaultModelConfig } from '../../engine/models/registry';
 import type { FromEngine, TrainJob } from '../../engine/protocol';
@@ -50,7 +51,7 @@ export class RunManager {
     private readonly launchEngine: EngineLauncher,
   ) {
     // A run marked running that no engine of ours is training was cut off with the studio.
-    for (const { id } of project.db.prepare("SELECT id FROM runs WHERE status = 'running'").all() as { id: number }[]) {
+    for (const { id } of project.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'paused')").all() as { id: number }[]) {
       setRunStatus(project, id, 'interrupted', 'the studio stopped while this run trained; resume it to continue from its last checkpoint');
     }
   }
@@ -75,15 +76,24 @@ export class RunManager {
    */
   async fork(request: ParsedRequest<'runs.fork'>): Promise<RunHandle> {
     const parent = getRun(this.project, request.runId);
+    const unit = progressUnit(parent.options);
     const checkpoints = listCheckpoints(this.project, parent.id);
-    const from = request.epoch === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.epoch === request.epoch);
-    if (!from) throw new AppError('not_found', `run "${parent.name}" has no checkpoint${request.epoch === undefined ? '' : ` at epoch ${request.epoch}`} to fork from`);
-    const epochs = request.epochs ?? parent.options.epochs;
-    if (epochs <= from.epoch) throw new AppError('invalid_request', `the fork starts at epoch ${from.epoch}; give it more epochs than that (--epochs)`);
+    const from = request.at === undefined ? checkpoints.at(-1) : checkpoints.find((c) => checkpointAt(unit, c) === request.at);
+    if (!from) {
+      const available = checkpoints.map((c) => checkpointAt(unit, c)).join(', ') || 'none';
+      throw new AppError('not_found', `run "${parent.name}" has no checkpoint${request.at === undefined ? '' : ` at ${describeAt(unit, request.at)}`} to fork from (its checkpoints, in ${unit}: ${available})`);
+    }
+    const fromAt = checkpointAt(unit, from);
+    const other = unit === 'epochs' ? request.kimg : request.epochs;
+    if (other !== undefined) throw new AppError('invalid_request', `run "${parent.name}" is measured in ${unit}; give the fork's length in ${unit} too`);
+    const target = (unit === 'epochs' ? request.epochs : request.kimg) ?? trainingTarget(parent.options);
+    if (target <= fromAt) throw new AppError('invalid_request', `the fork starts at ${describeAt(unit, fromAt)}; give it a length of more ${unit} than that (--${unit})`);
     const file = join(this.project.dir, from.path);
-    if ((await hashFile(file).catch(() => null)) !== from.sha256) throw new AppError('conflict', `the checkpoint of epoch ${from.epoch} of "${parent.name}" is damaged or missing; fork from another epoch`);
-    const overrides = Object.fromEntries(Object.entries({ epochs, learningRate: request.learningRate, batchSize: request.batchSize, dSteps: request.dSteps, backend: request.backend }).filter(([, v]) => v !== undefined));
-    const name = request.name ?? `${parent.name}-fork-e${from.epoch}`;
+    if ((await hashFile(file).catch(() => null)) !== from.sha256) throw new AppError('conflict', `the checkpoint of ${describeAt(unit, fromAt)} of "${parent.name}" is damaged or missing; fork from another one`);
+    const overrides = Object.fromEntries(
+      Object.entries({ [unit]: target, learningRate: request.learningRate, batchSize: request.batchSize, dSteps: request.dSteps, backend: request.backend }).filter(([, v]) => v !== undefined),
+    );
+    const name = request.name ?? `${parent.name}-fork-${unit === 'epochs' ? 'e' : 'k'}${fromAt}`;
     const id = await this.create({ ...parent.options, ...overrides, name });
     setRunParent(this.project, id, parent.id, from.id);
     return this.launch(id, { file, sha256: from.sha256 }, []);
@@ -91,6 +101,8 @@ export class RunManager {
 
   private async create(request: RunRequest): Promise<number> {
     const dataset = getDataset(this.project, request.datasetId);
+    // A run always records its length: 25 epochs where none was given.
+    if (request.epochs === undefined && request.kimg === undefined) request = { ...request, epochs: DEFAULT_EPOCHS };
     // Refused here, before a run exists, rather than by the engine after one was recorded.
     if (request.batchSize > dataset.imageCount) {
       throw new AppError('invalid_request', `dataset "${dataset.name}" has ${dataset.imageCount} images, fewer than one batch of ${request.batchSize}: lower the batch size to at most ${dataset.imageCount}`);
@@ -105,11 +117,39 @@ export class RunManager {
     return insertRun(this.project, name, { ...request, name }, dirPath);
   }
 
-  /** Continues a run from its newest checkpoint whose bytes still match their recorded hash. */
+  /**
+   * Holds a training run between two steps. Its engine keeps everything in memory, so continuing
+   * loses nothing; a paused run still holds its process (and GPU memory) until it is resumed or stopped.
+   */
+  pause(runId: number): Run {
+    const a = this.active.get(runId);
+    const run = getRun(this.project, runId);
+    if (!a || a.stopRequested) throw new AppError('conflict', `run "${run.name}" is not training, so it cannot pause`);
+    if (run.status === 'paused') return run;
+    a.engine.send({ type: 'pause' });
+    setRunStatus(this.project, runId, 'paused', 'pausing after the current step');
+    const paused = getRun(this.project, runId);
+    this.events.emit('run.changed', paused);
+    return paused;
+  }
+
+  /**
+   * Continues a run: a paused one from the very step it paused at, one whose process ended from
+   * its newest checkpoint whose bytes still match their recorded hash.
+   */
   async resume(runId: number): Promise<RunHandle> {
     const run = getRun(this.project, runId);
-    if (this.active.has(runId)) throw new AppError('conflict', `run "${run.name}" is already training`);
-    if (run.status === 'finished') throw new AppError('conflict', `run "${run.name}" has finished all ${run.options.epochs} epochs; fork it to train further`);
+    const active = this.active.get(runId);
+    if (active && run.status === 'paused') {
+      active.engine.send({ type: 'continue' });
+      setRunStatus(this.project, runId, 'running', null);
+      const continued = getRun(this.project, runId);
+      this.events.emit('run.changed', continued);
+      return { run: continued, done: active.done, notes: [] };
+    }
+    if (active) throw new AppError('conflict', `run "${run.name}" is already training`);
+    if (run.status === 'finished') throw new AppError('conflict', `run "${run.name}" has finished all ${trainingTarget(run.options)} ${progressUnit(run.options)}; fork it to train further`);
+    const unit = progressUnit(run.options);
     const notes: string[] = [];
     // A fork killed before its first checkpoint starts again from the one it was forked from.
     const inherited = parentCheckpoint(this.project, runId);
@@ -117,7 +157,7 @@ export class RunManager {
       const file = join(this.project.dir, c.path);
       const actual = await hashFile(file).catch(() => null);
       if (actual === c.sha256) return this.launch(runId, { file, sha256: c.sha256 }, notes);
-      notes.push(`checkpoint of epoch ${c.epoch} (${c.path}) is ${actual === null ? 'missing' : 'damaged (its hash no longer matches)'}; using the one before it`);
+      notes.push(`checkpoint of ${describeAt(unit, checkpointAt(unit, c))} (${c.path}) is ${actual === null ? 'missing' : 'damaged (its hash no longer matches)'}; using the one before it`);
     }
     throw new AppError('not_found', `run "${run.name}" has no intact checkpoint to resume from${notes.length ? ` (${notes.join('; ')})` : ''}; start it again`);
   }
@@ -145,12 +185,13 @@ export class RunManager {
       runDir: join(this.project.dir, run.path),
       tmpDir: this.project.tmpDir,
       backend: o.backend,
-      model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, { width: o.width, zDim: o.zDim }),
-      epochs: o.epochs,
+      model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, { width: o.width, zDim: o.zDim, phaseKimg: o.phaseKimg, emaHalfLifeKimg: o.emaHalfLifeKimg }),
+      length: o.kimg !== undefined ? { unit: 'kimg', kimg: o.kimg } : { unit: 'epochs', epochs: o.epochs ?? DEFAULT_EPOCHS },
       batchSize: o.batchSize,
       dSteps: o.dSteps,
       learningRate: o.learningRate,
       beta1: o.beta1,
+      beta2: o.beta2,
       seed: o.seed,
       witnesses: o.witnesses,
       checkpointEvery: o.checkpointEvery,
@@ -180,7 +221,7 @@ export class RunManager {
           recordCheckpoint(this.project, runId, { ...m.checkpoint, path: rel(m.checkpoint.file), witnessGrid: rel(m.checkpoint.witnessGrid) });
           {
             const before = getRun(this.project, runId).health;
-            recordHealth(this.project, runId, m.checkpoint.epoch, m.checkpoint.health);
+            recordHealth(this.project, runId, m.checkpoint, m.checkpoint.health);
             const after = getRun(this.project, runId);
             if (after.health?.verdict === 'collapsed' && before?.verdict !== 'collapsed') {
               this.events.emit('run.collapsed', { runId, name: after.name, health: after.health });
@@ -188,9 +229,16 @@ export class RunManager {
           }
           changed();
           break;
+        case 'paused':
+          // The engine holds now; unless the run was continued meanwhile, say where.
+          if (getRun(this.project, runId).status === 'paused') {
+            setRunStatus(this.project, runId, 'paused', `paused after step ${m.step} (${m.imagesSeen} images); resume continues from there`);
+            changed();
+          }
+          break;
         case 'done':
           outcome = m.result.aborted
-            ? { status: 'stopped', reason: `stopped at epoch ${m.result.epoch + 1}, step ${m.result.step}; resume continues from its last checkpoint` }
+            ? { status: 'stopped', reason: `stopped after ${m.result.imagesSeen} images (epoch ${m.result.epoch + 1}, step ${m.result.step}); resume continues from its last checkpoint` }
             : { status: 'finished', reason: null };
           break;
         case 'error':

@@ -34,11 +34,11 @@ interface CheckpointRow {
 const now = () => new Date().toISOString();
 
 function toCheckpoint(r: CheckpointRow): Checkpoint {
-  return { id: r.id, epoch: r.epoch, step: r.step, imagesSeen: r.images_seen, path: r.path, sha256: r.sha256, witnessGrid: r.witness_grid, createdAt: r.created_at };
+  return { id: r.id, epoch: r.epoch, step: r.step, imagesSeen: r.images_seen, kimg: r.images_seen / 1000, path: r.path, sha256: r.sha256, witnessGrid: r.witness_grid, createdAt: r.created_at };
 }
 
 export function listCheckpoints(project: Project, runId: number): Checkpoint[] {
-  return (project.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY epoch').all(runId) as CheckpointRow[]).map(toCheckpoint);
+  return (project.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY images_seen').all(runId) as CheckpointRow[]).map(toCheckpoint);
 }
 
 export function getRun(project: Project, id: number): Run {
@@ -104,7 +104,7 @@ export function recordCheckpoint(project: Project, runId: number, c: { epoch: nu
   project.db
     .prepare(
       `INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id, epoch) DO UPDATE SET step = excluded.step, images_seen = excluded.images_seen, path = excluded.path,
+       ON CONFLICT (run_id, images_seen) DO UPDATE SET epoch = excluded.epoch, step = excluded.step, path = excluded.path,
          sha256 = excluded.sha256, bytes = excluded.bytes, witness_grid = excluded.witness_grid, created_at = excluded.created_at`,
     )
     .run(runId, c.epoch, c.step, c.imagesSeen, c.path, c.sha256, c.bytes, c.witnessGrid, now());
@@ -128,15 +128,16 @@ export function witnessVectors(project: Project, runId: number): Float32Array[] 
   );
 }
 
-export function recordHealth(project: Project, runId: number, epoch: number, report: HealthReport): void {
+export function recordHealth(project: Project, runId: number, at: { epoch: number; imagesSeen: number }, report: HealthReport): void {
   project.db
-    .prepare('INSERT OR REPLACE INTO run_health (run_id, epoch, verdict, metrics, reasons) VALUES (?, ?, ?, ?, ?)')
-    .run(runId, epoch, report.verdict, JSON.stringify(report.metrics), JSON.stringify(report.reasons));
+    .prepare('INSERT OR REPLACE INTO run_health (run_id, images_seen, epoch, verdict, metrics, reasons) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(runId, at.imagesSeen, at.epoch, report.verdict, JSON.stringify(report.metrics), JSON.stringify(report.reasons));
 }
 
-/** The latest health verdict, with the epoch at which a collapse began. */
+/** The latest health verdict, with where a collapse began. */
 export function runHealth(project: Project, runId: number): RunHealth | null {
-  const rows = project.db.prepare('SELECT epoch, verdict, metrics, reasons FROM run_health WHERE run_id = ? ORDER BY epoch').all(runId) as {
+  const rows = project.db.prepare('SELECT images_seen, epoch, verdict, metrics, reasons FROM run_health WHERE run_id = ? ORDER BY images_seen').all(runId) as {
+    images_seen: number;
     epoch: number;
     verdict: 'healthy' | 'collapsed';
     metrics: string;
@@ -144,7 +145,16 @@ export function runHealth(project: Project, runId: number): RunHealth | null {
   }[];
   const last = rows.at(-1);
   if (!last) return null;
+  const onset = collapseOnset(rows.map((r) => ({ ...r, imagesSeen: r.images_seen })));
   // JSON has no NaN: a metric that could not be measured comes back as null.
   const metrics = JSON.parse(last.metrics) as Record<string, number | null>;
-  return { verdict: last.verdict, onsetEpoch: collapseOnset(rows), epoch: last.epoch, metrics, reasons: JSON.parse(last.reasons) as string[] };
+  return {
+    verdict: last.verdict,
+    onsetEpoch: onset?.epoch ?? null,
+    onsetKimg: onset ? onset.imagesSeen / 1000 : null,
+    epoch: last.epoch,
+    kimg: last.images_seen / 1000,
+    metrics,
+    reasons: JSON.parse(last.reasons) as string[],
+  };
 }

@@ -1,15 +1,18 @@
 // The timeline of a run: its witnesses (rows) at each checkpoint (columns), read from the
-// witness grids written at every checkpoint. Two runs are aligned by epoch, so the same column
-// shows both at the same point of their training.
+// witness grids written at every checkpoint. Two runs are aligned by epoch, or by kimg when
+// either is measured in kimg, so the same column shows both at the same point of their training.
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { getDataset } from '../datasets/datasets';
 import type { Project } from '../projects/project';
 import { getRun, listCheckpoints } from './run-store';
+import { checkpointAt, progressUnit, type ProgressUnit } from '../../../shared/progress';
 
 export interface Timeline {
-  epochs: number[];
+  unit: ProgressUnit;
+  /** The columns: epochs, or kimg. */
+  positions: number[];
   runs: { runId: number; name: string; witnesses: number; resolution: number; cells: (string | null)[] }[];
 }
 
@@ -23,23 +26,25 @@ export function buildTimeline(project: Project, runIds: number[]): Timeline {
   }
   const empty = perRun.filter((r) => r.checkpoints.length === 0).map((r) => `"${r.run.name}"`);
   if (empty.length) throw new AppError('not_found', `run ${empty.join(' and ')} has no checkpoint yet, so no timeline: train it first (leporello train / resume)`);
-  const epochs = [...new Set(perRun.flatMap((r) => r.checkpoints.map((c) => c.epoch)))].sort((a, b) => a - b);
+  const unit: ProgressUnit = perRun.every((r) => progressUnit(r.run.options) === 'epochs') ? 'epochs' : 'kimg';
+  const positions = [...new Set(perRun.flatMap((r) => r.checkpoints.map((c) => checkpointAt(unit, c))))].sort((a, b) => a - b);
   return {
-    epochs,
+    unit,
+    positions,
     runs: perRun.map(({ run, resolution, checkpoints }) => ({
       runId: run.id,
       name: run.name,
       witnesses: run.options.witnesses,
       resolution,
-      cells: epochs.map((e) => checkpoints.find((c) => c.epoch === e)?.witnessGrid ?? null),
+      cells: positions.map((at) => checkpoints.find((c) => checkpointAt(unit, c) === at)?.witnessGrid ?? null),
     })),
   };
 }
 
-/** The timeline as one PNG: witness rows per run (a gap between runs), one column per epoch. */
+/** The timeline as one PNG: witness rows per run (a gap between runs), one column per checkpoint position. */
 export async function renderTimeline(project: Project, timeline: Timeline, out: string, gap = 4): Promise<{ width: number; height: number }> {
   const r = timeline.runs[0]!.resolution;
-  const columns = timeline.epochs.length;
+  const columns = timeline.positions.length;
   const rows = timeline.runs.reduce((n, run) => n + run.witnesses, 0);
   const width = columns * r;
   const height = rows * r + gap * (timeline.runs.length - 1);

@@ -2,15 +2,19 @@
 import * as m001 from './001-initial';
 import * as m002 from './002-datasets';
 import * as m003 from './003-runs';
+import * as m004 from './004-progress';
 
 export interface Migration {
   version: number;
   name: string;
   up: string;
+  /** Rebuilds tables that others reference: run with foreign keys off, checked before commit. */
+  foreignKeysOff?: boolean;
 }
 
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'datasets', up: m002.up },
   { version: 3, name: 'runs', up: m003.up },
+  { version: 4, name: 'progress in kimg, paused runs', up: m004.up, foreignKeysOff: m004.foreignKeysOff },
 ];

@@ -1,0 +1,17 @@
+// The training steps of each objective, behind one shape so the loop does not care which.
+import type * as tf from '../tf';
+import type { GanModel, Objective } from '../models/gan-model';
+import type { Rng } from '../nn/rng';
+import * as nonsaturating from './gan-loss';
+import type { Optimizers } from './optimize';
+import * as wganGp from './wgan-gp';
+
+export interface TrainingSteps {
+  discriminator(model: GanModel, opt: Optimizers, real: tf.Tensor4D, z: tf.Tensor2D, rng: Rng): tf.Scalar;
+  generator(model: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar;
+}
+
+export const trainingSteps: Record<Objective, TrainingSteps> = {
+  nonsaturating: { discriminator: (m, o, r, z) => nonsaturating.discriminatorStep(m, o, r, z), generator: nonsaturating.generatorStep },
+  'wgan-gp': { discriminator: wganGp.discriminatorStep, generator: wganGp.generatorStep },
+};

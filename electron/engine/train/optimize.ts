@@ -1,0 +1,30 @@
+// One optimiser update over a fixed list of variables. tfjs's Adam keeps its moments by the
+// position of each variable in the gradients it is given, and minimize() passes only the
+// variables the loss reached; a progressive network reaches more of them as it grows, which
+// would shift every moment onto the wrong variable. Here every variable always gets a gradient,
+// zero where the loss did not reach it, in the order of `vars`.
+import * as tf from '../tf';
+
+export interface Optimizers {
+  g: tf.Optimizer;
+  d: tf.Optimizer;
+}
+
+export function adamPair(learningRate: number, beta1: number, beta2: number): Optimizers {
+  return { g: tf.train.adam(learningRate, beta1, beta2, 1e-8), d: tf.train.adam(learningRate, beta1, beta2, 1e-8) };
+}
+
+/** Applies one update to `vars` and returns the loss (a scalar the caller disposes). */
+export function minimizeOver(opt: tf.Optimizer, vars: tf.Variable[], loss: () => tf.Scalar): tf.Scalar {
+  const { value, grads } = tf.variableGrads(loss, vars);
+  const zeros: tf.Tensor[] = [];
+  const ordered: tf.NamedTensorMap = {};
+  for (const v of vars) {
+    let g = grads[v.name];
+    if (!g) zeros.push((g = tf.zerosLike(v)));
+    ordered[v.name] = g;
+  }
+  opt.applyGradients(ordered);
+  tf.dispose([...Object.values(grads), ...zeros]);
+  return value;
+}
