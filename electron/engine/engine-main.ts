@@ -19,10 +19,19 @@ function send(message: FromEngine): void {
   else process.send?.(message);
 }
 
-/** Ends the process once everything sent has left it. */
+/** How long a utility process waits for the main process to acknowledge its last message. */
+const EXIT_ACK_TIMEOUT_MS = 30_000;
+let exitCode = 0;
+
+/** Ends the process once everything sent has reached the main process. */
 function exitAfterFlush(code: number): void {
-  if (!parentPort && process.send) process.send({ type: 'flush' }, () => process.exit(code));
-  else setImmediate(() => process.exit(code));
+  exitCode = code;
+  if (parentPort) {
+    send({ type: 'flush' });
+    // The main process answers `exit`; should it never, do not linger.
+    setTimeout(() => process.exit(code), EXIT_ACK_TIMEOUT_MS).unref();
+  } else if (process.send) process.send({ type: 'flush' }, () => process.exit(code));
+  else process.exit(code);
 }
 
 let stopRequested = false;
@@ -71,6 +80,7 @@ function onMessage(message: ToEngine): void {
     setPaused(false);
   } else if (message.type === 'pause') setPaused(true);
   else if (message.type === 'continue') setPaused(false);
+  else if (message.type === 'exit') process.exit(exitCode);
   else if (message.type === 'train') {
     train(message.job).then(
       () => exitAfterFlush(0),

@@ -9,8 +9,11 @@ export interface TrainJob extends Omit<TrainOptions, 'dataset'> {
   backend: BackendName | 'auto';
 }
 
-/** `pause` holds training between two steps until `continue`; `stop` ends it (also from a pause). */
-export type ToEngine = { type: 'train'; job: TrainJob } | { type: 'stop' } | { type: 'pause' } | { type: 'continue' };
+/**
+ * `pause` holds training between two steps until `continue`; `stop` ends it (also from a pause).
+ * `exit` answers `flush` from a utility process: everything it sent has arrived, it may end.
+ */
+export type ToEngine = { type: 'train'; job: TrainJob } | { type: 'stop' } | { type: 'pause' } | { type: 'continue' } | { type: 'exit' };
 
 export type FromEngine =
   | { type: 'backend'; choice: BackendChoice }
@@ -21,5 +24,8 @@ export type FromEngine =
   | { type: 'paused'; step: number; imagesSeen: number }
   | { type: 'done'; result: TrainResult }
   | { type: 'error'; message: string }
-  /** Carries nothing: sent last so that the process exits only once the rest has left. */
+  /**
+   * Sent last. A forked Node child exits once it has left; a utility process, whose postMessage
+   * gives no such callback, waits for the main process to answer `exit`.
+   */
   | { type: 'flush' };

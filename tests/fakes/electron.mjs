@@ -2,13 +2,19 @@
 // the Electron binary. It records what out/main.mjs registers, then exercises it the way the real
 // runtime would (an IPC call from the app's frame and from a foreign one, protocol requests) and
 // writes what happened to $FAKE_ELECTRON_REPORT.
+import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const base = mkdtempSync(join(tmpdir(), 'fake-electron-'));
-const report = { schemes: [], ipcChannels: [], windows: [], appEvents: [], webContentsEvents: [], calls: {}, protocol: {} };
+const report = { schemes: [], ipcChannels: [], windows: [], appEvents: [], webContentsEvents: [], calls: {}, protocol: {}, utilityProcesses: [], events: [], toEngine: [] };
+/** Events main sends to windows, and who waits for which. */
+const waiters = [];
+function nextEvent(accept) {
+  return new Promise((resolve) => waiters.push({ accept, resolve }));
+}
 const handlers = new Map();
 let protocolHandler;
 
@@ -33,8 +39,30 @@ export const net = {
 };
 
 export const session = { defaultSession: { setPermissionRequestHandler: (fn) => (report.permissionHandler = typeof fn) } };
-// Engines are not started in this fake; the run tests drive real engine processes through Node.
-export const utilityProcess = { fork: () => { throw new Error('the fake Electron starts no utility process'); } };
+// A utility process is a forked Node child given a fake parentPort (utility-parent-port.mjs): the
+// engine bundle in it is the real one, and so is main's launcher that talks to it.
+export const utilityProcess = {
+  fork(modulePath, args, options) {
+    report.utilityProcesses.push({ modulePath, serviceName: options?.serviceName, stdio: options?.stdio });
+    const child = fork(modulePath, args, {
+      execArgv: ['--import', new URL('./utility-parent-port.mjs', import.meta.url).href],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      stderr: child.stderr,
+      postMessage: (message) => {
+        report.toEngine.push(message.type);
+        if (child.connected) child.send(message);
+      },
+      on: (event, listener) => (event === 'exit' ? child.on('exit', (code) => listener(code ?? 1)) : child.on(event, listener)),
+      once: (event, listener) => (event === 'exit' ? child.once('exit', (code) => listener(code ?? 1)) : child.once(event, listener)),
+      kill: () => child.kill(),
+    };
+  },
+};
 export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) };
 
 const appListeners = {};
@@ -54,7 +82,17 @@ export class BrowserWindow {
   static getFocusedWindow = () => null;
   constructor(options) {
     report.windows.push(options);
-    this.webContents = { send: () => undefined };
+    this.webContents = {
+      send: (channel, message) => {
+        report.events.push(message.event);
+        for (const w of [...waiters]) {
+          if (w.accept(message)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(message.payload);
+          }
+        }
+      },
+    };
     BrowserWindow.all.push(this);
     const contents = {
       setWindowOpenHandler: (fn) => (report.windowOpen = fn({ url: 'https://example.com' })),
@@ -87,7 +125,26 @@ export class BrowserWindow {
     report.protocol.index = await answer('leporello://app/index.html');
     report.protocol.traversal = await answer('leporello://project/..%2F..%2F..%2Fetc%2Fpasswd');
     report.protocol.database = await answer('leporello://project/leporello.sqlite');
+    if (process.env.FAKE_ELECTRON_TRAIN_FROM) report.training = await trainThroughIpc(appFrame, process.env.FAKE_ELECTRON_TRAIN_FROM);
     writeFileSync(process.env.FAKE_ELECTRON_REPORT, JSON.stringify(report));
     process.exit(0);
   }
+}
+
+/** Imports portraits, makes a dataset and trains one short run, all through main's IPC handlers. */
+async function trainThroughIpc(frame, folder) {
+  const call = async (method, request) => {
+    const answer = await handlers.get(`api:${method}`)(frame, request);
+    if (!answer.ok) throw new Error(`${method}: ${answer.error.message}`);
+    return answer.value;
+  };
+  const imported = nextEvent((m) => m.event === 'import.finished');
+  await call('import.start', { paths: [folder], collection: 'Portraits' });
+  await imported;
+  const [collection] = await call('collections.list', {});
+  const dataset = await call('datasets.create', { collectionId: collection.id, resolution: 16 });
+  const ended = nextEvent((m) => m.event === 'run.changed' && !['running', 'paused'].includes(m.payload.status));
+  const started = await call('runs.start', { datasetId: dataset.id, arch: 'dcgan', epochs: 1, batchSize: 8, backend: 'cpu', width: 4, zDim: 16, witnesses: 4 });
+  const run = await ended;
+  return { started, run, timeline: await call('runs.timeline', { runId: run.id }) };
 }

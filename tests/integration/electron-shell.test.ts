@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { methods } from '../../shared/contract';
-import { repoRoot, tempDir } from '../helpers';
+import { repoRoot, smallPortraits, tempDir } from '../helpers';
 
 test('fake Electron: the sandboxed preload exposes exactly the contract, one function per method', async () => {
   const exposed: Record<string, unknown> = {};
@@ -78,4 +78,27 @@ test('fake Electron: main registers every method once, a secure window, guards a
   assert.match(report.protocol.index.csp, /img-src 'self' blob: data: leporello:\/\/project/);
   assert.equal(report.protocol.traversal.status, 404);
   assert.equal(report.protocol.database.status, 404);
+});
+
+test('fake Electron: a run trains in a utility process started by main, and every message arrives before it exits', (t) => {
+  const reportFile = join(tempDir(t), 'report.json');
+  const r = spawnSync(process.execPath, ['--import', join(repoRoot, 'tests', 'fakes', 'register-fake-electron.mjs'), join(repoRoot, 'out', 'main.mjs')], {
+    encoding: 'utf8',
+    env: { ...process.env, FAKE_ELECTRON_REPORT: reportFile, FAKE_ELECTRON_TRAIN_FROM: smallPortraits },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  assert.equal(report.utilityProcesses.length, 1);
+  assert.match(report.utilityProcesses[0].modulePath, /out[\\/]engine\.mjs$/);
+  assert.equal(report.utilityProcesses[0].serviceName, 'Leporello engine');
+  const { run, timeline } = report.training;
+  assert.equal(run.status, 'finished', run.reason);
+  assert.equal(run.backend, 'cpu');
+  // The engine's last checkpoint and its health reached main before the process ended.
+  assert.equal(run.lastCheckpoint.epoch, 1);
+  assert.equal(run.health.epoch, 1);
+  assert.deepEqual(timeline.positions, [0, 1]);
+  assert.equal(report.events.filter((e: string) => e === 'run.progress').length, 3, '24 portraits, batch 8: three progress events');
+  // A utility process's postMessage has no delivery callback: main tells it when it may exit.
+  assert.deepEqual(report.toEngine, ['train', 'exit']);
 });
