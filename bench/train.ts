@@ -14,7 +14,11 @@ import { Rng } from '../electron/engine/nn/rng';
 import { discriminatorStep, generatorStep } from '../electron/engine/train/gan-loss';
 import { adamPair } from '../electron/engine/train/optimize';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1' }, backends: { type: 'string', default: BACKENDS.join(',') } },
+});
+// At batch 64 a software-Vulkan step takes many minutes: `--backends wasm,cpu` measures a subset.
+const chosen = values.backends.split(',');
 const batch = Number(values.batch);
 const steps = Number(values.steps);
 const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -65,7 +69,7 @@ function torchReference(): { version: string; train: number; sample: number } | 
 
 const torch = torchReference();
 const rows: string[] = [];
-for (const name of BACKENDS) {
+for (const name of BACKENDS.filter((b) => chosen.includes(b))) {
   let detail: string;
   try {
     detail = (await selectBackend(name, 'train')).detail;

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { installWasmFilterGradient } from './kernels/conv2d-backprop-filter';
+import { installWasmConvGradients } from './kernels/wasm-conv-gemm';
 
 export const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -71,9 +71,9 @@ const preparers: Record<BackendName, () => Promise<string>> = {
   async wasm() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
-    // Stock tfjs-backend-wasm cannot train convolutions: it has no filter gradient. Ours fills in.
-    installWasmFilterGradient();
-    return 'WebAssembly (XNNPACK convolutions, SIMD where the CPU has it; no threads under Node)';
+    // Stock tfjs-backend-wasm has no filter gradient and a slow input gradient: ours are XNNPACK matrix products.
+    installWasmConvGradients();
+    return 'WebAssembly (XNNPACK convolutions and matrix products, SIMD where the CPU has it; no threads under Node)';
   },
 
   async cpu() {

@@ -18,7 +18,7 @@ test('auto picks the best backend that can train here and says why the better on
   assert.match(choice.summary, /^computing on wasm \(WebAssembly .*\); tensorflow unavailable: .*; webgpu unavailable: /);
 });
 
-test('the same tiny model trains to the same losses on cpu and on wasm (with Leporello\'s filter gradient)', async () => {
+test('the same tiny model trains to the same losses on cpu and on wasm (with Leporello\'s convolution gradients)', async () => {
   const data = await portraits8(6);
   await selectBackend('cpu');
   const onCpu = await trainTiny(data, 12);

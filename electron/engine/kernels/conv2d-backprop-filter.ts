@@ -1,4 +1,4 @@
-// The filter gradient of a 2-D convolution for the cpu and wasm backends — the kernel every convolution
+// The filter gradient of a 2-D convolution for the cpu backend — the kernel every convolution
 // and transposed convolution needs in training (dW of a transposed convolution is the same
 // computation with the roles of x and dy exchanged). Stock tfjs-cpu loops over the filter
 // and gathers strided inputs for each weight, at about 0.01 GMAC/s; this one walks the output
@@ -9,12 +9,6 @@ import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelC
 interface CpuBackend {
   data: { get(dataId: object): { values: Float32Array } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
-/** tfjs-backend-wasm keeps tensors in the WebAssembly heap. */
-interface WasmBackend {
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
 interface Attrs {
@@ -57,9 +51,9 @@ export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, info: ba
   return dW;
 }
 
-const originals = new Map<'cpu' | 'wasm', KernelConfig | null>();
+const originals = new Map<'cpu', KernelConfig | null>();
 
-function install(backendName: 'cpu' | 'wasm'): void {
+function install(backendName: 'cpu'): void {
   if (originals.has(backendName)) return;
   const original = getKernel('Conv2DBackpropFilter', backendName) ?? null;
   originals.set(backendName, original);
@@ -73,30 +67,16 @@ function install(backendName: 'cpu' | 'wasm'): void {
     const x = inputs.x!;
     const dy = inputs.dy!;
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    if (backendName === 'cpu') {
-      const cpu = backend as unknown as CpuBackend;
-      return cpu.makeTensorInfo(a.filterShape, 'float32', conv2dFilterGradient(cpu.data.get(x.dataId).values, cpu.data.get(dy.dataId).values, info));
-    }
-    const wasm = backend as unknown as WasmBackend;
-    const dW = conv2dFilterGradient(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(dy), info);
-    const out = wasm.makeOutput(a.filterShape, 'float32');
-    wasm.typedArrayFromHeap(out).set(dW);
-    return out;
+    const cpu = backend as unknown as CpuBackend;
+    return cpu.makeTensorInfo(a.filterShape, 'float32', conv2dFilterGradient(cpu.data.get(x.dataId).values, cpu.data.get(dy.dataId).values, info));
   };
   if (original) unregisterKernel('Conv2DBackpropFilter', backendName);
   registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc });
 }
 
-/**
- * Replaces tfjs-cpu's Conv2DBackpropFilter with the loop above (NHWC, no dilation), and gives
- * the wasm backend the one it lacks, so that it can train. Idempotent.
- */
+/** Replaces tfjs-cpu's Conv2DBackpropFilter with the loop above (NHWC, no dilation). Idempotent. */
 export function installFastCpuFilterGradient(): void {
   install('cpu');
-}
-
-export function installWasmFilterGradient(): void {
-  install('wasm');
 }
 
 /** Puts tfjs-cpu's stock kernel back (for comparisons in tests and benchmarks). */
