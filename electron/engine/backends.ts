@@ -32,6 +32,9 @@ function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
 
+/** The Dawn instance tfjs-backend-webgpu runs on, kept for the life of the process once it works. */
+let dawn: { gpu: GPU; description: string } | null = null;
+
 /** Prepares a backend for tf.setBackend; resolves to a description or throws why it cannot run. */
 const preparers: Record<BackendName, () => Promise<string>> = {
   async tensorflow() {
@@ -49,6 +52,9 @@ const preparers: Record<BackendName, () => Promise<string>> = {
   },
 
   async webgpu() {
+    // Dawn once per process: tfjs keeps the device it made from this instance, and a second
+    // instance (a later selectBackend) would let the first be collected under it — a crash.
+    if (dawn) return dawn.description;
     let webgpu: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
     try {
       webgpu = (await import('webgpu')) as unknown as typeof webgpu;
@@ -65,7 +71,8 @@ const preparers: Record<BackendName, () => Promise<string>> = {
     Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true, writable: true });
     await import('@tensorflow/tfjs-backend-webgpu');
     const info = adapter.info;
-    return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'a WebGPU adapter';
+    dawn = { gpu, description: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'a WebGPU adapter' };
+    return dawn.description;
   },
 
   async wasm() {
