@@ -142,14 +142,19 @@ test('WGAN-GP steps: D changes only D, G changes only G, and the moving average 
   assert.deepEqual(await snap('D/'), d1, 'a G step leaves D alone');
   const g2 = await snap('G/');
   assert.notDeepEqual(g2, g0);
-  // 500 images at a half-life of 1 kimg: the average moves 1 − 0.5^0.5 of the way to G.
-  model.afterGeneratorStep!(500);
+  // 500 images at a half-life of 1 kimg (long after the ramp-up): the average moves 1 − 0.5^0.5 of the way to G.
+  model.afterGeneratorStep!(500, 100_000);
   const s1 = await snap('Gs/');
   const name = 'G/8/conv0/w';
   const k = 1 - 0.5 ** 0.5;
   const i = 17;
   const expected = s0.get(name.replace('G/', 'Gs/'))![i]! + k * (g2.get(name)![i]! - s0.get(name.replace('G/', 'Gs/'))![i]!);
   assert.ok(Math.abs(s1.get(name.replace('G/', 'Gs/'))![i]! - expected) < 1e-5);
+  // Early on, the half-life is 5 % of the images seen: after 2000 images, 100, so 50 images move it 1 − 0.5^0.5.
+  const before = (await model.params.get('Gs/8/conv0/w').data())[i]!;
+  model.afterGeneratorStep!(50, 2000);
+  const after = (await model.params.get('Gs/8/conv0/w').data())[i]!;
+  assert.ok(Math.abs(after - (before + k * (g2.get(name)![i]! - before))) < 1e-5, 'the half-life ramps up with the images seen');
   tf.dispose([real, z, dLoss, gLoss]);
   opt.g.dispose();
   opt.d.dispose();

@@ -42,8 +42,8 @@ export interface GanModel {
   setProgress?(imagesSeen: number): void;
   /** Real images as D sees them at the current stage. */
   prepareReals?(x: tf.Tensor4D): tf.Tensor4D;
-  /** After every generator step: moving averages of the weights. */
-  afterGeneratorStep?(imagesPerStep: number): void;
+  /** After every generator step (`imagesSeen` counts it): moving averages of the weights. */
+  afterGeneratorStep?(imagesPerStep: number, imagesSeen: number): void;
 }
 
 export function log2Exact(resolution: number): number {

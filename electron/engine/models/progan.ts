@@ -26,6 +26,9 @@ export interface ProganConfig {
   emaHalfLifeKimg: number;
 }
 
+/** The moving average's half-life is at most this fraction of the images seen. */
+const EMA_RAMPUP = 0.05;
+
 export const PROGAN_DEFAULTS: Omit<ProganConfig, 'resolution' | 'channels'> = { zDim: 256, width: 32, maxChannels: 256, phaseKimg: 20, emaHalfLifeKimg: 10 };
 
 /**
@@ -138,8 +141,11 @@ export function buildProgan(config: ProganConfig, rng: Rng): GanModel {
         return stage.alpha < 1 ? lerp(upsample(downsample(r)), r, stage.alpha) : r;
       });
     },
-    afterGeneratorStep(imagesPerStep) {
-      const beta = 0.5 ** (imagesPerStep / (config.emaHalfLifeKimg * 1000));
+    afterGeneratorStep(imagesPerStep, imagesSeen) {
+      // The half-life ramps up with training (5 % of the images seen, as StyleGAN2-ADA's
+      // ema_rampup), so early witnesses show what G has learnt rather than its random start.
+      const halfLife = Math.min(config.emaHalfLifeKimg * 1000, Math.max(imagesPerStep, imagesSeen * EMA_RAMPUP));
+      const beta = 0.5 ** (imagesPerStep / halfLife);
       tf.tidy(() => {
         for (const [name, v] of p.vars) {
           if (!name.startsWith('G/')) continue;

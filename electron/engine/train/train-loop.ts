@@ -227,7 +227,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         if ((counters.step + 1) % options.dSteps === 0) {
           zG = model.sampleLatents(options.batchSize, rng);
           gLossT = steps.generator(model, opt, zG);
-          model.afterGeneratorStep?.(options.batchSize);
+          model.afterGeneratorStep?.(options.batchSize, counters.imagesSeen + positions.length);
         }
         const [dLoss, gLoss] = [(await dLossT.data())[0]!, gLossT ? (await gLossT.data())[0]! : Number.NaN];
         tf.dispose([...new Set([full, real]), zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : [])]);
