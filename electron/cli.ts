@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { parseArgs } from 'node:util';
-import type { ImageStatus, ImportProgress, ImportSummary } from '../shared/contract';
+import { BackendPreference, type ImageStatus, type ImportProgress, type ImportSummary } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { formatDuration } from '../shared/format';
 import { checkpointAt, describeAt, progressUnit, trainingTarget } from '../shared/progress';
@@ -34,6 +34,10 @@ const USAGE = `usage: leporello <command> [options]
                  [--xflip] [--label key=value] [--name NAME]
                                                  freeze a collection into a packed training dataset
   dataset list <project>                         list a project's datasets
+  curate <project> [--collection NAME] [--size N] [--backend B]
+                                                 find faces, their landmarks and descriptors, and write each
+                                                 face's FFHQ-style aligned crop (N px, default 1024; never
+                                                 upscaled); resumable: pictures already looked at are kept
   train <project> --dataset D --arch dcgan|thesis|progan [--epochs N | --kimg N] [--batch B] [--backend B]
                  [--seed S] [--witnesses N] [--checkpoint-every N] [--width W] [--lr X] [--d-steps K]
                  [--phase-kimg N] [--name NAME]
@@ -393,6 +397,52 @@ async function sampleCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
+async function curateCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { collection: { type: 'string' }, size: { type: 'string', default: '1024' }, backend: { type: 'string', default: 'auto' }, json: { type: 'boolean' } },
+  });
+  const masterSize = Number(values.size);
+  if (!positionals[0] || !Number.isInteger(masterSize) || masterSize < 16 || masterSize > 4096) {
+    throw new AppError('invalid_request', 'curate needs a project, and --size between 16 and 4096 px');
+  }
+  const backend = BackendPreference.safeParse(values.backend);
+  if (!backend.success) throw new AppError('invalid_request', `--backend ${values.backend} is not one of ${BackendPreference.options.join(', ')}`);
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const project = studio.requireProject();
+  try {
+    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    // Loaded only here: the detector needs TensorFlow.js, which no lighter command loads.
+    const { selectBackend } = await import('./engine/backends');
+    const { curateCollection } = await import('./services/curation/curate-job');
+    const choice = await selectBackend(backend.data, 'sample');
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    const showProgress = process.stderr.isTTY && !out.json;
+    const started = performance.now();
+    const summary = await curateCollection(project, {
+      collectionId,
+      masterSize,
+      signal: controller.signal,
+      onProgress: showProgress ? (p) => drawProgress({ ...p, imagesPerSecond: p.done / ((performance.now() - started) / 1000) }) : undefined,
+    });
+    process.off('SIGINT', stop);
+    if (showProgress) process.stderr.write('\n');
+    const looked = summary.done;
+    const lines = [
+      `${summary.cancelled ? 'curation cancelled' : 'curation done'} on ${choice.name}: ${looked} pictures looked at (${summary.skipped} already were), ${summary.faces} faces; ` +
+        `faces found in ${looked - summary.noFace - summary.failed} of ${looked} pictures (${looked ? (((looked - summary.noFace - summary.failed) / looked) * 100).toFixed(1) : '0'} %)`,
+      ...summary.problems.map((p) => `  ${p.imageId}\t${p.source}: ${p.reason}`),
+    ];
+    print(out, { backend: choice.name, ...summary }, lines.join('\n'));
+  } finally {
+    await studio.closeProject();
+  }
+}
+
 async function backendsCommand(args: string[], out: Out): Promise<void> {
   parseArgs({ args, options: { json: { type: 'boolean' } } });
   // Loaded only here: TensorFlow.js takes a second to load and no other command needs it.
@@ -437,6 +487,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'fork') await forkCommand(rest, out);
     else if (command === 'timeline') await timelineCommand(rest, out);
     else if (command === 'sample') await sampleCommand(rest, out);
+    else if (command === 'curate') await curateCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

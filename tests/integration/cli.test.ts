@@ -170,3 +170,21 @@ test('serve prints its tokened address and answers only with the token', async (
   child.kill('SIGTERM');
   assert.equal(await exited, 0, 'a clean exit on SIGTERM');
 });
+
+test('curate finds and aligns faces, says the detection rate and names pictures without one', async (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'faces');
+  assert.equal(cli(t, base, 'project', 'create', project).code, 0);
+  const blank = join(base, 'blank.png');
+  await sharp({ create: { width: 200, height: 240, channels: 3, background: '#777' } }).png().toFile(blank);
+  const portraits = join(repoRoot, '..', 'shared', 'data', 'expressions204', 'neutral');
+  assert.equal(cli(t, base, 'import', project, join(portraits, '001_03.jpg'), join(portraits, '002_03.jpg'), blank, '--collection', 'mixed').code, 0);
+  const badSize = cli(t, base, 'curate', project, '--size', '8');
+  assert.match(badSize.stderr, /--size between 16 and 4096/);
+  const text = cli(t, base, 'curate', project, '--collection', 'mixed', '--size', '128', '--backend', 'wasm');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /curation done on wasm: 3 pictures looked at \(0 already were\), 2 faces; faces found in 2 of 3 pictures \(66\.7 %\)/);
+  assert.match(text.stdout, /blank\.png: no face found: place the crop by hand/);
+  const again = cli(t, base, 'curate', project, '--backend', 'wasm', '--json');
+  assert.deepEqual([again.json().skipped, again.json().done, again.json().backend], [3, 0, 'wasm']);
+});

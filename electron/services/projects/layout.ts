@@ -4,9 +4,9 @@ import { AppError } from '../../../shared/errors';
 
 /** Where things live inside a project folder. Large binaries are files; everything else is in SQLite. */
 export const DATABASE_FILE = 'leporello.sqlite';
-export const PROJECT_DIRS = ['originals', 'thumbs', 'datasets', 'runs', 'renders', 'tmp'] as const;
+export const PROJECT_DIRS = ['originals', 'thumbs', 'aligned', 'datasets', 'runs', 'renders', 'tmp'] as const;
 /** The folders whose files the renderer may load (through the custom protocol or the server). */
-export const SERVED_DIRS = new Set(['originals', 'thumbs', 'datasets', 'runs', 'renders']);
+export const SERVED_DIRS = new Set(['originals', 'thumbs', 'aligned', 'datasets', 'runs', 'renders']);
 
 export function originalRelPath(sha256: string, ext: string): string {
   return `originals/${sha256.slice(0, 2)}/${sha256}.${ext}`;
@@ -14,6 +14,11 @@ export function originalRelPath(sha256: string, ext: string): string {
 
 export function thumbRelPath(sha256: string): string {
   return `thumbs/${sha256.slice(0, 2)}/${sha256}.webp`;
+}
+
+/** A face's aligned crop: one per face of a picture, by its position among them. */
+export function alignedRelPath(sha256: string, position: number): string {
+  return `aligned/${sha256.slice(0, 2)}/${sha256}-${position}.png`;
 }
 
 /**

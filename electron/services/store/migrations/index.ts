@@ -3,6 +3,7 @@ import * as m001 from './001-initial';
 import * as m002 from './002-datasets';
 import * as m003 from './003-runs';
 import * as m004 from './004-progress';
+import * as m005 from './005-faces';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   { version: 2, name: 'datasets', up: m002.up },
   { version: 3, name: 'runs', up: m003.up },
   { version: 4, name: 'progress in kimg, paused runs', up: m004.up, foreignKeysOff: m004.foreignKeysOff },
+  { version: 5, name: 'faces', up: m005.up },
 ];

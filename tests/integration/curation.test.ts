@@ -1,0 +1,129 @@
+// Curation on real portraits: faces and landmarks found offline, checked against hand-placed
+// pupil positions (expressions204/neutral/*.tem), FFHQ-style alignment, pictures without a face,
+// and a pass that resumes where it was cancelled.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import sharp from 'sharp';
+import { EventBus } from '../../electron/api/event-bus';
+import { selectBackend } from '../../electron/engine/backends';
+import { cropPoint, type AlignQuad, type Point } from '../../electron/services/curation/align';
+import { curateCollection } from '../../electron/services/curation/curate-job';
+import { Studio } from '../../electron/services/studio';
+import { sharedData, tempDir } from '../helpers';
+
+const neutral = join(sharedData, 'expressions204', 'neutral');
+/** The first ten neutral portraits (512 px) and their hand-placed pupils, in 512-px coordinates. */
+const people = readdirSync(neutral).filter((f) => f.endsWith('.jpg')).sort().slice(0, 10);
+function pupils(jpg: string): [Point, Point] {
+  const lines = readFileSync(join(neutral, jpg.replace(/\.jpg$/, '.tem')), 'utf8').trim().split('\n');
+  const at = (line: string): Point => line.trim().split(/\s+/).map((v) => (Number(v) * 512) / 1350) as Point;
+  return [at(lines[1]!), at(lines[2]!)];
+}
+
+before(async () => {
+  await selectBackend('wasm', 'sample');
+});
+
+async function studioWith(t: Parameters<typeof tempDir>[0], files: string[]) {
+  const base = tempDir(t);
+  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
+  t.after(() => studio.closeProject());
+  await studio.createProject('Curation');
+  const { collectionId } = await studio.startImport({ paths: files, collection: 'faces' }).done;
+  return { base, studio, project: studio.requireProject(), collectionId };
+}
+
+interface FaceRow {
+  image_id: number;
+  source_path: string;
+  landmarks: Buffer;
+  quad: string;
+  aligned_path: string;
+  aligned_size: number;
+  pass: string;
+}
+
+function faceRows(project: ReturnType<Studio['requireProject']>): FaceRow[] {
+  return project.db.prepare('SELECT f.*, i.source_path FROM faces f JOIN images i ON i.id = f.image_id ORDER BY f.image_id, f.position').all() as FaceRow[];
+}
+
+test('faces are found in the portraits, their eye landmarks sit on the hand-placed pupils, and the aligned crops put the pupils in one place', async (t) => {
+  const { project, collectionId } = await studioWith(t, people.map((f) => join(neutral, f)));
+  const summary = await curateCollection(project, { collectionId, masterSize: 256 });
+  assert.deepEqual([summary.done, summary.faces, summary.noFace, summary.failed], [10, 10, 0, 0]);
+  const rows = faceRows(project);
+  const inCrop: Point[][] = [];
+  for (const row of rows) {
+    const jpg = row.source_path.split('/').pop()!;
+    const [left, right] = pupils(jpg);
+    const interocular = Math.hypot(right[0] - left[0], right[1] - left[1]);
+    const lm = new Float32Array(row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength));
+    const eye = (from: number): Point => {
+      let [x, y] = [0, 0];
+      for (let i = from; i < from + 6; i++) [x, y] = [x + lm[2 * i]! / 6, y + lm[2 * i + 1]! / 6];
+      return [x, y];
+    };
+    for (const [found, truth] of [[eye(36), left], [eye(42), right]] as const) {
+      const error = Math.hypot(found[0] - truth[0], found[1] - truth[1]) / interocular;
+      assert.ok(error < 0.06, `${jpg}: eye landmarks ${(error * 100).toFixed(1)} % of the interocular distance from the pupil`);
+    }
+    assert.equal(row.aligned_size, 256);
+    assert.equal((await sharp(join(project.dir, row.aligned_path)).metadata()).width, 256);
+    const quad = JSON.parse(row.quad) as AlignQuad;
+    inCrop.push([cropPoint(quad, 256, left), cropPoint(quad, 256, right)]);
+  }
+  // In the aligned crops the true pupils fall within a few percent of one canonical position each, level.
+  for (const side of [0, 1]) {
+    const mean = [0, 1].map((k) => inCrop.reduce((s, p) => s + p[side]![k]!, 0) / inCrop.length);
+    for (const p of inCrop) assert.ok(Math.hypot(p[side]![0] - mean[0]!, p[side]![1] - mean[1]!) / 256 < 0.03, `pupil at ${p[side]} vs canonical ${mean}`);
+  }
+  for (const p of inCrop) assert.ok(Math.abs(p[0]![1] - p[1]![1]) / 256 < 0.02, 'the eyes are level');
+});
+
+test('a tilted copy of a portrait aligns back upright; a picture without a face is reported and the rest go on', async (t) => {
+  const base = tempDir(t);
+  const original = join(neutral, people[0]!);
+  const tilted = join(base, 'tilted.png');
+  await sharp(original).rotate(20, { background: '#808080' }).png().toFile(tilted);
+  const blank = join(base, 'blank.png');
+  await sharp({ create: { width: 300, height: 300, channels: 3, background: '#9a8c7a' } }).png().toFile(blank);
+  const { project, collectionId } = await studioWith(t, [original, tilted, blank]);
+  const summary = await curateCollection(project, { collectionId, masterSize: 256 });
+  assert.deepEqual([summary.done, summary.faces, summary.noFace], [3, 2, 1]);
+  assert.equal(summary.problems.length, 1);
+  assert.match(summary.problems[0]!.source, /blank\.png$/);
+  assert.match(summary.problems[0]!.reason, /no face found: place the crop by hand/);
+  const state = project.db.prepare("SELECT count(*) AS n FROM image_curation WHERE state = 'no_face'").get() as { n: number };
+  assert.equal(state.n, 1);
+  // The two crops show the same face the same way up: compare them pixel by pixel.
+  const [a, b] = faceRows(project);
+  const pixels = async (row: FaceRow) => sharp(join(project.dir, row.aligned_path)).greyscale().resize(64, 64).raw().toBuffer();
+  const [pa, pb] = [await pixels(a!), await pixels(b!)];
+  let diff = 0;
+  for (let i = 0; i < pa.length; i++) diff += Math.abs(pa[i]! - pb[i]!);
+  assert.ok(diff / pa.length < 12, `mean difference ${(diff / pa.length).toFixed(1)} grey levels between the upright and the tilted portrait's crops`);
+});
+
+test('a cancelled pass resumes where it stopped and never redoes a picture; a small face is not upscaled', async (t) => {
+  const base = tempDir(t);
+  mkdirSync(join(base, 'small'));
+  // One portrait shrunk so that its face spans about 100 px: aligned at that size, not at 256.
+  await sharp(join(neutral, people[1]!)).resize(160).toFile(join(base, 'small', 'small.jpg'));
+  const files = [...people.slice(2, 6).map((f) => join(neutral, f)), join(base, 'small', 'small.jpg')];
+  const { project, collectionId } = await studioWith(t, files);
+  const controller = new AbortController();
+  const first = await curateCollection(project, { collectionId, masterSize: 256, signal: controller.signal, onProgress: (p) => p.done === 2 && controller.abort() });
+  assert.equal(first.cancelled, true);
+  assert.equal(first.done, 2);
+  const second = await curateCollection(project, { collectionId, masterSize: 256 });
+  assert.deepEqual([second.skipped, second.done, second.cancelled], [2, 3, false]);
+  const rows = faceRows(project);
+  assert.equal(rows.length, 5, 'one face per picture, none twice');
+  const small = rows.find((r) => r.source_path.endsWith('small.jpg'))!;
+  assert.ok(small.aligned_size < 256 && small.aligned_size > 50, `aligned at ${small.aligned_size} px`);
+  assert.match(JSON.parse(small.quad).limitedBy, /aligned at \d+ px, not upscaled to 256/);
+  const third = await curateCollection(project, { collectionId, masterSize: 256 });
+  assert.deepEqual([third.skipped, third.done], [5, 0]);
+});
