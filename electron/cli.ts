@@ -38,6 +38,9 @@ const USAGE = `usage: leporello <command> [options]
                                                  find faces, their landmarks and descriptors, and write each
                                                  face's FFHQ-style aligned crop (N px, default 1024; never
                                                  upscaled); resumable: pictures already looked at are kept
+  duplicates <project> [--collection NAME] [--keep-suggested]
+                                                 near-duplicate faces (one photograph twice) in clusters with a
+                                                 suggested keeper; --keep-suggested excludes the others
   train <project> --dataset D --arch dcgan|thesis|progan [--epochs N | --kimg N] [--batch B] [--backend B]
                  [--seed S] [--witnesses N] [--checkpoint-every N] [--width W] [--lr X] [--d-steps K]
                  [--phase-kimg N] [--name NAME]
@@ -443,6 +446,28 @@ async function curateCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
+async function duplicatesCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { collection: { type: 'string' }, 'keep-suggested': { type: 'boolean' }, json: { type: 'boolean' } } });
+  if (!positionals[0]) throw new AppError('invalid_request', 'duplicates needs a project: leporello duplicates <project> [--collection NAME] [--keep-suggested]');
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const project = studio.requireProject();
+  try {
+    const { findDuplicates, keepOne } = await import('./services/curation/duplicates');
+    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    const clusters = await findDuplicates(project, collectionId);
+    let excluded = 0;
+    if (values['keep-suggested']) for (const c of clusters) excluded += keepOne(project, c.keeper, c.faces.map((f) => f.faceId));
+    const lines = clusters.map((c, n) =>
+      [`cluster ${n + 1}:`, ...c.faces.map((f) => `  ${f.faceId === c.keeper ? 'keep' : (values['keep-suggested'] ? 'excluded' : 'repeat')}\tface ${f.faceId}\t${f.source}\t${f.sourceSide} px, sharpness ${f.sharpness.toFixed(0)}`)].join('\n'),
+    );
+    const tail = `${clusters.length} clusters of near-duplicates${values['keep-suggested'] ? `; ${excluded} faces excluded, the suggested keeper of each kept` : clusters.length ? '; --keep-suggested keeps the suggested face of each and excludes the rest' : ''}`;
+    print(out, { clusters, excluded }, [...lines, tail].join('\n'));
+  } finally {
+    await studio.closeProject();
+  }
+}
+
 async function backendsCommand(args: string[], out: Out): Promise<void> {
   parseArgs({ args, options: { json: { type: 'boolean' } } });
   // Loaded only here: TensorFlow.js takes a second to load and no other command needs it.
@@ -488,6 +513,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'timeline') await timelineCommand(rest, out);
     else if (command === 'sample') await sampleCommand(rest, out);
     else if (command === 'curate') await curateCommand(rest, out);
+    else if (command === 'duplicates') await duplicatesCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

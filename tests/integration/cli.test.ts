@@ -187,4 +187,18 @@ test('curate finds and aligns faces, says the detection rate and names pictures 
   assert.match(text.stdout, /blank\.png: no face found: place the crop by hand/);
   const again = cli(t, base, 'curate', project, '--backend', 'wasm', '--json');
   assert.deepEqual([again.json().skipped, again.json().done, again.json().backend], [3, 0, 'wasm']);
+
+  // A second scan of the first portrait: clustered with it, and excluded on request.
+  const rescan = join(base, 'scan-again.jpg');
+  await sharp(join(portraits, '001_03.jpg')).resize(400).jpeg({ quality: 60 }).toFile(rescan);
+  assert.equal(cli(t, base, 'import', project, rescan, '--collection', 'mixed').code, 0);
+  assert.equal(cli(t, base, 'curate', project, '--backend', 'wasm').code, 0);
+  const listed = cli(t, base, 'duplicates', project, '--json');
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal(listed.json().clusters.length, 1);
+  const kept = cli(t, base, 'duplicates', project, '--collection', 'mixed', '--keep-suggested');
+  assert.match(kept.stdout, /keep\tface \d+\t.*001_03\.jpg/);
+  assert.match(kept.stdout, /excluded\tface \d+\t.*scan-again\.jpg/);
+  assert.match(kept.stdout, /1 clusters of near-duplicates; 1 faces excluded/);
+  assert.match(cli(t, base, 'duplicates', project).stdout, /^0 clusters of near-duplicates\n$/);
 });

@@ -10,6 +10,7 @@ import { EventBus } from '../../electron/api/event-bus';
 import { selectBackend } from '../../electron/engine/backends';
 import { cropPoint, type AlignQuad, type Point } from '../../electron/services/curation/align';
 import { curateCollection } from '../../electron/services/curation/curate-job';
+import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
 import { Studio } from '../../electron/services/studio';
 import { sharedData, tempDir } from '../helpers';
 
@@ -126,4 +127,29 @@ test('a cancelled pass resumes where it stopped and never redoes a picture; a sm
   assert.match(JSON.parse(small.quad).limitedBy, /aligned at \d+ px, not upscaled to 256/);
   const third = await curateCollection(project, { collectionId, masterSize: 256 });
   assert.deepEqual([third.skipped, third.done], [5, 0]);
+});
+
+test('a re-scanned portrait clusters with its original, not with the same person smiling nor with anyone else; keeping one excludes the rest', async (t) => {
+  const base = tempDir(t);
+  const smiling = join(sharedData, 'expressions204', 'smiling');
+  const ids = people.slice(0, 4).map((f) => f.slice(0, 3));
+  // A cutting scanned twice: cropped by a few percent, shrunk, recompressed.
+  const rescan = join(base, 'rescan-of-001.jpg');
+  await sharp(join(neutral, `${ids[0]}_03.jpg`)).extract({ left: 20, top: 14, width: 480, height: 490 }).resize(360).jpeg({ quality: 55 }).toFile(rescan);
+  const files = [...ids.map((id) => join(neutral, `${id}_03.jpg`)), ...ids.map((id) => join(smiling, `${id}_08.jpg`)), rescan];
+  const { project, collectionId } = await studioWith(t, files);
+  await curateCollection(project, { collectionId, masterSize: 256 });
+  const clusters = await findDuplicates(project, collectionId);
+  assert.equal(clusters.length, 1, JSON.stringify(clusters.map((c) => c.faces.map((f) => f.source))));
+  const [cluster] = clusters;
+  assert.deepEqual(cluster!.faces.map((f) => f.source.split('/').pop()).sort(), [`${ids[0]}_03.jpg`, 'rescan-of-001.jpg']);
+  // The suggested keeper is the larger original, not the shrunk re-scan.
+  const keeper = cluster!.faces.find((f) => f.faceId === cluster!.keeper)!;
+  assert.match(keeper.source, /_03\.jpg$/);
+  assert.equal(keepOne(project, cluster!.keeper, cluster!.faces.map((f) => f.faceId)), 1);
+  const excluded = project.db.prepare("SELECT f.reason, i.source_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'excluded'").all() as { reason: string; source_path: string }[];
+  assert.equal(excluded.length, 1);
+  assert.match(excluded[0]!.source_path, /rescan-of-001\.jpg$/);
+  assert.match(excluded[0]!.reason, new RegExp(`near-duplicate of face #${cluster!.keeper} \\(.*${ids[0]}_03\\.jpg\\)`));
+  assert.deepEqual(await findDuplicates(project, collectionId), [], 'an excluded face is no longer clustered');
 });

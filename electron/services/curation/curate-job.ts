@@ -8,6 +8,7 @@ import { alignedRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';
 import { alignedCrop, decodeRgb } from './aligned-crop';
 import { DETECTOR, detectFaces } from './face-detector';
+import { cropMeasures } from './quality';
 
 export interface CurateOptions {
   collectionId?: number;
@@ -47,8 +48,8 @@ export async function curateCollection(project: Project, options: CurateOptions)
   const now = () => new Date().toISOString();
   const markImage = project.db.prepare('INSERT INTO image_curation (image_id, state, reason, detector, master_size, processed_at) VALUES (?, ?, ?, ?, ?, ?)');
   const insertFace = project.db.prepare(
-    `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, status, reason, created_at)
-     VALUES (@imageId, @position, 'detected', @pass, @score, @box, @landmarks, @descriptor, @quad, @alignedPath, @alignedSize, 'kept', NULL, @createdAt)`,
+    `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, phash, sharpness, status, reason, created_at)
+     VALUES (@imageId, @position, 'detected', @pass, @score, @box, @landmarks, @descriptor, @quad, @alignedPath, @alignedSize, @phash, @sharpness, 'kept', NULL, @createdAt)`,
   );
   const progress: CurateProgress = { done: 0, total: pending.length, faces: 0, noFace: 0, failed: 0, etaSeconds: null };
   const problems: CurateSummary['problems'] = [];
@@ -75,6 +76,7 @@ export async function curateCollection(project: Project, options: CurateOptions)
           quad: JSON.stringify({ ...crop.quad, limitedBy: crop.limitedBy }),
           alignedPath,
           alignedSize: crop.size,
+          ...(await cropMeasures(crop.png)),
           createdAt: now(),
         });
       }

@@ -26,6 +26,10 @@ CREATE TABLE faces (
   quad TEXT NOT NULL,
   aligned_path TEXT NOT NULL,
   aligned_size INTEGER NOT NULL,
+  -- Of the aligned crop: its perceptual hash (re-scans of one photograph align to near-identical
+  -- crops) and its sharpness (variance of the Laplacian at 128 px).
+  phash TEXT NOT NULL,
+  sharpness REAL NOT NULL,
   status TEXT NOT NULL DEFAULT 'kept' CHECK (status IN ('kept', 'excluded')),
   reason TEXT,
   created_at TEXT NOT NULL,
