@@ -11,6 +11,8 @@ import { selectBackend } from '../../electron/engine/backends';
 import { cropPoint, type AlignQuad, type Point } from '../../electron/services/curation/align';
 import { curateCollection } from '../../electron/services/curation/curate-job';
 import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
+import { createDataset } from '../../electron/services/datasets/datasets';
+import { contract } from '../../shared/contract';
 import { Studio } from '../../electron/services/studio';
 import { sharedData, tempDir } from '../helpers';
 
@@ -152,4 +154,11 @@ test('a re-scanned portrait clusters with its original, not with the same person
   assert.match(excluded[0]!.source_path, /rescan-of-001\.jpg$/);
   assert.match(excluded[0]!.reason, new RegExp(`near-duplicate of face #${cluster!.keeper} \\(.*${ids[0]}_03\\.jpg\\)`));
   assert.deepEqual(await findDuplicates(project, collectionId), [], 'an excluded face is no longer clustered');
+  // A dataset of the curated collection is made of the kept faces' aligned crops: the re-scan is left out.
+  const dataset = await createDataset(project, contract['datasets.create'].request.parse({ collectionId, resolution: 32 }));
+  assert.equal(dataset.imageCount, 8);
+  const packed = readFileSync(join(project.dir, dataset.path, 'images.u8'));
+  const first = project.db.prepare("SELECT f.aligned_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'kept' ORDER BY i.source_path COLLATE NOCASE LIMIT 1").get() as { aligned_path: string };
+  const expected = await sharp(join(project.dir, first.aligned_path)).resize(32, 32, { kernel: 'lanczos3' }).toColourspace('srgb').raw().toBuffer();
+  assert.deepEqual(packed.subarray(0, 32 * 32 * 3), expected, 'the first item is the first kept face, aligned');
 });

@@ -1,5 +1,6 @@
-// Datasets: a collection's kept images (optionally those with one label value) frozen at one
-// resolution and colour mode. Made once, never changed; a changed collection makes a new one.
+// Datasets: a collection's kept images (optionally those with one label value) — or, once curated,
+// their kept faces' aligned crops — frozen at one resolution and colour mode. Made once, never
+// changed; a changed collection makes a new one.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -96,14 +97,18 @@ export interface FreezeCallbacks {
 export async function createDataset(project: Project, request: DatasetRequest, callbacks: FreezeCallbacks = {}): Promise<Dataset> {
   const collection = getCollection(project, request.collectionId);
   const req = { ...request, channels: (request.grayscale ? 1 : 3) as 1 | 3 };
+  // A curated picture contributes each of its kept faces' aligned crops (none when it has no
+  // face); a picture curation has not looked at contributes its original.
   const rows = project.db
     .prepare(
-      `SELECT i.id, i.original_path FROM images i
-        WHERE i.collection_id = ? AND i.status = 'ok'
+      `SELECT i.id, coalesce(f.aligned_path, i.original_path) AS file FROM images i
+         LEFT JOIN image_curation c ON c.image_id = i.id
+         LEFT JOIN faces f ON f.image_id = i.id AND f.status = 'kept'
+        WHERE i.collection_id = ? AND i.status = 'ok' AND (c.image_id IS NULL OR f.id IS NOT NULL)
           ${req.label ? 'AND EXISTS (SELECT 1 FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.image_id = i.id AND k.name = ? AND l.value = ?)' : ''}
-        ORDER BY i.source_path COLLATE NOCASE, i.id`,
+        ORDER BY i.source_path COLLATE NOCASE, i.id, f.position`,
     )
-    .all(...[collection.id, ...(req.label ? [req.label.key, req.label.value] : [])]) as { id: number; original_path: string }[];
+    .all(...[collection.id, ...(req.label ? [req.label.key, req.label.value] : [])]) as { id: number; file: string }[];
   const filter = req.label ? ` with ${req.label.key} = ${req.label.value}` : '';
   if (rows.length === 0) throw new AppError('invalid_request', `collection "${collection.name}" has no kept images${filter}; import or label some first`);
   const name = chooseName(project, req, req.channels, collection.name);
@@ -119,9 +124,9 @@ export async function createDataset(project: Project, request: DatasetRequest, c
         if (callbacks.signal?.aborted) throw new AppError('conflict', `dataset "${name}" was cancelled; nothing was kept`);
         let pixels: Buffer;
         try {
-          pixels = await packImage(join(project.dir, row.original_path), req);
+          pixels = await packImage(join(project.dir, row.file), req);
         } catch (err) {
-          throw new AppError('internal', `image #${row.id} (${row.original_path}) could not be packed: ${err instanceof Error ? err.message : String(err)}`);
+          throw new AppError('internal', `image #${row.id} (${row.file}) could not be packed: ${err instanceof Error ? err.message : String(err)}`);
         }
         hash.update(pixels);
         await out.write(pixels);
