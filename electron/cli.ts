@@ -38,6 +38,8 @@ const USAGE = `usage: leporello <command> [options]
                                                  find faces, their landmarks and descriptors, and write each
                                                  face's FFHQ-style aligned crop (N px, default 1024; never
                                                  upscaled); resumable: pictures already looked at are kept
+  label <project> (--images 1,2,5-9 | --all) [--collection NAME] (--set key=value | --remove key)
+                                                 set or remove a label on many images at once (all or nothing)
   duplicates <project> [--collection NAME] [--keep-suggested]
                                                  near-duplicate faces (one photograph twice) in clusters with a
                                                  suggested keeper; --keep-suggested excludes the others
@@ -446,6 +448,53 @@ async function curateCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
+/** "1,2,5-9" → [1, 2, 5, 6, 7, 8, 9]. */
+function parseIdList(text: string): number[] {
+  const ids: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw new AppError('invalid_request', `--images "${text}": "${part}" is neither an image id nor a range like 5-9`);
+    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (to < from || to - from > 100_000) throw new AppError('invalid_request', `--images "${text}": the range ${part} is empty or too long`);
+    for (let id = from; id <= to; id++) ids.push(id);
+  }
+  return ids;
+}
+
+async function labelCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { images: { type: 'string' }, all: { type: 'boolean' }, collection: { type: 'string' }, set: { type: 'string' }, remove: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (!positionals[0] || !!values.images === !!values.all || !!values.set === !!values.remove) {
+    throw new AppError('invalid_request', 'label needs a project, either --images IDS or --all, and either --set key=value or --remove key');
+  }
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const project = studio.requireProject();
+  try {
+    const { setLabel, removeLabel } = await import('./services/labels');
+    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    const imageIds = values.all
+      ? listImages(project, parseRequest('images.list', { collectionId, status: 'ok' })).items.map((i) => i.id)
+      : parseIdList(values.images!);
+    if (imageIds.length === 0) throw new AppError('invalid_request', 'no images to label: the collection has no kept images');
+    if (values.set) {
+      const { key, value } = parseLabel(values.set);
+      const request = parseRequest('labels.set', { imageIds, key, value });
+      const updated = setLabel(project, request.imageIds, request.key, request.value);
+      print(out, { updated, key: request.key, value: request.value }, `${request.key} = ${request.value} on ${updated} images`);
+    } else {
+      const request = parseRequest('labels.remove', { imageIds, key: values.remove! });
+      const updated = removeLabel(project, request.imageIds, request.key);
+      print(out, { updated, key: request.key }, `${request.key} removed from ${updated} images`);
+    }
+  } finally {
+    await studio.closeProject();
+  }
+}
+
 async function duplicatesCommand(args: string[], out: Out): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { collection: { type: 'string' }, 'keep-suggested': { type: 'boolean' }, json: { type: 'boolean' } } });
   if (!positionals[0]) throw new AppError('invalid_request', 'duplicates needs a project: leporello duplicates <project> [--collection NAME] [--keep-suggested]');
@@ -514,6 +563,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'sample') await sampleCommand(rest, out);
     else if (command === 'curate') await curateCommand(rest, out);
     else if (command === 'duplicates') await duplicatesCommand(rest, out);
+    else if (command === 'label') await labelCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

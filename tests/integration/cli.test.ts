@@ -202,3 +202,21 @@ test('curate finds and aligns faces, says the detection rate and names pictures 
   assert.match(kept.stdout, /1 clusters of near-duplicates; 1 faces excluded/);
   assert.match(cli(t, base, 'duplicates', project).stdout, /^0 clusters of near-duplicates\n$/);
 });
+
+test('label sets and removes labels on ranges of images or a whole collection, and datasets filter by them', (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'labels');
+  assert.equal(cli(t, base, 'project', 'create', project).code, 0);
+  assert.equal(cli(t, base, 'import', project, smallPortraits, '--collection', 'portraits').code, 0);
+  const some = cli(t, base, 'label', project, '--images', '1-3,7', '--set', 'category=death', '--json');
+  assert.equal(some.code, 0, some.stderr);
+  assert.deepEqual(some.json(), { updated: 4, key: 'category', value: 'death' });
+  assert.match(cli(t, base, 'label', project, '--all', '--collection', 'portraits', '--set', 'era=1830-1879').stdout, /^era = 1830-1879 on 24 images\n$/);
+  assert.match(cli(t, base, 'label', project, '--images', '7', '--remove', 'category').stdout, /^category removed from 1 images\n$/);
+  const dataset = cli(t, base, 'dataset', 'create', project, '--collection', 'portraits', '--resolution', '16', '--label', 'category=death', '--json');
+  assert.equal(dataset.code, 0, dataset.stderr);
+  assert.equal(dataset.json().imageCount, 3);
+  assert.match(cli(t, base, 'label', project, '--images', '2,x', '--set', 'a=b').stderr, /"x" is neither an image id nor a range like 5-9/);
+  assert.match(cli(t, base, 'label', project, '--images', '1,999', '--set', 'a=b').stderr, /no image #999 .*nothing was labelled/);
+  assert.match(cli(t, base, 'label', project, '--all', '--images', '1', '--set', 'a=b').stderr, /either --images IDS or --all/);
+});
