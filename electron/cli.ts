@@ -40,6 +40,11 @@ const USAGE = `usage: leporello <command> [options]
                                                  upscaled); resumable: pictures already looked at are kept
   label <project> (--images 1,2,5-9 | --all) [--collection NAME] (--set key=value | --remove key)
                                                  set or remove a label on many images at once (all or nothing)
+  export-dataset <project> --collection NAME --resolution R [--label-key KEY] --out FILE.zip
+                                                 a StyleGAN2-ADA dataset archive (PNGs + dataset.json, the
+                                                 label KEY's values as integer classes)
+  import-dataset <project> FILE.zip [--collection NAME]
+                                                 bring such an archive back as a collection, classes as labels
   duplicates <project> [--collection NAME] [--keep-suggested]
                                                  near-duplicate faces (one photograph twice) in clusters with a
                                                  suggested keeper; --keep-suggested excludes the others
@@ -448,6 +453,46 @@ async function curateCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
+async function exportDatasetCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { collection: { type: 'string' }, resolution: { type: 'string' }, 'label-key': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (!positionals[0] || !values.collection || !values.resolution || !values.out) {
+    throw new AppError('invalid_request', 'export-dataset needs a project, --collection NAME, --resolution R and --out FILE.zip');
+  }
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const project = studio.requireProject();
+  try {
+    const { exportStyleganArchive } = await import('./services/exchange/stylegan-archive');
+    const result = await exportStyleganArchive(project, {
+      collectionId: collectionByName(project, values.collection).id,
+      resolution: Number(values.resolution),
+      labelKey: values['label-key'],
+      out: resolve(values.out),
+    });
+    print(out, result, `${result.file}: ${result.images} images at ${values.resolution} px${result.classes.length ? `, classes ${result.classes.map((c, i) => `${i} = ${c}`).join(', ')}` : ', no labels'}`);
+  } finally {
+    await studio.closeProject();
+  }
+}
+
+async function importDatasetCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { collection: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!positionals[0] || !positionals[1]) throw new AppError('invalid_request', 'import-dataset needs a project and a FILE.zip');
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  try {
+    const { importStyleganArchive } = await import('./services/exchange/stylegan-archive');
+    const summary = await importStyleganArchive(studio, resolve(positionals[1]), values.collection);
+    print(out, summary, `${describeSummary(summary)}\n${summary.labelled} images labelled with their class`);
+  } finally {
+    await studio.closeProject();
+  }
+}
+
 /** "1,2,5-9" → [1, 2, 5, 6, 7, 8, 9]. */
 function parseIdList(text: string): number[] {
   const ids: number[] = [];
@@ -564,6 +609,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'curate') await curateCommand(rest, out);
     else if (command === 'duplicates') await duplicatesCommand(rest, out);
     else if (command === 'label') await labelCommand(rest, out);
+    else if (command === 'export-dataset') await exportDatasetCommand(rest, out);
+    else if (command === 'import-dataset') await importDatasetCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

@@ -219,4 +219,14 @@ test('label sets and removes labels on ranges of images or a whole collection, a
   assert.match(cli(t, base, 'label', project, '--images', '2,x', '--set', 'a=b').stderr, /"x" is neither an image id nor a range like 5-9/);
   assert.match(cli(t, base, 'label', project, '--images', '1,999', '--set', 'a=b').stderr, /no image #999 .*nothing was labelled/);
   assert.match(cli(t, base, 'label', project, '--all', '--images', '1', '--set', 'a=b').stderr, /either --images IDS or --all/);
+
+  // Out as a StyleGAN2-ADA archive and back in as a collection of its own.
+  const zip = join(base, 'portraits-16.zip');
+  const exported = cli(t, base, 'export-dataset', project, '--collection', 'portraits', '--resolution', '16', '--label-key', 'era', '--out', zip);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.match(exported.stdout, /portraits-16\.zip: 24 images at 16 px, classes 0 = 1830-1879/);
+  const back = cli(t, base, 'import-dataset', project, zip, '--collection', 'from-archive', '--json');
+  assert.equal(back.code, 0, back.stderr);
+  assert.deepEqual([back.json().imported, back.json().labelled], [24, 24]);
+  assert.match(cli(t, base, 'import-dataset', project, join(base, 'nope.zip')).stderr, /cannot read .*nope\.zip: no such file/);
 });

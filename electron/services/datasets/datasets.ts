@@ -70,8 +70,26 @@ function chooseName(project: Project, req: DatasetRequest, channels: 1 | 3, coll
   return candidate;
 }
 
+/**
+ * What a collection trains on, in a stable order: a curated picture contributes each of its kept
+ * faces' aligned crops (none when it has no face); a picture curation has not looked at
+ * contributes its original. Optionally only pictures with one label value.
+ */
+export function trainingItems(project: Project, collectionId: number, label?: { key: string; value: string }): { id: number; file: string }[] {
+  return project.db
+    .prepare(
+      `SELECT i.id, coalesce(f.aligned_path, i.original_path) AS file FROM images i
+         LEFT JOIN image_curation c ON c.image_id = i.id
+         LEFT JOIN faces f ON f.image_id = i.id AND f.status = 'kept'
+        WHERE i.collection_id = ? AND i.status = 'ok' AND (c.image_id IS NULL OR f.id IS NOT NULL)
+          ${label ? 'AND EXISTS (SELECT 1 FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.image_id = i.id AND k.name = ? AND l.value = ?)' : ''}
+        ORDER BY i.source_path COLLATE NOCASE, i.id, f.position`,
+    )
+    .all(...[collectionId, ...(label ? [label.key, label.value] : [])]) as { id: number; file: string }[];
+}
+
 /** One image at the dataset's size and colour mode, as raw NHWC bytes. */
-async function packImage(file: string, req: DatasetRequest & { channels: 1 | 3 }): Promise<Buffer> {
+export async function packImage(file: string, req: DatasetRequest & { channels: 1 | 3 }): Promise<Buffer> {
   let img = sharp(file, { failOn: 'truncated' })
     .rotate()
     .flatten({ background: '#000000' })
@@ -97,18 +115,7 @@ export interface FreezeCallbacks {
 export async function createDataset(project: Project, request: DatasetRequest, callbacks: FreezeCallbacks = {}): Promise<Dataset> {
   const collection = getCollection(project, request.collectionId);
   const req = { ...request, channels: (request.grayscale ? 1 : 3) as 1 | 3 };
-  // A curated picture contributes each of its kept faces' aligned crops (none when it has no
-  // face); a picture curation has not looked at contributes its original.
-  const rows = project.db
-    .prepare(
-      `SELECT i.id, coalesce(f.aligned_path, i.original_path) AS file FROM images i
-         LEFT JOIN image_curation c ON c.image_id = i.id
-         LEFT JOIN faces f ON f.image_id = i.id AND f.status = 'kept'
-        WHERE i.collection_id = ? AND i.status = 'ok' AND (c.image_id IS NULL OR f.id IS NOT NULL)
-          ${req.label ? 'AND EXISTS (SELECT 1 FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.image_id = i.id AND k.name = ? AND l.value = ?)' : ''}
-        ORDER BY i.source_path COLLATE NOCASE, i.id, f.position`,
-    )
-    .all(...[collection.id, ...(req.label ? [req.label.key, req.label.value] : [])]) as { id: number; file: string }[];
+  const rows = trainingItems(project, collection.id, req.label);
   const filter = req.label ? ` with ${req.label.key} = ${req.label.value}` : '';
   if (rows.length === 0) throw new AppError('invalid_request', `collection "${collection.name}" has no kept images${filter}; import or label some first`);
   const name = chooseName(project, req, req.channels, collection.name);

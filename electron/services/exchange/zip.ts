@@ -1,0 +1,108 @@
+// Just enough ZIP for dataset archives: writing stored entries (the PNGs inside are compressed
+// already) and reading stored or deflated ones. Entry names are only ever used as keys — never
+// as paths on disk — so a hostile archive cannot write outside anything.
+import { crc32, inflateRawSync } from 'node:zlib';
+
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+}
+
+/** Entries larger than this are refused on reading (a dataset image is a few megabytes at most). */
+const MAX_ENTRY_BYTES = 256 * 2 ** 20;
+const MAX_ENTRIES = 1_000_000;
+
+function dosDateTime(date: Date): { time: number; day: number } {
+  return {
+    time: (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2),
+    day: ((date.getFullYear() - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
+  };
+}
+
+/** A ZIP archive of stored entries, as one buffer. */
+export function writeZip(entries: ZipEntry[], date = new Date()): Buffer {
+  const { time, day } = dosDateTime(date);
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const crc = crc32(e.data);
+    // Local and central headers share one run of fields: version needed, flags, method, time,
+    // date, CRC, both sizes, name length.
+    const shared = (header: Buffer, at: number) => {
+      header.writeUInt16LE(20, at);
+      header.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+      header.writeUInt16LE(0, at + 4); // stored
+      header.writeUInt16LE(time, at + 6);
+      header.writeUInt16LE(day, at + 8);
+      header.writeUInt32LE(crc, at + 10);
+      header.writeUInt32LE(e.data.length, at + 14);
+      header.writeUInt32LE(e.data.length, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+    };
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    shared(local, 4);
+    locals.push(local, name, e.data);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4); // version made by
+    shared(central, 6);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += 30 + name.length + e.data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  if (entries.length > 0xffff || offset > 0xffffffff) throw new Error('the archive is too large for plain ZIP (more than 65535 entries or 4 GB)');
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** Every file entry of a ZIP archive (folders skipped), checked against its CRC. */
+export function readZip(zip: Buffer, label = 'the archive'): ZipEntry[] {
+  const bad = (why: string) => new Error(`${label} is not a ZIP archive Leporello can read: ${why}`);
+  let end = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) throw bad('no end-of-directory record');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  if (count > MAX_ENTRIES) throw bad(`${count} entries`);
+  const entries: ZipEntry[] = [];
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw bad('a damaged central directory');
+    const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
+    const packed = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const localAt = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    at += 46 + nameLength + extraLength + commentLength;
+    if (name.endsWith('/')) continue;
+    if (size > MAX_ENTRY_BYTES) throw bad(`${name} would unpack to ${size} bytes`);
+    if (localAt + 30 > zip.length || zip.readUInt32LE(localAt) !== 0x04034b50) throw bad(`${name} has no local header`);
+    const dataAt = localAt + 30 + zip.readUInt16LE(localAt + 26) + zip.readUInt16LE(localAt + 28);
+    const raw = zip.subarray(dataAt, dataAt + packed);
+    if (raw.length !== packed) throw bad(`${name} is truncated`);
+    let data: Buffer;
+    if (method === 0) data = Buffer.from(raw);
+    else if (method === 8) data = inflateRawSync(raw, { maxOutputLength: MAX_ENTRY_BYTES });
+    else throw bad(`${name} uses compression method ${method} (only stored and deflate are read)`);
+    if (data.length !== size || crc32(data) !== crc) throw bad(`${name} is damaged (its CRC does not match)`);
+    entries.push({ name, data });
+  }
+  return entries;
+}
