@@ -45,6 +45,9 @@ const USAGE = `usage: leporello <command> [options]
                                                  label KEY's values as integer classes)
   import-dataset <project> FILE.zip [--collection NAME]
                                                  bring such an archive back as a collection, classes as labels
+  flags <project> [--collection NAME] [--min-face PX] [--min-sharpness X] [--grey-below X] [--max-aspect R]
+                                                 faces the quality thresholds flag, with every reason; given
+                                                 thresholds are kept for the project
   duplicates <project> [--collection NAME] [--keep-suggested]
                                                  near-duplicate faces (one photograph twice) in clusters with a
                                                  suggested keeper; --keep-suggested excludes the others
@@ -453,6 +456,42 @@ async function curateCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
+async function flagsCommand(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      collection: { type: 'string' },
+      'min-face': { type: 'string' },
+      'min-sharpness': { type: 'string' },
+      'grey-below': { type: 'string' },
+      'max-aspect': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!positionals[0]) throw new AppError('invalid_request', 'flags needs a project: leporello flags <project> [--collection NAME] [--min-face PX] …');
+  const studio = newStudio();
+  await studio.openProject(positionals[0]);
+  const project = studio.requireProject();
+  try {
+    const { flaggedFaces, setThresholds } = await import('./services/curation/quality');
+    const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    const thresholds = setThresholds(project, {
+      minFacePx: num(values['min-face']),
+      minSharpness: num(values['min-sharpness']),
+      greyBelow: num(values['grey-below']),
+      maxAspect: num(values['max-aspect']),
+    });
+    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    const flagged = flaggedFaces(project, collectionId, thresholds);
+    const lines = flagged.map((f) => `face ${f.faceId}\t${f.status}\t${f.source}\t${f.reasons.join('; ')}`);
+    const summary = `${flagged.length} faces flagged (faces under ${thresholds.minFacePx} px, sharpness under ${thresholds.minSharpness}, grey below ${thresholds.greyBelow}, aspect over ${thresholds.maxAspect}:1)`;
+    print(out, { thresholds, flagged }, [...lines, summary].join('\n'));
+  } finally {
+    await studio.closeProject();
+  }
+}
+
 async function exportDatasetCommand(args: string[], out: Out): Promise<void> {
   const { positionals, values } = parseArgs({
     args,
@@ -609,6 +648,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'curate') await curateCommand(rest, out);
     else if (command === 'duplicates') await duplicatesCommand(rest, out);
     else if (command === 'label') await labelCommand(rest, out);
+    else if (command === 'flags') await flagsCommand(rest, out);
     else if (command === 'export-dataset') await exportDatasetCommand(rest, out);
     else if (command === 'import-dataset') await importDatasetCommand(rest, out);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

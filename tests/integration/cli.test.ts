@@ -201,6 +201,13 @@ test('curate finds and aligns faces, says the detection rate and names pictures 
   assert.match(kept.stdout, /excluded\tface \d+\t.*scan-again\.jpg/);
   assert.match(kept.stdout, /1 clusters of near-duplicates; 1 faces excluded/);
   assert.match(cli(t, base, 'duplicates', project).stdout, /^0 clusters of near-duplicates\n$/);
+
+  // Quality flags: a threshold no face meets flags them all, and it is kept for the project.
+  const flags = cli(t, base, 'flags', project, '--min-face', '5000');
+  assert.equal(flags.code, 0, flags.stderr);
+  assert.match(flags.stdout, /face \d+\tkept\t.*001_03\.jpg\tface is \d+ px in its source, under 5000/);
+  assert.match(flags.stdout, /3 faces flagged \(faces under 5000 px/);
+  assert.equal(cli(t, base, 'flags', project, '--json').json().thresholds.minFacePx, 5000);
 });
 
 test('label sets and removes labels on ranges of images or a whole collection, and datasets filter by them', (t) => {

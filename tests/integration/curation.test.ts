@@ -11,6 +11,7 @@ import { selectBackend } from '../../electron/engine/backends';
 import { cropPoint, type AlignQuad, type Point } from '../../electron/services/curation/align';
 import { curateCollection } from '../../electron/services/curation/curate-job';
 import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
+import { flaggedFaces, getThresholds, setThresholds } from '../../electron/services/curation/quality';
 import { createDataset } from '../../electron/services/datasets/datasets';
 import { contract } from '../../shared/contract';
 import { Studio } from '../../electron/services/studio';
@@ -161,4 +162,38 @@ test('a re-scanned portrait clusters with its original, not with the same person
   const first = project.db.prepare("SELECT f.aligned_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'kept' ORDER BY i.source_path COLLATE NOCASE LIMIT 1").get() as { aligned_path: string };
   const expected = await sharp(join(project.dir, first.aligned_path)).resize(32, 32, { kernel: 'lanczos3' }).toColourspace('srgb').raw().toBuffer();
   assert.deepEqual(packed.subarray(0, 32 * 32 * 3), expected, 'the first item is the first kept face, aligned');
+});
+
+test('quality flags name small, blurred, grey and oddly shaped pictures by the curator\'s thresholds, and hide nothing', async (t) => {
+  const base = tempDir(t);
+  const colour = join(neutral, people[6]!);
+  const files = {
+    blurred: join(base, 'blurred.png'),
+    grey: join(base, 'grey.png'),
+    wide: join(base, 'wide.png'),
+    small: join(base, 'small.png'),
+  };
+  await sharp(join(neutral, people[7]!)).blur(6).toFile(files.blurred);
+  await sharp(join(neutral, people[8]!)).greyscale().toFile(files.grey);
+  await sharp(join(neutral, people[9]!)).extend({ left: 600, right: 600, background: '#aaaaaa' }).toFile(files.wide);
+  await sharp(join(neutral, people[5]!)).resize(150).toFile(files.small);
+  const { project, collectionId } = await studioWith(t, [colour, ...Object.values(files)]);
+  await curateCollection(project, { collectionId, masterSize: 128 });
+  const sharpness = project.db.prepare('SELECT i.source_path, f.sharpness FROM faces f JOIN images i ON i.id = f.image_id').all() as { source_path: string; sharpness: number }[];
+  const of = (name: string) => sharpness.find((s) => s.source_path.endsWith(name))!.sharpness;
+  assert.ok(of('blurred.png') < of(people[6]!) / 5, `blurred ${of('blurred.png')} vs sharp ${of(people[6]!)}`);
+
+  const thresholds = setThresholds(project, { minFacePx: 90, minSharpness: of(people[6]!) / 5, maxAspect: 2 });
+  const flagged = flaggedFaces(project, collectionId, thresholds);
+  const reasons = (name: string) => flagged.find((f) => f.source.endsWith(name))?.reasons.join('; ') ?? '';
+  assert.match(reasons('blurred.png'), /^blurred: sharpness \d+, under \d+/);
+  assert.equal(reasons('grey.png'), 'grey in a collection mostly in colour');
+  assert.match(reasons('wide.png'), /picture of extreme aspect 3\.3:1, over 2:1/);
+  assert.match(reasons('small.png'), /face is \d+ px in its source, under 90/);
+  assert.equal(reasons(people[6]!), '', 'the good portrait is not flagged');
+  assert.ok(flagged.every((f) => f.status === 'kept'), 'flags exclude nothing');
+  // The thresholds are the project's: read back, and loosened, fewer faces are flagged.
+  assert.deepEqual(getThresholds(project), thresholds);
+  assert.equal(flaggedFaces(project, collectionId, setThresholds(project, { minFacePx: 10, minSharpness: 0, greyBelow: 0, maxAspect: 10 })).length, 0);
+  assert.throws(() => setThresholds(project, { minFacePx: -1 }), /minFacePx must be a number of at least 0/);
 });

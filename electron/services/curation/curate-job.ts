@@ -48,8 +48,8 @@ export async function curateCollection(project: Project, options: CurateOptions)
   const now = () => new Date().toISOString();
   const markImage = project.db.prepare('INSERT INTO image_curation (image_id, state, reason, detector, master_size, processed_at) VALUES (?, ?, ?, ?, ?, ?)');
   const insertFace = project.db.prepare(
-    `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, phash, sharpness, status, reason, created_at)
-     VALUES (@imageId, @position, 'detected', @pass, @score, @box, @landmarks, @descriptor, @quad, @alignedPath, @alignedSize, @phash, @sharpness, 'kept', NULL, @createdAt)`,
+    `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, phash, sharpness, colourfulness, status, reason, created_at)
+     VALUES (@imageId, @position, 'detected', @pass, @score, @box, @landmarks, @descriptor, @quad, @alignedPath, @alignedSize, @phash, @sharpness, @colourfulness, 'kept', NULL, @createdAt)`,
   );
   const progress: CurateProgress = { done: 0, total: pending.length, faces: 0, noFace: 0, failed: 0, etaSeconds: null };
   const problems: CurateSummary['problems'] = [];

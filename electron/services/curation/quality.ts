@@ -1,6 +1,12 @@
-// Measures of an aligned face crop that curation decides by: how sharp it is.
+// Measures of an aligned face crop that curation decides by, and the flags the curator's
+// thresholds raise on them: a face too small in its source, a blurred one, a grey one in a
+// colour collection (or the reverse), a picture of extreme aspect. Flags never hide anything:
+// a flagged face stays in the collection, with its reasons, until the curator decides.
 import sharp from 'sharp';
+import { AppError } from '../../../shared/errors';
 import { phashOf } from '../import/phash';
+import type { Project } from '../projects/project';
+import type { AlignQuad } from './align';
 
 /** The side at which sharpness is measured, so that crops of any size compare. */
 const SHARPNESS_SIDE = 128;
@@ -22,8 +28,100 @@ export function laplacianVariance(grey: Uint8Array, width: number, height: numbe
   return n ? sumSq / n - (sum / n) ** 2 : 0;
 }
 
-/** Perceptual hash and sharpness of an aligned crop (PNG bytes). */
-export async function cropMeasures(png: Buffer): Promise<{ phash: string; sharpness: number }> {
-  const grey = await sharp(png).greyscale().resize(SHARPNESS_SIDE, SHARPNESS_SIDE, { kernel: 'lanczos3' }).raw().toBuffer();
-  return { phash: await phashOf(sharp(png)), sharpness: laplacianVariance(new Uint8Array(grey.buffer, grey.byteOffset, grey.length), SHARPNESS_SIDE, SHARPNESS_SIDE) };
+/** Mean distance of each pixel's colour from grey (max − min of R, G, B), 0…255. */
+export function colourfulness(rgb: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < rgb.length; i += 3) sum += Math.max(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!) - Math.min(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
+  return sum / (rgb.length / 3);
+}
+
+/** Perceptual hash, sharpness and colourfulness of an aligned crop (PNG bytes). */
+export async function cropMeasures(png: Buffer): Promise<{ phash: string; sharpness: number; colourfulness: number }> {
+  const small = sharp(png).resize(SHARPNESS_SIDE, SHARPNESS_SIDE, { kernel: 'lanczos3' });
+  const grey = await small.clone().greyscale().raw().toBuffer();
+  const rgb = await small.clone().toColourspace('srgb').raw().toBuffer();
+  return {
+    phash: await phashOf(sharp(png)),
+    sharpness: laplacianVariance(new Uint8Array(grey.buffer, grey.byteOffset, grey.length), SHARPNESS_SIDE, SHARPNESS_SIDE),
+    colourfulness: colourfulness(new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length)),
+  };
+}
+
+export interface QualityThresholds {
+  /** Smallest face, as the alignment square's side in source pixels. */
+  minFacePx: number;
+  /** Least sharpness (variance of the Laplacian at 128 px). */
+  minSharpness: number;
+  /** Colourfulness below which a crop counts as grey. */
+  greyBelow: number;
+  /** Largest width/height (or height/width) of the source picture. */
+  maxAspect: number;
+}
+
+export const DEFAULT_THRESHOLDS: QualityThresholds = { minFacePx: 64, minSharpness: 20, greyBelow: 6, maxAspect: 2.5 };
+
+export function getThresholds(project: Project): QualityThresholds {
+  const rows = project.db.prepare('SELECT name, value FROM curation_settings').all() as { name: keyof QualityThresholds; value: number }[];
+  return { ...DEFAULT_THRESHOLDS, ...Object.fromEntries(rows.filter((r) => r.name in DEFAULT_THRESHOLDS).map((r) => [r.name, r.value])) };
+}
+
+export function setThresholds(project: Project, changes: Partial<QualityThresholds>): QualityThresholds {
+  for (const [name, value] of Object.entries(changes)) {
+    if (!(name in DEFAULT_THRESHOLDS)) throw new AppError('invalid_request', `no quality threshold "${name}"; there are ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`);
+    if (value === undefined) continue;
+    if (!Number.isFinite(value) || value < 0) throw new AppError('invalid_request', `${name} must be a number of at least 0, not ${value}`);
+  }
+  const upsert = project.db.prepare('INSERT INTO curation_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+  project.db.transaction(() => {
+    for (const [name, value] of Object.entries(changes)) if (value !== undefined) upsert.run(name, value);
+  })();
+  return getThresholds(project);
+}
+
+export interface FlaggedFace {
+  faceId: number;
+  imageId: number;
+  source: string;
+  status: 'kept' | 'excluded';
+  reasons: string[];
+}
+
+/**
+ * Faces the thresholds flag, with every reason. Grey is flagged only where most of the
+ * collection's faces are in colour (an archive of black-and-white photographs is not flagged
+ * for being one), and colour likewise where most are grey.
+ */
+export function flaggedFaces(project: Project, collectionId?: number, thresholds = getThresholds(project)): FlaggedFace[] {
+  const rows = project.db
+    .prepare(
+      `SELECT f.id, f.image_id, f.status, f.quad, f.sharpness, f.colourfulness, i.source_path, i.width, i.height
+         FROM faces f JOIN images i ON i.id = f.image_id
+        WHERE i.status = 'ok' ${collectionId === undefined ? '' : 'AND i.collection_id = ?'} ORDER BY f.id`,
+    )
+    .all(...(collectionId === undefined ? [] : [collectionId])) as {
+    id: number;
+    image_id: number;
+    status: 'kept' | 'excluded';
+    quad: string;
+    sharpness: number;
+    colourfulness: number;
+    source_path: string;
+    width: number;
+    height: number;
+  }[];
+  const greyShare = rows.filter((r) => r.colourfulness < thresholds.greyBelow).length / Math.max(1, rows.length);
+  const flagged: FlaggedFace[] = [];
+  for (const r of rows) {
+    const reasons: string[] = [];
+    const side = Math.round((JSON.parse(r.quad) as AlignQuad).side);
+    if (side < thresholds.minFacePx) reasons.push(`face is ${side} px in its source, under ${thresholds.minFacePx}`);
+    if (r.sharpness < thresholds.minSharpness) reasons.push(`blurred: sharpness ${r.sharpness.toFixed(0)}, under ${thresholds.minSharpness}`);
+    const grey = r.colourfulness < thresholds.greyBelow;
+    if (grey && greyShare < 0.5) reasons.push('grey in a collection mostly in colour');
+    if (!grey && greyShare > 0.5) reasons.push('in colour in a collection mostly grey');
+    const aspect = Math.max(r.width / r.height, r.height / r.width);
+    if (aspect > thresholds.maxAspect) reasons.push(`picture of extreme aspect ${aspect.toFixed(1)}:1, over ${thresholds.maxAspect}:1`);
+    if (reasons.length) flagged.push({ faceId: r.id, imageId: r.image_id, source: r.source_path, status: r.status, reasons });
+  }
+  return flagged;
 }

@@ -27,9 +27,11 @@ CREATE TABLE faces (
   aligned_path TEXT NOT NULL,
   aligned_size INTEGER NOT NULL,
   -- Of the aligned crop: its perceptual hash (re-scans of one photograph align to near-identical
-  -- crops) and its sharpness (variance of the Laplacian at 128 px).
+  -- crops), its sharpness (variance of the Laplacian at 128 px) and its colourfulness (mean
+  -- chroma, 0 for a grey picture).
   phash TEXT NOT NULL,
   sharpness REAL NOT NULL,
+  colourfulness REAL NOT NULL,
   status TEXT NOT NULL DEFAULT 'kept' CHECK (status IN ('kept', 'excluded')),
   reason TEXT,
   created_at TEXT NOT NULL,
@@ -37,4 +39,10 @@ CREATE TABLE faces (
   CHECK (status = 'kept' OR reason IS NOT NULL)
 ) STRICT;
 CREATE INDEX faces_by_status ON faces(status);
+
+-- The curator's thresholds for quality flags (quality.ts), one row per setting.
+CREATE TABLE curation_settings (
+  name TEXT PRIMARY KEY,
+  value REAL NOT NULL
+) STRICT;
 `;
