@@ -16,7 +16,12 @@ await Promise.all([
   // loaded lazily, and every other command starts fast.
   esbuild({
     ...node,
-    entryPoints: ['electron/cli.ts', 'electron/main.ts', { in: 'electron/engine/engine-main.ts', out: 'engine' }],
+    entryPoints: [
+      'electron/cli.ts',
+      'electron/main.ts',
+      { in: 'electron/engine/engine-main.ts', out: 'engine' },
+      { in: 'electron/services/curation/curation-worker.ts', out: 'curation-worker' },
+    ],
     outdir: 'out',
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',

@@ -92,6 +92,24 @@ export const ImportSummary = ImportProgress.extend({
 });
 export type ImportSummary = z.infer<typeof ImportSummary>;
 
+export const CurationProgress = z.object({
+  jobId: z.string(),
+  done: z.number().int(),
+  total: z.number().int(),
+  faces: z.number().int(),
+  noFace: z.number().int(),
+  failed: z.number().int(),
+  etaSeconds: z.number().nullable(),
+});
+export const CurationSummary = CurationProgress.extend({
+  /** Pictures an earlier pass had looked at, left as they were. */
+  skipped: z.number().int(),
+  cancelled: z.boolean(),
+  error: z.string().nullable(),
+  problems: z.array(z.object({ imageId: z.number().int(), source: z.string(), reason: z.string() })),
+});
+export type CurationSummary = z.infer<typeof CurationSummary>;
+
 export const DatasetFit = z.enum(['crop', 'pad']);
 export const Dataset = z.object({
   id,
@@ -323,6 +341,17 @@ export const contract = {
       .strict(),
     Run,
   ),
+  'curation.start': method(
+    z
+      .object({
+        collectionId: id.optional(),
+        masterSize: z.number().int().min(16).max(4096).default(1024),
+        backend: BackendPreference.default('auto'),
+      })
+      .strict(),
+    z.object({ jobId: z.string() }),
+  ),
+  'curation.cancel': method(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
   'runs.timeline': method(z.object({ runId: id, vsRunId: id.optional() }).strict(), Timeline),
 } as const;
 
@@ -339,6 +368,8 @@ export const events = {
   'project.changed': z.object({ project: ProjectSummary.nullable() }),
   'images.changed': z.object({ collectionId: id.nullable() }),
   'dataset.progress': DatasetProgress,
+  'curation.progress': CurationProgress,
+  'curation.finished': CurationSummary,
   'run.progress': RunProgress,
   'run.changed': Run,
   /** A run's health turned to collapsed at this checkpoint. */

@@ -48,6 +48,8 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       return { jobId: job.id };
     },
     'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
+    'curation.start': (request) => ({ jobId: studio.curation.start(request).jobId }),
+    'curation.cancel': ({ jobId }) => ({ cancelled: studio.curation.cancel(jobId) }),
     'datasets.list': () => listDatasets(studio.requireProject()),
     'datasets.create': (req) => createDataset(studio.requireProject(), req, { onProgress: (p) => studio.events.emit('dataset.progress', p) }),
     'runs.list': () => listRuns(studio.requireProject()),

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { ImportSummary, ProjectSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { EventBus } from '../api/event-bus';
+import { CurationJobs } from './curation/curation-jobs';
 import { ImportJob, type ImportOptions } from './import/import-job';
 import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
@@ -25,6 +26,7 @@ export interface StudioOptions {
 export class Studio {
   private project: Project | null = null;
   private runManager: RunManager | null = null;
+  private curationJobs: CurationJobs | null = null;
   private readonly registry: ProjectRegistry;
   private readonly imports = new Map<string, ImportJob>();
   private readonly running = new Set<Promise<ImportSummary>>();
@@ -53,6 +55,13 @@ export class Studio {
     const project = this.requireProject();
     this.runManager ??= new RunManager(project, this.events, this.options.launchEngine ?? forkNodeEngine);
     return this.runManager;
+  }
+
+  /** The open project's curation passes. */
+  get curation(): CurationJobs {
+    const project = this.requireProject();
+    this.curationJobs ??= new CurationJobs(project, this.events);
+    return this.curationJobs;
   }
 
   /** Projects the studio knows: the ones it opened before, and those in its projects folder. */
@@ -103,6 +112,8 @@ export class Studio {
     await Promise.all(this.running);
     await this.runManager?.stopAll();
     this.runManager = null;
+    await this.curationJobs?.stop();
+    this.curationJobs = null;
     this.project?.close();
     this.project = null;
   }

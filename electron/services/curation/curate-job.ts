@@ -2,13 +2,9 @@
 // its faces found, and each face aligned and written as a crop of its own. A picture is recorded
 // whole (its faces and its state in one transaction) or not at all, so a cancelled or crashed
 // pass resumes where it stopped and never redoes a picture.
-import { join } from 'node:path';
-import { atomicWrite } from '../fs/atomic-write';
-import { alignedRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';
-import { alignedCrop, decodeRgb } from './aligned-crop';
-import { DETECTOR, detectFaces } from './face-detector';
-import { cropMeasures } from './quality';
+import { analysePicture, type Analyse } from './analyse-picture';
+import { DETECTOR } from './face-detector';
 
 export interface CurateOptions {
   collectionId?: number;
@@ -16,6 +12,8 @@ export interface CurateOptions {
   masterSize: number;
   signal?: AbortSignal;
   onProgress?: (p: CurateProgress) => void;
+  /** Where the compute runs: in this thread by default, or a worker thread (curation-worker.ts). */
+  analyse?: Analyse;
 }
 
 export interface CurateProgress {
@@ -58,28 +56,20 @@ export async function curateCollection(project: Project, options: CurateOptions)
   for (const image of pending) {
     if (options.signal?.aborted) return { ...progress, skipped, cancelled: true, problems };
     try {
-      const rgb = await decodeRgb(join(project.dir, image.original_path));
-      const faces = await detectFaces(rgb.data, rgb.width, rgb.height);
-      const rows: Record<string, unknown>[] = [];
-      for (const [position, face] of faces.entries()) {
-        const crop = await alignedCrop(rgb, face.landmarks, options.masterSize);
-        const alignedPath = alignedRelPath(image.sha256, position);
-        await atomicWrite(join(project.dir, alignedPath), crop.png, project.tmpDir);
-        rows.push({
-          imageId: image.id,
-          position,
-          pass: face.pass,
-          score: face.score,
-          box: JSON.stringify(face.box),
-          landmarks: Buffer.from(Float32Array.from(face.landmarks.flat()).buffer),
-          descriptor: Buffer.from(face.descriptor.buffer),
-          quad: JSON.stringify({ ...crop.quad, limitedBy: crop.limitedBy }),
-          alignedPath,
-          alignedSize: crop.size,
-          ...(await cropMeasures(crop.png)),
-          createdAt: now(),
-        });
-      }
+      const analysed = await (options.analyse ?? analysePicture)({
+        projectDir: project.dir,
+        tmpDir: project.tmpDir,
+        originalPath: image.original_path,
+        sha256: image.sha256,
+        masterSize: options.masterSize,
+      });
+      const rows = analysed.map((f) => ({
+        ...f,
+        imageId: image.id,
+        landmarks: Buffer.from(Float32Array.from(f.landmarks).buffer),
+        descriptor: Buffer.from(Float32Array.from(f.descriptor).buffer),
+        createdAt: now(),
+      }));
       project.db.transaction(() => {
         for (const row of rows) insertFace.run(row);
         markImage.run(image.id, rows.length ? 'faces' : 'no_face', rows.length ? null : NO_FACE, DETECTOR, options.masterSize, now());

@@ -49,6 +49,11 @@ export const LOW_CONFIDENCE = 0.3;
 
 let loaded: Promise<FaceApi> | null = null;
 
+/** Whether this thread has loaded the detector (the studio's main thread never should). */
+export function faceApiLoaded(): boolean {
+  return loaded !== null;
+}
+
 /** Loads the networks once per process. The backend must be selected first. */
 export function loadFaceApi(): Promise<FaceApi> {
   loaded ??= (async () => {

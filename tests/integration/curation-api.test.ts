@@ -1,0 +1,62 @@
+// Curation started through the API, as the studio will: it runs in a worker thread — the main
+// thread never loads TensorFlow.js or the detector — pushes progress and its summary as events,
+// and can be cancelled between pictures. (Its own file: a test process of its own, so that no
+// other test has loaded the detector in this thread.)
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EventBus } from '../../electron/api/event-bus';
+import { createHandlers } from '../../electron/api/handlers';
+import { ApiRouter } from '../../electron/api/router';
+import { faceApiLoaded } from '../../electron/services/curation/face-detector';
+import { Studio } from '../../electron/services/studio';
+import type { CurationSummary } from '../../shared/contract';
+import { sharedData, tempDir } from '../helpers';
+
+const neutral = join(sharedData, 'expressions204', 'neutral');
+
+test('curation.start runs in a worker thread with progress events; curation.cancel stops it between pictures', async (t) => {
+  const base = tempDir(t);
+  const events = new EventBus();
+  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events });
+  t.after(() => studio.closeProject());
+  await studio.createProject('Curation API');
+  const files = readdirSync(neutral).filter((f) => f.endsWith('.jpg')).sort().slice(0, 6).map((f) => join(neutral, f));
+  const { collectionId } = await studio.startImport({ paths: files, collection: 'faces' }).done;
+  const router = new ApiRouter(createHandlers(studio, { chooseImportPaths: async () => [] }));
+
+  const progress: number[] = [];
+  let finish!: (s: CurationSummary) => void;
+  let finished = new Promise<CurationSummary>((r) => (finish = r));
+  let jobId = '';
+  events.subscribe((m) => {
+    if (m.event === 'curation.progress') {
+      const p = m.payload as { done: number };
+      progress.push(p.done);
+      // Cancel the first pass after its second picture.
+      if (p.done === 2 && progress.length === 2) void router.handle('curation.cancel', { jobId });
+    }
+    if (m.event === 'curation.finished') finish(m.payload as CurationSummary);
+  });
+  const started = await router.handle('curation.start', { collectionId, masterSize: 128, backend: 'wasm' });
+  assert.equal(started.ok, true, JSON.stringify(started));
+  jobId = (started as { value: { jobId: string } }).value.jobId;
+  const busy = await router.handle('curation.start', { collectionId });
+  assert.deepEqual(busy.ok ? null : busy.error.code, 'conflict');
+  const cancelled = await finished;
+  assert.equal(cancelled.cancelled, true);
+  assert.ok(cancelled.done >= 2 && cancelled.done < 6, `stopped after ${cancelled.done} pictures`);
+
+  // A second pass does the rest and no picture twice.
+  finished = new Promise<CurationSummary>((r) => (finish = r));
+  const again = await router.handle('curation.start', { collectionId, masterSize: 128, backend: 'wasm' });
+  assert.equal(again.ok, true);
+  const summary = await finished;
+  assert.deepEqual([summary.cancelled, summary.error, summary.skipped, summary.done, summary.faces], [false, null, cancelled.done, 6 - cancelled.done, 6 - cancelled.done]);
+  const faces = studio.requireProject().db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number };
+  assert.equal(faces.n, 6);
+  assert.equal(faceApiLoaded(), false, 'the detector never loaded in the main thread');
+  const bad = await router.handle('curation.start', { masterSize: 8 });
+  assert.equal(bad.ok, false);
+});
