@@ -110,6 +110,36 @@ export const CurationSummary = CurationProgress.extend({
 });
 export type CurationSummary = z.infer<typeof CurationSummary>;
 
+const point = z.tuple([z.number(), z.number()]);
+export const FaceItem = z.object({
+  id,
+  imageId: id,
+  source: z.string(),
+  /** Project-relative: the picture, and the face's aligned crop. */
+  originalPath: z.string(),
+  alignedPath: z.string(),
+  alignedSize: z.number().int(),
+  status: z.enum(['kept', 'excluded']),
+  reason: z.string().nullable(),
+  /** Which detector pass found it (null for a crop placed by hand) and its confidence. */
+  pass: z.string().nullable(),
+  score: z.number().nullable(),
+  /** The alignment square in the picture's pixels, and why the crop is smaller than asked, if it is. */
+  quad: z.object({ topLeft: point, topRight: point, bottomLeft: point, side: z.number() }),
+  limitedBy: z.string().nullable(),
+  /** 68 landmarks as x0, y0, x1, y1, … in the picture's pixels. */
+  landmarks: z.array(z.number()),
+  flags: z.array(z.string()),
+});
+export type FaceItem = z.infer<typeof FaceItem>;
+export const FacesQuery = z
+  .object({ collectionId: id.optional(), filter: z.enum(['all', 'kept', 'excluded', 'flagged']).default('all') })
+  .strict();
+export type FacesQuery = z.output<typeof FacesQuery>;
+export const QualityThresholds = z
+  .object({ minFacePx: z.number().min(0), minSharpness: z.number().min(0), greyBelow: z.number().min(0), maxAspect: z.number().min(1) })
+  .strict();
+
 export const DatasetFit = z.enum(['crop', 'pad']);
 export const Dataset = z.object({
   id,
@@ -352,6 +382,31 @@ export const contract = {
     z.object({ jobId: z.string() }),
   ),
   'curation.cancel': method(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
+  'faces.list': method(
+    FacesQuery,
+    z.object({
+      items: z.array(FaceItem),
+      counts: z.object({ kept: z.number().int(), excluded: z.number().int(), flagged: z.number().int(), noFace: z.number().int(), notLookedAt: z.number().int() }),
+    }),
+  ),
+  'faces.setStatus': method(
+    z
+      .object({ faceIds: z.array(id).min(1).max(100_000), status: z.enum(['kept', 'excluded']), reason: z.string().trim().min(1).max(500).optional() })
+      .strict(),
+    z.object({ updated: z.number().int() }),
+  ),
+  'duplicates.list': method(
+    z.object({ collectionId: id.optional() }).strict(),
+    z.array(
+      z.object({
+        faces: z.array(z.object({ faceId: id, imageId: id, source: z.string(), sourceSide: z.number(), sharpness: z.number() })),
+        keeper: id,
+        scores: z.array(z.object({ a: id, b: id, score: z.number() })),
+      }),
+    ),
+  ),
+  'duplicates.keep': method(z.object({ keeperFaceId: id, faceIds: z.array(id).min(1).max(10_000) }).strict(), z.object({ excluded: z.number().int() })),
+  'quality.thresholds': method(QualityThresholds.partial(), QualityThresholds),
   'runs.timeline': method(z.object({ runId: id, vsRunId: id.optional() }).strict(), Timeline),
 } as const;
 

@@ -2,6 +2,9 @@ import type { AppInfo } from '../../shared/contract';
 import { appVersion } from '../app-paths';
 import { AppError } from '../../shared/errors';
 import { createCollection, listCollections } from '../services/collections';
+import { findDuplicates, keepOne } from '../services/curation/duplicates';
+import { listFaces, setFaceStatus } from '../services/curation/faces';
+import { setThresholds } from '../services/curation/quality';
 import { createDataset, listDatasets } from '../services/datasets/datasets';
 import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
@@ -50,6 +53,20 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
     'curation.start': (request) => ({ jobId: studio.curation.start(request).jobId }),
     'curation.cancel': ({ jobId }) => ({ cancelled: studio.curation.cancel(jobId) }),
+    'faces.list': (query) => listFaces(studio.requireProject(), query),
+    'faces.setStatus': ({ faceIds, status, reason }) => {
+      const updated = setFaceStatus(studio.requireProject(), faceIds, status, reason);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { updated };
+    },
+    'duplicates.list': ({ collectionId }) => findDuplicates(studio.requireProject(), collectionId),
+    'duplicates.keep': ({ keeperFaceId, faceIds }) => {
+      const excluded = keepOne(studio.requireProject(), keeperFaceId, faceIds);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { excluded };
+    },
+    // Given thresholds are kept for the project; all of them come back.
+    'quality.thresholds': (changes) => setThresholds(studio.requireProject(), changes),
     'datasets.list': () => listDatasets(studio.requireProject()),
     'datasets.create': (req) => createDataset(studio.requireProject(), req, { onProgress: (p) => studio.events.emit('dataset.progress', p) }),
     'runs.list': () => listRuns(studio.requireProject()),

@@ -59,4 +59,35 @@ test('curation.start runs in a worker thread with progress events; curation.canc
   assert.equal(faceApiLoaded(), false, 'the detector never loaded in the main thread');
   const bad = await router.handle('curation.start', { masterSize: 8 });
   assert.equal(bad.ok, false);
+
+  // What the curation view reads and changes.
+  const call = async <T>(method: string, request: object): Promise<T> => {
+    const reply = await router.handle(method, request);
+    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+    return reply.value as T;
+  };
+  type Listing = { items: { id: number; status: string; reason: string | null; landmarks: number[]; quad: { side: number }; alignedPath: string; flags: string[] }[]; counts: Record<string, number> };
+  const all = await call<Listing>('faces.list', { collectionId });
+  assert.equal(all.items.length, 6);
+  assert.deepEqual(all.counts, { kept: 6, excluded: 0, flagged: 0, noFace: 0, notLookedAt: 0 });
+  assert.equal(all.items[0]!.landmarks.length, 136, '68 landmarks in the picture\'s pixels, for the before/after preview');
+  assert.ok(all.items[0]!.quad.side > 100 && all.items[0]!.alignedPath.startsWith('aligned/'));
+  const noReason = await router.handle('faces.setStatus', { faceIds: [all.items[0]!.id], status: 'excluded' });
+  assert.match(noReason.ok ? '' : noReason.error.message, /say why these faces are excluded/);
+  assert.deepEqual(await call('faces.setStatus', { faceIds: [all.items[0]!.id, all.items[1]!.id], status: 'excluded', reason: 'eyes closed' }), { updated: 2 });
+  const excluded = await call<Listing>('faces.list', { collectionId, filter: 'excluded' });
+  assert.deepEqual(excluded.items.map((f) => [f.id, f.reason]), [[all.items[0]!.id, 'eyes closed'], [all.items[1]!.id, 'eyes closed']]);
+  assert.deepEqual(await call('faces.setStatus', { faceIds: [all.items[1]!.id], status: 'kept' }), { updated: 1 });
+  assert.equal((await call<Listing>('faces.list', { collectionId, filter: 'kept' })).items.length, 5);
+  // Thresholds: a minimum face size no face meets flags every face; they are the project's.
+  const thresholds = await call<{ minFacePx: number }>('quality.thresholds', { minFacePx: 5000 });
+  assert.equal(thresholds.minFacePx, 5000);
+  const flagged = await call<Listing>('faces.list', { collectionId, filter: 'flagged' });
+  assert.equal(flagged.items.length, 6);
+  assert.match(flagged.items[0]!.flags[0]!, /under 5000/);
+  assert.deepEqual(await call('duplicates.list', { collectionId }), [], 'six different people: no duplicates');
+  // The curator may also decide two faces are one photograph: keep one, the other is excluded with that reason.
+  assert.deepEqual(await call('duplicates.keep', { keeperFaceId: all.items[2]!.id, faceIds: [all.items[2]!.id, all.items[3]!.id] }), { excluded: 1 });
+  const now = await call<Listing>('faces.list', { collectionId, filter: 'excluded' });
+  assert.match(now.items.find((f) => f.id === all.items[3]!.id)!.reason!, new RegExp(`^near-duplicate of face #${all.items[2]!.id} `));
 });
