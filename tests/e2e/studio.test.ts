@@ -188,3 +188,48 @@ test('an import is cancelled from its panel; what it imported stays, the project
   await shot('12-projects-list');
   assert.deepEqual(problems, []);
 });
+
+test('curation: faces found and aligned with progress, a face before and after alignment, a near-duplicate resolved', async () => {
+  const incoming = join(base, 'faces');
+  mkdirSync(incoming);
+  const neutral = join(sharedData, 'expressions204', 'neutral');
+  for (const f of readdirSync(neutral).filter((n) => n.endsWith('.jpg')).sort().slice(0, 4)) copyFileSync(join(neutral, f), join(incoming, f));
+  // The first portrait scanned again, smaller and recompressed.
+  const { default: sharp } = await import('sharp');
+  await sharp(join(incoming, readdirSync(incoming).sort()[0]!)).resize(380).jpeg({ quality: 60 }).toFile(join(incoming, 'scanned-again.jpg'));
+  await startImportFromGrid(incoming, 'faces');
+  await page.getByTestId('import-summary').waitFor();
+  await page.getByTestId('import-close').click();
+  await page.getByTestId('open-curation').click();
+  await page.getByText('No faces yet: find and align them first.').waitFor();
+  await shot('13-curation-empty');
+
+  await page.locator('#size').fill('256');
+  await page.getByTestId('curation-start').click();
+  await page.getByRole('progressbar').waitFor();
+  await page.waitForFunction(() => /^5 kept · 0 excluded/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''), null, { timeout: 120_000 });
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=face-tile] img')];
+    return imgs.length === 5 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  });
+  await shot('14-curation-faces');
+
+  await page.getByTestId('face-tile').first().click();
+  await page.getByTestId('face-preview').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=face-preview] circle').length === 68);
+  await shot('15-curation-before-after');
+
+  await page.getByTestId('find-duplicates').click();
+  await page.getByTestId('duplicate-clusters').waitFor();
+  assert.equal(await page.locator('[data-testid=duplicate-clusters] .cluster').count(), 1);
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=duplicate-clusters] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await shot('16-curation-duplicates');
+  await page.getByTestId('keep-suggested').click();
+  await page.waitForFunction(() => /^4 kept · 1 excluded/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''));
+  await page.getByTestId('faces-tab-excluded').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=face-tile]').length === 1);
+  await page.getByTestId('face-tile').first().click();
+  await page.getByText(/^Excluded: near-duplicate of face #\d+/).waitFor();
+  await shot('17-curation-excluded');
+  assert.deepEqual(problems, []);
+});
