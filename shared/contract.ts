@@ -386,6 +386,8 @@ export const contract = {
     FacesQuery,
     z.object({
       items: z.array(FaceItem),
+      /** Pictures curation found no face in (or could not read), for the curator to place a crop by hand. */
+      noFace: z.array(z.object({ imageId: id, source: z.string(), originalPath: z.string(), reason: z.string() })),
       counts: z.object({ kept: z.number().int(), excluded: z.number().int(), flagged: z.number().int(), noFace: z.number().int(), notLookedAt: z.number().int() }),
     }),
   ),
@@ -394,6 +396,10 @@ export const contract = {
       .object({ faceIds: z.array(id).min(1).max(100_000), status: z.enum(['kept', 'excluded']), reason: z.string().trim().min(1).max(500).optional() })
       .strict(),
     z.object({ updated: z.number().int() }),
+  ),
+  'faces.placeByHand': method(
+    z.object({ imageId: id, leftEye: point, rightEye: point, mouth: point, masterSize: z.number().int().min(16).max(4096).default(1024) }).strict(),
+    z.object({ faceId: id }),
   ),
   'duplicates.list': method(
     z.object({ collectionId: id.optional() }).strict(),

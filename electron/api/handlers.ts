@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors';
 import { createCollection, listCollections } from '../services/collections';
 import { findDuplicates, keepOne } from '../services/curation/duplicates';
 import { listFaces, setFaceStatus } from '../services/curation/faces';
+import { placeFaceByHand } from '../services/curation/manual-crop';
 import { setThresholds } from '../services/curation/quality';
 import { createDataset, listDatasets } from '../services/datasets/datasets';
 import { locateFfmpeg } from '../services/ffmpeg';
@@ -58,6 +59,11 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       const updated = setFaceStatus(studio.requireProject(), faceIds, status, reason);
       studio.events.emit('images.changed', { collectionId: null });
       return { updated };
+    },
+    'faces.placeByHand': async (placement) => {
+      const faceId = await placeFaceByHand(studio.requireProject(), placement);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { faceId };
     },
     'duplicates.list': ({ collectionId }) => findDuplicates(studio.requireProject(), collectionId),
     'duplicates.keep': ({ keeperFaceId, faceIds }) => {

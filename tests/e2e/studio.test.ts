@@ -197,6 +197,8 @@ test('curation: faces found and aligned with progress, a face before and after a
   // The first portrait scanned again, smaller and recompressed.
   const { default: sharp } = await import('sharp');
   await sharp(join(incoming, readdirSync(incoming).sort()[0]!)).resize(380).jpeg({ quality: 60 }).toFile(join(incoming, 'scanned-again.jpg'));
+  // A picture the detector finds nothing in: its crop is placed by hand.
+  await sharp(join(sharedData, 'portraits600', '000143.jpg')).toFile(join(incoming, 'engraving.png'));
   await startImportFromGrid(incoming, 'faces');
   await page.getByTestId('import-summary').waitFor();
   await page.getByTestId('import-close').click();
@@ -207,7 +209,7 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.locator('#size').fill('256');
   await page.getByTestId('curation-start').click();
   await page.getByRole('progressbar').waitFor();
-  await page.waitForFunction(() => /^5 kept · 0 excluded/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''), null, { timeout: 120_000 });
+  await page.waitForFunction(() => /^5 kept · 0 excluded · \d+ flagged · 1 without a face · 0 not looked at/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''), null, { timeout: 120_000 });
   await page.waitForFunction(() => {
     const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=face-tile] img')];
     return imgs.length === 5 && imgs.every((i) => i.complete && i.naturalWidth > 0);
@@ -231,5 +233,20 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.getByTestId('face-tile').first().click();
   await page.getByText(/^Excluded: near-duplicate of face #\d+/).waitFor();
   await shot('17-curation-excluded');
+
+  // The picture without a face: mark the eyes and the mouth, and it is aligned like the others.
+  await page.getByTestId('faces-tab-noFace').click();
+  await page.getByTestId('noface-tile').click();
+  const stage = page.getByTestId('manual-stage');
+  await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-testid=manual-stage] img')?.naturalWidth ?? 0) > 0);
+  const box = (await stage.boundingBox())!;
+  for (const [x, y] of [[0.4, 0.3], [0.6, 0.3], [0.5, 0.5]] as const) await stage.click({ position: { x: box.width * x, y: box.height * y } });
+  await shot('18-curation-manual-crop');
+  await page.getByTestId('manual-align').click();
+  await page.getByText('Face placed by hand and aligned.').waitFor();
+  await page.waitForFunction(() => /^5 kept · 1 excluded · \d+ flagged · 0 without a face/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''));
+  await page.getByTestId('face-preview').waitFor();
+  assert.match((await page.getByTestId('face-detail').textContent())!, /found by hand/);
+  await shot('19-curation-placed-by-hand');
   assert.deepEqual(problems, []);
 });

@@ -10,6 +10,7 @@ import { EventBus } from '../../electron/api/event-bus';
 import { selectBackend } from '../../electron/engine/backends';
 import { cropPoint, type AlignQuad, type Point } from '../../electron/services/curation/align';
 import { curateCollection } from '../../electron/services/curation/curate-job';
+import { placeFaceByHand } from '../../electron/services/curation/manual-crop';
 import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
 import { flaggedFaces, getThresholds, setThresholds } from '../../electron/services/curation/quality';
 import { createDataset } from '../../electron/services/datasets/datasets';
@@ -101,8 +102,16 @@ test('a tilted copy of a portrait aligns back upright; a picture without a face 
   assert.match(summary.problems[0]!.reason, /no face found: place the crop by hand/);
   const state = project.db.prepare("SELECT count(*) AS n FROM image_curation WHERE state = 'no_face'").get() as { n: number };
   assert.equal(state.n, 1);
+  // The curator places the blank picture's crop by hand: eyes level 100 px apart, mouth 100 px below.
+  const blankId = summary.problems[0]!.imageId;
+  await assert.rejects(placeFaceByHand(project, { imageId: blankId, leftEye: [100, 100], rightEye: [100, 100], mouth: [150, 200], masterSize: 256 }), /the two eyes are on the same spot/);
+  const placed = await placeFaceByHand(project, { imageId: blankId, leftEye: [100, 100], rightEye: [200, 100], mouth: [150, 200], masterSize: 256 });
+  const manual = project.db.prepare('SELECT source, descriptor, aligned_size, quad FROM faces WHERE id = ?').get(placed) as { source: string; descriptor: null; aligned_size: number; quad: string };
+  assert.deepEqual([manual.source, manual.descriptor, manual.aligned_size], ['manual', null, 256]);
+  assert.equal((JSON.parse(manual.quad) as AlignQuad).side, 400, 'side max(4 · 100, 3.6 · 100)');
+  assert.equal((project.db.prepare('SELECT state FROM image_curation WHERE image_id = ?').get(blankId) as { state: string }).state, 'faces');
   // The two crops show the same face the same way up: compare them pixel by pixel.
-  const [a, b] = faceRows(project);
+  const [a, b] = faceRows(project).filter((r) => !r.source_path.endsWith('blank.png'));
   const pixels = async (row: FaceRow) => sharp(join(project.dir, row.aligned_path)).greyscale().resize(64, 64).raw().toBuffer();
   const [pa, pb] = [await pixels(a!), await pixels(b!)];
   let diff = 0;

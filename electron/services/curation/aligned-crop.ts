@@ -1,7 +1,7 @@
 // One face's aligned crop from its picture: the square of align.ts at the project's master size,
 // or at the size the source allows (never upscaled), as PNG bytes.
 import sharp from 'sharp';
-import { alignQuad, landmarksFrom68, renderAligned, type AlignQuad, type Point, type RgbImage } from './align';
+import { alignQuad, renderAligned, type AlignQuad, type FaceLandmarks, type Point, type RgbImage } from './align';
 
 export interface AlignedCrop {
   png: Buffer;
@@ -14,8 +14,9 @@ export interface AlignedCrop {
 /** Fraction of the crop's side over which reflected padding fades into the blurred copy. */
 const FADE = 0.1;
 
-export async function alignedCrop(source: RgbImage, landmarks: Point[], masterSize: number): Promise<AlignedCrop> {
-  const quad = alignQuad(landmarksFrom68(landmarks));
+/** The crop for a face given its eyes and mouth (found by the detector, or placed by hand). */
+export async function alignedCrop(source: RgbImage, landmarks: FaceLandmarks, masterSize: number): Promise<AlignedCrop> {
+  const quad = alignQuad(landmarks);
   const sourceSide = Math.floor(quad.side);
   const size = Math.max(1, Math.min(masterSize, sourceSide));
   const limitedBy = size < masterSize ? `the face spans ${sourceSide} px in the source: aligned at ${size} px, not upscaled to ${masterSize}` : null;

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write';
 import { alignedRelPath } from '../projects/layout';
+import { landmarksFrom68 } from './align';
 import { alignedCrop, decodeRgb } from './aligned-crop';
 import { detectFaces } from './face-detector';
 import { cropMeasures } from './quality';
@@ -39,7 +40,7 @@ export const analysePicture: Analyse = async (job) => {
   const faces = await detectFaces(rgb.data, rgb.width, rgb.height);
   const out: AnalysedFace[] = [];
   for (const [position, face] of faces.entries()) {
-    const crop = await alignedCrop(rgb, face.landmarks, job.masterSize);
+    const crop = await alignedCrop(rgb, landmarksFrom68(face.landmarks), job.masterSize);
     const alignedPath = alignedRelPath(job.sha256, position);
     await atomicWrite(join(job.projectDir, alignedPath), crop.png, job.tmpDir);
     out.push({

@@ -21,7 +21,10 @@ interface Row {
   landmarks: Buffer | null;
 }
 
-export function listFaces(project: Project, query: FacesQuery): { items: FaceItem[]; counts: { kept: number; excluded: number; flagged: number; noFace: number; notLookedAt: number } } {
+export function listFaces(
+  project: Project,
+  query: FacesQuery,
+): { items: FaceItem[]; noFace: { imageId: number; source: string; originalPath: string; reason: string }[]; counts: { kept: number; excluded: number; flagged: number; noFace: number; notLookedAt: number } } {
   const byCollection = query.collectionId === undefined ? '' : 'AND i.collection_id = @collection';
   const params = query.collectionId === undefined ? {} : { collection: query.collectionId };
   const rows = project.db
@@ -54,8 +57,15 @@ export function listFaces(project: Project, query: FacesQuery): { items: FaceIte
     })
     .filter((f) => query.filter === 'all' || (query.filter === 'flagged' ? f.flags.length > 0 : f.status === query.filter));
   const count = (sql: string) => (project.db.prepare(sql).get(params) as { n: number }).n;
+  const noFace = project.db
+    .prepare(
+      `SELECT i.id AS imageId, i.source_path AS source, i.original_path AS originalPath, c.reason FROM images i JOIN image_curation c ON c.image_id = i.id
+        WHERE i.status = 'ok' AND c.state <> 'faces' ${byCollection} ORDER BY i.source_path COLLATE NOCASE`,
+    )
+    .all(params) as { imageId: number; source: string; originalPath: string; reason: string }[];
   return {
     items,
+    noFace,
     counts: {
       kept: rows.filter((r) => r.status === 'kept').length,
       excluded: rows.filter((r) => r.status === 'excluded').length,
