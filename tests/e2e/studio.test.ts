@@ -248,5 +248,23 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.getByTestId('face-preview').waitFor();
   assert.match((await page.getByTestId('face-detail').textContent())!, /found by hand/);
   await shot('19-curation-placed-by-hand');
+
+  // The curator's thresholds re-flag at once; two faces picked together are labelled and excluded in one go.
+  await page.getByTestId('toggle-thresholds').click();
+  await page.getByTestId('threshold-minFacePx').fill('5000');
+  await page.getByTestId('thresholds-apply').click();
+  await page.waitForFunction(() => /· 6 flagged ·/.test(document.querySelector('[data-testid=curation-counts]')?.textContent ?? ''));
+  await page.getByTestId('faces-tab-flagged').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=face-tile]').length === 6);
+  await page.getByTestId('face-tile').nth(0).click();
+  await page.getByTestId('face-tile').nth(1).click({ modifiers: ['Control'] });
+  await page.getByText('2 faces picked').waitFor();
+  await page.getByTestId('bulk-bar').getByTestId('label-key').fill('expression');
+  await page.getByTestId('bulk-bar').getByTestId('label-value').fill('neutral');
+  await page.getByTestId('bulk-bar').getByTestId('label-apply').click();
+  await page.getByText('Labelled 2 pictures expression = neutral.').waitFor();
+  await shot('20-curation-thresholds-and-bulk');
+  await page.getByTestId('bulk-exclude').click();
+  await page.waitForFunction(() => /^3 kept · 3 excluded/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''));
   assert.deepEqual(problems, []);
 });
