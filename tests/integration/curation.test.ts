@@ -2,7 +2,7 @@
 // pupil positions (expressions204/neutral/*.tem), FFHQ-style alignment, pictures without a face,
 // and a pass that resumes where it was cancelled.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import sharp from 'sharp';
@@ -209,4 +209,14 @@ test('quality flags name small, blurred, grey and oddly shaped pictures by the c
   const loose = flaggedFaces(project, collectionId, setThresholds(project, { minFacePx: 10, minSharpness: 0, greyBelow: 0, maxAspect: 10 }));
   assert.ok(loose.length >= 1 && loose.every((f) => f.reasons.every((r) => /second look/.test(r))), 'only the second-look flags remain: ' + JSON.stringify(loose.map((f) => f.reasons)));
   assert.throws(() => setThresholds(project, { minFacePx: -1 }), /minFacePx must be a number of at least 0/);
+});
+
+test('a picture whose original cannot be read is recorded with why and what to do; the pass goes on', async (t) => {
+  const { project, collectionId } = await studioWith(t, [join(neutral, people[0]!), join(neutral, people[1]!)]);
+  const lost = project.db.prepare("SELECT original_path, source_path FROM images WHERE status = 'ok' ORDER BY id LIMIT 1").get() as { original_path: string; source_path: string };
+  rmSync(join(project.dir, lost.original_path));
+  const summary = await curateCollection(project, { collectionId, masterSize: 128 });
+  assert.deepEqual([summary.done, summary.faces, summary.failed], [2, 1, 1]);
+  assert.equal(summary.problems[0]!.source, lost.source_path);
+  assert.match(summary.problems[0]!.reason, /^could not be curated \(.+\): re-import the original or exclude the picture$/);
 });

@@ -80,7 +80,7 @@ export async function curateCollection(project: Project, options: CurateOptions)
         problems.push({ imageId: image.id, source: image.source_path, reason: NO_FACE });
       }
     } catch (err) {
-      const reason = `could not be curated: ${(err as Error).message.split('\n')[0]}`;
+      const reason = `could not be curated (${(err as Error).message.split('\n')[0]}): re-import the original or exclude the picture`;
       markImage.run(image.id, 'failed', reason, DETECTOR, options.masterSize, now());
       progress.failed++;
       problems.push({ imageId: image.id, source: image.source_path, reason });
