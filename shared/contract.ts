@@ -292,6 +292,74 @@ export const Timeline = z.object({
   ),
 });
 
+/** A run's losses and speed, downsampled to at most `points` buckets (mean, min and max of each). */
+export const RunSeries = z.object({
+  runId: id,
+  unit: z.enum(['epochs', 'kimg']),
+  batchSize: z.number().int(),
+  stepsPerEpoch: z.number().int(),
+  /** Per bucket: its last step, and the mean / min / max of each series over the bucket. */
+  step: z.array(z.number().int()),
+  dLoss: z.array(z.number()),
+  dMin: z.array(z.number()),
+  dMax: z.array(z.number()),
+  gLoss: z.array(z.number().nullable()),
+  imagesPerSecond: z.array(z.number().nullable()),
+  /** Every checkpoint with its health, in order. */
+  checkpoints: z.array(
+    z.object({
+      at: z.number(),
+      step: z.number().int(),
+      imagesSeen: z.number().int(),
+      witnessGrid: z.string(),
+      verdict: z.enum(['healthy', 'collapsed']).nullable(),
+      metrics: z.record(z.string(), z.number().nullable()),
+      reasons: z.array(z.string()),
+    }),
+  ),
+  /** Where the current collapse began, in the run's unit; null when healthy. */
+  onsetAt: z.number().nullable(),
+});
+export type RunSeries = z.infer<typeof RunSeries>;
+
+/** What the health panel shows beside the numbers: the samples themselves, at one checkpoint. */
+export const RunInspection = z.object({
+  runId: id,
+  at: z.number(),
+  witnessGrid: z.string(),
+  witnesses: z.number().int(),
+  resolution: z.number().int(),
+  /** Groups of witnesses (by index in the grid) that are near-duplicates of one another, largest first. */
+  duplicateClusters: z.array(z.array(z.number().int())),
+  /** The witnesses closest to a training portrait, closest first: that portrait (a project file) and how close, relative to real portraits' spacing. */
+  nearest: z.array(z.object({ witness: z.number().int(), trainingImage: z.string(), ratio: z.number() })),
+  /** What to try, each with the action the studio can take for it. */
+  advice: z.array(
+    z.object({
+      text: z.string(),
+      action: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('fork'), at: z.number(), learningRate: z.number() }),
+        z.object({ kind: z.literal('curate') }),
+        z.object({ kind: z.literal('augment') }),
+      ]).nullable(),
+    }),
+  ),
+});
+export type RunInspection = z.infer<typeof RunInspection>;
+
+export const RunEstimate = z.object({
+  backend: z.string(),
+  backendDetail: z.string(),
+  stepsMeasured: z.number().int(),
+  imagesPerSecond: z.number(),
+  secondsPerEpoch: z.number(),
+  /** The whole run at that speed, checkpoints aside. */
+  secondsTotal: z.number(),
+});
+export type RunEstimate = z.infer<typeof RunEstimate>;
+
+export const BackendAvailability = z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() }));
+
 export const AppInfo = z.object({
   version: z.string(),
   shell: z.enum(['electron', 'browser']),
@@ -414,6 +482,16 @@ export const contract = {
   'duplicates.keep': method(z.object({ keeperFaceId: id, faceIds: z.array(id).min(1).max(10_000) }).strict(), z.object({ excluded: z.number().int() })),
   'quality.thresholds': method(QualityThresholds.partial(), QualityThresholds),
   'runs.timeline': method(z.object({ runId: id, vsRunId: id.optional() }).strict(), Timeline),
+  'runs.live': method(empty, z.array(RunProgress)),
+  'runs.series': method(z.object({ runId: id, points: z.number().int().min(10).max(5000).default(800) }).strict(), RunSeries),
+  'runs.inspect': method(z.object({ runId: id, at: z.number().min(0).optional() }).strict(), RunInspection),
+  'runs.delete': method(z.object({ runId: id }).strict(), z.object({ deleted: z.string(), filesRemoved: z.number().int() })),
+  'runs.estimate': method(RunRequest, RunEstimate),
+  'runs.exportTimeline': method(
+    z.object({ runId: id, vsRunId: id.optional(), witnesses: z.array(z.number().int().min(0).max(255)).max(256).optional() }).strict(),
+    z.object({ path: z.string(), width: z.number().int(), height: z.number().int() }),
+  ),
+  'backends.probe': method(empty, BackendAvailability),
 } as const;
 
 export type Contract = typeof contract;

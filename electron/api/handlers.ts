@@ -11,7 +11,9 @@ import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
-import { buildTimeline } from '../services/runs/timeline';
+import { buildTimeline, exportTimeline } from '../services/runs/timeline';
+import { inspectRun } from '../services/runs/run-inspection';
+import { runSeries } from '../services/runs/run-series';
 import type { Studio } from '../services/studio';
 import type { Handlers } from './router';
 
@@ -82,6 +84,13 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.resume': async ({ runId }) => (await studio.runs.resume(runId)).run,
     'runs.fork': async (req) => (await studio.runs.fork(req)).run,
     'runs.timeline': ({ runId, vsRunId }) => buildTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId]),
+    'runs.live': () => studio.runs.live(),
+    'runs.series': ({ runId, points }) => runSeries(studio.requireProject(), runId, points),
+    'runs.inspect': ({ runId, at }) => inspectRun(studio.requireProject(), runId, at),
+    'runs.delete': ({ runId }) => studio.runs.delete(runId),
+    'runs.estimate': (req) => studio.runs.estimate(req),
+    'runs.exportTimeline': ({ runId, vsRunId, witnesses }) => exportTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId], witnesses),
+    'backends.probe': () => studio.runs.probeBackends(),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

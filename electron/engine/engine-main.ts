@@ -2,7 +2,7 @@
 // memory, a crash, an out-of-memory — never takes the studio or its database down. It speaks
 // the protocol in protocol.ts over Electron's parentPort (utilityProcess) or Node's IPC channel
 // (a forked child of the headless server or the CLI).
-import { selectBackend } from './backends';
+import { probeBackends, selectBackend } from './backends';
 import type { FromEngine, ToEngine, TrainJob } from './protocol';
 import { trainLoop } from './train/train-loop';
 import { DatasetFile } from '../services/datasets/dataset-file';
@@ -74,6 +74,44 @@ async function train(job: TrainJob): Promise<void> {
   }
 }
 
+/**
+ * Trains the job's first steps and reports the speed from the second step on: the first one
+ * compiles kernels and is no guide. What it writes goes to the job's scratch folder.
+ */
+async function warmup(job: TrainJob, maxSteps: number, maxSeconds: number): Promise<void> {
+  const choice = await selectBackend(job.backend, 'train');
+  send({ type: 'backend', choice });
+  const dataset = await DatasetFile.open(job.datasetDir);
+  const ticks: { at: number; imagesSeen: number; stepsPerEpoch: number }[] = [];
+  try {
+    await trainLoop(
+      { ...job, dataset },
+      {
+        onTick: (t) => ticks.push({ at: performance.now(), imagesSeen: t.imagesSeen, stepsPerEpoch: t.stepsPerEpoch }),
+        shouldAbort: () =>
+          stopRequested || ticks.length >= maxSteps || (ticks.length >= 2 && performance.now() - ticks[0]!.at > maxSeconds * 1000),
+      },
+    );
+  } finally {
+    await dataset.close();
+  }
+  if (ticks.length < 2) throw new Error('the warm-up was stopped before it could measure two steps');
+  const first = ticks[0]!;
+  const last = ticks.at(-1)!;
+  const imagesPerSecond = (last.imagesSeen - first.imagesSeen) / ((last.at - first.at) / 1000);
+  send({ type: 'measured', steps: ticks.length - 1, imagesPerSecond, stepsPerEpoch: first.stepsPerEpoch });
+}
+
+function settle(work: Promise<void>): void {
+  work.then(
+    () => exitAfterFlush(0),
+    (err: unknown) => {
+      send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      exitAfterFlush(1);
+    },
+  );
+}
+
 function onMessage(message: ToEngine): void {
   if (message.type === 'stop') {
     stopRequested = true;
@@ -81,15 +119,9 @@ function onMessage(message: ToEngine): void {
   } else if (message.type === 'pause') setPaused(true);
   else if (message.type === 'continue') setPaused(false);
   else if (message.type === 'exit') process.exit(exitCode);
-  else if (message.type === 'train') {
-    train(message.job).then(
-      () => exitAfterFlush(0),
-      (err: unknown) => {
-        send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
-        exitAfterFlush(1);
-      },
-    );
-  }
+  else if (message.type === 'train') settle(train(message.job));
+  else if (message.type === 'warmup') settle(warmup(message.job, message.maxSteps, message.maxSeconds));
+  else if (message.type === 'probe') settle(probeBackends('train').then((attempts) => send({ type: 'probed', attempts })));
 }
 
 if (parentPort) parentPort.on('message', (e) => onMessage(e.data as ToEngine));

@@ -1,6 +1,6 @@
 // Messages between the main process and an engine process, one union each way. The engine
 // runs one training job; the main process records what it reports.
-import type { BackendChoice, BackendName } from './backends';
+import type { BackendAttempt, BackendChoice, BackendName } from './backends';
 import type { CheckpointWritten, TrainOptions, TrainResult, TrainTick } from './train/train-loop';
 
 /** A training job as it crosses the process boundary: paths instead of open files. */
@@ -13,7 +13,16 @@ export interface TrainJob extends Omit<TrainOptions, 'dataset'> {
  * `pause` holds training between two steps until `continue`; `stop` ends it (also from a pause).
  * `exit` answers `flush` from a utility process: everything it sent has arrived, it may end.
  */
-export type ToEngine = { type: 'train'; job: TrainJob } | { type: 'stop' } | { type: 'pause' } | { type: 'continue' } | { type: 'exit' };
+export type ToEngine =
+  | { type: 'train'; job: TrainJob }
+  /** Which backends can train here, and why the others cannot. */
+  | { type: 'probe' }
+  /** Train a few steps of `job` (into a scratch folder) to measure the speed a run would have. */
+  | { type: 'warmup'; job: TrainJob; maxSteps: number; maxSeconds: number }
+  | { type: 'stop' }
+  | { type: 'pause' }
+  | { type: 'continue' }
+  | { type: 'exit' };
 
 export type FromEngine =
   | { type: 'backend'; choice: BackendChoice }
@@ -23,6 +32,9 @@ export type FromEngine =
   /** Training is holding between two steps, having taken `step` of them. */
   | { type: 'paused'; step: number; imagesSeen: number }
   | { type: 'done'; result: TrainResult }
+  | { type: 'probed'; attempts: BackendAttempt[] }
+  /** Steady speed over the warm-up's steps after the first (which compiles kernels). */
+  | { type: 'measured'; steps: number; imagesPerSecond: number; stepsPerEpoch: number }
   | { type: 'error'; message: string }
   /**
    * Sent last. A forked Node child exits once it has left; a utility process, whose postMessage

@@ -1,17 +1,19 @@
 // Starts, watches, stops and resumes the runs of one project. Each run trains in its own engine
 // process; this side records what the engine reports (backend, witnesses, metrics, checkpoints)
 // and what became of the process, so that a crash or a kill leaves a run that can be resumed.
-import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
-import type { ParsedRequest, Run, RunRequest } from '../../../shared/contract';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Dataset, ParsedRequest, Run, RunEstimate, RunProgress, RunRequest } from '../../../shared/contract';
+import type { BackendAttempt } from '../../engine/backends';
+import { estimateRun, probeInEngine } from './engine-queries';
 import { AppError } from '../../../shared/errors';
 import { checkpointAt, DEFAULT_EPOCHS, describeAt, progressUnit, trainingTarget } from '../../../shared/progress';
 import type { EventBus } from '../../api/event-bus';
-import { defaultModelConfig } from '../../engine/models/registry';
 import type { FromEngine, TrainJob } from '../../engine/protocol';
 import { hashFile } from '../datasets/dataset-file';
 import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
+import { trainJobFor } from './train-job';
 import type { Project } from '../projects/project';
 import type { EngineHandle, EngineLauncher } from './engine-launcher';
 import {
@@ -44,6 +46,8 @@ export interface RunHandle {
 
 export class RunManager {
   private readonly active = new Map<number, Active>();
+  /** The latest progress of each run training now, for a view that opens mid-run. */
+  private readonly latest = new Map<number, RunProgress>();
 
   constructor(
     private readonly project: Project,
@@ -63,6 +67,43 @@ export class RunManager {
   /** The engine process training a run, if any (for the tests' SIGKILL and for diagnostics). */
   enginePid(runId: number): number | undefined {
     return this.active.get(runId)?.engine.pid;
+  }
+
+  /** Progress of every run training now (paused ones included). */
+  live(): RunProgress[] {
+    return [...this.latest.values()].filter((p) => this.active.has(p.runId));
+  }
+
+  /** How fast the run `request` describes would train here: a few real steps in an engine process. */
+  async estimate(request: RunRequest): Promise<RunEstimate> {
+    const dataset = getDataset(this.project, request.datasetId);
+    checkBatchFits(request, dataset);
+    return estimateRun(this.project, this.launchEngine, request, dataset);
+  }
+
+  probeBackends(): Promise<BackendAttempt[]> {
+    return probeInEngine(this.launchEngine);
+  }
+
+  /**
+   * Removes a run that is not training: its rows (checkpoints, metrics, health and witnesses go
+   * with it) and its folder. Forks of it keep their own checkpoints and lose only the link.
+   */
+  async delete(runId: number): Promise<{ deleted: string; filesRemoved: number }> {
+    const run = getRun(this.project, runId);
+    if (this.active.has(runId)) throw new AppError('conflict', `run "${run.name}" is training; stop it before deleting it`);
+    const dir = resolve(this.project.dir, run.path);
+    const runsRoot = resolve(this.project.dir, 'runs');
+    if (!dir.startsWith(runsRoot + sep)) throw new AppError('internal', `run "${run.name}" points outside the project's runs folder (${run.path}); not deleting files there`);
+    const filesRemoved = await countFiles(dir);
+    this.project.db.transaction(() => {
+      this.project.db.prepare('UPDATE runs SET parent_checkpoint_id = NULL WHERE parent_checkpoint_id IN (SELECT id FROM checkpoints WHERE run_id = ?)').run(runId);
+      this.project.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+    })();
+    // The rows are gone first: a folder left behind by a failed removal is only litter, never a run without files.
+    await rm(dir, { recursive: true, force: true });
+    this.latest.delete(runId);
+    return { deleted: run.name, filesRemoved };
   }
 
   async start(request: RunRequest): Promise<RunHandle> {
@@ -104,9 +145,7 @@ export class RunManager {
     // A run always records its length: 25 epochs where none was given.
     if (request.epochs === undefined && request.kimg === undefined) request = { ...request, epochs: DEFAULT_EPOCHS };
     // Refused here, before a run exists, rather than by the engine after one was recorded.
-    if (request.batchSize > dataset.imageCount) {
-      throw new AppError('invalid_request', `dataset "${dataset.name}" has ${dataset.imageCount} images, fewer than one batch of ${request.batchSize}: lower the batch size to at most ${dataset.imageCount}`);
-    }
+    checkBatchFits(request, dataset);
     const next = ((this.project.db.prepare('SELECT max(id) AS m FROM runs').get() as { m: number | null }).m ?? 0) + 1;
     const name = request.name ?? `${String(next).padStart(5, '0')}-${dataset.name}-${request.arch}`;
     const dirPath = `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;
@@ -177,26 +216,8 @@ export class RunManager {
 
   private launch(runId: number, from: TrainJob['from'], notes: string[]): RunHandle {
     const run = getRun(this.project, runId);
-    const o = run.options;
-    const dataset = getDataset(this.project, run.datasetId);
     const rel = (p: string) => (isAbsolute(p) ? relative(this.project.dir, p) : p);
-    const job: TrainJob = {
-      datasetDir: join(this.project.dir, dataset.path),
-      runDir: join(this.project.dir, run.path),
-      tmpDir: this.project.tmpDir,
-      backend: o.backend,
-      model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, { width: o.width, zDim: o.zDim, phaseKimg: o.phaseKimg, emaHalfLifeKimg: o.emaHalfLifeKimg }),
-      length: o.kimg !== undefined ? { unit: 'kimg', kimg: o.kimg } : { unit: 'epochs', epochs: o.epochs ?? DEFAULT_EPOCHS },
-      batchSize: o.batchSize,
-      dSteps: o.dSteps,
-      learningRate: o.learningRate,
-      beta1: o.beta1,
-      beta2: o.beta2,
-      seed: o.seed,
-      witnesses: o.witnesses,
-      checkpointEvery: o.checkpointEvery,
-      from,
-    };
+    const job = trainJobFor(this.project, run.options, getDataset(this.project, run.datasetId), join(this.project.dir, run.path), from);
     setRunStatus(this.project, runId, 'running', notes.length ? notes.join('; ') : null);
     const engine = this.launchEngine();
     let outcome: { status: Run['status']; reason: string | null } | null = null;
@@ -214,7 +235,9 @@ export class RunManager {
         case 'tick': {
           const t = m.tick;
           recordMetrics(this.project, runId, t.step, t.epoch, { 'Loss/D': t.dLoss, 'Loss/G': t.gLoss, 'Speed/img_per_s': t.imagesPerSecond });
-          this.events.emit('run.progress', { runId, ...t, gLoss: Number.isNaN(t.gLoss) ? null : t.gLoss });
+          const progress = { runId, ...t, gLoss: Number.isNaN(t.gLoss) ? null : t.gLoss };
+          this.latest.set(runId, progress);
+          this.events.emit('run.progress', progress);
           break;
         }
         case 'checkpoint':
@@ -269,6 +292,17 @@ export class RunManager {
     engine.send({ type: 'train', job });
     return { run: getRun(this.project, runId), done, notes };
   }
+}
+
+function checkBatchFits(request: RunRequest, dataset: Dataset): void {
+  if (request.batchSize > dataset.imageCount) {
+    throw new AppError('invalid_request', `dataset "${dataset.name}" has ${dataset.imageCount} images, fewer than one batch of ${request.batchSize}: lower the batch size to at most ${dataset.imageCount}`);
+  }
+}
+
+async function countFiles(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).length;
 }
 
 function lastLine(text: string): string {

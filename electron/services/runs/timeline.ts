@@ -1,7 +1,9 @@
 // The timeline of a run: its witnesses (rows) at each checkpoint (columns), read from the
 // witness grids written at every checkpoint. Two runs are aligned by epoch, or by kimg when
 // either is measured in kimg, so the same column shows both at the same point of their training.
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { atomicWrite } from '../fs/atomic-write';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { getDataset } from '../datasets/datasets';
@@ -41,11 +43,15 @@ export function buildTimeline(project: Project, runIds: number[]): Timeline {
   };
 }
 
-/** The timeline as one PNG: witness rows per run (a gap between runs), one column per checkpoint position. */
-export async function renderTimeline(project: Project, timeline: Timeline, out: string, gap = 4): Promise<{ width: number; height: number }> {
+/**
+ * The timeline as one PNG: witness rows per run (a gap between runs), one column per checkpoint
+ * position; only the `picked` witnesses when given, in that order.
+ */
+export async function renderTimeline(project: Project, timeline: Timeline, out: string, picked?: number[], gap = 4): Promise<{ width: number; height: number }> {
   const r = timeline.runs[0]!.resolution;
   const columns = timeline.positions.length;
-  const rows = timeline.runs.reduce((n, run) => n + run.witnesses, 0);
+  const rowsOf = (run: Timeline['runs'][number]) => (picked?.length ? picked.filter((w) => w < run.witnesses) : Array.from({ length: run.witnesses }, (_, w) => w));
+  const rows = timeline.runs.reduce((n, run) => n + rowsOf(run).length, 0);
   const width = columns * r;
   const height = rows * r + gap * (timeline.runs.length - 1);
   const canvas = new Uint8Array(width * height * 3).fill(24);
@@ -55,20 +61,30 @@ export async function renderTimeline(project: Project, timeline: Timeline, out: 
     for (const [col, cell] of run.cells.entries()) {
       if (!cell) continue;
       const { data, info } = await sharp(join(project.dir, cell)).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-      for (let w = 0; w < run.witnesses; w++) {
+      for (const [row, w] of rowsOf(run).entries()) {
         const gx = (w % perRow) * r;
         const gy = Math.floor(w / perRow) * r;
         for (let y = 0; y < r; y++) {
           for (let x = 0; x < r; x++) {
             const src = ((gy + y) * info.width + gx + x) * info.channels;
-            const dst = ((top + w * r + y) * width + col * r + x) * 3;
+            const dst = ((top + row * r + y) * width + col * r + x) * 3;
             for (let k = 0; k < 3; k++) canvas[dst + k] = data[src + Math.min(k, info.channels - 1)]!;
           }
         }
       }
     }
-    top += run.witnesses * r + gap;
+    top += rowsOf(run).length * r + gap;
   }
-  await sharp(canvas, { raw: { width, height, channels: 3 } }).png().toFile(out);
+  const png = await sharp(canvas, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  await atomicWrite(out, png, project.tmpDir);
   return { width, height };
+}
+
+/** Renders a timeline into the project's renders/timelines/ folder; the path comes back project-relative. */
+export async function exportTimeline(project: Project, runIds: number[], picked?: number[]): Promise<{ path: string; width: number; height: number }> {
+  const timeline = buildTimeline(project, runIds);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const rel = `renders/timelines/${timeline.runs.map((r) => r.name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')).join('-vs-')}-${stamp}.png`;
+  await mkdir(dirname(join(project.dir, rel)), { recursive: true });
+  return { path: rel, ...(await renderTimeline(project, timeline, join(project.dir, rel), picked)) };
 }

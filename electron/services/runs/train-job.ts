@@ -1,0 +1,28 @@
+// What an engine process is told to train, from a run's options: one place, so a run, its resume
+// and the launcher's warm-up train exactly the same network on the same data.
+import { join } from 'node:path';
+import type { Dataset, RunRequest } from '../../../shared/contract';
+import { DEFAULT_EPOCHS } from '../../../shared/progress';
+import { defaultModelConfig } from '../../engine/models/registry';
+import type { TrainJob } from '../../engine/protocol';
+import type { Project } from '../projects/project';
+
+export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, runDir: string, from: TrainJob['from']): TrainJob {
+  return {
+    datasetDir: join(project.dir, dataset.path),
+    runDir,
+    tmpDir: project.tmpDir,
+    backend: o.backend,
+    model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, { width: o.width, zDim: o.zDim, phaseKimg: o.phaseKimg, emaHalfLifeKimg: o.emaHalfLifeKimg }),
+    length: o.kimg !== undefined ? { unit: 'kimg', kimg: o.kimg } : { unit: 'epochs', epochs: o.epochs ?? DEFAULT_EPOCHS },
+    batchSize: o.batchSize,
+    dSteps: o.dSteps,
+    learningRate: o.learningRate,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    seed: o.seed,
+    witnesses: o.witnesses,
+    checkpointEvery: o.checkpointEvery,
+    from,
+  };
+}
