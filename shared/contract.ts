@@ -288,6 +288,9 @@ export const Timeline = z.object({
       resolution: z.number().int(),
       /** Per position: the witness grid written at that checkpoint, or null where the run has none. */
       cells: z.array(z.string().nullable()),
+      /** The same grids with each witness at most `thumbSize` px, for the overview (the grid itself when already that small). */
+      thumbs: z.array(z.string().nullable()),
+      thumbSize: z.number().int(),
     }),
   ),
 });

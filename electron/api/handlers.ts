@@ -11,7 +11,7 @@ import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
-import { buildTimeline, exportTimeline } from '../services/runs/timeline';
+import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
 import type { Studio } from '../services/studio';
@@ -83,7 +83,11 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.pause': ({ runId }) => studio.runs.pause(runId),
     'runs.resume': async ({ runId }) => (await studio.runs.resume(runId)).run,
     'runs.fork': async (req) => (await studio.runs.fork(req)).run,
-    'runs.timeline': ({ runId, vsRunId }) => buildTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId]),
+    'runs.timeline': async ({ runId, vsRunId }) => {
+      const timeline = buildTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId]);
+      await ensureThumbnails(studio.requireProject(), timeline);
+      return timeline;
+    },
     'runs.live': () => studio.runs.live(),
     'runs.series': ({ runId, points }) => runSeries(studio.requireProject(), runId, points),
     'runs.inspect': ({ runId, at }) => inspectRun(studio.requireProject(), runId, at),

@@ -2,50 +2,28 @@
 // headless server: create a project, import a folder, see the thumbnails, open one, label, edit
 // provenance. Screenshots of each view land in tests/e2e/screenshots/ for a person to look at.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { EventBus } from '../../electron/api/event-bus';
-import { createHandlers } from '../../electron/api/handlers';
-import { ApiRouter } from '../../electron/api/router';
-import { Studio } from '../../electron/services/studio';
-import { startHeadlessServer, type HeadlessServer } from '../../electron/server/http-server';
-import { repoRoot, sharedData, smallPortraits } from '../helpers';
+import type { Page } from 'playwright-core';
+import type { Studio } from '../../electron/services/studio';
+import { sharedData, smallPortraits } from '../helpers';
+import { openBrowserSession, type BrowserSession } from './browser-session';
 
-const shots = join(repoRoot, 'tests', 'e2e', 'screenshots');
-let browser: Browser;
-let server: HeadlessServer;
+let session: BrowserSession;
 let studio: Studio;
 let page: Page;
+let server: BrowserSession['server'];
 let base: string;
-const problems: string[] = [];
+let problems: string[];
+let shot: BrowserSession['shot'];
 
 before(async () => {
-  base = mkdtempSync(join(tmpdir(), 'leporello-e2e-'));
-  studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
-  server = await startHeadlessServer({ router: new ApiRouter(createHandlers(studio)), events: studio.events, projectDir: () => studio.current?.dir ?? null });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  // Any CSP violation, console error or failed request is a defect of the studio.
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  mkdirSync(shots, { recursive: true });
+  session = await openBrowserSession();
+  ({ studio, page, server, base, problems, shot } = session);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await studio?.closeProject();
-  rmSync(base, { recursive: true, force: true });
-});
-
-const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
+after(() => session?.close());
 
 /** From the grid: open the import panel, name a folder and a collection, start. */
 async function startImportFromGrid(folder: string, collection: string): Promise<void> {

@@ -62,7 +62,8 @@ test('inspection: near-duplicate witnesses grouped, nearest training portraits w
   assert.deepEqual(inspection.duplicateClusters, []);
   const fork = inspection.advice.find((a) => a.action?.kind === 'fork');
   assert.ok(fork, JSON.stringify(inspection.advice));
-  assert.ok(fork.action!.kind === 'fork' && fork.action.at < series.onsetAt! && fork.action.learningRate === 0.45);
+  const action = fork.action!;
+  assert.ok(action.kind === 'fork' && action.at < series.onsetAt! && action.learningRate === 0.45);
   // The nearest training portraits are written as pictures the panel can show, closest first.
   assert.equal(inspection.nearest.length, 6);
   for (const n of inspection.nearest) {

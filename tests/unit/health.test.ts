@@ -83,3 +83,16 @@ test('before the first step the verdict is no verdict: an untrained generator dr
   assert.equal(untrained.verdict, 'healthy');
   assert.deepEqual(untrained.reasons, ['untrained: the generator has not learned anything yet']);
 });
+
+test('still learning: samples never yet diverse are no collapse; diverse ones are judged as ever', async () => {
+  // What an early generator draws: the average face, slightly different each time.
+  const mean = new Uint8Array(3072).map((_, k) => portraits.reduce((a, p) => a + p[k]!, 0) / portraits.length);
+  const blurred = Array.from({ length: 8 }, (_, i) => mean.map((v, k) => Math.min(255, v + ((k * 7 + i * 13) % 5))));
+  const learning = assessHealth({ samples: features(blurred), reals: features(portraits), stillLearning: true });
+  assert.equal(learning.verdict, 'healthy');
+  assert.match(learning.reasons[0]!, /^still learning: the samples have not yet been diverse \(\d+ % of the real portraits' diversity\)$/);
+  assert.equal(assessHealth({ samples: features(blurred), reals: features(portraits) }).verdict, 'collapsed');
+  // The grace covers low diversity only: diverse samples that copy training portraits are still noted.
+  const copies = assessHealth({ samples: features(portraits.slice(0, 12)), reals: features(portraits), stillLearning: true });
+  assert.match(copies.reasons.join(), /memorisation/);
+});

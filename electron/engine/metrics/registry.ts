@@ -14,7 +14,15 @@ export interface HealthInput {
   losses?: { recent: { d: number[]; g: number[] }; before: { d: number[]; g: number[] } };
   /** Before the first step: a fresh generator draws near-uniform grey, which is no collapse. */
   untrained?: boolean;
+  /**
+   * Early in a run whose samples have never yet been diverse: a generator still learning draws
+   * much the same blur for everything, which is no collapse either (a collapse loses diversity it had).
+   */
+  stillLearning?: boolean;
 }
+
+/** Samples keeping at least this share of the real portraits' diversity are diverse. */
+export const DIVERSE = 0.35;
 
 export interface HealthMetric {
   name: string;
@@ -39,8 +47,11 @@ export function assessHealth(input: HealthInput): HealthReport {
   if (input.untrained) return { metrics, verdict: 'healthy', reasons: ['untrained: the generator has not learned anything yet'] };
   const reasons: string[] = [];
   const d = metrics.diversity!;
+  if (input.stillLearning && !(d >= DIVERSE)) {
+    return { metrics, verdict: 'healthy', reasons: [`still learning: the samples have not yet been diverse (${(d * 100).toFixed(0)} % of the real portraits' diversity)`] };
+  }
   const cluster = metrics.largest_duplicate_cluster!;
-  if (d < 0.35) reasons.push(`samples keep ${(d * 100).toFixed(0)} % of the real portraits' diversity`);
+  if (d < DIVERSE) reasons.push(`samples keep ${(d * 100).toFixed(0)} % of the real portraits' diversity`);
   if (cluster >= 0.5) reasons.push(`${(cluster * 100).toFixed(0)} % of the samples are near-duplicates of one another`);
   if (metrics.loss_signature === 1 && d < 0.6) reasons.push('the discriminator wins every time while the generator loss climbs');
   const verdict = reasons.length ? 'collapsed' : 'healthy';

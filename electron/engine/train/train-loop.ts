@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '../tf';
 import { imageFeatures } from '../metrics/features';
-import { assessHealth, type HealthReport } from '../metrics/registry';
+import { assessHealth, DIVERSE, type HealthReport } from '../metrics/registry';
 import { buildModel, type ModelConfig } from '../models/registry';
 import type { GanModel, TrainingStage } from '../models/gan-model';
 import { Rng } from '../nn/rng';
@@ -35,6 +35,8 @@ export interface TrainOptions {
   witnesses: number;
   /** A checkpoint every this many epochs or kimg, in the unit of `length`. */
   checkpointEvery: number;
+  /** Whether an earlier checkpoint of the run (or of the run it was forked from) had diverse samples. */
+  diverseBefore?: boolean;
   /** Start from this checkpoint (resume or fork); its sha256 is checked when given. */
   from?: { file: string; sha256?: string };
 }
@@ -162,6 +164,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
   let position: EpochPosition | undefined;
+  let diverseSeen = options.diverseBefore ?? false;
   callbacks.onWitnesses?.((await witnesses.array()) as number[][]);
   // Health compares the same latents and the same real portraits at every checkpoint.
   const healthCount = Math.min(HEALTH_SAMPLES, meta.count);
@@ -191,7 +194,10 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state(), at);
       await renderGrid(model, witnesses, witnessGrid);
       const samples = imageFeatures(split(await generateBytes(model, healthLatents), healthCount), meta.resolution, meta.channels);
-      const health = assessHealth({ samples, reals: realFeatures, losses, untrained: counters.step === 0 });
+      // Until the samples first become diverse, and for at most a fifth of the run, low diversity is learning, not collapse.
+      const stillLearning = !diverseSeen && counters.imagesSeen < 0.2 * totalImages;
+      const health = assessHealth({ samples, reals: realFeatures, losses, untrained: counters.step === 0, stillLearning });
+      if ((health.metrics.diversity ?? 0) >= DIVERSE) diverseSeen = true;
       losses.before = losses.recent;
       losses.recent = { d: [], g: [] };
       await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written, health });

@@ -13,7 +13,7 @@ import type { FromEngine, TrainJob } from '../../engine/protocol';
 import { hashFile } from '../datasets/dataset-file';
 import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
-import { trainJobFor } from './train-job';
+import { trainJobFor, wasEverDiverse } from './train-job';
 import type { Project } from '../projects/project';
 import type { EngineHandle, EngineLauncher } from './engine-launcher';
 import {
@@ -217,7 +217,8 @@ export class RunManager {
   private launch(runId: number, from: TrainJob['from'], notes: string[]): RunHandle {
     const run = getRun(this.project, runId);
     const rel = (p: string) => (isAbsolute(p) ? relative(this.project.dir, p) : p);
-    const job = trainJobFor(this.project, run.options, getDataset(this.project, run.datasetId), join(this.project.dir, run.path), from);
+    const lineage = [runId, ...(run.parentRunId !== null ? [run.parentRunId] : [])];
+    const job = trainJobFor(this.project, run.options, getDataset(this.project, run.datasetId), join(this.project.dir, run.path), from, wasEverDiverse(this.project, lineage));
     setRunStatus(this.project, runId, 'running', notes.length ? notes.join('; ') : null);
     const engine = this.launchEngine();
     let outcome: { status: Run['status']; reason: string | null } | null = null;

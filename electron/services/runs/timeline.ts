@@ -1,6 +1,7 @@
 // The timeline of a run: its witnesses (rows) at each checkpoint (columns), read from the
 // witness grids written at every checkpoint. Two runs are aligned by epoch, or by kimg when
 // either is measured in kimg, so the same column shows both at the same point of their training.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write';
@@ -15,7 +16,30 @@ export interface Timeline {
   unit: ProgressUnit;
   /** The columns: epochs, or kimg. */
   positions: number[];
-  runs: { runId: number; name: string; witnesses: number; resolution: number; cells: (string | null)[] }[];
+  runs: { runId: number; name: string; witnesses: number; resolution: number; cells: (string | null)[]; thumbs: (string | null)[]; thumbSize: number }[];
+}
+
+/** The largest witness side the overview loads: 100 checkpoints × 64 witnesses of 256 px would be 1.6 GB of pixels. */
+export const THUMB_SIDE = 64;
+
+/** Where a grid's thumbnail lives: beside it, in witnesses/thumbs/. */
+export function thumbPath(grid: string): string {
+  return grid.replace(/\/witnesses\/([^/]+)$/, '/witnesses/thumbs/$1');
+}
+
+/** Makes the missing thumbnails of a timeline's grids (once; they are kept), so the overview stays light. */
+export async function ensureThumbnails(project: Project, timeline: Timeline): Promise<void> {
+  for (const run of timeline.runs) {
+    if (run.resolution <= THUMB_SIDE) continue;
+    const perRow = Math.ceil(Math.sqrt(run.witnesses));
+    for (const [i, cell] of run.cells.entries()) {
+      const thumb = run.thumbs[i];
+      if (!cell || !thumb || existsSync(join(project.dir, thumb))) continue;
+      await mkdir(dirname(join(project.dir, thumb)), { recursive: true });
+      const png = await sharp(join(project.dir, cell)).resize(perRow * THUMB_SIDE, perRow * THUMB_SIDE, { kernel: 'lanczos3' }).png().toBuffer();
+      await atomicWrite(join(project.dir, thumb), png, project.tmpDir);
+    }
+  }
 }
 
 export function buildTimeline(project: Project, runIds: number[]): Timeline {
@@ -39,6 +63,11 @@ export function buildTimeline(project: Project, runIds: number[]): Timeline {
       witnesses: run.options.witnesses,
       resolution,
       cells: positions.map((at) => checkpoints.find((c) => checkpointAt(unit, c) === at)?.witnessGrid ?? null),
+      thumbs: positions.map((at) => {
+        const grid = checkpoints.find((c) => checkpointAt(unit, c) === at)?.witnessGrid;
+        return grid ? (resolution > THUMB_SIDE ? thumbPath(grid) : grid) : null;
+      }),
+      thumbSize: Math.min(resolution, THUMB_SIDE),
     })),
   };
 }

@@ -5,10 +5,21 @@ import type { Dataset, RunRequest } from '../../../shared/contract';
 import { DEFAULT_EPOCHS } from '../../../shared/progress';
 import { defaultModelConfig } from '../../engine/models/registry';
 import type { TrainJob } from '../../engine/protocol';
+import { DIVERSE } from '../../engine/metrics/registry';
 import type { Project } from '../projects/project';
 
-export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, runDir: string, from: TrainJob['from']): TrainJob {
+/** Whether any checkpoint of these runs had diverse samples (health's "still learning" ends there). */
+export function wasEverDiverse(project: Project, runIds: number[]): boolean {
+  if (runIds.length === 0) return false;
+  const row = project.db
+    .prepare(`SELECT 1 FROM run_health WHERE run_id IN (${runIds.map(() => '?').join(',')}) AND json_extract(metrics, '$.diversity') >= ? LIMIT 1`)
+    .get(...runIds, DIVERSE);
+  return row !== undefined;
+}
+
+export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, runDir: string, from: TrainJob['from'], diverseBefore = false): TrainJob {
   return {
+    diverseBefore,
     datasetDir: join(project.dir, dataset.path),
     runDir,
     tmpDir: project.tmpDir,

@@ -1,0 +1,65 @@
+// The launcher's starting points: an architecture with settings that suit a few hundred portraits,
+// and one line per setting saying what it does. The studio and the CLI's help read the same text.
+import type { RunRequest } from './contract';
+
+export interface RunPreset {
+  id: string;
+  label: string;
+  arch: RunRequest['arch'];
+  /** The dataset resolution the preset is meant for; the network always trains at the dataset's own. */
+  resolution: number;
+  about: string;
+  defaults: Partial<RunRequest>;
+}
+
+export const RUN_PRESETS: RunPreset[] = [
+  {
+    id: 'dcgan-64',
+    label: 'DCGAN 64',
+    arch: 'dcgan',
+    resolution: 64,
+    about: 'Radford et al.: strided convolutions, batch norm. Quick to show faces at 64 px.',
+    defaults: { epochs: 200, batchSize: 32, width: 64, zDim: 100, checkpointEvery: 5, witnesses: 36 },
+  },
+  {
+    id: 'dcgan-128',
+    label: 'DCGAN 128',
+    arch: 'dcgan',
+    resolution: 128,
+    about: 'The same network one level deeper; four times the work per image.',
+    defaults: { epochs: 300, batchSize: 32, width: 64, zDim: 100, checkpointEvery: 10, witnesses: 36 },
+  },
+  {
+    id: 'thesis',
+    label: 'Thesis GAN',
+    arch: 'thesis',
+    resolution: 64,
+    about: 'The thesis-style Keras GAN: dense + transposed convolutions, LeakyReLU, dropout.',
+    defaults: { epochs: 200, batchSize: 32, checkpointEvery: 5, witnesses: 36 },
+  },
+  {
+    id: 'progan',
+    label: 'Progressive GAN',
+    arch: 'progan',
+    resolution: 128,
+    about: 'Grows from 4×4 with fade-ins; WGAN-GP. Slow to start, steadier at higher resolutions.',
+    defaults: { kimg: 600, batchSize: 16, phaseKimg: 60, checkpointEvery: 10, witnesses: 36 },
+  },
+];
+
+/** One line per setting, for the launcher's form. */
+export const SETTING_HELP: Record<string, string> = {
+  epochs: 'Passes over the whole dataset. With ~600 portraits, faces appear after some tens; hundreds refine them.',
+  kimg: 'Thousands of images shown to the discriminator; the progressive GAN grows on this clock.',
+  batchSize: 'Images per step. Larger is steadier and faster per image, but needs more memory; at most the dataset size.',
+  learningRate: "Adam's step size. Too high and training oscillates or collapses; halve it when a run collapses.",
+  beta1: "Adam's momentum. 0.5 is DCGAN's choice; 0 for the progressive GAN.",
+  dSteps: 'Discriminator steps per generator step. More when the generator wins too easily.',
+  width: 'Channels of the networks (base width). Wider learns more detail, and costs quadratically.',
+  zDim: 'Size of the latent vector a face is drawn from.',
+  checkpointEvery: 'A checkpoint (and a column of the timeline) every this many epochs or kimg.',
+  witnesses: 'Fixed latents drawn at every checkpoint: the rows of the timeline and the leporello.',
+  seed: 'Same seed, same witnesses and same shuffling: two runs that differ only in one setting.',
+  phaseKimg: 'Progressive GAN: kimg per fade-in and per stable phase at each resolution.',
+  backend: 'Where the engine computes. Auto takes the best that works here; each one says why it can or cannot run.',
+};

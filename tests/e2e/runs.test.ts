@@ -1,0 +1,225 @@
+// The studio's training views in a real browser against the real headless server, with real runs
+// in real engine processes (cpu backend, 16 px, tiny networks): launch from the UI, watch, reload
+// mid-run, pause, resume, stop, a deliberately collapsing run in the health panel and its one-click
+// fork, timelines alone and side by side, the PNG export, delete; and the time to first paint of a
+// 100-checkpoint × 64-witness timeline.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { smallPortraits } from '../helpers';
+import { openBrowserSession, type BrowserSession } from './browser-session';
+
+let s: BrowserSession;
+
+before(async () => {
+  s = await openBrowserSession();
+  await s.studio.createProject('Training');
+  await s.studio.startImport({ paths: [smallPortraits], collection: 'small' }).done;
+  // The address with the token signs the browser in (a cookie); later addresses go without it.
+  await s.page.goto(s.server.url);
+});
+after(() => s?.close());
+
+const text = (testid: string) => s.page.getByTestId(testid).textContent();
+
+/** Fills the launcher: the tiny network the engine tests use, on the cpu backend. */
+async function fillLauncher(fields: Record<string, string>) {
+  const { page } = s;
+  await page.getByTestId('preset-dcgan-64').click();
+  for (const [testid, value] of Object.entries({ 'run-batch': '8', 'run-width': '4', 'run-zdim': '16', 'run-every': '1', ...fields })) await page.getByTestId(testid).fill(value);
+  await page.waitForFunction(() => /cpu/.test(document.querySelector('[data-testid=backend-report]')?.textContent ?? ''));
+  await page.getByTestId('run-backend').selectOption('cpu');
+}
+
+test('launch a run from the UI, watch it, reload mid-run, pause, resume and stop it', async () => {
+  const { page } = s;
+  await page.goto(s.at('#/runs'));
+  // No runs yet: the launcher is open, and with no dataset it offers to build one.
+  await page.getByTestId('dataset-form').waitFor();
+  await page.getByTestId('preset-dcgan-64').click();
+  await page.getByTestId('dataset-resolution').selectOption('16');
+  await page.getByTestId('build-dataset').click();
+  await page.waitForFunction(() => /small.*24 portraits, 16 px/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''));
+
+  await fillLauncher({ 'run-length': '3000', 'run-witnesses': '16', 'run-name': 'long' });
+  // Each backend the engine could not use says why.
+  assert.match((await text('backend-report'))!, /✗ tensorflow .{10,}/s);
+  await page.getByTestId('measure-speed').click();
+  await page.waitForFunction(() => /per epoch.*for the whole run/s.test(document.querySelector('[data-testid=run-estimate]')?.textContent ?? ''));
+  assert.match((await text('run-estimate'))!, /images\/s over \d+ measured steps; computing on cpu/);
+  await s.shot('21-run-launcher');
+
+  await page.getByTestId('start-run').click();
+  await page.waitForURL(/#\/run\/1$/);
+  await page.getByTestId('run-position').waitFor();
+  const count = () => text('progress-count');
+  const first = await count();
+  await page.waitForFunction((was) => document.querySelector('[data-testid=progress-count]')?.textContent !== was, first);
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid=witness-grid]');
+    return !!img && img.complete && img.naturalWidth === 64;
+  });
+  await page.waitForFunction(() => (document.querySelector('[data-testid=loss-chart-path]')?.getAttribute('d') ?? '').split('L').length > 3);
+  assert.match((await text('run-backend'))!, /computing on cpu/);
+  await s.shot('22-run-dashboard');
+
+  // A reload (or a second window) finds the run where it is and follows it live.
+  await page.reload();
+  await page.getByTestId('run-position').waitFor();
+  const afterReload = await count();
+  await page.waitForFunction((was) => document.querySelector('[data-testid=progress-count]')?.textContent !== was, afterReload);
+
+  await page.getByTestId('pause-run').click();
+  await page.waitForFunction(() => /paused after step \d+/.test(document.querySelector('[data-testid=run-reason]')?.textContent ?? ''));
+  assert.equal(await text('run-status'), 'paused');
+  const live = s.studio.runs.live()[0]!;
+  const step = Number(/paused after step (\d+)/.exec((await text('run-reason'))!)![1]);
+  assert.equal(live.step, step, 'the engine holds at the step it reported');
+  await s.shot('23-run-paused');
+
+  await page.getByTestId('resume-run').click();
+  await page.waitForFunction((at) => {
+    const m = /^(\d+) \//.exec(document.querySelector('[data-testid=progress-count]')?.textContent ?? '');
+    return !!m && Number(m[1]) > at;
+  }, live.imagesSeen);
+  assert.equal(await text('run-status'), 'running');
+
+  await page.getByTestId('stop-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'stopped');
+  await page.getByTestId('resume-run').waitFor();
+  assert.match((await text('run-reason'))!, /stopped after \d+ images/);
+  assert.deepEqual(s.problems, []);
+});
+
+test('a deliberately collapsing run is flagged in the health panel, with its onset and a one-click fork', async () => {
+  const { page } = s;
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('new-run').click();
+  // Adam at 0.9 with β1 0.9, seed 6: the setting the engine's tests collapse on purpose.
+  await fillLauncher({ 'run-length': '6', 'run-witnesses': '9', 'run-lr': '0.9', 'run-beta1': '0.9', 'run-seed': '6', 'run-name': 'too-fast' });
+  await page.getByTestId('start-run').click();
+  await page.waitForURL(/#\/run\/2$/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
+  await page.waitForFunction(() => /collapsed since epoch 2/.test(document.querySelector('[data-testid=health-verdict]')?.textContent ?? ''));
+  assert.match((await text('health-reasons'))!, /of the real portraits' diversity/);
+  // The onset is marked on the loss chart and on the diversity curve.
+  assert.equal(await page.locator('[data-testid=loss-chart] .marker.onset').count(), 1);
+  assert.equal(await page.locator('[data-testid=diversity-chart] .marker.onset').count(), 1);
+  await page.getByTestId('nearest-pairs').waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=nearest-pairs] img')].every((i) => i.complete && i.naturalWidth === 16));
+  assert.equal(await page.locator('[data-testid=nearest-pairs] figure').count(), 6);
+  await page.getByTestId('advice-fork').scrollIntoViewIfNeeded();
+  await s.shot('24-health-collapsed');
+
+  await page.getByTestId('advice-fork').click();
+  await page.getByTestId('fork-dialog').waitFor();
+  assert.equal(await page.getByTestId('fork-lr').inputValue(), '0.45');
+  assert.equal(await page.getByTestId('fork-at').inputValue(), '1');
+  await page.getByTestId('fork-start').click();
+  await page.waitForURL(/#\/run\/3$/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
+  const fork = s.studio.runs;
+  assert.ok(fork);
+  const row = s.studio.requireProject().db.prepare('SELECT parent_run_id, options FROM runs WHERE id = 3').get() as { parent_run_id: number; options: string };
+  assert.equal(row.parent_run_id, 2);
+  assert.equal(JSON.parse(row.options).learningRate, 0.45);
+  assert.deepEqual(s.problems, []);
+});
+
+test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, two runs side by side, delete', async () => {
+  const { page } = s;
+  await page.goto(s.at('#/timeline/2'));
+  await page.locator('[data-testid=timeline-view][data-painted=true]').waitFor();
+  assert.equal(await text('timeline-current'), 'epoch 6');
+  await page.getByTestId('timeline-zoom').fill('96');
+  await page.locator('[data-testid=timeline-cell]').nth(2).click();
+  await page.getByTestId('timeline-loupe').waitFor();
+  assert.equal(await text('timeline-current'), 'epoch 2');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await text('timeline-current'), 'epoch 3');
+  assert.match((await text('timeline-loupe'))!, /Witness 1 at epoch 3/);
+  await s.shot('25-timeline-loupe');
+  await page.keyboard.press('Escape');
+
+  const picks = page.getByTestId('pick-witness');
+  await picks.nth(1).check();
+  await picks.nth(4).check();
+  await page.getByTestId('export-timeline').click();
+  await page.getByTestId('exported-link').waitFor();
+  const exported = (await page.getByTestId('exported-link').getAttribute('href'))!.replace(/^files\//, '');
+  const meta = await sharp(join(s.studio.requireProject().dir, decodeURIComponent(exported))).metadata();
+  assert.deepEqual([meta.width, meta.height], [7 * 16, 2 * 16], 'seven checkpoints across, the two picked witnesses down');
+  await page.getByTestId('timeline-zoom').fill('48');
+  await s.shot('26-timeline');
+
+  // Side by side, aligned by epoch: the long run against the collapsing one.
+  await page.goto(s.at('#/timeline/1/vs/2'));
+  await page.locator('[data-testid=timeline-view][data-painted=true]').waitFor();
+  await page.getByTestId('timeline-zoom').fill('96');
+  const viewports = page.getByTestId('timeline-viewport');
+  assert.equal(await viewports.count(), 2);
+  await viewports.nth(0).evaluate((el) => el.scrollTo(150, 120));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-viewport]')].every((v) => v.scrollTop === 120 && v.scrollLeft === 150));
+  await s.shot('27-timeline-side-by-side');
+
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('runs-table').waitFor();
+  assert.equal(await page.getByTestId('run-row').count(), 3);
+  await s.shot('28-runs-list');
+  const forkDir = join(s.studio.requireProject().dir, 'runs', '00003-small-16-dcgan');
+  const dir = (s.studio.requireProject().db.prepare('SELECT dir_path FROM runs WHERE id = 3').get() as { dir_path: string }).dir_path;
+  assert.ok(existsSync(join(s.studio.requireProject().dir, dir)), forkDir);
+  await page.getByTestId('delete-run').nth(2).click();
+  await page.getByTestId('delete-dialog').waitFor();
+  await s.shot('29-run-delete-confirm');
+  await page.getByTestId('confirm-delete').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 2);
+  assert.ok(!existsSync(join(s.studio.requireProject().dir, dir)));
+  assert.deepEqual(s.problems, []);
+});
+
+test('a timeline of 100 checkpoints × 64 witnesses paints in under a second and scrolls virtualised', async () => {
+  const project = s.studio.requireProject();
+  const dataset = (project.db.prepare('SELECT id FROM datasets').get() as { id: number }).id;
+  const { run, done } = await s.studio.runs.start({ datasetId: dataset, arch: 'dcgan', epochs: 99, batchSize: 8, dSteps: 1, backend: 'cpu', seed: 3, witnesses: 64, checkpointEvery: 1, width: 4, zDim: 16, name: 'hundred' });
+  assert.equal((await done).status, 'finished');
+  const { page } = s;
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('runs-table').waitFor();
+  await page.evaluate((id) => {
+    performance.mark('navigate');
+    location.hash = `#/timeline/${id}`;
+  }, run.id);
+  await page.locator('[data-testid=timeline-view][data-painted=true]').waitFor();
+  const firstPaint = await page.evaluate(() => performance.measure('first-paint', 'navigate', 'timeline-painted').duration);
+  const overviewCells = await page.getByTestId('timeline-cell').count();
+  // Zoomed in, only what is in view (and a margin) is in the DOM.
+  await page.getByTestId('timeline-zoom').fill('64');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=timeline-cell]').length < 600);
+  const cells = await page.getByTestId('timeline-cell').count();
+  assert.match((await page.getByTestId('timeline-view').textContent())!, /100 checkpoints × 64 witnesses/);
+  // Scroll diagonally to the far corner, one step per frame, and time the frames.
+  const frames = await page.getByTestId('timeline-viewport').evaluate(async (el) => {
+    const times: number[] = [];
+    let last = performance.now();
+    for (let i = 1; i <= 60; i++) {
+      el.scrollLeft = ((el.scrollWidth - el.clientWidth) * i) / 60;
+      el.scrollTop = ((el.scrollHeight - el.clientHeight) * i) / 60;
+      await new Promise(requestAnimationFrame);
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    return times.sort((a, b) => a - b);
+  });
+  const p95 = frames[Math.floor(frames.length * 0.95)]!;
+  console.log(`timeline 100 × 64: first paint ${firstPaint.toFixed(0)} ms (${overviewCells} cells at 16 px), ${cells} cells in the DOM at 64 px, scroll frames median ${frames[30]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${frames.at(-1)!.toFixed(1)} ms`);
+  await s.shot('30-timeline-100x64');
+  assert.ok(firstPaint < 1000, `first paint took ${firstPaint.toFixed(0)} ms`);
+  assert.ok(cells < 600, `${cells} of 6400 cells in the DOM at 64 px: not virtualised`);
+  // The last column (epoch 99) and the last witness are reachable.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-cell]')].some((c) => c.getAttribute('aria-label') === 'witness 64 at epoch 99'));
+  assert.deepEqual(s.problems, []);
+});
