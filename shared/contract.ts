@@ -516,6 +516,11 @@ export const events = {
   'run.changed': Run,
   /** A run's health turned to collapsed at this checkpoint. */
   'run.collapsed': z.object({ runId: id, name: z.string(), health: RunHealth }),
+  /** The desktop app's menu or a notification asks the window to go somewhere or to import what was chosen. */
+  'shell.menu': z.discriminatedUnion('action', [
+    z.object({ action: z.literal('navigate'), hash: z.string().regex(/^#\/[\w/-]*$/) }),
+    z.object({ action: z.literal('import'), paths: z.array(z.string()).min(1) }),
+  ]),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

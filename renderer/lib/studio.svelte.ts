@@ -2,6 +2,7 @@
 import type { AppInfo, Collection, ProjectSummary, Response } from '../../shared/contract';
 import { api } from './api';
 import { reportError } from './notices.svelte';
+import { go } from './route.svelte';
 
 export const studio = $state<{
   info: AppInfo | null;
@@ -10,7 +11,9 @@ export const studio = $state<{
   labels: Response<'labels.list'>;
   /** Bumped whenever images change, so views holding lists reload them. */
   imagesVersion: number;
-}>({ info: null, project: null, collections: [], labels: [], imagesVersion: 0 });
+  /** Paths chosen in the desktop app's File › Import dialog, for the collection view to import. */
+  pendingImport: string[] | null;
+}>({ info: null, project: null, collections: [], labels: [], imagesVersion: 0, pendingImport: null });
 
 export async function refreshProject(): Promise<void> {
   try {
@@ -38,6 +41,13 @@ api.on('project.changed', ({ project }) => {
   studio.project = project;
   void refreshCollections();
   studio.imagesVersion++;
+});
+api.on('shell.menu', (m) => {
+  if (m.action === 'navigate') go(m.hash);
+  else {
+    studio.pendingImport = m.paths;
+    go('#/collection');
+  }
 });
 api.on('images.changed', () => {
   void refreshCollections();

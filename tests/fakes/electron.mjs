@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const base = mkdtempSync(join(tmpdir(), 'fake-electron-'));
-const report = { schemes: [], ipcChannels: [], windows: [], appEvents: [], webContentsEvents: [], calls: {}, protocol: {}, utilityProcesses: [], events: [], toEngine: [] };
+const report = { schemes: [], ipcChannels: [], windows: [], appEvents: [], webContentsEvents: [], calls: {}, protocol: {}, utilityProcesses: [], events: [], toEngine: [], notifications: [], menu: null };
+// The settings folder may be given, to test what main keeps there between sessions (window state).
+const userData = process.env.FAKE_ELECTRON_USER_DATA;
 /** Events main sends to windows, and who waits for which. */
 const waiters = [];
 function nextEvent(accept) {
@@ -63,12 +65,37 @@ export const utilityProcess = {
     };
   },
 };
-export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) };
+export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showMessageBox: async () => ({ response: 0 }) };
+
+/** One 1920×1080 display with a 40 px panel at the top. */
+export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 40, width: 1920, height: 1040 } }] };
+export const shell = { openPath: async () => '' };
+
+/** Menu items as data: labels, roles and accelerators, submenus followed. */
+function describeMenu(items) {
+  return items.map((i) => ({ label: i.label, role: i.role, accelerator: i.accelerator, submenu: Array.isArray(i.submenu) ? describeMenu(i.submenu) : undefined }));
+}
+export const Menu = {
+  buildFromTemplate: (template) => ({ template }),
+  setApplicationMenu: (menu) => (report.menu = describeMenu(menu.template)),
+};
+
+export class Notification {
+  static isSupported = () => true;
+  constructor(options) {
+    this.options = options;
+  }
+  on() {}
+  show() {
+    report.notifications.push(this.options);
+  }
+}
 
 const appListeners = {};
 export const app = {
   whenReady: () => Promise.resolve(),
-  getPath: (name) => join(base, name),
+  getPath: (name) => (name === 'userData' && userData ? userData : join(base, name)),
+  getVersion: () => '0.0.0-fake',
   on(event, fn) {
     report.appEvents.push(event);
     appListeners[event] = fn;
@@ -94,6 +121,7 @@ export class BrowserWindow {
       },
     };
     BrowserWindow.all.push(this);
+    this.listeners = {};
     const contents = {
       setWindowOpenHandler: (fn) => (report.windowOpen = fn({ url: 'https://example.com' })),
       on: (event, fn) => {
@@ -111,6 +139,18 @@ export class BrowserWindow {
     appListeners['web-contents-created']?.({}, contents);
   }
   once() {}
+  on(event, fn) {
+    this.listeners[event] = fn;
+  }
+  maximize() {
+    report.maximized = true;
+  }
+  isMaximized = () => false;
+  isMinimized = () => false;
+  restore() {}
+  focus() {}
+  /** Where the person left the window this session. */
+  getNormalBounds = () => ({ x: 210, y: 120, width: 1500, height: 950 });
   async loadURL(url) {
     report.loadedUrl = url;
     const appFrame = { senderFrame: { url: 'leporello://app/index.html' } };
@@ -126,6 +166,8 @@ export class BrowserWindow {
     report.protocol.traversal = await answer('leporello://project/..%2F..%2F..%2Fetc%2Fpasswd');
     report.protocol.database = await answer('leporello://project/leporello.sqlite');
     if (process.env.FAKE_ELECTRON_TRAIN_FROM) report.training = await trainThroughIpc(appFrame, process.env.FAKE_ELECTRON_TRAIN_FROM);
+    // The person closes the window: main keeps where it was.
+    this.listeners.close?.();
     writeFileSync(process.env.FAKE_ELECTRON_REPORT, JSON.stringify(report));
     process.exit(0);
   }

@@ -3,7 +3,7 @@
 // they register. What is tested is our wiring and settings, not Electron itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
@@ -43,13 +43,25 @@ test('fake Electron: the sandboxed preload exposes exactly the contract, one fun
 });
 
 test('fake Electron: main registers every method once, a secure window, guards and a confined protocol', (t) => {
-  const reportFile = join(tempDir(t), 'report.json');
+  const dir = tempDir(t);
+  const reportFile = join(dir, 'report.json');
+  const userData = join(dir, 'userData');
+  mkdirSync(userData);
+  // Last session's window: main puts it back there, and keeps where it was left this time.
+  writeFileSync(join(userData, 'window-state.json'), JSON.stringify({ x: 100, y: 80, width: 1200, height: 800, maximized: true }));
   const r = spawnSync(process.execPath, ['--import', join(repoRoot, 'tests', 'fakes', 'register-fake-electron.mjs'), join(repoRoot, 'out', 'main.mjs')], {
     encoding: 'utf8',
-    env: { ...process.env, FAKE_ELECTRON_REPORT: reportFile },
+    env: { ...process.env, FAKE_ELECTRON_REPORT: reportFile, FAKE_ELECTRON_USER_DATA: userData },
   });
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  const win = report.windows[0];
+  assert.deepEqual([win.x, win.y, win.width, win.height, report.maximized], [100, 80, 1200, 800, true]);
+  assert.deepEqual(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8')), { x: 210, y: 120, width: 1500, height: 950, maximized: false });
+  // The application menu: the studio's own items and the standard Edit menu (copy and paste in fields).
+  const file = report.menu.find((m: { label?: string }) => m.label === 'File');
+  assert.deepEqual(file.submenu.filter((i: { label?: string }) => i.label).map((i: { label: string }) => i.label), ['Projects…', 'Import Portraits…', 'New Run…', 'Show Projects Folder']);
+  assert.ok(report.menu.some((m: { role?: string }) => m.role === 'editMenu'));
 
   assert.deepEqual([...report.ipcChannels].sort(), methods.map((m) => `api:${m}`).sort());
   const prefs = report.windows[0].webPreferences;
@@ -99,6 +111,10 @@ test('fake Electron: a run trains in a utility process started by main, and ever
   assert.equal(run.health.epoch, 1);
   assert.deepEqual(timeline.positions, [0, 1]);
   assert.equal(report.events.filter((e: string) => e === 'run.progress').length, 3, '24 portraits, batch 8: three progress events');
+  // What became of the run reached the desktop, once each: one epoch of a width-4 network never got
+  // diverse samples (so its health calls it collapsed), and then it finished.
+  const titles = report.notifications.map((n: { title: string }) => n.title);
+  assert.deepEqual(titles, [...(run.health.verdict === 'collapsed' ? [`Run “${run.name}” collapsed`] : []), `Run “${run.name}” finished`]);
   // A utility process's postMessage has no delivery callback: main tells it when it may exit.
   assert.deepEqual(report.toEngine, ['train', 'exit']);
 });

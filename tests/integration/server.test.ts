@@ -132,6 +132,19 @@ test('the API over HTTP: validated requests, a real import, its events on the We
     assert.equal(r.status, 404, evil);
     assert.doesNotMatch(r.body, /root:/);
   }
+  // The same real file without the token, or with a wrong one: refused, and nothing of it sent.
+  for (const headers of [{}, { Authorization: 'Bearer not-the-token' }, { Cookie: 'leporello_token=guess' }] as Record<string, string>[]) {
+    const r = await raw(server.port, `/files/${list.reply.value.items[0].thumbPath}`, { Host: `127.0.0.1:${server.port}`, ...headers });
+    assert.equal(r.status, 401, JSON.stringify(headers));
+    assert.doesNotMatch(r.body, /WEBP/);
+  }
+  // Encodings of the way out of the project that a careless decoder would follow.
+  for (const evil of ['..%252F..%252Fetc%252Fpasswd', '%2e%2e/%2e%2e/etc/passwd', 'runs/..%5C..%5C..%5Cetc%5Cpasswd', 'runs%00/../leporello.sqlite']) {
+    const r = await raw(server.port, `/files/${evil}`, { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` });
+    // A dot-segment the URL parser resolves first leaves /files/ altogether: then it is the studio's page.
+    assert.ok(r.status === 404 || r.status === 400 || (r.status === 200 && r.body.includes('<div id="app">')), `${evil}: ${r.status} ${r.body.slice(0, 300)}`);
+    assert.doesNotMatch(r.body, /root:|SQLite format/);
+  }
   const malformed = await raw(server.port, '/files/%E0%A4%A', { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` });
   assert.equal(malformed.status, 400);
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -23,6 +24,28 @@ export async function atomicWrite(finalPath: string, data: Uint8Array | string, 
     await rename(tmp, finalPath);
   } catch (err) {
     await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * The same, synchronously: for what must be on disk before the process may end (the window's
+ * state, written as the app quits, when an asynchronous write could be cut off).
+ */
+export function atomicWriteSync(finalPath: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(finalPath), { recursive: true });
+  const tmp = join(dirname(finalPath), `.${randomBytes(8).toString('hex')}.partial`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, finalPath);
+  } catch (err) {
+    rmSync(tmp, { force: true });
     throw err;
   }
 }
