@@ -23,6 +23,9 @@ before(async () => {
 after(() => s?.close());
 
 const text = (testid: string) => s.page.getByTestId(testid).textContent();
+/** Waits until an element's text matches: the DOM follows a click within a frame, not within a round trip. */
+const waitText = (testid: string, pattern: RegExp) =>
+  s.page.waitForFunction(([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), [testid, pattern.source]);
 
 /** Fills the launcher: the tiny network the engine tests use, on the cpu backend. */
 async function fillLauncher(fields: Record<string, string>) {
@@ -134,12 +137,12 @@ test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, t
   await page.locator('[data-testid=timeline-view][data-painted=true]').waitFor();
   assert.equal(await text('timeline-current'), 'epoch 6');
   await page.getByTestId('timeline-zoom').fill('96');
-  await page.locator('[data-testid=timeline-cell]').nth(2).click();
+  await page.locator('[data-testid=timeline-cell][aria-label="witness 1 at epoch 2"]').click();
   await page.getByTestId('timeline-loupe').waitFor();
-  assert.equal(await text('timeline-current'), 'epoch 2');
+  await waitText('timeline-current', /^epoch 2$/);
   await page.keyboard.press('ArrowRight');
-  assert.equal(await text('timeline-current'), 'epoch 3');
-  assert.match((await text('timeline-loupe'))!, /Witness 1 at epoch 3/);
+  await waitText('timeline-current', /^epoch 3$/);
+  await waitText('timeline-loupe', /Witness 1 at epoch 3/);
   await s.shot('25-timeline-loupe');
   await page.keyboard.press('Escape');
 
@@ -160,6 +163,7 @@ test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, t
   await page.getByTestId('timeline-zoom').fill('96');
   const viewports = page.getByTestId('timeline-viewport');
   assert.equal(await viewports.count(), 2);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-viewport]')].every((v) => v.scrollWidth - v.clientWidth > 150 && v.scrollHeight - v.clientHeight > 120));
   await viewports.nth(0).evaluate((el) => el.scrollTo(150, 120));
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-viewport]')].every((v) => v.scrollTop === 120 && v.scrollLeft === 150));
   await s.shot('27-timeline-side-by-side');
