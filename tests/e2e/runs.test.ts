@@ -160,7 +160,8 @@ test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, t
   // Side by side, aligned by epoch: the long run against the collapsing one.
   await page.goto(s.at('#/timeline/1/vs/2'));
   await page.locator('[data-testid=timeline-view][data-painted=true]').waitFor();
-  await page.getByTestId('timeline-zoom').fill('96');
+  // Large enough that both panes scroll both ways, however few checkpoints the stopped run made.
+  await page.getByTestId('timeline-zoom').fill('160');
   const viewports = page.getByTestId('timeline-viewport');
   assert.equal(await viewports.count(), 2);
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-viewport]')].every((v) => v.scrollWidth - v.clientWidth > 150 && v.scrollHeight - v.clientHeight > 120));
