@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { smallPortraits } from '../helpers';
 import { openBrowserSession, type BrowserSession } from './browser-session';
@@ -226,5 +227,33 @@ test('a timeline of 100 checkpoints × 64 witnesses paints in under a second and
   assert.ok(cells < 600, `${cells} of 6400 cells in the DOM at 64 px: not virtualised`);
   // The last column (epoch 99) and the last witness are reachable.
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-cell]')].some((c) => c.getAttribute('aria-label') === 'witness 64 at epoch 99'));
+  assert.deepEqual(s.problems, []);
+});
+
+test('after a studio that died mid-run restarts, the run is shown interrupted with Resume, and resumes', async () => {
+  const dir = s.studio.requireProject().dir;
+  await s.studio.closeProject();
+  // What a studio killed while training leaves in its database: a run still marked running.
+  const db = new Database(join(dir, 'leporello.sqlite'));
+  db.prepare("UPDATE runs SET status = 'running', reason = NULL WHERE name = 'long'").run();
+  const runId = (db.prepare("SELECT id FROM runs WHERE name = 'long'").get() as { id: number }).id;
+  db.close();
+  await s.studio.openKnownProject(dir);
+
+  const { page } = s;
+  await page.goto(s.at(`#/run/${runId}`));
+  await waitText('run-status', /^interrupted$/);
+  assert.match((await text('run-reason'))!, /the studio stopped while this run trained; resume it to continue from its last checkpoint/);
+  await s.shot('31-run-interrupted');
+  const before = s.studio.requireProject().db.prepare('SELECT max(images_seen) AS n FROM checkpoints WHERE run_id = ?').get(runId) as { n: number };
+  await page.getByTestId('resume-run').click();
+  await waitText('run-status', /^running$/);
+  // It goes on from its last checkpoint: the bar moves past what that checkpoint had seen.
+  await page.waitForFunction((at) => {
+    const m = /^(\d+) \//.exec(document.querySelector('[data-testid=progress-count]')?.textContent ?? '');
+    return !!m && Number(m[1]) > at;
+  }, before.n);
+  await page.getByTestId('stop-run').click();
+  await waitText('run-status', /^stopped$/);
   assert.deepEqual(s.problems, []);
 });
