@@ -1,5 +1,5 @@
 // The launcher's starting points: an architecture with settings that suit a few hundred portraits,
-// and one line per setting saying what it does. The studio and the CLI's help read the same text.
+// and one line per setting saying what it does, for the launcher's form.
 import type { RunRequest } from './contract';
 
 export interface RunPreset {
