@@ -363,6 +363,28 @@ export type RunEstimate = z.infer<typeof RunEstimate>;
 
 export const BackendAvailability = z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() }));
 
+/** A pretrained network imported into the project (NVIDIA's StyleGAN2 pickles). */
+export const Network = z.object({
+  id,
+  name: z.string(),
+  arch: z.literal('stylegan2'),
+  sourceFile: z.string(),
+  sourceSha256: z.string(),
+  resolution: z.number().int(),
+  channels: z.number().int(),
+  zDim: z.number().int(),
+  wDim: z.number().int(),
+  cDim: z.number().int(),
+  /** One line: G and D architectures, mapping depth, channel base / max. */
+  architecture: z.string(),
+  /** The terms it came with, shown at import and kept with it. */
+  license: z.string(),
+  path: z.string(),
+  bytes: z.number().int(),
+  createdAt: z.string(),
+});
+export type Network = z.infer<typeof Network>;
+
 export const AppInfo = z.object({
   version: z.string(),
   shell: z.enum(['electron', 'browser']),
@@ -495,6 +517,9 @@ export const contract = {
     z.object({ path: z.string(), width: z.number().int(), height: z.number().int() }),
   ),
   'backends.probe': method(empty, BackendAvailability),
+  'networks.list': method(empty, z.array(Network)),
+  /** Imports a network pickle from a path on the studio's machine (chosen in a file dialog or typed). */
+  'networks.import': method(z.object({ path: z.string().min(1).max(4096), name: name.optional() }).strict(), Network),
 } as const;
 
 export type Contract = typeof contract;

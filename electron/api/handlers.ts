@@ -11,6 +11,7 @@ import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
+import { importNetwork, listNetworks } from '../services/networks/network-store';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
@@ -95,6 +96,8 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.estimate': (req) => studio.runs.estimate(req),
     'runs.exportTimeline': ({ runId, vsRunId, witnesses }) => exportTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId], witnesses),
     'backends.probe': () => studio.runs.probeBackends(),
+    'networks.list': () => listNetworks(studio.requireProject()),
+    'networks.import': ({ path, name }) => importNetwork(studio.requireProject(), path, name),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

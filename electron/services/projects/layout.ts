@@ -4,7 +4,7 @@ import { AppError } from '../../../shared/errors';
 
 /** Where things live inside a project folder. Large binaries are files; everything else is in SQLite. */
 export const DATABASE_FILE = 'leporello.sqlite';
-export const PROJECT_DIRS = ['originals', 'thumbs', 'aligned', 'datasets', 'runs', 'renders', 'tmp'] as const;
+export const PROJECT_DIRS = ['originals', 'thumbs', 'aligned', 'datasets', 'networks', 'runs', 'renders', 'tmp'] as const;
 /** The folders whose files the renderer may load (through the custom protocol or the server). */
 export const SERVED_DIRS = new Set(['originals', 'thumbs', 'aligned', 'datasets', 'runs', 'renders']);
 

@@ -4,6 +4,7 @@ import * as m002 from './002-datasets';
 import * as m003 from './003-runs';
 import * as m004 from './004-progress';
 import * as m005 from './005-faces';
+import * as m006 from './006-networks';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   { version: 3, name: 'runs', up: m003.up },
   { version: 4, name: 'progress in kimg, paused runs', up: m004.up, foreignKeysOff: m004.foreignKeysOff },
   { version: 5, name: 'faces', up: m005.up },
+  { version: 6, name: 'networks', up: m006.up },
 ];

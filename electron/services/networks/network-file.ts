@@ -1,0 +1,65 @@
+// The studio's own format for a network's weights: network.json (configuration, license, where it
+// came from, and a table of tensors) beside weights.bin (float32, little-endian, each tensor
+// row-major in PyTorch's layout). Loading is one read, no parsing of Python data; the pair is
+// also what Leporello exports instead of a pickle.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StyleGan2Config } from '../../engine/models/stylegan2-networks';
+import { atomicWrite } from '../fs/atomic-write';
+
+export type NetworkRole = 'G' | 'D' | 'G_ema';
+
+export interface NetworkManifest {
+  format: 'leporello-network';
+  version: 1;
+  arch: 'stylegan2';
+  config: StyleGan2Config;
+  license: string;
+  source: { file: string; sha256: string; format: string };
+  tensors: { role: NetworkRole; name: string; shape: number[]; offset: number; length: number }[];
+}
+
+export interface LoadedTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export type NetworkWeights = Record<NetworkRole, Map<string, LoadedTensor>>;
+
+export const MANIFEST = 'network.json';
+export const WEIGHTS = 'weights.bin';
+
+/** Writes both files into `dir` (each written whole, then renamed). */
+export async function writeNetworkFiles(dir: string, tmpDir: string, manifest: Omit<NetworkManifest, 'tensors'>, weights: Partial<Record<NetworkRole, Map<string, { shape: number[]; data: ArrayLike<number> }>>>): Promise<number> {
+  const tensors: NetworkManifest['tensors'] = [];
+  let length = 0;
+  for (const role of ['G', 'D', 'G_ema'] as const) for (const [name, t] of weights[role] ?? []) {
+    tensors.push({ role, name, shape: t.shape, offset: length, length: t.data.length });
+    length += t.data.length;
+  }
+  const bin = new Float32Array(length);
+  for (const entry of tensors) {
+    const data = weights[entry.role]!.get(entry.name)!.data;
+    bin.set(data instanceof Float32Array ? data : Float32Array.from(data), entry.offset);
+  }
+  const bytes = new Uint8Array(bin.buffer);
+  // Float32Array is the machine's byte order; every platform Electron ships on is little-endian.
+  await atomicWrite(join(dir, WEIGHTS), bytes, tmpDir);
+  await atomicWrite(join(dir, MANIFEST), JSON.stringify({ ...manifest, tensors } satisfies NetworkManifest, null, 1), tmpDir);
+  return bytes.byteLength;
+}
+
+export async function readNetworkFiles(dir: string): Promise<{ manifest: NetworkManifest; weights: NetworkWeights }> {
+  const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as NetworkManifest;
+  if (manifest.format !== 'leporello-network' || manifest.version !== 1) throw new Error(`${dir}: not a Leporello network (version 1)`);
+  const raw = await readFile(join(dir, WEIGHTS));
+  // A Float32Array view needs 4-byte alignment; copy in the rare case the buffer lacks it.
+  const aligned = raw.byteOffset % 4 === 0 ? raw : Uint8Array.from(raw);
+  const floats = new Float32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.byteLength / 4));
+  const weights: NetworkWeights = { G: new Map(), D: new Map(), G_ema: new Map() };
+  for (const t of manifest.tensors) {
+    if (t.offset + t.length > floats.length) throw new Error(`${join(dir, WEIGHTS)} is shorter than its manifest says: the network is damaged; import it again`);
+    weights[t.role].set(t.name, { shape: t.shape, data: floats.subarray(t.offset, t.offset + t.length) });
+  }
+  return { manifest, weights };
+}

@@ -1,0 +1,140 @@
+// Pretrained networks in a project: imported once from NVIDIA's pickle (read as data, checked
+// against the architecture its kwargs describe, refused by name when unsupported), stored in the
+// studio's own format, listed with the license they carry.
+import { createHash } from 'node:crypto';
+import { readFile, rename, rm, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Network } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { expectedShapes, type StyleGan2Config } from '../../engine/models/stylegan2-networks';
+import { styleGan2Config } from '../exchange/pickle/stylegan2-config';
+import { readNetworkPickle, type ImportedNetwork } from '../exchange/pickle/stylegan2-pickle';
+import type { Project } from '../projects/project';
+import { readNetworkFiles, writeNetworkFiles, type NetworkWeights } from './network-file';
+
+/**
+ * What NVIDIA's pretrained networks come with. Recorded with every imported network and shown at
+ * import, so that a curator knows before printing a book for sale.
+ */
+export const NVIDIA_LICENSE =
+  "NVIDIA's pretrained StyleGAN2 networks are licensed for non-commercial use only (NVIDIA Source Code License-NC; see the license of the repository the file came from). " +
+  'Networks trained on FFHQ also inherit its images\' license, CC BY-NC-SA 4.0: non-commercial, with attribution, and derivatives under the same terms. ' +
+  'Images, videos and books made from this network, or from networks fine-tuned from it, fall under these terms.';
+
+interface NetworkRow {
+  id: number;
+  name: string;
+  arch: 'stylegan2';
+  source_file: string;
+  source_sha256: string;
+  resolution: number;
+  channels: number;
+  z_dim: number;
+  w_dim: number;
+  c_dim: number;
+  config: string;
+  license: string;
+  dir_path: string;
+  bytes: number;
+  created_at: string;
+}
+
+function toNetwork(r: NetworkRow): Network {
+  const config = JSON.parse(r.config) as StyleGan2Config;
+  return {
+    id: r.id,
+    name: r.name,
+    arch: r.arch,
+    sourceFile: r.source_file,
+    sourceSha256: r.source_sha256,
+    resolution: r.resolution,
+    channels: r.channels,
+    zDim: r.z_dim,
+    wDim: r.w_dim,
+    cDim: r.c_dim,
+    architecture: `G ${config.gArchitecture}, D ${config.dArchitecture}, ${config.mappingLayers} mapping layers, channels ${config.channelBase}/${config.channelMax}`,
+    license: r.license,
+    path: r.dir_path,
+    bytes: r.bytes,
+    createdAt: r.created_at,
+  };
+}
+
+export function listNetworks(project: Project): Network[] {
+  return (project.db.prepare('SELECT * FROM networks ORDER BY id').all() as NetworkRow[]).map(toNetwork);
+}
+
+export function findNetwork(project: Project, ref: string | number): Network {
+  const row = project.db.prepare('SELECT * FROM networks WHERE id = ? OR name = ?').get(typeof ref === 'number' ? ref : Number(ref) || -1, String(ref)) as NetworkRow | undefined;
+  if (!row) throw new AppError('not_found', `no network "${ref}" in project "${project.name}"; import one with "leporello import-network"`);
+  return toNetwork(row);
+}
+
+/** Refuses a network whose tensors do not have the shapes its own kwargs imply, naming the first that differs. */
+function checkShapes(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Config, file: string): void {
+  const expected = expectedShapes(config, role);
+  for (const [name, shape] of expected) {
+    const t = net.tensors.get(name);
+    if (!t) throw new AppError('invalid_request', `${file}: its ${role === 'G' ? 'generator' : 'discriminator'} has no ${name}, which its settings call for`);
+    if (t.shape.join('x') !== shape.join('x')) {
+      throw new AppError('invalid_request', `${file}: ${name} is [${t.shape.join(', ')}] but the network's settings make it [${shape.join(', ')}]; the file and its settings disagree`);
+    }
+  }
+}
+
+/** The weights a network needs, in the order expectedShapes gives them (resample filters and the like are left out). */
+function pick(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Config): Map<string, { shape: number[]; data: Float32Array }> {
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const name of expectedShapes(config, role).keys()) {
+    const t = net.tensors.get(name)!;
+    out.set(name, { shape: t.shape, data: t.data as Float32Array });
+  }
+  return out;
+}
+
+export async function importNetwork(project: Project, file: string, name?: string): Promise<Network> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new AppError('not_found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const known = project.db.prepare('SELECT name FROM networks WHERE source_sha256 = ?').get(sha256) as { name: string } | undefined;
+  if (known) throw new AppError('conflict', `${basename(file)} is already in this project as network "${known.name}"`);
+  const shown = basename(file);
+  const pickle = readNetworkPickle(bytes, shown);
+  const config = styleGan2Config(pickle.G_ema, pickle.D, shown);
+  checkShapes(pickle.G_ema, 'G', config, shown);
+  checkShapes(pickle.G, 'G', config, shown);
+  if (pickle.D) checkShapes(pickle.D, 'D', config, shown);
+
+  const networkName = (name ?? shown.replace(/\.pkl$/i, '')).trim();
+  if (!networkName || networkName.length > 120) throw new AppError('invalid_request', 'give the network a name of 1 to 120 characters (--name)');
+  if (project.db.prepare('SELECT 1 FROM networks WHERE name = ?').get(networkName)) throw new AppError('conflict', `a network named "${networkName}" already exists; choose another name (--name)`);
+  const dirPath = `networks/${networkName.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${sha256.slice(0, 8)}`;
+  // Built in tmp/ and renamed into place: a crash leaves no half network under networks/.
+  const building = join(project.tmpDir, `network-${sha256.slice(0, 12)}`);
+  await rm(building, { recursive: true, force: true });
+  await mkdir(building, { recursive: true });
+  const size = await writeNetworkFiles(
+    building,
+    project.tmpDir,
+    { format: 'leporello-network', version: 1, arch: 'stylegan2', config, license: NVIDIA_LICENSE, source: { file: shown, sha256, format: pickle.format } },
+    { G: pick(pickle.G, 'G', config), G_ema: pick(pickle.G_ema, 'G', config), ...(pickle.D ? { D: pick(pickle.D, 'D', config) } : {}) },
+  );
+  await rename(building, join(project.dir, dirPath));
+  const { lastInsertRowid } = project.db
+    .prepare(
+      `INSERT INTO networks (name, arch, source_file, source_sha256, source_format, resolution, channels, z_dim, w_dim, c_dim, config, license, dir_path, bytes, created_at)
+       VALUES (?, 'stylegan2', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(networkName, shown, sha256, pickle.format, config.resolution, config.channels, config.zDim, config.wDim, config.cDim, JSON.stringify(config), NVIDIA_LICENSE, dirPath, size, new Date().toISOString());
+  return findNetwork(project, Number(lastInsertRowid));
+}
+
+export async function loadNetwork(project: Project, ref: string | number): Promise<{ network: Network; config: StyleGan2Config; weights: NetworkWeights }> {
+  const network = findNetwork(project, ref);
+  const { manifest, weights } = await readNetworkFiles(join(project.dir, network.path));
+  return { network, config: manifest.config, weights };
+}
