@@ -22,6 +22,7 @@ import { listImages } from './services/images';
 import { Studio } from './services/studio';
 import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
+import { generateCommand, importNetworkCommand, networksCommand, styleMixCommand } from './cli-networks';
 
 const USAGE = `usage: leporello <command> [options]
 
@@ -64,12 +65,25 @@ const USAGE = `usage: leporello <command> [options]
                                                  witnesses × checkpoints of a run, or of two aligned by epoch or kimg
   sample <project> --run R [--checkpoint AT] --count N [--seed S] --out DIR
                                                  draw new images from a run's generator as PNGs
+  import-network <project> FILE.pkl [--name NAME]
+                                                 import one of NVIDIA's StyleGAN2(-ADA) PyTorch network pickles
+                                                 (read as data, never run) and show the license it comes with
+  networks <project>                             list the project's imported networks
+  generate <project> --network N (--seeds 0-15 | --z FILE.json|FILE.npy) [--class K | --c FILE.json]
+                 [--trunc PSI] [--trunc-cutoff K] [--noise const|random|none] [--format png|npy]
+                 [--backend B] --out DIR
+                                                 images from a network; seed N draws the same z as NVIDIA's
+                                                 generate.py (numpy RandomState(N).randn); npy keeps the raw
+                                                 float output (NCHW)
+  style-mix <project> --network N --rows 85,100 --cols 55,821 [--styles 0-6] [--trunc PSI] [--class K] --out FILE.png
+                                                 the style-mixing figure: each row's W with the columns' styles
+                                                 at the given layers (coarse 0-3, middle 4-7, fine 8+)
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
 every command takes --json for machine-readable output`;
 
-type Out = { json: boolean };
+export type Out = { json: boolean };
 
 function print(out: Out, value: unknown, text: string): void {
   process.stdout.write(out.json ? JSON.stringify(value, null, 2) + '\n' : text.endsWith('\n') ? text : text + '\n');
@@ -533,13 +547,13 @@ async function importDatasetCommand(args: string[], out: Out): Promise<void> {
 }
 
 /** "1,2,5-9" → [1, 2, 5, 6, 7, 8, 9]. */
-function parseIdList(text: string): number[] {
+function parseIdList(text: string, option = '--images'): number[] {
   const ids: number[] = [];
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new AppError('invalid_request', `--images "${text}": "${part}" is neither an image id nor a range like 5-9`);
+    if (!m) throw new AppError('invalid_request', `${option} "${text}": "${part}" is neither a number nor a range like 5-9`);
     const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (to < from || to - from > 100_000) throw new AppError('invalid_request', `--images "${text}": the range ${part} is empty or too long`);
+    if (to < from || to - from > 100_000) throw new AppError('invalid_request', `${option} "${text}": the range ${part} is empty or too long`);
     for (let id = from; id <= to; id++) ids.push(id);
   }
   return ids;
@@ -601,6 +615,8 @@ async function duplicatesCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
+const cli = { print, newStudio, parseIdList };
+
 async function backendsCommand(args: string[], out: Out): Promise<void> {
   parseArgs({ args, options: { json: { type: 'boolean' } } });
   // Loaded only here: TensorFlow.js takes a second to load and no other command needs it.
@@ -651,6 +667,10 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'flags') await flagsCommand(rest, out);
     else if (command === 'export-dataset') await exportDatasetCommand(rest, out);
     else if (command === 'import-dataset') await importDatasetCommand(rest, out);
+    else if (command === 'import-network') await importNetworkCommand(rest, out, cli);
+    else if (command === 'networks') await networksCommand(rest, out, cli);
+    else if (command === 'generate') await generateCommand(rest, out, cli);
+    else if (command === 'style-mix') await styleMixCommand(rest, out, cli);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

@@ -1,0 +1,203 @@
+// The command line for pretrained networks: import one of NVIDIA's pickles, list them, draw images
+// by seed or from given latents, and the style-mixing figure. Generation runs here, in the CLI's
+// process, on the best backend (or --backend).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { BackendPreference, type Network } from '../shared/contract';
+import { AppError } from '../shared/errors';
+import type { Out } from './cli';
+import { decodeNpy, encodeNpy } from './services/exchange/npy';
+import { importNetwork, listNetworks, loadNetwork } from './services/networks/network-store';
+import type { Studio } from './services/studio';
+
+export interface CliHelpers {
+  print(out: Out, value: unknown, text: string): void;
+  newStudio(): Studio;
+  parseIdList(text: string, option?: string): number[];
+}
+
+async function withProject<T>(cli: CliHelpers, dir: string | undefined, usage: string, work: (studio: Studio) => Promise<T>): Promise<T> {
+  if (!dir) throw new AppError('invalid_request', usage);
+  const studio = cli.newStudio();
+  await studio.openProject(dir);
+  try {
+    return await work(studio);
+  } finally {
+    await studio.closeProject();
+  }
+}
+
+function describeNetwork(n: Network): string {
+  return `#${n.id} ${n.name}: StyleGAN2 ${n.resolution} px, z ${n.zDim}, w ${n.wDim}${n.cDim ? `, ${n.cDim} classes` : ''} (${n.architecture}) from ${n.sourceFile}`;
+}
+
+export async function importNetworkCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
+  const usage = 'usage: leporello import-network <project> FILE.pkl [--name NAME]';
+  if (!positionals[1]) throw new AppError('invalid_request', usage);
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const network = await importNetwork(studio.requireProject(), resolve(positionals[1]!), values.name);
+    cli.print(out, network, `imported ${describeNetwork(network)}\n\nLicense: ${network.license}`);
+  });
+}
+
+export async function networksCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  await withProject(cli, positionals[0], 'usage: leporello networks <project>', async (studio) => {
+    const networks = listNetworks(studio.requireProject());
+    cli.print(out, networks, networks.length ? networks.map(describeNetwork).join('\n') : 'no networks yet; import one with "leporello import-network"');
+  });
+}
+
+/** Latents from a JSON array of arrays, or a 2-D .npy file. */
+async function latentsFromFile(file: string): Promise<number[][]> {
+  const bytes = await readFile(file).catch(() => {
+    throw new AppError('not_found', `cannot read ${file}`);
+  });
+  if (file.toLowerCase().endsWith('.npy')) {
+    const { shape, data } = decodeNpy(bytes, file);
+    const [rows, cols] = shape.length === 1 ? [1, shape[0]!] : shape;
+    if (shape.length > 2 || rows === undefined || cols === undefined) throw new AppError('invalid_request', `${file} has shape (${shape.join(', ')}); give latents as (N, z_dim)`);
+    return Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)));
+  }
+  const parsed = JSON.parse(bytes.toString('utf8')) as unknown;
+  const rows = Array.isArray(parsed) && parsed.every((x) => typeof x === 'number') ? [parsed] : parsed;
+  if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+    throw new AppError('invalid_request', `${file} is not a JSON array of latents (arrays of numbers)`);
+  }
+  return rows as number[][];
+}
+
+function oneHot(k: number, classes: number): number[] {
+  if (!Number.isInteger(k) || k < 0 || k >= classes) throw new AppError('invalid_request', `--class ${k}: this network has classes 0–${classes - 1}`);
+  return Array.from({ length: classes }, (_, i) => (i === k ? 1 : 0));
+}
+
+async function samplerFor(studio: Studio, ref: string, backend: string | undefined) {
+  const { network, config, weights } = await loadNetwork(studio.requireProject(), ref);
+  const { selectBackend } = await import('./engine/backends');
+  const { StyleGan2Sampler, seedLatents } = await import('./engine/stylegan2-sampler');
+  const choice = await selectBackend(BackendPreference.exclude(['auto']).safeParse(backend).data ?? 'auto', 'sample');
+  return { network, config, sampler: new StyleGan2Sampler(config, weights.G_ema), seedLatents, backend: choice.name };
+}
+
+function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new AppError('invalid_request', `${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+
+async function writePng(file: string, image: Uint8Array, side: number, channels: number): Promise<void> {
+  const png = sharp(image, { raw: { width: side, height: side, channels: channels as 1 | 3 } });
+  await (channels === 1 ? png.toColourspace('b-w') : png).png().toFile(file);
+}
+
+export async function generateCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      network: { type: 'string' },
+      seeds: { type: 'string' },
+      z: { type: 'string' },
+      class: { type: 'string' },
+      c: { type: 'string' },
+      trunc: { type: 'string' },
+      'trunc-cutoff': { type: 'string' },
+      noise: { type: 'string' },
+      format: { type: 'string' },
+      backend: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const usage = 'usage: leporello generate <project> --network N (--seeds 0-15 | --z FILE) [--trunc PSI] --out DIR';
+  if (!values.network || !values.out || (values.seeds === undefined) === (values.z === undefined)) throw new AppError('invalid_request', usage);
+  const format = values.format ?? 'png';
+  if (format !== 'png' && format !== 'npy') throw new AppError('invalid_request', '--format is png or npy');
+  const noise = values.noise ?? 'const';
+  if (noise !== 'const' && noise !== 'random' && noise !== 'none') throw new AppError('invalid_request', '--noise is const, random or none');
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const { network, config, sampler, seedLatents, backend } = await samplerFor(studio, values.network!, values.backend);
+    try {
+      const seeds = values.seeds !== undefined ? cli.parseIdList(values.seeds, '--seeds') : null;
+      const z = seeds ? seedLatents(seeds, config.zDim) : await latentsFromFile(resolve(values.z!));
+      const labels =
+        config.cDim === 0
+          ? undefined
+          : values.c !== undefined
+            ? await latentsFromFile(resolve(values.c))
+            : values.class !== undefined
+              ? z.map(() => oneHot(Number(values.class), config.cDim))
+              : (() => {
+                  throw new AppError('invalid_request', `network "${network.name}" is conditional on ${config.cDim} classes: give --class K or --c FILE`);
+                })();
+      const psi = numberOption(values.trunc, '--trunc', 1, -2, 2);
+      const cutoff = values['trunc-cutoff'] === undefined ? null : numberOption(values['trunc-cutoff'], '--trunc-cutoff', 0, 0, 64);
+      const generated = await sampler.generate(z, { psi, cutoff, noise, labels });
+      const dir = resolve(values.out!);
+      await mkdir(dir, { recursive: true });
+      const files: string[] = [];
+      const stem = (i: number) => (seeds ? `seed${String(seeds[i]).padStart(4, '0')}` : `z${String(i).padStart(4, '0')}`);
+      if (format === 'npy') {
+        const r = config.resolution;
+        const all = new Float32Array(generated.raw.length * config.channels * r * r);
+        generated.raw.forEach((img, i) => all.set(img, i * img.length));
+        const file = join(dir, `${network.name}-${seeds ? `seeds-${values.seeds}` : 'z'}.npy`);
+        await writeFile(file, encodeNpy(all, [generated.raw.length, config.channels, r, r]));
+        files.push(file);
+      } else {
+        for (const [i, img] of generated.images.entries()) {
+          const file = join(dir, `${stem(i)}.png`);
+          await writePng(file, img, config.resolution, config.channels);
+          files.push(file);
+        }
+      }
+      cli.print(out, { network: network.id, backend, seeds, psi, cutoff, noise, files }, `${z.length} images from "${network.name}" (ψ ${psi}, ${backend}) in ${dir}`);
+    } finally {
+      sampler.dispose();
+    }
+  });
+}
+
+export async function styleMixCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { network: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, styles: { type: 'string' }, trunc: { type: 'string' }, class: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const usage = 'usage: leporello style-mix <project> --network N --rows 85,100 --cols 55,821 [--styles 0-6] [--trunc PSI] [--class K] --out FILE.png';
+  if (!values.network || !values.rows || !values.cols || !values.out) throw new AppError('invalid_request', usage);
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const { network, config, sampler, seedLatents, backend } = await samplerFor(studio, values.network!, values.backend);
+    try {
+      const rowSeeds = cli.parseIdList(values.rows!, '--rows');
+      const colSeeds = cli.parseIdList(values.cols!, '--cols');
+      const styles = cli.parseIdList(values.styles ?? '0-6', '--styles');
+      const psi = numberOption(values.trunc, '--trunc', 1, -2, 2);
+      const label = config.cDim ? oneHot(Number(values.class ?? 0), config.cDim) : undefined;
+      const mix = await sampler.styleMix(seedLatents(rowSeeds, config.zDim), seedLatents(colSeeds, config.zDim), styles, { psi, label });
+      // NVIDIA's figure: columns' images along the top, rows' down the left, each mix where they meet.
+      const r = config.resolution;
+      const width = (colSeeds.length + 1) * r;
+      const height = (rowSeeds.length + 1) * r;
+      const canvas = new Uint8Array(width * height * config.channels).fill(255);
+      const place = (img: Uint8Array, col: number, row: number) => {
+        for (let y = 0; y < r; y++) canvas.set(img.subarray(y * r * config.channels, (y + 1) * r * config.channels), ((row * r + y) * width + col * r) * config.channels);
+      };
+      mix.cols.images.forEach((img, j) => place(img, j + 1, 0));
+      mix.rows.images.forEach((img, i) => place(img, 0, i + 1));
+      mix.mixed.forEach((row, i) => row.images.forEach((img, j) => place(img, j + 1, i + 1)));
+      const file = resolve(values.out!);
+      await mkdir(dirname(file), { recursive: true });
+      const png = sharp(canvas, { raw: { width, height, channels: config.channels } });
+      await (config.channels === 1 ? png.toColourspace('b-w') : png).png().toFile(file);
+      cli.print(out, { network: network.id, backend, rows: rowSeeds, cols: colSeeds, styles, psi, file, width, height }, `style mixing of "${network.name}" (${rowSeeds.length} × ${colSeeds.length}, styles ${values.styles ?? '0-6'}) in ${file}`);
+    } finally {
+      sampler.dispose();
+    }
+  });
+}
