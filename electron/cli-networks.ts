@@ -15,7 +15,7 @@ import type { Studio } from './services/studio';
 export interface CliHelpers {
   print(out: Out, value: unknown, text: string): void;
   newStudio(): Studio;
-  parseIdList(text: string, option?: string): number[];
+  parseIdList(text: string, option?: string, what?: string): number[];
 }
 
 async function withProject<T>(cli: CliHelpers, dir: string | undefined, usage: string, work: (studio: Studio) => Promise<T>): Promise<T> {
@@ -123,7 +123,7 @@ export async function generateCommand(args: string[], out: Out, cli: CliHelpers)
   await withProject(cli, positionals[0], usage, async (studio) => {
     const { network, config, sampler, seedLatents, backend } = await samplerFor(studio, values.network!, values.backend);
     try {
-      const seeds = values.seeds !== undefined ? cli.parseIdList(values.seeds, '--seeds') : null;
+      const seeds = values.seeds !== undefined ? cli.parseIdList(values.seeds, '--seeds', 'a seed') : null;
       const z = seeds ? seedLatents(seeds, config.zDim) : await latentsFromFile(resolve(values.z!));
       const labels =
         config.cDim === 0
@@ -174,9 +174,9 @@ export async function styleMixCommand(args: string[], out: Out, cli: CliHelpers)
   await withProject(cli, positionals[0], usage, async (studio) => {
     const { network, config, sampler, seedLatents, backend } = await samplerFor(studio, values.network!, values.backend);
     try {
-      const rowSeeds = cli.parseIdList(values.rows!, '--rows');
-      const colSeeds = cli.parseIdList(values.cols!, '--cols');
-      const styles = cli.parseIdList(values.styles ?? '0-6', '--styles');
+      const rowSeeds = cli.parseIdList(values.rows!, '--rows', 'a seed');
+      const colSeeds = cli.parseIdList(values.cols!, '--cols', 'a seed');
+      const styles = cli.parseIdList(values.styles ?? '0-6', '--styles', 'a style layer');
       const psi = numberOption(values.trunc, '--trunc', 1, -2, 2);
       const label = config.cDim ? oneHot(Number(values.class ?? 0), config.cDim) : undefined;
       const mix = await sampler.styleMix(seedLatents(rowSeeds, config.zDim), seedLatents(colSeeds, config.zDim), styles, { psi, label });

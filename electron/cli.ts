@@ -19,6 +19,7 @@ import { buildTimeline, renderTimeline } from './services/runs/timeline';
 import type { RunHandle } from './services/runs/run-manager';
 import type { Run, RunProgress } from '../shared/contract';
 import { listImages } from './services/images';
+import { findNetwork } from './services/networks/network-store';
 import { Studio } from './services/studio';
 import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
@@ -52,9 +53,10 @@ const USAGE = `usage: leporello <command> [options]
   duplicates <project> [--collection NAME] [--keep-suggested]
                                                  near-duplicate faces (one photograph twice) in clusters with a
                                                  suggested keeper; --keep-suggested excludes the others
-  train <project> --dataset D --arch dcgan|thesis|progan [--epochs N | --kimg N] [--batch B] [--backend B]
-                 [--seed S] [--witnesses N] [--checkpoint-every N] [--width W] [--lr X] [--d-steps K]
-                 [--phase-kimg N] [--name NAME]
+  train <project> --dataset D --arch dcgan|thesis|progan|stylegan2 [--epochs N | --kimg N] [--batch B]
+                 [--backend B] [--seed S] [--witnesses N] [--checkpoint-every N] [--width W] [--lr X]
+                 [--d-steps K] [--phase-kimg N] [--name NAME]
+                 StyleGAN2: [--from NETWORK] [--augment ada|none] [--target 0.6] [--freeze-d K] [--gamma R1]
                                                  train a GAN in an engine process (Ctrl-C stops it cleanly);
                                                  --checkpoint-every counts epochs, or kimg with --kimg
   resume <project> --run R                       continue a stopped or interrupted run from its last intact checkpoint
@@ -257,7 +259,8 @@ async function followRun(studio: Studio, handle: RunHandle, out: Out): Promise<v
       drawProgress({ done: p.imagesSeen, total: p.imagesTotal, etaSeconds: p.etaSeconds, imagesPerSecond: p.imagesPerSecond });
       const where = p.epochs !== null ? `epoch ${Math.min(p.epochs, p.epoch + 1)}/${p.epochs}` : `kimg ${(p.imagesSeen / 1000).toFixed(1)}/${p.kimgTotal}`;
       const stage = p.stage ? `  ${p.stage.resolution}px${p.stage.alpha < 1 ? ` fading in ${(p.stage.alpha * 100).toFixed(0)} %` : ''}` : '';
-      process.stderr.write(`${where}${stage}  D ${p.dLoss.toFixed(3)}  G ${p.gLoss?.toFixed(3) ?? '—'} `);
+      const ada = p.augmentP !== null ? `  ADA p ${p.augmentP.toFixed(3)}` : '';
+      process.stderr.write(`${where}${stage}  D ${p.dLoss.toFixed(3)}  G ${p.gLoss?.toFixed(3) ?? '—'}${ada} `);
     });
   }
   const stop = () => studio.runs.stop(handle.run.id);
@@ -288,12 +291,17 @@ async function trainCommand(args: string[], out: Out): Promise<void> {
       lr: { type: 'string' },
       'd-steps': { type: 'string' },
       'phase-kimg': { type: 'string' },
+      from: { type: 'string' },
+      augment: { type: 'string' },
+      target: { type: 'string' },
+      'freeze-d': { type: 'string' },
+      gamma: { type: 'string' },
       name: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   const projectDir = positionals[0];
-  if (!projectDir || !values.dataset || !values.arch) throw new AppError('invalid_request', 'train needs a project, --dataset D and --arch dcgan|thesis|progan');
+  if (!projectDir || !values.dataset || !values.arch) throw new AppError('invalid_request', 'train needs a project, --dataset D and --arch dcgan|thesis|progan|stylegan2');
   const studio = newStudio();
   await studio.openProject(projectDir);
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -312,6 +320,11 @@ async function trainCommand(args: string[], out: Out): Promise<void> {
     learningRate: num(values.lr),
     dSteps: num(values['d-steps']),
     phaseKimg: num(values['phase-kimg']),
+    network: values.from === undefined ? undefined : findNetwork(studio.requireProject(), values.from).id,
+    augment: values.augment,
+    adaTarget: num(values.target),
+    freezeD: num(values['freeze-d']),
+    r1Gamma: num(values.gamma),
   });
   await followRun(studio, await studio.runs.start(request), out);
 }
@@ -547,11 +560,11 @@ async function importDatasetCommand(args: string[], out: Out): Promise<void> {
 }
 
 /** "1,2,5-9" → [1, 2, 5, 6, 7, 8, 9]. */
-function parseIdList(text: string, option = '--images'): number[] {
+function parseIdList(text: string, option = '--images', what = 'an image id'): number[] {
   const ids: number[] = [];
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new AppError('invalid_request', `${option} "${text}": "${part}" is neither a number nor a range like 5-9`);
+    if (!m) throw new AppError('invalid_request', `${option} "${text}": "${part}" is neither ${what} nor a range like 5-9`);
     const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
     if (to < from || to - from > 100_000) throw new AppError('invalid_request', `${option} "${text}": the range ${part} is empty or too long`);
     for (let id = from; id <= to; id++) ids.push(id);

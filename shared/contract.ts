@@ -179,7 +179,7 @@ export const DatasetProgress = z.object({ name: z.string(), done: z.number().int
 export type DatasetProgress = z.infer<typeof DatasetProgress>;
 
 export const RunStatus = z.enum(['running', 'paused', 'stopped', 'finished', 'failed', 'interrupted']);
-export const Arch = z.enum(['dcgan', 'thesis', 'progan']);
+export const Arch = z.enum(['dcgan', 'thesis', 'progan', 'stylegan2']);
 export const BackendPreference = z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
 
 export const RunRequest = z
@@ -206,6 +206,14 @@ export const RunRequest = z
     /** Progressive GAN: thousands of images per fade-in and per stable phase, and the half-life of G's moving average. */
     phaseKimg: z.number().positive().max(100_000).optional(),
     emaHalfLifeKimg: z.number().positive().max(10_000).optional(),
+    /** StyleGAN2: fine-tune this imported network (its resolution must be the dataset's). */
+    network: id.optional(),
+    augment: z.enum(['ada', 'none']).optional(),
+    /** ADA's target for the mean sign of D's real logits (0.6 in StyleGAN2-ADA). */
+    adaTarget: z.number().min(0).max(1).optional(),
+    /** FreezeD: keep the first this many discriminator layers as they are. */
+    freezeD: z.number().int().min(0).max(64).optional(),
+    r1Gamma: z.number().min(0).max(1000).optional(),
   })
   .strict()
   .refine((r) => r.epochs === undefined || r.kimg === undefined, { message: 'give either epochs or kimg, not both', path: ['kimg'] })
@@ -273,6 +281,8 @@ export const RunProgress = z.object({
   etaSeconds: z.number().nullable(),
   /** A progressive GAN's current resolution and fade-in α. */
   stage: z.object({ resolution: z.number().int(), alpha: z.number() }).nullable(),
+  /** ADA's augmentation probability (StyleGAN2), null for families that do not augment. */
+  augmentP: z.number().nullable(),
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 

@@ -70,3 +70,25 @@ test('sg2-cond-64: a conditional generator and discriminator run with labels, an
   assert.deepEqual(logits.shape, [2, 1]);
   assert.ok(logits.dataSync().every(Number.isFinite));
 });
+
+test('FreezeD keeps the first K discriminator layers out of training; G, D and the moving average load from the file', async () => {
+  await selectBackend('cpu');
+  const { buildStyleGan2, discriminatorLayers } = await import('../../electron/engine/models/stylegan2');
+  const { defaultModelConfig } = await import('../../electron/engine/models/registry');
+  const { Rng } = await import('../../electron/engine/nn/rng');
+  const spec = defaultModelConfig('stylegan2', 32, 3, { network: styleGan2Config(tiny.G_ema, tiny.D, 'tiny'), freezeD: 3, batchSize: 8 });
+  assert.equal(spec.arch, 'stylegan2');
+  if (spec.arch !== 'stylegan2') return;
+  assert.ok(Math.abs(spec.config.r1Gamma - (0.0002 * 32 * 32) / 8) < 1e-12, "R1 γ by NVIDIA's 'auto' rule");
+  const model = buildStyleGan2(spec.config, new Rng(1));
+  assert.deepEqual(discriminatorLayers(spec.config).slice(0, 4), ['b32.fromrgb', 'b32.conv0', 'b32.conv1', 'b32.skip']);
+  const trainable = (name: string) => model.params.get(name).trainable;
+  assert.deepEqual(['D/b32.fromrgb.weight', 'D/b32.conv0.bias', 'D/b32.conv1.weight', 'D/b32.skip.weight', 'D/b4.out.weight'].map(trainable), [false, false, false, true, true]);
+  assert.equal(trainable('G/mapping.w_avg'), false);
+  assert.equal(trainable('Gs/mapping.fc0.weight'), false);
+  const { weights } = { weights: { G: tiny.G.tensors, G_ema: tiny.G_ema.tensors, D: tiny.D!.tensors } };
+  model.loadPretrained(weights as never);
+  assert.equal(maxAbsError(model.params.get('Gs/synthesis.b4.const'), tf.tensor(tiny.G_ema.tensors.get('synthesis.b4.const')!.data as Float32Array, [64, 4, 4])), 0);
+  assert.equal(maxAbsError(model.params.get('G/mapping.fc0.weight'), tf.tensor(tiny.G.tensors.get('mapping.fc0.weight')!.data as Float32Array, [64, 64])), 0);
+  assert.equal(maxAbsError(model.params.get('D/b4.fc.weight'), tf.tensor(tiny.D!.tensors.get('b4.fc.weight')!.data as Float32Array, [64, 1024])), 0);
+});

@@ -10,12 +10,14 @@ export interface TrainingStage {
 }
 
 /** The loss a family trains with: see train/gan-loss.ts and train/wgan-gp.ts. */
-export type Objective = 'nonsaturating' | 'wgan-gp';
+export type Objective = 'nonsaturating' | 'wgan-gp' | 'stylegan2';
 
 export interface OptimizerSettings {
   learningRate: number;
   beta1: number;
   beta2: number;
+  /** Lazy regularisation every this many D steps: D's rate and betas are scaled as NVIDIA does (mb_ratio). */
+  dRegInterval?: number;
 }
 
 export interface GanModel {

@@ -3,16 +3,28 @@ import { buildDcgan, DCGAN_DEFAULTS, type DcganConfig } from './dcgan';
 import type { GanModel } from './gan-model';
 import { buildProgan, PROGAN_DEFAULTS, type ProganConfig } from './progan';
 import { buildThesisGan, THESIS_DEFAULTS, type ThesisConfig } from './thesis';
+import { buildStyleGan2, STYLEGAN2_DEFAULTS, type StyleGan2TrainConfig } from './stylegan2';
 import type { Rng } from '../nn/rng';
 
-export type Arch = 'dcgan' | 'thesis' | 'progan';
-export type ModelConfig = { arch: 'dcgan'; config: DcganConfig } | { arch: 'thesis'; config: ThesisConfig } | { arch: 'progan'; config: ProganConfig };
+export type Arch = 'dcgan' | 'thesis' | 'progan' | 'stylegan2';
+export type ModelConfig =
+  | { arch: 'dcgan'; config: DcganConfig }
+  | { arch: 'thesis'; config: ThesisConfig }
+  | { arch: 'progan'; config: ProganConfig }
+  | { arch: 'stylegan2'; config: StyleGan2TrainConfig };
 
 export interface ModelOverrides {
   width?: number;
   zDim?: number;
   phaseKimg?: number;
   emaHalfLifeKimg?: number;
+  /** StyleGAN2: a pretrained network's architecture to fine-tune (its weights come with the job). */
+  network?: Partial<StyleGan2TrainConfig>;
+  r1Gamma?: number;
+  augment?: 'ada' | 'none';
+  adaTarget?: number;
+  freezeD?: number;
+  batchSize?: number;
 }
 
 export function defaultModelConfig(arch: Arch, resolution: number, channels: 1 | 3, overrides: ModelOverrides = {}): ModelConfig {
@@ -27,6 +39,25 @@ export function defaultModelConfig(arch: Arch, resolution: number, channels: 1 |
       return { arch, config: { ...THESIS_DEFAULTS, ...pick(THESIS_DEFAULTS), ...base } };
     case 'progan':
       return { arch, config: { ...PROGAN_DEFAULTS, ...pick(PROGAN_DEFAULTS), ...base } };
+    case 'stylegan2': {
+      // A fresh network's width follows `width` (channels at the output resolution); a pretrained one's is its own.
+      const fresh = given.width !== undefined ? { channelBase: (given.width as number) * resolution, channelMax: Math.max(given.width as number, 32) * 8 } : {};
+      const zDim = (given.zDim as number | undefined) ?? STYLEGAN2_DEFAULTS.zDim;
+      const config: StyleGan2TrainConfig = {
+        ...STYLEGAN2_DEFAULTS,
+        ...fresh,
+        zDim,
+        wDim: zDim,
+        ...overrides.network,
+        ...base,
+        r1Gamma: overrides.r1Gamma ?? 0.0002 * resolution * resolution / (overrides.batchSize ?? 32),
+        augment: overrides.augment ?? 'ada',
+        adaTarget: overrides.adaTarget ?? STYLEGAN2_DEFAULTS.adaTarget,
+        freezeD: overrides.freezeD ?? 0,
+        initNetwork: (overrides.network?.initNetwork as string | undefined) ?? null,
+      };
+      return { arch, config };
+    }
   }
 }
 
@@ -38,5 +69,7 @@ export function buildModel(spec: ModelConfig, rng: Rng): GanModel {
       return buildThesisGan(spec.config, rng);
     case 'progan':
       return buildProgan(spec.config, rng);
+    case 'stylegan2':
+      return buildStyleGan2(spec.config, rng);
   }
 }

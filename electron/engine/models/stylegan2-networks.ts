@@ -63,7 +63,8 @@ function biasAct(x: tf.Tensor, bias: tf.Tensor | null, act: 'linear' | 'lrelu', 
   let y = bias ? tf.add(x, bias) : x;
   if (act === 'lrelu') y = lrelu(y);
   if (gain !== 1) y = tf.mul(y, gain);
-  if (clamp !== null) y = tf.clipByValue(y, -clamp, clamp);
+  // Clamp written with ReLUs: equal to clipByValue, and differentiable twice in tfjs (R1).
+  if (clamp !== null) y = tf.add(tf.sub(y, tf.relu(tf.sub(y, clamp))), tf.relu(tf.sub(tf.neg(y), clamp)));
   return y;
 }
 

@@ -36,17 +36,29 @@ function padOrCrop(x: tf.Tensor4D, [px0, px1, py0, py1]: [number, number, number
   return y;
 }
 
+/** y[:, ::d, ::d] as pad, reshape and slice: tfjs has no gradient for strided slices. */
+function keepEvery(y: tf.Tensor4D, d: number): tf.Tensor4D {
+  const [n, h, w, c] = y.shape;
+  const [hh, ww] = [Math.ceil(h / d), Math.ceil(w / d)];
+  const padded = y.pad([[0, 0], [0, hh * d - h], [0, ww * d - w], [0, 0]]);
+  return padded.reshape([n, hh, d, ww, d, c]).slice([0, 0, 0, 0, 0, 0], [n, hh, 1, ww, 1, c]).reshape([n, hh, ww, c]) as tf.Tensor4D;
+}
+
 export function upfirdn2d(x: tf.Tensor4D, f: number[][] | null, { up = 1, down = 1, pad = [0, 0, 0, 0], gain = 1, flipFilter = false }: FirOptions = {}): tf.Tensor4D {
   return tf.tidy(() => {
     let y = padOrCrop(zeroInsert(x, up), pad);
     if (f) {
-      const c = y.shape[3];
+      const [n, h, w, c] = y.shape;
       // Convolution flips the kernel; tfjs correlates, so flip it here unless asked to correlate.
       const taps = (flipFilter ? f : [...f].reverse().map((row) => [...row].reverse())).map((row) => row.map((v) => v * gain));
-      const kernel = tf.tensor4d(taps.flat(), [taps.length, taps[0]!.length, 1, 1]).tile([1, 1, c, 1]);
-      y = tf.depthwiseConv2d(y, kernel as tf.Tensor4D, 1, 'valid');
+      const kernel = tf.tensor4d(taps.flat(), [taps.length, taps[0]!.length, 1, 1]);
+      // Each channel filtered alone, as a batch of one-channel images: a plain conv2d, whose
+      // gradient tfjs can differentiate again (R1 needs D's input gradient to be trainable).
+      const planes = y.transpose([0, 3, 1, 2]).reshape([n * c, h, w, 1]) as tf.Tensor4D;
+      const filtered = tf.conv2d(planes, kernel, 1, 'valid');
+      y = filtered.reshape([n, c, filtered.shape[1], filtered.shape[2]]).transpose([0, 2, 3, 1]) as tf.Tensor4D;
     } else if (gain !== 1) y = y.mul(gain);
-    if (down > 1) y = y.stridedSlice([0, 0, 0, 0], y.shape, [1, down, down, 1]) as tf.Tensor4D;
+    if (down > 1) y = keepEvery(y, down);
     return y;
   });
 }

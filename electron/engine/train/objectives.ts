@@ -5,6 +5,7 @@ import type { Rng } from '../nn/rng';
 import * as nonsaturating from './gan-loss';
 import type { Optimizers } from './optimize';
 import * as wganGp from './wgan-gp';
+import * as stylegan2 from './stylegan2-loss';
 
 export interface TrainingSteps {
   discriminator(model: GanModel, opt: Optimizers, real: tf.Tensor4D, z: tf.Tensor2D, rng: Rng): tf.Scalar;
@@ -14,4 +15,5 @@ export interface TrainingSteps {
 export const trainingSteps: Record<Objective, TrainingSteps> = {
   nonsaturating: { discriminator: (m, o, r, z) => nonsaturating.discriminatorStep(m, o, r, z), generator: nonsaturating.generatorStep },
   'wgan-gp': { discriminator: wganGp.discriminatorStep, generator: wganGp.generatorStep },
+  stylegan2: { discriminator: (m, o, r, z) => stylegan2.discriminatorStep(m, o, r, z), generator: stylegan2.generatorStep },
 };

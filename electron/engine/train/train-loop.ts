@@ -10,6 +10,8 @@ import * as tf from '../tf';
 import { imageFeatures } from '../metrics/features';
 import { assessHealth, DIVERSE, type HealthReport } from '../metrics/registry';
 import { buildModel, type ModelConfig } from '../models/registry';
+import type { StyleGan2Model } from '../models/stylegan2';
+import { readNetworkFiles } from '../../services/networks/network-file';
 import type { GanModel, TrainingStage } from '../models/gan-model';
 import { Rng } from '../nn/rng';
 import type { DatasetFile } from '../../services/datasets/dataset-file';
@@ -35,6 +37,8 @@ export interface TrainOptions {
   witnesses: number;
   /** A checkpoint every this many epochs or kimg, in the unit of `length`. */
   checkpointEvery: number;
+  /** A pretrained network's folder (network.json + weights.bin) to start from, when not resuming. */
+  initNetwork?: string;
   /** Whether an earlier checkpoint of the run (or of the run it was forked from) had diverse samples. */
   diverseBefore?: boolean;
   /** Start from this checkpoint (resume or fork); its sha256 is checked when given. */
@@ -55,6 +59,8 @@ export interface TrainTick extends TrainCounters {
   etaSeconds: number | null;
   /** The resolution a growing network trains at and how far its newest block has faded in. */
   stage: TrainingStage | null;
+  /** ADA's augmentation probability, for the families that augment. */
+  augmentP: number | null;
 }
 
 export interface CheckpointWritten extends TrainCounters {
@@ -159,7 +165,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   const rng = new Rng(options.seed);
   const model = buildModel(spec, new Rng(options.seed ^ 0x5eed));
   const steps = trainingSteps[model.objective];
-  const opt: Optimizers = adamPair(options.learningRate ?? model.optimizer.learningRate, options.beta1 ?? model.optimizer.beta1, options.beta2 ?? model.optimizer.beta2);
+  const opt: Optimizers = adamPair(options.learningRate ?? model.optimizer.learningRate, options.beta1 ?? model.optimizer.beta1, options.beta2 ?? model.optimizer.beta2, model.optimizer.dRegInterval);
   // Witnesses are drawn from their own generator, so they are the same for every run with the same seed and size.
   const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
@@ -184,6 +190,11 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       counters = { ...content.header.counters };
       position = content.header.position;
       rng.restore(content.header.rng.train);
+    }
+    if (!options.from && options.initNetwork) {
+      if (!('loadPretrained' in model)) throw new Error(`a ${model.arch} network cannot start from a pretrained one`);
+      const { weights } = await readNetworkFiles(options.initNetwork);
+      (model as StyleGan2Model).loadPretrained(weights);
     }
     model.setProgress?.(counters.imagesSeen);
 
@@ -255,6 +266,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
           imagesPerSecond: rate,
           etaSeconds: rate > 0 ? remaining / rate : null,
           stage: model.stage ?? null,
+          augmentP: 'augmentP' in model ? (model as StyleGan2Model).augmentP : null,
         });
         // Training measured in kimg checkpoints where it crosses a multiple, wherever in the epoch that falls.
         const crossed = Math.floor(counters.imagesSeen / checkpointImages) > Math.floor(before / checkpointImages);

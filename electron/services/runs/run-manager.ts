@@ -14,6 +14,7 @@ import { hashFile } from '../datasets/dataset-file';
 import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
 import { trainJobFor, wasEverDiverse } from './train-job';
+import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import type { EngineHandle, EngineLauncher } from './engine-launcher';
 import {
@@ -78,6 +79,7 @@ export class RunManager {
   async estimate(request: RunRequest): Promise<RunEstimate> {
     const dataset = getDataset(this.project, request.datasetId);
     checkBatchFits(request, dataset);
+    checkNetworkFits(this.project, request, dataset);
     return estimateRun(this.project, this.launchEngine, request, dataset);
   }
 
@@ -146,6 +148,7 @@ export class RunManager {
     if (request.epochs === undefined && request.kimg === undefined) request = { ...request, epochs: DEFAULT_EPOCHS };
     // Refused here, before a run exists, rather than by the engine after one was recorded.
     checkBatchFits(request, dataset);
+    checkNetworkFits(this.project, request, dataset);
     const next = ((this.project.db.prepare('SELECT max(id) AS m FROM runs').get() as { m: number | null }).m ?? 0) + 1;
     const name = request.name ?? `${String(next).padStart(5, '0')}-${dataset.name}-${request.arch}`;
     const dirPath = `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;
@@ -293,6 +296,21 @@ export class RunManager {
     engine.send({ type: 'train', job });
     return { run: getRun(this.project, runId), done, notes };
   }
+}
+
+/** A run from a pretrained network trains at its size, on its colours, unconditionally. */
+function checkNetworkFits(project: Project, request: RunRequest, dataset: Dataset): void {
+  if (request.network === undefined) return;
+  if (request.arch !== 'stylegan2') throw new AppError('invalid_request', `only a StyleGAN2 run can start from a pretrained network, not a ${request.arch} run`);
+  const network = findNetwork(project, request.network);
+  if (network.resolution !== dataset.resolution) {
+    throw new AppError(
+      'invalid_request',
+      `network "${network.name}" draws ${network.resolution} px images but dataset "${dataset.name}" is ${dataset.resolution} px: the resolution differs. Build a dataset of the same collection at ${network.resolution} px and fine-tune on that`,
+    );
+  }
+  if (network.channels !== dataset.channels) throw new AppError('invalid_request', `network "${network.name}" has ${network.channels} colour channels but dataset "${dataset.name}" has ${dataset.channels}: build the dataset ${network.channels === 3 ? 'in colour' : 'in greyscale'}`);
+  if (network.cDim > 0) throw new AppError('invalid_request', `network "${network.name}" is conditional on ${network.cDim} classes; fine-tuning a conditional network needs labelled datasets, which Leporello does not train on yet`);
 }
 
 function checkBatchFits(request: RunRequest, dataset: Dataset): void {

@@ -6,6 +6,8 @@ import { DEFAULT_EPOCHS } from '../../../shared/progress';
 import { defaultModelConfig } from '../../engine/models/registry';
 import type { TrainJob } from '../../engine/protocol';
 import { DIVERSE } from '../../engine/metrics/registry';
+import type { StyleGan2Config } from '../../engine/models/stylegan2-networks';
+import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 
 /** Whether any checkpoint of these runs had diverse samples (health's "still learning" ends there). */
@@ -17,14 +19,34 @@ export function wasEverDiverse(project: Project, runIds: number[]): boolean {
   return row !== undefined;
 }
 
+/** The pretrained network a StyleGAN2 run starts from: its architecture and its folder. */
+export function startingNetwork(project: Project, o: RunRequest): { name: string; dir: string; config: StyleGan2Config } | null {
+  if (o.network === undefined) return null;
+  const network = findNetwork(project, o.network);
+  return { name: network.name, dir: join(project.dir, network.path), config: JSON.parse((project.db.prepare('SELECT config FROM networks WHERE id = ?').get(network.id) as { config: string }).config) as StyleGan2Config };
+}
+
 export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, runDir: string, from: TrainJob['from'], diverseBefore = false): TrainJob {
+  const network = startingNetwork(project, o);
   return {
     diverseBefore,
     datasetDir: join(project.dir, dataset.path),
     runDir,
     tmpDir: project.tmpDir,
     backend: o.backend,
-    model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, { width: o.width, zDim: o.zDim, phaseKimg: o.phaseKimg, emaHalfLifeKimg: o.emaHalfLifeKimg }),
+    model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, {
+      width: o.width,
+      zDim: o.zDim,
+      phaseKimg: o.phaseKimg,
+      emaHalfLifeKimg: o.emaHalfLifeKimg,
+      batchSize: o.batchSize,
+      r1Gamma: o.r1Gamma,
+      augment: o.augment,
+      adaTarget: o.adaTarget,
+      freezeD: o.freezeD,
+      ...(network ? { network: { ...network.config, initNetwork: network.name } } : {}),
+    }),
+    ...(network ? { initNetwork: network.dir } : {}),
     length: o.kimg !== undefined ? { unit: 'kimg', kimg: o.kimg } : { unit: 'epochs', epochs: o.epochs ?? DEFAULT_EPOCHS },
     batchSize: o.batchSize,
     dSteps: o.dSteps,

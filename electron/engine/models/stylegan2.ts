@@ -1,0 +1,192 @@
+// StyleGAN2 (Karras et al. 2020) as a model the studio trains: from scratch, or — as the source
+// projects did — fine-tuned from a pretrained network imported from NVIDIA's pickle. The networks
+// themselves are stylegan2-networks.ts; here are their weights (G, D, and G's moving average
+// "Gs/", which draws the witnesses), the moving average of W, and ADA's augmentation probability,
+// kept as a weight so a checkpoint carries it. It trains with the non-saturating loss, lazy R1 and
+// ADA (train/stylegan2-loss.ts).
+import * as tf from '../tf';
+import { Params } from '../nn/params';
+import { Rng } from '../nn/rng';
+import { adjustP, augment } from '../train/ada';
+import type { GanModel } from './gan-model';
+import { discriminator, expectedShapes, mapping, synthesis, type StyleGan2Config, type Weights } from './stylegan2-networks';
+
+export interface StyleGan2TrainConfig extends StyleGan2Config {
+  /** R1 weight γ; NVIDIA's 'auto' is 0.0002 · resolution² / batch. */
+  r1Gamma: number;
+  /** Steps between R1 penalties (lazy regularisation). */
+  r1Interval: number;
+  /** G's moving average: half-life in kimg, ramped up to 5 % of the images seen. */
+  emaKimg: number;
+  augment: 'ada' | 'none';
+  adaTarget: number;
+  adaKimg: number;
+  /** FreezeD: the first this many D layers keep their weights. */
+  freezeD: number;
+  /** The network it was fine-tuned from, for the record. */
+  initNetwork: string | null;
+}
+
+export const STYLEGAN2_DEFAULTS = {
+  zDim: 512,
+  wDim: 512,
+  cDim: 0,
+  mappingLayers: 2,
+  channelBase: 16384,
+  channelMax: 512,
+  gArchitecture: 'skip',
+  dArchitecture: 'resnet',
+  convClamp: 256,
+  mbstdGroupSize: 4,
+  mbstdChannels: 1,
+  cmapDim: 0,
+  dMappingLayers: 8,
+  mappingLrMultiplier: 0.01,
+  wAvgBeta: 0.995,
+  r1Interval: 16,
+  emaKimg: 10,
+  augment: 'ada',
+  adaTarget: 0.6,
+  adaKimg: 500,
+  freezeD: 0,
+  initNetwork: null,
+} as const satisfies Partial<StyleGan2TrainConfig>;
+
+const EMA_RAMPUP = 0.05;
+
+/** D's layers in NVIDIA's order (FreezeD counts them): per block fromrgb, conv0, conv1, skip; then the epilogue. */
+export function discriminatorLayers(config: StyleGan2Config): string[] {
+  const layers: string[] = [];
+  for (let res = config.resolution; res > 4; res /= 2) {
+    const b = `b${res}`;
+    if (res === config.resolution || config.dArchitecture === 'skip') layers.push(`${b}.fromrgb`);
+    layers.push(`${b}.conv0`, `${b}.conv1`);
+    if (config.dArchitecture === 'resnet') layers.push(`${b}.skip`);
+  }
+  return layers;
+}
+
+/** NVIDIA's initialisation: unit Gaussian weights (mapping weights over their lr multiplier), zero biases, affine biases 1. */
+function initialValue(name: string, shape: number[], config: StyleGan2Config, rng: Rng): tf.Tensor {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (name.endsWith('.bias')) return tf.fill(shape, name.includes('.affine.') ? 1 : 0);
+  if (name.endsWith('noise_strength') || name.endsWith('w_avg')) return tf.zeros(shape);
+  const scale = name.startsWith('mapping.fc') ? 1 / config.mappingLrMultiplier : 1;
+  return tf.tensor(rng.normals(count, scale), shape);
+}
+
+export interface StyleGan2Model extends GanModel {
+  readonly config: StyleGan2TrainConfig;
+  /** The current augmentation probability. */
+  readonly augmentP: number;
+  /** Imported weights: G and D train from them, Gs starts as the network's own moving average. */
+  loadPretrained(weights: Record<'G' | 'D' | 'G_ema', Map<string, { shape: number[]; data: Float32Array }>>): void;
+  augmentReal(x: tf.Tensor4D): tf.Tensor4D;
+  /** After a D step: the mean sign of D's real logits, for ADA. */
+  observeRealSigns(signMean: number, images: number): void;
+  /** Whether this step (by images seen) takes the R1 penalty. */
+  r1Due(batchSize: number): boolean;
+}
+
+export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan2Model {
+  const p = new Params();
+  const frozen = new Set(discriminatorLayers(config).slice(0, config.freezeD));
+  for (const [name, shape] of expectedShapes(config, 'G')) {
+    const value = initialValue(name, shape, config, rng);
+    p.add(`Gs/${name}`, value.clone(), false);
+    p.add(`G/${name}`, value, !name.endsWith('w_avg') && !name.endsWith('noise_const'));
+  }
+  for (const [name, shape] of expectedShapes(config, 'D')) {
+    const layer = name.slice(0, name.lastIndexOf('.'));
+    p.add(`D/${name}`, initialValue(name, shape, config, rng), !frozen.has(layer));
+  }
+  const adaP = p.add('ada/p', tf.scalar(0), false);
+  const weightsOf = (prefix: string): Weights => (name) => p.current(p.get(`${prefix}${name}`));
+  const noiseRng = new Rng(rng.seed());
+  let imagesSeen = 0;
+  let signSum = 0;
+  let signImages = 0;
+  let signSteps = 0;
+  let pValue = 0;
+  const augmentRng = new Rng(rng.seed());
+
+  const model: StyleGan2Model = {
+    arch: 'stylegan2',
+    config,
+    resolution: config.resolution,
+    channels: config.channels,
+    zDim: config.zDim,
+    params: p,
+    noise: noiseRng,
+    objective: 'stylegan2',
+    // NVIDIA's: lr 0.0025, β (0, 0.99); D's adjusted for lazy R1 in the loop (optimize.ts).
+    optimizer: { learningRate: 0.0025, beta1: 0, beta2: 0.99, dRegInterval: config.r1Interval },
+    get augmentP() {
+      return pValue;
+    },
+    setProgress(seen) {
+      imagesSeen = seen;
+      pValue = adaP.dataSync()[0]!;
+    },
+    generate(z, training) {
+      return tf.tidy(() => {
+        if (!training) {
+          const img = synthesis(weightsOf('Gs/'), config, mapping(weightsOf('Gs/'), config, z, null), { noise: 'const' });
+          return tf.clipByValue(img, -1, 1) as tf.Tensor4D;
+        }
+        const G = weightsOf('G/');
+        const ws = mapping(G, config, z, null);
+        // The moving average of W (for truncation), queued until the step ends.
+        const avg = p.get('G/mapping.w_avg');
+        const batchMean = tf.mean(ws.slice([0, 0, 0], [-1, 1, -1]).reshape([z.shape[0], -1]), 0);
+        p.queue(avg, tf.add(batchMean, tf.mul(tf.sub(p.current(avg), batchMean), config.wAvgBeta)));
+        return synthesis(G, config, ws, { noise: 'random', randomNormal: (shape) => tf.tensor(noiseRng.normals(shape.reduce((a, b) => a * b, 1)), shape) });
+      });
+    },
+    discriminate(x) {
+      return discriminator(weightsOf('D/'), config, x, null);
+    },
+    augmentReal(x) {
+      return config.augment === 'ada' ? augment(x, pValue, augmentRng) : x;
+    },
+    observeRealSigns(signMean, images) {
+      if (config.augment !== 'ada') return;
+      signSum += signMean * images;
+      signImages += images;
+      if (++signSteps % 4 !== 0) return;
+      pValue = adjustP(pValue, signSum / signImages, signImages, { target: config.adaTarget, adaKimg: config.adaKimg, interval: 4 });
+      adaP.assign(tf.scalar(pValue));
+      signSum = 0;
+      signImages = 0;
+    },
+    r1Due(batchSize) {
+      return Math.round(imagesSeen / batchSize) % config.r1Interval === 0;
+    },
+    afterGeneratorStep(imagesPerStep, seen) {
+      const halfLife = Math.min(config.emaKimg * 1000, Math.max(imagesPerStep, seen * EMA_RAMPUP));
+      const beta = 0.5 ** (imagesPerStep / halfLife);
+      tf.tidy(() => {
+        for (const [name, v] of p.vars) {
+          if (!name.startsWith('G/')) continue;
+          const avg = p.get(`Gs/${name.slice(2)}`);
+          // Buffers (w_avg, constant noise) are copied; weights are averaged.
+          avg.assign(name.endsWith('w_avg') || name.endsWith('noise_const') ? v : tf.add(v, tf.mul(tf.sub(avg, v), beta)));
+        }
+      });
+    },
+    loadPretrained(weights) {
+      for (const [prefix, role] of [['G/', 'G'], ['Gs/', 'G_ema'], ['D/', 'D']] as const) {
+        for (const [name, t] of weights[role]) {
+          const target = p.vars.get(`${prefix}${name}`);
+          if (!target) continue;
+          if (target.shape.join('x') !== t.shape.join('x')) throw new Error(`${name}: the network has [${t.shape}] where this model has [${target.shape}]`);
+          target.assign(tf.tensor(t.data, t.shape));
+        }
+      }
+    },
+    sampleLatents(count, r) {
+      return tf.tensor2d(r.normals(count * config.zDim), [count, config.zDim]);
+    },
+  };
+  return model;
+}

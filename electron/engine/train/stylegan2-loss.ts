@@ -1,0 +1,44 @@
+// StyleGAN2-ADA's training steps: the non-saturating logistic loss on augmented images, and every
+// r1Interval steps a separate update with the R1 penalty — γ/2 · ‖∇D(real)‖², scaled by the
+// interval (lazy regularisation). D's real logits feed ADA's estimate of overfitting.
+// Path-length regularisation of G is not implemented (NVIDIA's 'paper256' and 'auto' configs
+// for small datasets leave it on; it matters less when fine-tuning).
+import * as tf from '../tf';
+import type { GanModel } from '../models/gan-model';
+import type { StyleGan2Model } from '../models/stylegan2';
+import { minimizeOver, type Optimizers } from './optimize';
+
+function r1Penalty(model: StyleGan2Model, real: tf.Tensor4D): tf.Scalar {
+  const grad = tf.grad((x: tf.Tensor) => tf.sum(model.discriminate(x as tf.Tensor4D, true)))(real);
+  return tf.mean(tf.sum(tf.square(grad), [1, 2, 3])) as tf.Scalar;
+}
+
+export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tensor4D, z: tf.Tensor2D): tf.Scalar {
+  const model = base as StyleGan2Model;
+  const n = real.shape[0];
+  const fake = tf.tidy(() => model.augmentReal(model.generate(z, true)));
+  const realAug = tf.tidy(() => model.augmentReal(real));
+  let signMean = 0;
+  const loss = minimizeOver(opt.d, model.params.trainable('D/'), () => {
+    const realLogits = model.discriminate(realAug, true);
+    const fakeLogits = model.discriminate(fake, true);
+    signMean = tf.tidy(() => tf.mean(tf.sign(realLogits)).dataSync()[0]!);
+    return tf.add(tf.mean(tf.softplus(fakeLogits)), tf.mean(tf.softplus(tf.neg(realLogits)))) as tf.Scalar;
+  });
+  model.observeRealSigns(signMean, n);
+  if (model.r1Due(n)) {
+    const gamma = model.config.r1Gamma;
+    const interval = model.config.r1Interval;
+    tf.dispose(minimizeOver(opt.d, model.params.trainable('D/'), () => tf.mul(r1Penalty(model, realAug), (gamma / 2) * interval) as tf.Scalar));
+  }
+  tf.dispose([fake, realAug]);
+  model.params.applyQueued();
+  return loss;
+}
+
+export function generatorStep(base: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar {
+  const model = base as StyleGan2Model;
+  const loss = minimizeOver(opt.g, model.params.trainable('G/'), () => tf.mean(tf.softplus(tf.neg(model.discriminate(model.augmentReal(model.generate(z, true)), true)))) as tf.Scalar);
+  model.params.applyQueued();
+  return loss;
+}

@@ -1,0 +1,79 @@
+// Fine-tuning NVIDIA's sg2-tiny-32 on 32 px portraits in a real engine process: the run starts
+// from the imported weights (its first witnesses are the network's own images), ADA's p moves and
+// is reported live, snapshots by kimg feed the timeline, and a run killed with SIGKILL resumes.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import type { RunProgress, RunRequest } from '../../shared/contract';
+import { contract } from '../../shared/contract';
+import { importNetwork, loadNetwork } from '../../electron/services/networks/network-store';
+import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
+import { buildTimeline } from '../../electron/services/runs/timeline';
+import { projectWithDataset, sharedData } from '../helpers';
+
+const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
+
+test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshots, resume after SIGKILL', async (t) => {
+  const { studio, project, dataset } = await projectWithDataset(t, 32);
+  const network = await importNetwork(project, join(fixtures, 'sg2-tiny-32.pkl'));
+  const request = (extra: object = {}): RunRequest =>
+    contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'stylegan2', network: network.id, kimg: 0.2, batchSize: 8, checkpointEvery: 0.1, backend: 'wasm', witnesses: 4, ...extra });
+
+  const progress: RunProgress[] = [];
+  let runId = -1;
+  let killed = false;
+  studio.events.subscribe((m) => {
+    if (m.event !== 'run.progress') return;
+    const p = m.payload as RunProgress;
+    progress.push(p);
+    // Kill it once the first snapshot after the start is recorded, a step into the next stretch.
+    if (p.runId === runId && !killed && p.imagesSeen === 112) {
+      killed = true;
+      process.kill(studio.runs.enginePid(runId)!, 'SIGKILL');
+    }
+  });
+  const started = await studio.runs.start(request());
+  runId = started.run.id;
+  const interrupted = await started.done;
+  assert.equal(interrupted.status, 'interrupted', interrupted.reason ?? '');
+  assert.equal(interrupted.lastCheckpoint!.imagesSeen, 104);
+
+  // The start is the network itself: the first witness grid is what its G_ema draws for those latents.
+  const { config, weights } = await loadNetwork(project, network.id);
+  const { StyleGan2Sampler } = await import('../../electron/engine/stylegan2-sampler');
+  const { selectBackend } = await import('../../electron/engine/backends');
+  await selectBackend('cpu');
+  const sampler = new StyleGan2Sampler(config, weights.G_ema);
+  const drawn = await sampler.generate(witnessVectors(project, runId).map((v) => Array.from(v)));
+  sampler.dispose();
+  const first = listCheckpoints(project, runId)[0]!;
+  assert.equal(first.imagesSeen, 0);
+  const grid = await sharp(join(project.dir, first.witnessGrid)).raw().toBuffer({ resolveWithObject: true });
+  let diff = 0;
+  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) diff += Math.abs(grid.data[(y * grid.info.width + x) * grid.info.channels + c]! - drawn.images[0]![(y * 32 + x) * 3 + c]!);
+  assert.ok(diff / (32 * 32 * 3) < 2, `the first witness differs from the network's image by ${(diff / 3072).toFixed(2)} levels on average`);
+
+  // ADA was on, and its probability is reported with every step.
+  assert.ok(progress.every((p) => p.augmentP !== null));
+
+  const resumed = await studio.runs.resume(runId);
+  const finished = await resumed.done;
+  assert.equal(finished.status, 'finished', finished.reason ?? '');
+  // A snapshot where each 0.1 kimg is crossed (batch 8: at 104 images, then at the end), no step counted twice.
+  assert.deepEqual(listCheckpoints(project, runId).map((c) => c.imagesSeen), [0, 104, 200]);
+  assert.deepEqual(buildTimeline(project, [runId]).positions, [0, 0.1, 0.2]);
+  const last = progress.filter((p) => p.runId === runId).at(-1)!;
+  assert.equal(last.imagesSeen, 200);
+  assert.ok(last.augmentP! > 0, `p stayed at ${last.augmentP}`);
+});
+
+test('a network and a dataset of different resolutions are refused, saying which and what to do', async (t) => {
+  const { studio, project, dataset } = await projectWithDataset(t, 16);
+  const network = await importNetwork(project, join(fixtures, 'sg2-tiny-32.pkl'));
+  await assert.rejects(
+    studio.runs.start(contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'stylegan2', network: network.id, kimg: 1, batchSize: 8 })),
+    /network "sg2-tiny-32" draws 32 px images but dataset ".*" is 16 px: the resolution differs\. Build a dataset of the same collection at 32 px/,
+  );
+  await assert.rejects(studio.runs.start(contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'dcgan', network: network.id, epochs: 1, batchSize: 8 })), /only a StyleGAN2 run can start from a pretrained network/);
+});
