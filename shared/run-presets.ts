@@ -45,6 +45,14 @@ export const RUN_PRESETS: RunPreset[] = [
     about: 'Grows from 4×4 with fade-ins; WGAN-GP. Slow to start, steadier at higher resolutions.',
     defaults: { kimg: 600, batchSize: 16, phaseKimg: 60, checkpointEvery: 10, witnesses: 36 },
   },
+  {
+    id: 'stylegan2-finetune',
+    label: 'StyleGAN2 fine-tune',
+    arch: 'stylegan2',
+    resolution: 256,
+    about: "NVIDIA's pretrained network (e.g. FFHQ) trained further on this collection, with ADA. How the source projects worked.",
+    defaults: { kimg: 200, batchSize: 16, checkpointEvery: 4, witnesses: 36, augment: 'ada', adaTarget: 0.6 },
+  },
 ];
 
 /** One line per setting, for the launcher's form. */
@@ -61,5 +69,9 @@ export const SETTING_HELP: Record<string, string> = {
   witnesses: 'Fixed latents drawn at every checkpoint: the rows of the timeline and the leporello.',
   seed: 'Same seed, same witnesses and same shuffling: two runs that differ only in one setting.',
   phaseKimg: 'Progressive GAN: kimg per fade-in and per stable phase at each resolution.',
+  network: 'The pretrained network to start from; its resolution must be the dataset\'s.',
+  augment: 'ADA augments what D sees so that a few hundred images do not make it overfit; p adapts by itself.',
+  adaTarget: 'How sure D may be of the reals before augmentation increases (0.6 in StyleGAN2-ADA).',
+  freezeD: 'FreezeD: keep the first K layers of the pretrained discriminator as they are (a few, for very small sets).',
   backend: 'Where the engine computes. Auto takes the best that works here; each one says why it can or cannot run.',
 };

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { smallPortraits } from '../helpers';
+import { sharedData, smallPortraits } from '../helpers';
+
+const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 import { openBrowserSession, type BrowserSession } from './browser-session';
 
 let s: BrowserSession;
@@ -227,6 +229,39 @@ test('a timeline of 100 checkpoints × 64 witnesses paints in under a second and
   assert.ok(cells < 600, `${cells} of 6400 cells in the DOM at 64 px: not virtualised`);
   // The last column (epoch 99) and the last witness are reachable.
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-cell]')].some((c) => c.getAttribute('aria-label') === 'witness 64 at epoch 99'));
+  assert.deepEqual(s.problems, []);
+});
+
+test('fine-tune an imported StyleGAN2 network from the studio: its license, the size check, ADA live', async () => {
+  const { page } = s;
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('new-run').click();
+  await page.getByTestId('preset-stylegan2-finetune').click();
+  await page.getByTestId('network-path').fill(join(fixtures, 'sg2-tiny-32.pkl'));
+  await page.getByTestId('import-network').click();
+  await waitText('network-license', /non-commercial use only/);
+  // The project's dataset is 16 px; the network draws 32 px: the launcher says so, and what to do.
+  await waitText('network-mismatch', /draws 32 px images and the dataset is 16 px\. Build a dataset of the collection at 32 px/);
+  await s.shot('32-launcher-network-mismatch');
+  await page.getByTestId('toggle-new-dataset').click();
+  await page.getByTestId('dataset-resolution').selectOption('32');
+  await page.getByTestId('build-dataset').click();
+  await page.waitForFunction(() => /32 px/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''));
+  assert.equal(await page.getByTestId('network-mismatch').count(), 0);
+  for (const [testid, value] of Object.entries({ 'run-length': '0.1', 'run-batch': '8', 'run-every': '0.05', 'run-witnesses': '4', 'run-name': 'fine-tuned' })) await page.getByTestId(testid).fill(value);
+  await page.waitForFunction(() => /wasm/.test(document.querySelector('[data-testid=backend-report]')?.textContent ?? ''));
+  await page.getByTestId('run-backend').selectOption('wasm');
+  await s.shot('33-launcher-stylegan2');
+  await page.getByTestId('start-run').click();
+  await page.waitForURL(/#\/run\/\d+$/);
+  await waitText('run-ada-p', /^ADA p \d\.\d{4}$/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
+  assert.match((await page.getByTestId('run-view-meta').textContent())!, /stylegan2 fine-tuned from network #1/);
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid=witness-grid]');
+    return !!img && img.complete && img.naturalWidth === 64;
+  });
+  await s.shot('34-run-stylegan2');
   assert.deepEqual(s.problems, []);
 });
 
