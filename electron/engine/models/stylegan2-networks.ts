@@ -137,6 +137,11 @@ export interface SynthesisOptions {
 }
 
 function synthesisLayer(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D, res: number, up: number, gain: number, options: SynthesisOptions): tf.Tensor4D {
+  // Each layer frees its intermediates when it is done: at 256 px one upsampling layer's would fill wasm's heap.
+  return tf.tidy(() => synthesisLayerInner(w, name, config, x, wv, res, up, gain, options));
+}
+
+function synthesisLayerInner(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D, res: number, up: number, gain: number, options: SynthesisOptions): tf.Tensor4D {
   const styles = dense(w, `${name}.affine`, wv, 'linear');
   let y = modulatedConv(x, w(`${name}.weight`) as tf.Tensor4D, styles, true, up, 1, up === 1);
   const mode = options.noise ?? 'const';
@@ -149,6 +154,10 @@ function synthesisLayer(w: Weights, name: string, config: StyleGan2Config, x: tf
 }
 
 function toRgb(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D): tf.Tensor4D {
+  return tf.tidy(() => toRgbInner(w, name, config, x, wv));
+}
+
+function toRgbInner(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D): tf.Tensor4D {
   const weight = w(`${name}.weight`) as tf.Tensor4D;
   const styles = tf.mul(dense(w, `${name}.affine`, wv, 'linear'), 1 / Math.sqrt(weight.shape[1])) as tf.Tensor2D;
   const y = modulatedConv(x, weight, styles, false, 1, 0, true);
@@ -186,7 +195,11 @@ export function synthesis(w: Weights, config: StyleGan2Config, ws: tf.Tensor3D, 
   });
 }
 
-function conv(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lrelu', { down = 1, gain = 1, clamp = null as number | null, bias = true } = {}): tf.Tensor4D {
+function conv(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lrelu', options: { down?: number; gain?: number; clamp?: number | null; bias?: boolean } = {}): tf.Tensor4D {
+  return tf.tidy(() => convInner(w, name, x, act, options));
+}
+
+function convInner(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lrelu', { down = 1, gain = 1, clamp = null as number | null, bias = true } = {}): tf.Tensor4D {
   const weight = w(`${name}.weight`) as tf.Tensor4D;
   const [, inChannels, k] = weight.shape;
   const scaled = tf.mul(weight, 1 / Math.sqrt(inChannels * k * k)) as tf.Tensor4D;

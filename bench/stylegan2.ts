@@ -1,0 +1,101 @@
+// StyleGAN2 generator throughput (images/s, batch 8) at 256×256 with a config-e-like width
+// (channel base 16384, max 512, z = w = 512, 8 mapping layers), and the time of one training step
+// (a D step with the R1 penalty and a G step, ADA off), on each TensorFlow.js backend that can run
+// here; against the same network written in PyTorch (bench/stylegan2_torch.py, ours, not NVIDIA's)
+// measured in the same run when Debian's python3-torch is installed.
+//   node --import tsx bench/stylegan2.ts [--batch 8] [--resolution 256] [--backends wasm,cpu] [--train]
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '../electron/engine/tf';
+import { BACKENDS, selectBackend } from '../electron/engine/backends';
+import { defaultModelConfig } from '../electron/engine/models/registry';
+import { buildStyleGan2 } from '../electron/engine/models/stylegan2';
+import { Rng } from '../electron/engine/nn/rng';
+import { discriminatorStep, generatorStep } from '../electron/engine/train/stylegan2-loss';
+import { adamPair } from '../electron/engine/train/optimize';
+
+const { values } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '8' },
+    resolution: { type: 'string', default: '256' },
+    backends: { type: 'string', default: BACKENDS.join(',') },
+    train: { type: 'boolean', default: false },
+  },
+});
+const batch = Number(values.batch);
+const resolution = Number(values.resolution);
+const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+
+const CONFIG_E = { zDim: 512, wDim: 512, mappingLayers: 8, channelBase: 16384, channelMax: 512 };
+
+async function measure(): Promise<{ generate: number; trainStep: number | null }> {
+  const spec = defaultModelConfig('stylegan2', resolution, 3, { network: CONFIG_E, augment: 'none', batchSize: batch });
+  if (spec.arch !== 'stylegan2') throw new Error('unreachable');
+  const model = buildStyleGan2(spec.config, new Rng(1));
+  const rng = new Rng(2);
+  const generateOnce = async () => {
+    const z = model.sampleLatents(batch, rng);
+    const img = model.generate(z, false);
+    await img.data();
+    tf.dispose([z, img]);
+  };
+  await generateOnce(); // warm-up: kernels compiled
+  const t0 = performance.now();
+  await generateOnce();
+  const generate = batch / ((performance.now() - t0) / 1000);
+  let trainStep: number | null = null;
+  if (values.train) {
+    const opt = adamPair(0.0025, 0, 0.99, spec.config.r1Interval);
+    const real = tf.randomUniform([batch, resolution, resolution, 3], -1, 1) as tf.Tensor4D;
+    model.setProgress?.(0); // step 0 takes the R1 penalty
+    const step = async () => {
+      const zD = model.sampleLatents(batch, rng);
+      const d = discriminatorStep(model, opt, real, zD);
+      const zG = model.sampleLatents(batch, rng);
+      const g = generatorStep(model, opt, zG);
+      await d.data();
+      await g.data();
+      tf.dispose([zD, d, zG, g]);
+    };
+    await step();
+    const t1 = performance.now();
+    await step();
+    trainStep = (performance.now() - t1) / 1000;
+    real.dispose();
+  }
+  model.params.dispose();
+  return { generate, trainStep };
+}
+
+function torchReference(): { version: string; generate: number; trainStep: number | null } | string {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'python3-torch is not installed (apt install python3-torch)';
+  const r = spawnSync(python, [join(import.meta.dirname, 'stylegan2_torch.py'), '2', String(batch), String(resolution), values.train ? '1' : '0'], { encoding: 'utf8' });
+  if (r.status !== 0) return `the PyTorch reference failed: ${r.stderr.trim().split('\n').at(-1)}`;
+  return { version: probe.stdout.trim(), ...(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { generate: number; trainStep: number | null }) };
+}
+
+// Rows are printed as they are measured: a slow backend's row comes minutes after the others.
+const rows = { push: (row: string) => console.log(row) };
+const torch = torchReference();
+const reference = typeof torch === 'string' ? null : torch;
+const fmt = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
+console.log(`StyleGAN2 ${resolution}×${resolution}, config-e-like width, batch ${batch}${typeof torch === 'string' ? ` (no reference: ${torch})` : ''}\n`);
+console.log('| backend | generate img/s | × PyTorch | train step s (D+R1, G) | × PyTorch speed |');
+console.log('|---|---:|---:|---:|---:|');
+if (reference) rows.push(`| PyTorch ${reference.version}, 2 threads | ${fmt(reference.generate)} | 1× | ${fmt(reference.trainStep, 1)} | ${reference.trainStep ? '1×' : '—'} |`);
+for (const name of values.backends.split(',') as (typeof BACKENDS)[number][]) {
+  try {
+    const choice = await selectBackend(name, 'train');
+    const m = await measure();
+    const ratio = reference ? `${(m.generate / reference.generate).toFixed(3)}×` : '—';
+    const trainRatio = reference?.trainStep && m.trainStep ? `${(reference.trainStep / m.trainStep).toFixed(3)}×` : '—';
+    rows.push(`| ${name} (${choice.detail.split(' (')[0]}) | ${fmt(m.generate)} | ${ratio} | ${fmt(m.trainStep, 1)} | ${trainRatio} |`);
+  } catch (err) {
+    rows.push(`| ${name} | unavailable: ${(err instanceof Error ? err.message : String(err)).split(/[.;]/)[0]} | | | |`);
+  }
+}
