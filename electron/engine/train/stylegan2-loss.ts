@@ -31,7 +31,8 @@ export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tens
     const interval = model.config.r1Interval;
     tf.dispose(minimizeOver(opt.d, model.params.trainable('D/'), () => tf.mul(r1Penalty(model, realAug), (gamma / 2) * interval) as tf.Scalar));
   }
-  tf.dispose([fake, realAug]);
+  // Without augmentation realAug is the caller's own tensor: theirs to dispose.
+  tf.dispose(realAug === real ? [fake] : [fake, realAug]);
   model.params.applyQueued();
   return loss;
 }
