@@ -101,6 +101,9 @@ export class Studio {
   private async switchTo(project: Project): Promise<ProjectSummary> {
     await this.closeProject();
     this.project = project;
+    // The run manager is made now, not on first use: it marks the runs a previous studio left
+    // 'running' as interrupted before anything lists them (a list read first would show them live).
+    void this.runs;
     await this.registry.remember(project.dir);
     const summary = project.summary();
     this.events.emit('project.changed', { project: summary });

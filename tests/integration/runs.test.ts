@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { RunProgress, RunRequest } from '../../shared/contract';
 import { contract } from '../../shared/contract';
 import { hashFile } from '../../electron/services/datasets/dataset-file';
@@ -221,4 +222,19 @@ test('a progressive GAN trains by kimg in its engine process; its runs, fork and
   assert.equal(timeline.unit, 'kimg');
   assert.deepEqual(timeline.positions, [0, 0.1, 0.2, 0.3]);
   assert.deepEqual(timeline.runs.map((r) => r.cells.map((c) => c !== null)), [[true, true, true, false], [false, false, true, true]]);
+});
+
+test('a run a previous studio left running is interrupted as soon as the project opens, before anything asks for the runs', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const { run, done } = await studio.runs.start(request({ epochs: 1 }));
+  await done;
+  const dir = project.dir;
+  await studio.closeProject();
+  const db = new Database(join(dir, 'leporello.sqlite'));
+  db.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(run.id);
+  db.close();
+  await studio.openProject(dir);
+  // Read straight from the database, as runs.list does: no run manager was asked for anything.
+  const status = (studio.requireProject().db.prepare('SELECT status FROM runs WHERE id = ?').get(run.id) as { status: string }).status;
+  assert.equal(status, 'interrupted');
 });

@@ -30,10 +30,13 @@ function audit(t: Parameters<typeof tempDir>[0]): Finding[] {
     { encoding: 'utf8', cwd: repoRoot },
   );
   assert.equal(r.status, 0, r.stderr + r.stdout);
-  return readFileSync(out, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
+  // A record starts with its check's id; a sample that spans lines continues the record before it.
+  const records: string[] = [];
+  for (const line of readFileSync(out, 'utf8').trim().split('\n').slice(1)) {
+    if (/^[A-Z0-9_]+_CHECK,/.test(line) || records.length === 0) records.push(line);
+    else records[records.length - 1] += `\n${line}`;
+  }
+  return records
     .map((line) => {
       const m = /^(\w+),"(\w+)","(\w+)","([^"]*)","([^"]*)"/.exec(line);
       assert.ok(m, `unreadable audit line: ${line}`);
