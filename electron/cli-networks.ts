@@ -1,7 +1,7 @@
 // The command line for pretrained networks: import one of NVIDIA's pickles, list them, draw images
 // by seed or from given latents, and the style-mixing figure. Generation runs here, in the CLI's
 // process, on the best backend (or --backend).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -9,7 +9,8 @@ import { BackendPreference, type Network } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { Out } from './cli';
 import { decodeNpy, encodeNpy } from './services/exchange/npy';
-import { importNetwork, listNetworks, loadNetwork } from './services/networks/network-store';
+import { MANIFEST, WEIGHTS } from './services/networks/network-file';
+import { findNetwork, importNetwork, listNetworks, loadNetwork } from './services/networks/network-store';
 import type { Studio } from './services/studio';
 
 export interface CliHelpers {
@@ -48,6 +49,25 @@ export async function networksCommand(args: string[], out: Out, cli: CliHelpers)
   await withProject(cli, positionals[0], 'usage: leporello networks <project>', async (studio) => {
     const networks = listNetworks(studio.requireProject());
     cli.print(out, networks, networks.length ? networks.map(describeNetwork).join('\n') : 'no networks yet; import one with "leporello import-network"');
+  });
+}
+
+/** The network in the studio's own format (network.json + float32 weights.bin): no pickle, no Python. */
+export async function exportNetworkCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { network: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } } });
+  const usage = 'usage: leporello export-network <project> --network N --out DIR';
+  if (!values.network || !values.out) throw new AppError('invalid_request', usage);
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const project = studio.requireProject();
+    const network = findNetwork(project, values.network!);
+    const dir = resolve(values.out!);
+    await mkdir(dir, { recursive: true });
+    const files = [];
+    for (const name of [MANIFEST, WEIGHTS]) {
+      await copyFile(join(project.dir, network.path, name), join(dir, name));
+      files.push(join(dir, name));
+    }
+    cli.print(out, { network: network.id, files, license: network.license }, `network "${network.name}" written to ${dir} (${MANIFEST}, ${WEIGHTS})\n\nLicense: ${network.license}`);
   });
 }
 

@@ -23,7 +23,7 @@ import { findNetwork } from './services/networks/network-store';
 import { Studio } from './services/studio';
 import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
-import { generateCommand, importNetworkCommand, networksCommand, styleMixCommand } from './cli-networks';
+import { exportNetworkCommand, generateCommand, importNetworkCommand, networksCommand, styleMixCommand } from './cli-networks';
 
 const USAGE = `usage: leporello <command> [options]
 
@@ -71,6 +71,8 @@ const USAGE = `usage: leporello <command> [options]
                                                  import one of NVIDIA's StyleGAN2(-ADA) PyTorch network pickles
                                                  (read as data, never run) and show the license it comes with
   networks <project>                             list the project's imported networks
+  export-network <project> --network N --out DIR
+                                                 the network as network.json + float32 weights.bin (no pickle)
   generate <project> --network N (--seeds 0-15 | --z FILE.json|FILE.npy) [--class K | --c FILE.json]
                  [--trunc PSI] [--trunc-cutoff K] [--noise const|random|none] [--format png|npy]
                  [--backend B] --out DIR
@@ -682,6 +684,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'import-dataset') await importDatasetCommand(rest, out);
     else if (command === 'import-network') await importNetworkCommand(rest, out, cli);
     else if (command === 'networks') await networksCommand(rest, out, cli);
+    else if (command === 'export-network') await exportNetworkCommand(rest, out, cli);
     else if (command === 'generate') await generateCommand(rest, out, cli);
     else if (command === 'style-mix') await styleMixCommand(rest, out, cli);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

@@ -58,6 +58,16 @@ test('import-network stores the network with its license; generate from it repro
   assert.equal(cli(base, 'generate', project, '--network', '1', '--z', zFile, '--backend', 'cpu', '--out', join(base, 'byz')).code, 0);
   assert.deepEqual(readFileSync(join(base, 'byz', 'z0001.png')), readFileSync(join(base, 'seeds', 'seed0005.png')));
 
+  // Exported without any pickle: the manifest names every tensor, the weights are float32 and complete.
+  const exported = cli(base, 'export-network', project, '--network', 'sg2-tiny-32', '--out', join(base, 'export'), '--json');
+  assert.equal(exported.code, 0, exported.stderr);
+  const manifest = JSON.parse(readFileSync(join(base, 'export', 'network.json'), 'utf8'));
+  assert.match(manifest.license, /non-commercial/);
+  assert.equal(manifest.config.resolution, 32);
+  const floats = manifest.tensors.reduce((n: number, t: { length: number }) => n + t.length, 0);
+  assert.equal(readFileSync(join(base, 'export', 'weights.bin')).length, floats * 4);
+  assert.ok(manifest.tensors.some((t: { role: string; name: string }) => t.role === 'G_ema' && t.name === 'mapping.w_avg'));
+
   // A conditional network asks for its class, by name of the option.
   const noClass = cli(base, 'generate', project, '--network', 'cond', '--seeds', '0', '--out', join(base, 'c'));
   assert.equal(noClass.code, 1);
