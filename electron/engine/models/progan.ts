@@ -8,7 +8,8 @@
 // Equalized learning rate everywhere; the images to sample come from an exponential moving
 // average of G's weights. It trains with WGAN-GP and the drift term (train/wgan-gp.ts).
 import * as tf from '../tf';
-import { downsample, emaName, EqConv, EqDense, leaky, minibatchStddev, pixelNorm, upsample, type WeightSet } from '../nn/equalized';
+import { downsample, EqConv, EqDense, leaky, minibatchStddev, pixelNorm, upsample, type WeightSet } from '../nn/equalized';
+import { updateMovingAverage } from '../nn/moving-average';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel, type TrainingStage } from './gan-model';
@@ -25,9 +26,6 @@ export interface ProganConfig {
   /** Half-life of G's moving average, in thousands of images. */
   emaHalfLifeKimg: number;
 }
-
-/** The moving average's half-life is at most this fraction of the images seen. */
-const EMA_RAMPUP = 0.05;
 
 export const PROGAN_DEFAULTS: Omit<ProganConfig, 'resolution' | 'channels'> = { zDim: 256, width: 32, maxChannels: 256, phaseKimg: 20, emaHalfLifeKimg: 10 };
 
@@ -142,17 +140,7 @@ export function buildProgan(config: ProganConfig, rng: Rng): GanModel {
       });
     },
     afterGeneratorStep(imagesPerStep, imagesSeen) {
-      // The half-life ramps up with training (5 % of the images seen, as StyleGAN2-ADA's
-      // ema_rampup), so early witnesses show what G has learnt rather than its random start.
-      const halfLife = Math.min(config.emaHalfLifeKimg * 1000, Math.max(imagesPerStep, imagesSeen * EMA_RAMPUP));
-      const beta = 0.5 ** (imagesPerStep / halfLife);
-      tf.tidy(() => {
-        for (const [name, v] of p.vars) {
-          if (!name.startsWith('G/')) continue;
-          const avg = p.get(emaName(name));
-          avg.assign(tf.add(v, tf.mul(tf.sub(avg, v), beta)));
-        }
-      });
+      updateMovingAverage(p, config.emaHalfLifeKimg, imagesPerStep, imagesSeen);
     },
     sampleLatents(count, r) {
       return tf.tensor2d(r.normals(count * config.zDim), [count, config.zDim]);

@@ -5,6 +5,7 @@
 // kept as a weight so a checkpoint carries it. It trains with the non-saturating loss, lazy R1 and
 // ADA (train/stylegan2-loss.ts).
 import * as tf from '../tf';
+import { updateMovingAverage } from '../nn/moving-average';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { adjustP, augment } from '../train/ada';
@@ -51,8 +52,6 @@ export const STYLEGAN2_DEFAULTS = {
   freezeD: 0,
   initNetwork: null,
 } as const satisfies Partial<StyleGan2TrainConfig>;
-
-const EMA_RAMPUP = 0.05;
 
 /** D's layers in NVIDIA's order (FreezeD counts them): per block fromrgb, conv0, conv1, skip; then the epilogue. */
 export function discriminatorLayers(config: StyleGan2Config): string[] {
@@ -163,16 +162,8 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
       return Math.round(imagesSeen / batchSize) % config.r1Interval === 0;
     },
     afterGeneratorStep(imagesPerStep, seen) {
-      const halfLife = Math.min(config.emaKimg * 1000, Math.max(imagesPerStep, seen * EMA_RAMPUP));
-      const beta = 0.5 ** (imagesPerStep / halfLife);
-      tf.tidy(() => {
-        for (const [name, v] of p.vars) {
-          if (!name.startsWith('G/')) continue;
-          const avg = p.get(`Gs/${name.slice(2)}`);
-          // Buffers (w_avg, constant noise) are copied; weights are averaged.
-          avg.assign(name.endsWith('w_avg') || name.endsWith('noise_const') ? v : tf.add(v, tf.mul(tf.sub(avg, v), beta)));
-        }
-      });
+      // Buffers (w_avg, constant noise) are copied; weights are averaged.
+      updateMovingAverage(p, config.emaKimg, imagesPerStep, seen, (name) => name.endsWith('w_avg') || name.endsWith('noise_const'));
     },
     loadPretrained(weights) {
       for (const [prefix, role] of [['G/', 'G'], ['Gs/', 'G_ema'], ['D/', 'D']] as const) {

@@ -5,13 +5,13 @@
 // A generator layer can keep a second, slowly moving copy of its weights (the exponential
 // moving average the paper samples from); `apply(x, 'ema')` uses that copy.
 import * as tf from '../tf';
+import { emaName } from './moving-average';
 import type { Params } from './params';
 import type { Rng } from './rng';
 
 export type WeightSet = 'train' | 'ema';
 
 /** The averaged copy of a generator parameter lives under "Gs/" beside "G/". */
-export const emaName = (name: string) => name.replace(/^G\//, 'Gs/');
 
 class EqualizedWeights {
   private readonly w: tf.Variable;
