@@ -4,16 +4,14 @@
 // here; against the same network written in PyTorch (bench/stylegan2_torch.py, ours, not NVIDIA's)
 // measured in the same run when Debian's python3-torch is installed.
 //   node --import tsx bench/stylegan2.ts [--batch 8] [--resolution 256] [--backends wasm,cpu] [--train]
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '../electron/engine/tf';
 import { BACKENDS, selectBackend } from '../electron/engine/backends';
 import { defaultModelConfig } from '../electron/engine/models/registry';
 import { buildStyleGan2 } from '../electron/engine/models/stylegan2';
 import { Rng } from '../electron/engine/nn/rng';
-import { discriminatorStep, generatorStep } from '../electron/engine/train/stylegan2-loss';
+import { trainingSteps } from '../electron/engine/train/objectives';
+import { ganStep, runTorchReference, useSwiftShaderWithoutGpu } from './common';
 import { adamPair } from '../electron/engine/train/optimize';
 
 const { values } = parseArgs({
@@ -26,8 +24,7 @@ const { values } = parseArgs({
 });
 const batch = Number(values.batch);
 const resolution = Number(values.resolution);
-const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+useSwiftShaderWithoutGpu();
 
 const CONFIG_E = { zDim: 512, wDim: 512, mappingLayers: 8, channelBase: 16384, channelMax: 512 };
 
@@ -51,15 +48,7 @@ async function measure(): Promise<{ generate: number; trainStep: number | null }
     const opt = adamPair(0.0025, 0, 0.99, spec.config.r1Interval);
     const real = tf.randomUniform([batch, resolution, resolution, 3], -1, 1) as tf.Tensor4D;
     model.setProgress?.(0); // step 0 takes the R1 penalty
-    const step = async () => {
-      const zD = model.sampleLatents(batch, rng);
-      const d = discriminatorStep(model, opt, real, zD);
-      const zG = model.sampleLatents(batch, rng);
-      const g = generatorStep(model, opt, zG);
-      await d.data();
-      await g.data();
-      tf.dispose([zD, d, zG, g]);
-    };
+    const step = ganStep(model, opt, trainingSteps.stylegan2, real, rng);
     await step();
     const t1 = performance.now();
     await step();
@@ -71,12 +60,8 @@ async function measure(): Promise<{ generate: number; trainStep: number | null }
 }
 
 function torchReference(): { version: string; generate: number; trainStep: number | null } | string {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'python3-torch is not installed (apt install python3-torch)';
-  const r = spawnSync(python, [join(import.meta.dirname, 'stylegan2_torch.py'), '2', String(batch), String(resolution), values.train ? '1' : '0'], { encoding: 'utf8' });
-  if (r.status !== 0) return `the PyTorch reference failed: ${r.stderr.trim().split('\n').at(-1)}`;
-  return { version: probe.stdout.trim(), ...(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { generate: number; trainStep: number | null }) };
+  const r = runTorchReference<{ generate: number; trainStep: number | null }>('stylegan2_torch.py', ['2', String(batch), String(resolution), values.train ? '1' : '0']);
+  return typeof r === 'string' ? r : { version: r.version, ...r.result };
 }
 
 // Rows are printed as they are measured: a slow backend's row comes minutes after the others.

@@ -3,15 +3,13 @@
 // PyTorch measured in the same run when Debian's python3-torch is installed.
 //   node --import tsx bench/train.ts [--batch 64] [--steps 1]
 // Prints a markdown table; bench/RESULTS.md holds the committed one.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '../electron/engine/tf';
 import { BACKENDS, selectBackend } from '../electron/engine/backends';
 import { buildDcgan } from '../electron/engine/models/dcgan';
 import { Rng } from '../electron/engine/nn/rng';
-import { discriminatorStep, generatorStep } from '../electron/engine/train/gan-loss';
+import { trainingSteps } from '../electron/engine/train/objectives';
+import { ganStep, runTorchReference, useSwiftShaderWithoutGpu } from './common';
 import { adamPair } from '../electron/engine/train/optimize';
 
 const { values } = parseArgs({
@@ -21,23 +19,14 @@ const { values } = parseArgs({
 const chosen = values.backends.split(',');
 const batch = Number(values.batch);
 const steps = Number(values.steps);
-const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+useSwiftShaderWithoutGpu();
 
 async function measure(): Promise<{ train: number; sample: number }> {
   const model = buildDcgan({ resolution: 64, channels: 3, zDim: 100, width: 64, maxChannels: 512 }, new Rng(1));
   const opt = adamPair(2e-4, 0.5, 0.999);
   const rng = new Rng(2);
   const real = tf.randomUniform([batch, 64, 64, 3], -1, 1) as tf.Tensor4D;
-  const step = async () => {
-    const zD = model.sampleLatents(batch, rng);
-    const d = discriminatorStep(model, opt, real, zD);
-    const zG = model.sampleLatents(batch, rng);
-    const g = generatorStep(model, opt, zG);
-    await d.data();
-    await g.data();
-    tf.dispose([zD, d, zG, g]);
-  };
+  const step = ganStep(model, opt, trainingSteps.nonsaturating, real, rng);
   await step(); // warm-up: kernels compiled, Adam's moments created
   let t0 = performance.now();
   for (let i = 0; i < steps; i++) await step();
@@ -58,13 +47,8 @@ async function measure(): Promise<{ train: number; sample: number }> {
 }
 
 function torchReference(): { version: string; train: number; sample: number } | string {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'not installed (apt install python3-torch)';
-  const r = spawnSync(python, [join(import.meta.dirname, 'dcgan_torch.py'), '2', String(Math.max(steps, 3)), String(batch)], { encoding: 'utf8' });
-  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').at(-1)}`;
-  const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { torch: string; train_img_s: number; sample_img_s: number };
-  return { version: j.torch, train: j.train_img_s, sample: j.sample_img_s };
+  const r = runTorchReference<{ torch: string; train_img_s: number; sample_img_s: number }>('dcgan_torch.py', ['2', String(Math.max(steps, 3)), String(batch)]);
+  return typeof r === 'string' ? r : { version: r.result.torch, train: r.result.train_img_s, sample: r.result.sample_img_s };
 }
 
 const torch = torchReference();

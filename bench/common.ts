@@ -1,0 +1,40 @@
+// What the training benchmarks share: one whole GAN step timed the same way for every family,
+// and the PyTorch reference run with Debian's python3 (where python3-torch lives).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '../electron/engine/tf';
+import type { GanModel } from '../electron/engine/models/gan-model';
+import type { Rng } from '../electron/engine/nn/rng';
+import type { Optimizers } from '../electron/engine/train/optimize';
+import type { TrainingSteps } from '../electron/engine/train/objectives';
+
+/** One D step and one G step on `real`, waited for: a training step as the loop takes it. */
+export function ganStep(model: GanModel, opt: Optimizers, steps: TrainingSteps, real: tf.Tensor4D, rng: Rng): () => Promise<void> {
+  const batch = real.shape[0];
+  return async () => {
+    const zD = model.sampleLatents(batch, rng);
+    const d = steps.discriminator(model, opt, real, zD, rng);
+    const zG = model.sampleLatents(batch, rng);
+    const g = steps.generator(model, opt, zG);
+    await d.data();
+    await g.data();
+    tf.dispose([zD, d, zG, g]);
+  };
+}
+
+/** Runs a reference script with Debian's python3; its last stdout line is JSON. A string says why there is none. */
+export function runTorchReference<T>(script: string, args: string[]): { version: string; result: T } | string {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'not installed (apt install python3-torch)';
+  const r = spawnSync(python, [join(import.meta.dirname, script), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').at(-1)}`;
+  return { version: probe.stdout.trim(), result: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T };
+}
+
+/** Dawn finds no GPU on the build machines; Debian's Chromium ships a software Vulkan driver it can use. */
+export function useSwiftShaderWithoutGpu(): void {
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+}
