@@ -55,6 +55,11 @@ export const RUN_PRESETS: RunPreset[] = [
   },
 ];
 
+/** Adam's learning rate each family trains with when the run gives none (the models' own defaults). */
+export function familyLearningRate(arch: RunRequest['arch']): number {
+  return arch === 'progan' ? 1e-3 : arch === 'stylegan2' ? 0.0025 : 2e-4;
+}
+
 /** One line per setting, for the launcher's form. */
 export const SETTING_HELP: Record<string, string> = {
   epochs: 'Passes over the whole dataset. With ~600 portraits, faces appear after some tens; hundreds refine them.',

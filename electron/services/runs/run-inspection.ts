@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import type { RunInspection } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../../shared/progress';
+import { familyLearningRate } from '../../../shared/run-presets';
 import { nearestNeighbourDistances } from '../../engine/metrics/duplicates';
 import { distance, imageFeatures, median } from '../../engine/metrics/features';
 import { DatasetFile, imageBytes } from '../datasets/dataset-file';
@@ -107,7 +108,7 @@ function advise(project: Project, runId: number, duplicates: boolean, closest: n
   const series = runSeries(project, runId, 10);
   const advice: RunInspection['advice'] = [];
   const dataset = getDataset(project, run.datasetId);
-  const lr = run.options.learningRate ?? (run.arch === 'progan' ? 1e-3 : 2e-4);
+  const lr = run.options.learningRate ?? familyLearningRate(run.options.arch);
   if (run.health?.verdict === 'collapsed' && series.onsetAt !== null) {
     const before = series.checkpoints.filter((c) => c.at < series.onsetAt!).at(-1);
     if (before) {
