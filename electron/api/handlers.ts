@@ -12,6 +12,7 @@ import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
 import { importNetwork, listNetworks } from '../services/networks/network-store';
+import { expandHome } from '../services/fs/expand-home';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
@@ -51,7 +52,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       return { updated };
     },
     'import.start': ({ paths, collection, labels, archive }) => {
-      const { job } = studio.startImport({ paths, collection, labels, archive });
+      const { job } = studio.startImport({ paths: paths.map(expandHome), collection, labels, archive });
       return { jobId: job.id };
     },
     'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
@@ -97,7 +98,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.exportTimeline': ({ runId, vsRunId, witnesses }) => exportTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId], witnesses),
     'backends.probe': () => studio.runs.probeBackends(),
     'networks.list': () => listNetworks(studio.requireProject()),
-    'networks.import': ({ path, name }) => importNetwork(studio.requireProject(), path, name),
+    'networks.import': ({ path, name }) => importNetwork(studio.requireProject(), expandHome(path), name),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

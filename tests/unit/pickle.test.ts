@@ -2,7 +2,7 @@
 // CPython 3's pickle module (protocols 2, 4 and 5) from the values in the comments; the network
 // pickles are the real ones NVIDIA's code wrote (../shared/fixtures/stylegan2).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readNetworkPickle } from '../../electron/services/exchange/pickle/stylegan2-pickle';
@@ -90,5 +90,7 @@ test('a StyleGAN3 network is refused by name; a file that is no network says so'
   assert.throws(() => readNetworkPickle(hex(sg3), 'stylegan3-r-ffhq.pkl'), /stylegan3-r-ffhq\.pkl holds a StyleGAN3 network \(alias-free synthesis layers\), which Leporello does not support/);
   assert.throws(() => readNetworkPickle(hex(PLAIN[4]), 'notes.pkl'), /notes\.pkl is a pickle but not a StyleGAN2 network snapshot/);
   const truncated = readFileSync(join(fixtures, 'sg2-tiny-32.pkl')).subarray(0, 100_000);
-  assert.throws(() => readNetworkPickle(truncated, 'half.pkl'), /half\.pkl is not a network pickle Leporello can read: the pickle ends early/);
+  assert.throws(() => readNetworkPickle(truncated, 'half.pkl'), /half\.pkl is not a network pickle Leporello can read: the pickle ends early .*; the file looks cut short: download it again/);
+  assert.throws(() => readNetworkPickle(readFileSync(join(sharedData, 'portraits-small', readdirSync(join(sharedData, 'portraits-small'))[0]!)), 'portrait.jpg'), /portrait\.jpg does not start like a Python pickle: import the \.pkl that NVIDIA's training writes/);
+  assert.throws(() => readNetworkPickle(Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0]), 'model.pt'), /model\.pt is a ZIP archive \(a PyTorch torch\.save checkpoint or a dataset\), not a network pickle/);
 });

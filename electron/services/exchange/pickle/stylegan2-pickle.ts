@@ -85,11 +85,21 @@ function network(value: unknown, key: string, file: string): ImportedNetwork {
 
 /** Reads a StyleGAN2-ADA (PyTorch) network pickle held in memory; `file` names it in messages. */
 export function readNetworkPickle(buf: Uint8Array, file: string): NetworkPickle {
+  // A file that is not a pickle at all says what it is, before the reader finds a strange opcode.
+  if (buf[0] === 0x50 && buf[1] === 0x4b) {
+    throw new AppError('invalid_request', `${file} is a ZIP archive (a PyTorch torch.save checkpoint or a dataset), not a network pickle: import the .pkl that NVIDIA's training writes and distributes`);
+  }
+  if (buf[0] !== 0x80) {
+    throw new AppError('invalid_request', `${file} does not start like a Python pickle: import the .pkl that NVIDIA's training writes and distributes (e.g. ffhq.pkl)`);
+  }
   let value: unknown;
   try {
     value = unpickle(buf, 0, { reducers: TORCH_REDUCERS, build: buildNumpy }).value;
   } catch (err) {
-    if (err instanceof PickleError) throw new AppError('invalid_request', `${file} is not a network pickle Leporello can read: ${err.message}`);
+    if (err instanceof PickleError) {
+      const truncated = /ends early/.test(err.message) ? '; the file looks cut short: download it again' : '';
+      throw new AppError('invalid_request', `${file} is not a network pickle Leporello can read: ${err.message}${truncated}`);
+    }
     throw err;
   }
   if (Array.isArray(value) && value.some((v) => v instanceof PickleObject && v.className.startsWith('dnnlib.tflib'))) {
