@@ -68,6 +68,13 @@ test('import-network stores the network with its license; generate from it repro
   assert.equal(readFileSync(join(base, 'export', 'weights.bin')).length, floats * 4);
   assert.ok(manifest.tensors.some((t: { role: string; name: string }) => t.role === 'G_ema' && t.name === 'mapping.w_avg'));
 
+  // NVIDIA's TensorFlow layout of the same networks imports to the same generator: same seed, same PNG.
+  const tf = cli(base, 'import-network', project, join(repoRoot, 'tests', 'fixtures', 'stylegan2-tf', 'sg2-tiny-32-tf.pkl'), '--json');
+  assert.equal(tf.code, 0, tf.stderr);
+  assert.deepEqual([tf.json().name, tf.json().resolution, tf.json().zDim], ['sg2-tiny-32-tf', 32, 64]);
+  assert.equal(cli(base, 'generate', project, '--network', 'sg2-tiny-32-tf', '--seeds', '3', '--backend', 'cpu', '--out', join(base, 'tf')).code, 0);
+  assert.deepEqual(readFileSync(join(base, 'tf', 'seed0003.png')), readFileSync(join(base, 'seeds', 'seed0003.png')));
+
   // A conditional network asks for its class, by name of the option.
   const noClass = cli(base, 'generate', project, '--network', 'cond', '--seeds', '0', '--out', join(base, 'c'));
   assert.equal(noClass.code, 1);

@@ -10,7 +10,7 @@ import { selectBackend } from '../../electron/engine/backends';
 import { discriminator, mapping, numWs, synthesis, type Weights } from '../../electron/engine/models/stylegan2-networks';
 import { styleGan2Config } from '../../electron/services/exchange/pickle/stylegan2-config';
 import { readNetworkPickle, type ImportedNetwork } from '../../electron/services/exchange/pickle/stylegan2-pickle';
-import { sharedData } from '../helpers';
+import { repoRoot, sharedData } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 const tiny = readNetworkPickle(readFileSync(join(fixtures, 'sg2-tiny-32.pkl')), 'sg2-tiny-32.pkl');
@@ -31,13 +31,18 @@ function weightsOf(net: ImportedNetwork): Weights {
 
 const maxAbsError = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  test(`sg2-tiny-32 on ${backend}: W, images at ψ 1 and 0.7, and D's logits match NVIDIA's`, async () => {
+// The same networks laid out as NVIDIA's TensorFlow release pickles them (see
+// tests/fixtures/stylegan2-tf/make_tf_pickle.py): converted back, they must draw the same images.
+const tinyTf = readNetworkPickle(readFileSync(join(repoRoot, 'tests', 'fixtures', 'stylegan2-tf', 'sg2-tiny-32-tf.pkl')), 'sg2-tiny-32-tf.pkl');
+
+for (const [backend, net] of [['cpu', tiny], ['wasm', tiny], ['cpu', tinyTf]] as const) {
+  test(`sg2-tiny-32 (${net.format}) on ${backend}: W, images at ψ 1 and 0.7, and D's logits match NVIDIA's`, async () => {
     await selectBackend(backend);
-    const config = styleGan2Config(tiny.G_ema, tiny.D, 'sg2-tiny-32.pkl');
+    const config = styleGan2Config(net.G_ema, net.D, 'sg2-tiny-32.pkl');
     assert.equal(numWs(config), 8);
-    const G = weightsOf(tiny.G_ema);
-    const D = weightsOf(tiny.D!);
+    assert.deepEqual(config, styleGan2Config(tiny.G_ema, tiny.D, 'sg2-tiny-32.pkl'), 'the same settings from either format');
+    const G = weightsOf(net.G_ema);
+    const D = weightsOf(net.D!);
     const z = tf.tensor2d(expected.z);
     for (const psi of [1, 0.7]) {
       const reference = expected.outputs[`psi${psi.toFixed(1)}`]!;

@@ -1,9 +1,11 @@
 // NVIDIA's StyleGAN2-ADA / StyleGAN3 network pickles (`ffhq.pkl` and the like), read as data: a
 // dict {G, D, G_ema, augment_pipe, training_set_kwargs} whose networks are persistent objects
-// carrying their class name, init kwargs, parameters and buffers. The module source they carry
+// carrying their class name, init kwargs, parameters and buffers. The older TensorFlow pickles
+// are handed to stylegan2-tf-pickle.ts and come out in the same shape. The module source they carry
 // is Python code and is never run; it is only searched for the signs of StyleGAN3.
 import { AppError } from '../../../../shared/errors';
 import { buildNumpy, isTensor, TORCH_REDUCERS, type TensorData } from './torch-data';
+import { convertTfPickle, isTfNetwork } from './stylegan2-tf-pickle';
 import { PickleError, PickleObject, unpickle } from './unpickle';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -17,7 +19,7 @@ export interface ImportedNetwork {
 }
 
 export interface NetworkPickle {
-  format: 'stylegan2-ada-pytorch';
+  format: 'stylegan2-ada-pytorch' | 'stylegan2-tensorflow';
   G: ImportedNetwork;
   D: ImportedNetwork | null;
   G_ema: ImportedNetwork;
@@ -102,8 +104,13 @@ export function readNetworkPickle(buf: Uint8Array, file: string): NetworkPickle 
     }
     throw err;
   }
-  if (Array.isArray(value) && value.some((v) => v instanceof PickleObject && v.className.startsWith('dnnlib.tflib'))) {
-    throw new AppError('invalid_request', `${file} is one of NVIDIA's original TensorFlow pickles; this version of Leporello reads the PyTorch ones (stylegan2-ada-pytorch). Convert it with that project's legacy.py, or use the PyTorch release of the same network`);
+  if (Array.isArray(value) && value.some(isTfNetwork)) {
+    try {
+      return { format: 'stylegan2-tensorflow', ...convertTfPickle(value, file), trainingSet: null };
+    } catch (err) {
+      if (err instanceof PickleError) throw new AppError('invalid_request', `${file}: ${err.message}`);
+      throw err;
+    }
   }
   if (!(value instanceof Map) || !value.has('G_ema')) {
     throw new AppError('invalid_request', `${file} is a pickle but not a StyleGAN2 network snapshot (no G_ema in it)`);
