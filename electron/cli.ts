@@ -56,7 +56,7 @@ const USAGE = `usage: leporello <command> [options]
   train <project> --dataset D --arch dcgan|thesis|progan|stylegan2 [--epochs N | --kimg N] [--batch B]
                  [--backend B] [--seed S] [--witnesses N] [--checkpoint-every N] [--width W] [--lr X]
                  [--d-steps K] [--phase-kimg N] [--name NAME]
-                 StyleGAN2: [--from NETWORK] [--augment ada|none] [--target 0.6] [--freeze-d K] [--gamma R1]
+                 StyleGAN2: [--from NETWORK] [--augment ada|none] [--target 0.6] [--freeze-d K] [--gamma R1] [--pl-weight 2]
                                                  train a GAN in an engine process (Ctrl-C stops it cleanly);
                                                  --checkpoint-every counts epochs, or kimg with --kimg
   resume <project> --run R                       continue a stopped or interrupted run from its last intact checkpoint
@@ -298,6 +298,7 @@ async function trainCommand(args: string[], out: Out): Promise<void> {
       target: { type: 'string' },
       'freeze-d': { type: 'string' },
       gamma: { type: 'string' },
+      'pl-weight': { type: 'string' },
       name: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -327,6 +328,7 @@ async function trainCommand(args: string[], out: Out): Promise<void> {
     adaTarget: num(values.target),
     freezeD: num(values['freeze-d']),
     r1Gamma: num(values.gamma),
+    plWeight: num(values['pl-weight']),
   });
   await followRun(studio, await studio.runs.start(request), out);
 }

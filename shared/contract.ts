@@ -214,6 +214,8 @@ export const RunRequest = z
     /** FreezeD: keep the first this many discriminator layers as they are. */
     freezeD: z.number().int().min(0).max(64).optional(),
     r1Gamma: z.number().min(0).max(1000).optional(),
+    /** StyleGAN2: weight of the path-length regulariser (NVIDIA's 2; 0 leaves it off). */
+    plWeight: z.number().min(0).max(100).optional(),
   })
   .strict()
   .refine((r) => r.epochs === undefined || r.kimg === undefined, { message: 'give either epochs or kimg, not both', path: ['kimg'] })

@@ -78,5 +78,6 @@ export const SETTING_HELP: Record<string, string> = {
   augment: 'ADA augments what D sees so that a few hundred images do not make it overfit; p adapts by itself.',
   adaTarget: 'How sure D may be of the reals before augmentation increases (0.6 in StyleGAN2-ADA).',
   freezeD: 'FreezeD: keep the first K layers of the pretrained discriminator as they are (a few, for very small sets).',
+  plWeight: "Path-length regularisation: keeps equal steps in W making equal changes in the face, for smoother blends. NVIDIA's weight is 2; 0 leaves it off and saves a double pass through G every 4th step.",
   backend: 'Where the engine computes. Auto takes the best that works here; each one says why it can or cannot run.',
 };

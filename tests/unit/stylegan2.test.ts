@@ -97,3 +97,36 @@ test('FreezeD keeps the first K discriminator layers out of training; G, D and t
   assert.equal(maxAbsError(model.params.get('G/mapping.fc0.weight'), tf.tensor(tiny.G.tensors.get('mapping.fc0.weight')!.data as Float32Array, [64, 64])), 0);
   assert.equal(maxAbsError(model.params.get('D/b4.fc.weight'), tf.tensor(tiny.D!.tensors.get('b4.fc.weight')!.data as Float32Array, [64, 1024])), 0);
 });
+
+test("path-length regularisation: a separate G update every 4 steps on half the batch, its running mean moves, G's Adam slowed to match", async () => {
+  await selectBackend('cpu');
+  const { buildStyleGan2 } = await import('../../electron/engine/models/stylegan2');
+  const { defaultModelConfig } = await import('../../electron/engine/models/registry');
+  const { Rng } = await import('../../electron/engine/nn/rng');
+  const { generatorStep } = await import('../../electron/engine/train/stylegan2-loss');
+  const { adamPair } = await import('../../electron/engine/train/optimize');
+  const spec = defaultModelConfig('stylegan2', 32, 3, { network: styleGan2Config(tiny.G_ema, tiny.D, 'tiny'), plWeight: 2, augment: 'none', batchSize: 4 });
+  if (spec.arch !== 'stylegan2') throw new Error('not stylegan2');
+  const model = buildStyleGan2(spec.config, new Rng(1));
+  model.loadPretrained({ G: tiny.G.tensors, G_ema: tiny.G_ema.tensors, D: tiny.D!.tensors } as never);
+  assert.equal(model.optimizer.gRegInterval, 4);
+  const z = tf.randomNormal([4, 64], 0, 1, 'float32', 2) as tf.Tensor2D;
+  // The penalty is differentiable down to the first mapping layer and the modulated convolutions.
+  const { value, grads } = tf.variableGrads(() => model.pathLengthPenalty(z.slice([0, 0], [2, -1])), model.params.trainable('G/'));
+  assert.ok(value.dataSync()[0]! > 0 && Number.isFinite(value.dataSync()[0]!));
+  for (const name of ['G/mapping.fc0.weight', 'G/synthesis.b8.conv0.weight', 'G/synthesis.b32.conv1.affine.weight']) {
+    const g = grads[model.params.get(name).name];
+    assert.ok(g && tf.sum(tf.abs(g)).dataSync()[0]! > 0, `${name} gets a gradient`);
+  }
+  model.params.applyQueued();
+  const firstMean = model.params.get('pl/mean').dataSync()[0]!;
+  assert.ok(firstMean > 0, 'the running mean of path lengths moved from 0');
+  // In the loop: step 0 takes it (the mean moves again), steps 1–3 do not.
+  const opt = adamPair(0.0025, 0, 0.99, 16, 4);
+  for (const [seen, moves] of [[0, true], [4, false]] as const) {
+    model.setProgress!(seen);
+    const before = model.params.get('pl/mean').dataSync()[0]!;
+    tf.dispose(generatorStep(model, opt, z));
+    assert.equal(model.params.get('pl/mean').dataSync()[0] !== before, moves, `after ${seen} images`);
+  }
+});

@@ -18,6 +18,8 @@ export interface OptimizerSettings {
   beta2: number;
   /** Lazy regularisation every this many D steps: D's rate and betas are scaled as NVIDIA does (mb_ratio). */
   dRegInterval?: number;
+  /** The same for G's lazy regulariser (StyleGAN2's path length). */
+  gRegInterval?: number;
 }
 
 export interface GanModel {

@@ -21,6 +21,7 @@ export interface ModelOverrides {
   /** StyleGAN2: a pretrained network's architecture to fine-tune (its weights come with the job). */
   network?: Partial<StyleGan2TrainConfig>;
   r1Gamma?: number;
+  plWeight?: number;
   augment?: 'ada' | 'none';
   adaTarget?: number;
   freezeD?: number;
@@ -51,6 +52,7 @@ export function defaultModelConfig(arch: Arch, resolution: number, channels: 1 |
         ...overrides.network,
         ...base,
         r1Gamma: overrides.r1Gamma ?? 0.0002 * resolution * resolution / (overrides.batchSize ?? 32),
+        plWeight: overrides.plWeight ?? STYLEGAN2_DEFAULTS.plWeight,
         augment: overrides.augment ?? 'ada',
         adaTarget: overrides.adaTarget ?? STYLEGAN2_DEFAULTS.adaTarget,
         freezeD: overrides.freezeD ?? 0,

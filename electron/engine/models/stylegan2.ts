@@ -17,6 +17,9 @@ export interface StyleGan2TrainConfig extends StyleGan2Config {
   r1Gamma: number;
   /** Steps between R1 penalties (lazy regularisation). */
   r1Interval: number;
+  /** Path-length regularisation of G: its weight (0 = off), taken every plInterval steps on half the batch. */
+  plWeight: number;
+  plInterval: number;
   /** G's moving average: half-life in kimg, ramped up to 5 % of the images seen. */
   emaKimg: number;
   augment: 'ada' | 'none';
@@ -45,6 +48,8 @@ export const STYLEGAN2_DEFAULTS = {
   mappingLrMultiplier: 0.01,
   wAvgBeta: 0.995,
   r1Interval: 16,
+  plWeight: 0,
+  plInterval: 4,
   emaKimg: 10,
   augment: 'ada',
   adaTarget: 0.6,
@@ -85,6 +90,13 @@ export interface StyleGan2Model extends GanModel {
   observeRealSigns(signMean: number, images: number): void;
   /** Whether this step (by images seen) takes the R1 penalty. */
   r1Due(batchSize: number): boolean;
+  /** Whether this step takes the path-length penalty (never when its weight is 0). */
+  plDue(batchSize: number): boolean;
+  /**
+   * Path-length penalty on these latents: how far ‖Jᵀy‖ (the change of the image along random
+   * directions y, per unit of W) strays from its running mean, whose update is queued.
+   */
+  pathLengthPenalty(z: tf.Tensor2D): tf.Scalar;
 }
 
 export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan2Model {
@@ -100,6 +112,7 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     p.add(`D/${name}`, initialValue(name, shape, config, rng), !frozen.has(layer));
   }
   const adaP = p.add('ada/p', tf.scalar(0), false);
+  const plMean = p.add('pl/mean', tf.scalar(0), false);
   const weightsOf = (prefix: string): Weights => (name) => p.current(p.get(`${prefix}${name}`));
   const noiseRng = new Rng(rng.seed());
   let imagesSeen = 0;
@@ -119,7 +132,7 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     noise: noiseRng,
     objective: 'stylegan2',
     // NVIDIA's: lr 0.0025, β (0, 0.99); D's adjusted for lazy R1 in the loop (optimize.ts).
-    optimizer: { learningRate: 0.0025, beta1: 0, beta2: 0.99, dRegInterval: config.r1Interval },
+    optimizer: { learningRate: 0.0025, beta1: 0, beta2: 0.99, dRegInterval: config.r1Interval, ...(config.plWeight > 0 ? { gRegInterval: config.plInterval } : {}) },
     get augmentP() {
       return pValue;
     },
@@ -160,6 +173,27 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     },
     r1Due(batchSize) {
       return Math.round(imagesSeen / batchSize) % config.r1Interval === 0;
+    },
+    plDue(batchSize) {
+      return config.plWeight > 0 && Math.round(imagesSeen / batchSize) % config.plInterval === 0;
+    },
+    pathLengthPenalty(z) {
+      const G = weightsOf('G/');
+      const n = z.shape[0];
+      const ws = mapping(G, config, z, null);
+      const size = config.resolution;
+      // Unit-variance directions over the image, scaled so the length does not grow with the resolution.
+      const directions = tf.tensor4d(noiseRng.normals(n * size * size * config.channels, 1 / size), [n, size, size, config.channels]);
+      const layerNoise = (shape: number[]) => tf.tensor(noiseRng.normals(shape.reduce((a, b) => a * b, 1)), shape);
+      const grads = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(synthesis(G, config, w as tf.Tensor3D, { noise: 'random', randomNormal: layerNoise }), directions)))(ws);
+      const lengths = tf.sqrt(tf.mean(tf.sum(tf.square(grads), 2), 1));
+      // The running mean moves 1 % toward this batch, and is not differentiated through.
+      const updated = tf.tidy(() => {
+        const old = p.current(plMean).dataSync()[0]!;
+        return old + 0.01 * (tf.mean(lengths).dataSync()[0]! - old);
+      });
+      p.queue(plMean, tf.scalar(updated));
+      return tf.mul(tf.mean(tf.square(tf.sub(lengths, updated))), config.plWeight * config.plInterval) as tf.Scalar;
     },
     afterGeneratorStep(imagesPerStep, seen) {
       // Buffers (w_avg, constant noise) are copied; weights are averaged.

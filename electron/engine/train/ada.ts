@@ -4,10 +4,13 @@
 // (0.6), p moving by the images seen over `adaKimg` thousand. Because the same augmentations
 // apply to both, they do not leak into what G learns.
 //
-// Implemented here: the pixel blitting group (x-flip, 90° rotations, integer translation with
-// reflection) as one gather per image, and the colour group (brightness, contrast, saturation).
-// NVIDIA's geometric group (isotropic and anisotropic scaling, arbitrary rotation, fractional
-// translation) and its hue rotation and luma flip are not implemented yet.
+// The transforms are NVIDIA's 'bgc' set, with its distributions. Geometric: x-flip, 90°
+// rotations, integer translation, isotropic scaling, arbitrary rotation (before and after an
+// anisotropic scaling), fractional translation — composed into one matrix per image and applied
+// by a single bilinear resampling with mirrored edges. Colour: brightness, contrast, luma flip, hue
+// rotation, saturation — composed into one 4×4 matrix per image. Unlike NVIDIA, the resampling
+// is not done at twice the resolution through a wavelet filter, so strong down-scaling aliases a
+// little; D sees that in reals and fakes alike.
 import * as tf from '../tf';
 import type { Rng } from '../nn/rng';
 
@@ -21,36 +24,160 @@ export interface AdaSettings {
 
 export const ADA_DEFAULTS: AdaSettings = { target: 0.6, adaKimg: 500, interval: 4 };
 
-/** One output pixel's source per image: x-flip, rotation by k·90°, translation with mirrored edges. */
-function blitIndices(n: number, size: number, p: number, rng: Rng): { indices: Int32Array; changed: boolean } {
-  const indices = new Int32Array(n * size * size);
-  let changed = false;
-  const mirror = (v: number) => {
-    const period = 2 * size;
-    let m = ((v % period) + period) % period;
-    if (m >= size) m = period - 1 - m;
+/** A 2-D affine map as [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f. */
+export type Affine = [number, number, number, number, number, number];
+const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
+
+/** m · n: apply n first, then m. */
+function compose(m: Affine, n: Affine): Affine {
+  return [m[0] * n[0] + m[1] * n[3], m[0] * n[1] + m[1] * n[4], m[0] * n[2] + m[1] * n[5] + m[2], m[3] * n[0] + m[4] * n[3], m[3] * n[1] + m[4] * n[4], m[3] * n[2] + m[4] * n[5] + m[5]];
+}
+export const rotation = (a: number): Affine => [Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0];
+export const scaling = (sx: number, sy: number): Affine => [sx, 0, 0, 0, sy, 0];
+export const translation = (tx: number, ty: number): Affine => [1, 0, tx, 0, 1, ty];
+
+/**
+ * Per image, where each output pixel reads from, in pixels from the image centre. The
+ * distributions are symmetric, so drawing the inverse map directly draws NVIDIA's forward one.
+ */
+function geometricMaps(n: number, size: number, p: number, rng: Rng): Affine[] {
+  const maybe = (prob: number) => rng.next() < prob;
+  // Rotation is applied twice; each with this probability makes one of them happen with p.
+  const pRotate = 1 - Math.sqrt(1 - Math.min(p, 1));
+  return Array.from({ length: n }, () => {
+    let m = IDENTITY;
+    if (maybe(p) && rng.next() < 0.5) m = compose(m, scaling(-1, 1));
+    if (maybe(p)) m = compose(m, rotation((Math.PI / 2) * Math.floor(rng.next() * 4)));
+    if (maybe(p)) m = compose(m, translation(Math.round((rng.next() * 2 - 1) * 0.125 * size), Math.round((rng.next() * 2 - 1) * 0.125 * size)));
+    if (maybe(p)) {
+      const s = 2 ** (0.2 * rng.normal());
+      m = compose(m, scaling(s, s));
+    }
+    if (maybe(pRotate)) m = compose(m, rotation((rng.next() * 2 - 1) * Math.PI));
+    if (maybe(p)) {
+      const s = 2 ** (0.2 * rng.normal());
+      m = compose(m, scaling(s, 1 / s));
+    }
+    if (maybe(pRotate)) m = compose(m, rotation((rng.next() * 2 - 1) * Math.PI));
+    if (maybe(p)) m = compose(m, translation(0.125 * size * rng.normal(), 0.125 * size * rng.normal()));
     return m;
-  };
-  for (let img = 0; img < n; img++) {
-    const flip = rng.next() < p ? rng.next() < 0.5 : false;
-    const turns = rng.next() < p ? Math.floor(rng.next() * 4) : 0;
-    const [tx, ty] = rng.next() < p ? [Math.round((rng.next() * 2 - 1) * 0.125 * size), Math.round((rng.next() * 2 - 1) * 0.125 * size)] : [0, 0];
-    if (flip || turns || tx || ty) changed = true;
-    for (let y = 0; y < size; y++)
-      for (let x = 0; x < size; x++) {
-        let sx = mirror(x - tx);
-        let sy = mirror(y - ty);
-        for (let t = 0; t < turns; t++) [sx, sy] = [sy, size - 1 - sx];
-        if (flip) sx = size - 1 - sx;
-        indices[(img * size + y) * size + x] = (img * size + sy) * size + sx;
-      }
-  }
-  return { indices, changed };
+  });
 }
 
-/** Per-image values: `draw()` with probability p, else `neutral`. */
-function perImage(n: number, p: number, rng: Rng, neutral: number, draw: () => number): tf.Tensor4D {
-  return tf.tensor4d(Float32Array.from({ length: n }, () => (rng.next() < p ? draw() : neutral)), [n, 1, 1, 1]);
+const isIdentity = (m: Affine) => m.every((v, i) => Math.abs(v - IDENTITY[i]!) < 1e-9);
+
+/** Torch's 'reflect' padding: −1 reads 1, size reads size − 2. */
+function reflect(v: number, size: number): number {
+  if (size === 1) return 0;
+  const period = 2 * (size - 1);
+  const m = ((v % period) + period) % period;
+  return m > size - 1 ? period - m : m;
+}
+
+/** The four neighbours and bilinear weights of every output pixel's source, as rows of the flattened batch. */
+function bilinearTaps(maps: Affine[], h: number, w: number): { indices: Int32Array[]; weights: Float32Array[] } {
+  const count = maps.length * h * w;
+  const indices = Array.from({ length: 4 }, () => new Int32Array(count));
+  const weights = Array.from({ length: 4 }, () => new Float32Array(count));
+  const cx = (w - 1) / 2;
+  const cy = (h - 1) / 2;
+  maps.forEach((m, img) => {
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const u = x - cx;
+        const v = y - cy;
+        const sx = m[0] * u + m[1] * v + m[2] + cx;
+        const sy = m[3] * u + m[4] * v + m[5] + cy;
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        const fx = sx - x0;
+        const fy = sy - y0;
+        const at = (img * h + y) * w + x;
+        const taps: [number, number, number][] = [
+          [x0, y0, (1 - fx) * (1 - fy)],
+          [x0 + 1, y0, fx * (1 - fy)],
+          [x0, y0 + 1, (1 - fx) * fy],
+          [x0 + 1, y0 + 1, fx * fy],
+        ];
+        taps.forEach(([tx, ty, weight], k) => {
+          indices[k]![at] = (img * h + reflect(ty, h)) * w + reflect(tx, w);
+          weights[k]![at] = weight;
+        });
+      }
+  });
+  return { indices, weights };
+}
+
+/** Each image resampled through its map (output pixel → source pixel, from the centre). */
+export function warp(x: tf.Tensor4D, maps: Affine[]): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const { indices, weights } = bilinearTaps(maps, h, w);
+  const flat = x.reshape([n * h * w, c]);
+  let out: tf.Tensor = tf.zeros([n * h * w, c]);
+  for (let k = 0; k < 4; k++) out = tf.add(out, tf.mul(tf.gather(flat, tf.tensor1d(indices[k]!, 'int32')), tf.tensor2d(weights[k]!, [n * h * w, 1])));
+  return out.reshape([n, h, w, c]) as tf.Tensor4D;
+}
+
+/** A 4×4 colour matrix (row-major) acting on [r, g, b, 1]. */
+export type Colour = number[];
+function mul4(a: Colour, b: Colour): Colour {
+  const out = new Array<number>(16).fill(0);
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) out[i * 4 + j]! += a[i * 4 + k]! * b[k * 4 + j]!;
+  return out;
+}
+const eye4 = (): Colour => [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+/** The luma axis NVIDIA rotates and flips around: equal parts of r, g, b. */
+const LUMA = [1, 1, 1].map((v) => v / Math.sqrt(3));
+/** α·I + β·v·vᵀ + γ·[v]× on the colour part. */
+function aroundLuma(alpha: number, beta: number, gamma: number): Colour {
+  const [x, y, z] = LUMA as [number, number, number];
+  const cross = [0, -z, y, z, 0, -x, -y, x, 0];
+  const m = eye4();
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) m[i * 4 + j] = (i === j ? alpha : 0) + beta * LUMA[i]! * LUMA[j]! + gamma * cross[i * 3 + j]!;
+  return m;
+}
+
+export const lumaFlip = (): Colour => aroundLuma(1, -2, 0);
+/** Rodrigues' rotation by θ around the luma axis: hue turns, luma stays. */
+export const hueRotation = (theta: number): Colour => aroundLuma(Math.cos(theta), 1 - Math.cos(theta), Math.sin(theta));
+/** Distance from the luma axis scaled by s. */
+export const saturation = (s: number): Colour => aroundLuma(s, 1 - s, 0);
+
+function colourMatrices(n: number, channels: number, p: number, rng: Rng): Colour[] {
+  const maybe = () => rng.next() < p;
+  return Array.from({ length: n }, () => {
+    let m = eye4();
+    if (maybe()) {
+      const b = 0.2 * rng.normal();
+      m = mul4([1, 0, 0, b, 0, 1, 0, b, 0, 0, 1, b, 0, 0, 0, 1], m);
+    }
+    if (maybe()) {
+      const s = 2 ** (0.5 * rng.normal());
+      m = mul4([s, 0, 0, 0, 0, s, 0, 0, 0, 0, s, 0, 0, 0, 0, 1], m);
+    }
+    if (channels === 3) {
+      // Luma flip: a reflection through the plane orthogonal to the luma axis.
+      if (maybe() && rng.next() < 0.5) m = mul4(lumaFlip(), m);
+      if (maybe()) m = mul4(hueRotation((rng.next() * 2 - 1) * Math.PI), m);
+      if (maybe()) m = mul4(saturation(2 ** rng.normal()), m);
+    }
+    return m;
+  });
+}
+
+/** Each image's pixels through its colour matrix. */
+export function recolour(x: tf.Tensor4D, matrices: Colour[]): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const pixels = x.reshape([n, h * w, c]);
+  if (c === 3) {
+    const linear = tf.tensor3d(matrices.flatMap((m) => [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => m[i * 4 + j]!))), [n, 3, 3]);
+    const offset = tf.tensor3d(matrices.flatMap((m) => [m[3]!, m[7]!, m[11]!]), [n, 1, 3]);
+    return tf.add(tf.matMul(pixels, linear, false, true), offset).reshape([n, h, w, c]) as tf.Tensor4D;
+  }
+  // One channel: the grey value scaled by a row's total and shifted by its offset (NVIDIA's reduction).
+  const gain = tf.tensor3d(matrices.map((m) => (m[0]! + m[1]! + m[2]! + m[4]! + m[5]! + m[6]! + m[8]! + m[9]! + m[10]!) / 3), [n, 1, 1]);
+  const offset = tf.tensor3d(matrices.map((m) => (m[3]! + m[7]! + m[11]!) / 3), [n, 1, 1]);
+  return tf.add(tf.mul(pixels, gain), offset).reshape([n, h, w, c]) as tf.Tensor4D;
 }
 
 /** Augments images NHWC in [-1, 1]; differentiable with respect to them (G learns through it). */
@@ -59,18 +186,10 @@ export function augment(x: tf.Tensor4D, p: number, rng: Rng): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape;
     let y = x;
-    const { indices, changed } = blitIndices(n, h, p, rng);
-    if (changed && h === w) y = tf.gather(y.reshape([n * h * w, c]), tf.tensor1d(indices, 'int32')).reshape([n, h, w, c]) as tf.Tensor4D;
-    const normal = () => rng.normal();
-    // Brightness: add N(0, 0.2). Contrast: scale around the image mean by lognormal(0, 0.5·ln 2).
-    y = tf.add(y, perImage(n, p, rng, 0, () => 0.2 * normal())) as tf.Tensor4D;
-    const mean = tf.mean(y, [1, 2, 3], true);
-    y = tf.add(mean, tf.mul(tf.sub(y, mean), perImage(n, p, rng, 1, () => 2 ** (0.5 * normal())))) as tf.Tensor4D;
-    if (c === 3) {
-      // Saturation: scale the distance from the pixel's luma by lognormal(0, ln 2).
-      const luma = tf.mean(y, 3, true);
-      y = tf.add(luma, tf.mul(tf.sub(y, luma), perImage(n, p, rng, 1, () => 2 ** normal()))) as tf.Tensor4D;
-    }
+    const maps = geometricMaps(n, Math.min(h, w), p, rng);
+    if (!maps.every(isIdentity)) y = warp(y, maps);
+    const colours = colourMatrices(n, c, p, rng);
+    if (!colours.every((m) => m.every((v, i) => v === eye4()[i]))) y = recolour(y, colours);
     return y;
   });
 }

@@ -10,10 +10,13 @@ export interface Optimizers {
   d: tf.Optimizer;
 }
 
-export function adamPair(learningRate: number, beta1: number, beta2: number, dRegInterval?: number): Optimizers {
-  // With a penalty every k steps taking its own update, D's Adam is slowed to match (StyleGAN2's mb_ratio).
-  const ratio = dRegInterval ? dRegInterval / (dRegInterval + 1) : 1;
-  return { g: tf.train.adam(learningRate, beta1, beta2, 1e-8), d: tf.train.adam(learningRate * ratio, beta1 ** ratio, beta2 ** ratio, 1e-8) };
+export function adamPair(learningRate: number, beta1: number, beta2: number, dRegInterval?: number, gRegInterval?: number): Optimizers {
+  // With a penalty every k steps taking its own update, that network's Adam is slowed to match (StyleGAN2's mb_ratio).
+  const adam = (interval?: number) => {
+    const ratio = interval ? interval / (interval + 1) : 1;
+    return tf.train.adam(learningRate * ratio, beta1 ** ratio, beta2 ** ratio, 1e-8);
+  };
+  return { g: adam(gRegInterval), d: adam(dRegInterval) };
 }
 
 /** Applies one update to `vars` and returns the loss (a scalar the caller disposes). */

@@ -1,8 +1,8 @@
 // StyleGAN2-ADA's training steps: the non-saturating logistic loss on augmented images, and every
 // r1Interval steps a separate update with the R1 penalty — γ/2 · ‖∇D(real)‖², scaled by the
 // interval (lazy regularisation). D's real logits feed ADA's estimate of overfitting.
-// Path-length regularisation of G is not implemented (NVIDIA's 'paper256' and 'auto' configs
-// for small datasets leave it on; it matters less when fine-tuning).
+// When its weight is set, G takes the path-length penalty every plInterval steps, on half the
+// batch (NVIDIA's pl_batch_shrink), as a separate update scaled by the interval.
 import * as tf from '../tf';
 import type { GanModel } from '../models/gan-model';
 import type { StyleGan2Model } from '../models/stylegan2';
@@ -40,6 +40,11 @@ export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tens
 export function generatorStep(base: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar {
   const model = base as StyleGan2Model;
   const loss = minimizeOver(opt.g, model.params.trainable('G/'), () => tf.mean(tf.softplus(tf.neg(model.discriminate(model.augmentReal(model.generate(z, true)), true)))) as tf.Scalar);
+  const n = z.shape[0];
+  if (model.plDue(n)) {
+    const half = tf.slice(z, [0, 0], [Math.max(1, Math.floor(n / 2)), -1]);
+    tf.dispose([minimizeOver(opt.g, model.params.trainable('G/'), () => model.pathLengthPenalty(half)), half]);
+  }
   model.params.applyQueued();
   return loss;
 }

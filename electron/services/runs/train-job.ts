@@ -41,6 +41,7 @@ export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, r
       emaHalfLifeKimg: o.emaHalfLifeKimg,
       batchSize: o.batchSize,
       r1Gamma: o.r1Gamma,
+      plWeight: o.plWeight,
       augment: o.augment,
       adaTarget: o.adaTarget,
       freezeD: o.freezeD,
