@@ -4,11 +4,12 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { BackendPreference, type Network } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { Out } from './cli';
 import { decodeNpy, encodeNpy } from './services/exchange/npy';
+import { atomicWrite } from './services/fs/atomic-write';
+import { styleMixFigure, writePng } from './engine/sample-images';
 import { MANIFEST, WEIGHTS } from './services/networks/network-file';
 import { findNetwork, importNetwork, listNetworks, loadNetwork } from './services/networks/network-store';
 import type { Studio } from './services/studio';
@@ -110,11 +111,6 @@ function numberOption(value: string | undefined, name: string, fallback: number,
   return n;
 }
 
-async function writePng(file: string, image: Uint8Array, side: number, channels: number): Promise<void> {
-  const png = sharp(image, { raw: { width: side, height: side, channels: channels as 1 | 3 } });
-  await (channels === 1 ? png.toColourspace('b-w') : png).png().toFile(file);
-}
-
 export async function generateCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
   const { positionals, values } = parseArgs({
     args,
@@ -199,22 +195,10 @@ export async function styleMixCommand(args: string[], out: Out, cli: CliHelpers)
       const styles = cli.parseIdList(values.styles ?? '0-6', '--styles', 'a style layer');
       const psi = numberOption(values.trunc, '--trunc', 1, -2, 2);
       const label = config.cDim ? oneHot(Number(values.class ?? 0), config.cDim) : undefined;
-      const mix = await sampler.styleMix(seedLatents(rowSeeds, config.zDim), seedLatents(colSeeds, config.zDim), styles, { psi, label });
-      // NVIDIA's figure: columns' images along the top, rows' down the left, each mix where they meet.
-      const r = config.resolution;
-      const width = (colSeeds.length + 1) * r;
-      const height = (rowSeeds.length + 1) * r;
-      const canvas = new Uint8Array(width * height * config.channels).fill(255);
-      const place = (img: Uint8Array, col: number, row: number) => {
-        for (let y = 0; y < r; y++) canvas.set(img.subarray(y * r * config.channels, (y + 1) * r * config.channels), ((row * r + y) * width + col * r) * config.channels);
-      };
-      mix.cols.images.forEach((img, j) => place(img, j + 1, 0));
-      mix.rows.images.forEach((img, i) => place(img, 0, i + 1));
-      mix.mixed.forEach((row, i) => row.images.forEach((img, j) => place(img, j + 1, i + 1)));
+      const { width, height, png } = await styleMixFigure(sampler, seedLatents(rowSeeds, config.zDim), seedLatents(colSeeds, config.zDim), styles, { psi, ...(label ? { label } : {}) });
       const file = resolve(values.out!);
       await mkdir(dirname(file), { recursive: true });
-      const png = sharp(canvas, { raw: { width, height, channels: config.channels } });
-      await (config.channels === 1 ? png.toColourspace('b-w') : png).png().toFile(file);
+      await atomicWrite(file, png);
       cli.print(out, { network: network.id, backend, rows: rowSeeds, cols: colSeeds, styles, psi, file, width, height }, `style mixing of "${network.name}" (${rowSeeds.length} × ${colSeeds.length}, styles ${values.styles ?? '0-6'}) in ${file}`);
     } finally {
       sampler.dispose();

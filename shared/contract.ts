@@ -397,6 +397,51 @@ export const Network = z.object({
 });
 export type Network = z.infer<typeof Network>;
 
+/** A StyleGAN2 generator to draw from: an imported network, or a fine-tuned run at a checkpoint (its last by default). */
+export const GeneratorRef = z.union([z.object({ networkId: id }).strict(), z.object({ runId: id, checkpointId: id.optional() }).strict()]);
+export type GeneratorRef = z.infer<typeof GeneratorRef>;
+
+export const GeneratorSource = z.object({
+  ref: GeneratorRef,
+  /** What the curator reads: the network's or the run's name, and which checkpoint. */
+  label: z.string(),
+  resolution: z.number().int(),
+  cDim: z.number().int(),
+  /** Style layers (W vectors) of the synthesis network: coarse, middle and fine styles are ranges of them. */
+  numWs: z.number().int(),
+  license: z.string().nullable(),
+});
+export type GeneratorSource = z.infer<typeof GeneratorSource>;
+
+const seedList = z.array(z.number().int().min(0).max(2 ** 32 - 1));
+const psi = z.number().min(-2).max(2);
+const classIndex = z.number().int().min(0).max(4095).optional();
+
+export const GenerateSeedsRequest = z
+  .object({
+    source: GeneratorRef,
+    seeds: seedList.min(1).max(64),
+    /** Truncation ψ: 1 draws faces as trained, toward 0 they approach the average face. */
+    psi: psi.default(1),
+    /** Truncate only the first this many style layers (null: all). */
+    cutoff: z.number().int().min(0).max(64).nullable().default(null),
+    noise: z.enum(['const', 'random', 'none']).default('const'),
+    classIndex,
+  })
+  .strict();
+
+export const StyleMixRequest = z
+  .object({
+    source: GeneratorRef,
+    rowSeeds: seedList.min(1).max(8),
+    colSeeds: seedList.min(1).max(8),
+    /** Which styles the rows take from the columns: a named range of layers, or the layers themselves. */
+    styles: z.union([z.enum(['coarse', 'middle', 'fine']), z.array(z.number().int().min(0).max(63)).min(1).max(64)]),
+    psi: psi.default(1),
+    classIndex,
+  })
+  .strict();
+
 export const AppInfo = z.object({
   version: z.string(),
   shell: z.enum(['electron', 'browser']),
@@ -532,6 +577,16 @@ export const contract = {
   'networks.list': method(empty, z.array(Network)),
   /** Imports a network pickle from a path on the studio's machine (chosen in a file dialog or typed). */
   'networks.import': method(z.object({ path: z.string().min(1).max(4096), name: name.optional() }).strict(), Network),
+  /** Every generator the style tools can draw from: imported networks and StyleGAN2 runs with a checkpoint. */
+  'generate.sources': method(empty, z.array(GeneratorSource)),
+  'generate.seeds': method(
+    GenerateSeedsRequest,
+    z.object({ backend: z.string(), seconds: z.number(), images: z.array(z.object({ seed: z.number().int(), path: z.string() })) }),
+  ),
+  'generate.styleMix': method(
+    StyleMixRequest,
+    z.object({ backend: z.string(), seconds: z.number(), path: z.string(), width: z.number().int(), height: z.number().int(), resolution: z.number().int(), styles: z.array(z.number().int()) }),
+  ),
 } as const;
 
 export type Contract = typeof contract;

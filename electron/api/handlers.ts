@@ -99,6 +99,9 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'backends.probe': () => studio.runs.probeBackends(),
     'networks.list': () => listNetworks(studio.requireProject()),
     'networks.import': ({ path, name }) => importNetwork(studio.requireProject(), expandHome(path), name),
+    'generate.sources': () => studio.generators.sources(),
+    'generate.seeds': (req) => studio.generators.seeds(req),
+    'generate.styleMix': (req) => studio.generators.styleMix(req),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

@@ -6,6 +6,8 @@ import { probeBackends, selectBackend } from './backends';
 import type { FromEngine, ToEngine, TrainJob } from './protocol';
 import { trainLoop } from './train/train-loop';
 import { DatasetFile } from '../services/datasets/dataset-file';
+import type { BackendName } from './backends';
+import { SamplerHost, type SampleJob, type SamplerSource } from './sampler-host';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -102,6 +104,34 @@ async function warmup(job: TrainJob, maxSteps: number, maxSeconds: number): Prom
   send({ type: 'measured', steps: ticks.length - 1, imagesPerSecond, stepsPerEpoch: first.stepsPerEpoch });
 }
 
+let samplerJobs: ((job: { id: number; job: SampleJob }) => void) | null = null;
+/** Requests that came while the generator was still loading. */
+const earlyJobs: { id: number; job: SampleJob }[] = [];
+
+/** Serves `sample` requests one at a time until `stop`. */
+async function sampler(source: SamplerSource, backend: BackendName | 'auto'): Promise<void> {
+  const choice = await selectBackend(backend, 'sample');
+  send({ type: 'backend', choice });
+  const host = await SamplerHost.open(source);
+  const { numWs } = await import('./models/stylegan2-networks');
+  send({ type: 'sampler-ready', resolution: host.config.resolution, numWs: numWs(host.config), cDim: host.config.cDim });
+  let chain = Promise.resolve();
+  await new Promise<void>((finish) => {
+    stopSampler = () => chain.then(finish);
+    samplerJobs = ({ id, job }) => {
+      chain = chain.then(() =>
+        host.run(job).then(
+          (result) => send({ type: 'sampled', id, result }),
+          (err: unknown) => send({ type: 'sample-failed', id, message: err instanceof Error ? err.message : String(err) }),
+        ),
+      );
+    };
+    for (const early of earlyJobs.splice(0)) samplerJobs(early);
+  });
+  host.dispose();
+}
+let stopSampler: (() => void) | null = null;
+
 function settle(work: Promise<void>): void {
   work.then(
     () => exitAfterFlush(0),
@@ -116,11 +146,17 @@ function onMessage(message: ToEngine): void {
   if (message.type === 'stop') {
     stopRequested = true;
     setPaused(false);
+    stopSampler?.();
   } else if (message.type === 'pause') setPaused(true);
   else if (message.type === 'continue') setPaused(false);
   else if (message.type === 'exit') process.exit(exitCode);
   else if (message.type === 'train') settle(train(message.job));
   else if (message.type === 'warmup') settle(warmup(message.job, message.maxSteps, message.maxSeconds));
+  else if (message.type === 'sampler') settle(sampler(message.source, message.backend));
+  else if (message.type === 'sample') {
+    if (samplerJobs) samplerJobs(message);
+    else earlyJobs.push(message);
+  }
   else if (message.type === 'probe') settle(probeBackends('train').then((attempts) => send({ type: 'probed', attempts })));
 }
 

@@ -2,6 +2,7 @@
 // runs one training job; the main process records what it reports.
 import type { BackendAttempt, BackendChoice, BackendName } from './backends';
 import type { CheckpointWritten, TrainOptions, TrainResult, TrainTick } from './train/train-loop';
+import type { SampleJob, SampleResult, SamplerSource } from './sampler-host';
 
 /** A training job as it crosses the process boundary: paths instead of open files. */
 export interface TrainJob extends Omit<TrainOptions, 'dataset'> {
@@ -19,6 +20,9 @@ export type ToEngine =
   | { type: 'probe' }
   /** Train a few steps of `job` (into a scratch folder) to measure the speed a run would have. */
   | { type: 'warmup'; job: TrainJob; maxSteps: number; maxSeconds: number }
+  /** Load a StyleGAN2 generator and answer `sample` requests until `stop`. */
+  | { type: 'sampler'; source: SamplerSource; backend: BackendName | 'auto' }
+  | { type: 'sample'; id: number; job: SampleJob }
   | { type: 'stop' }
   | { type: 'pause' }
   | { type: 'continue' }
@@ -35,6 +39,10 @@ export type FromEngine =
   | { type: 'probed'; attempts: BackendAttempt[] }
   /** Steady speed over the warm-up's steps after the first (which compiles kernels). */
   | { type: 'measured'; steps: number; imagesPerSecond: number; stepsPerEpoch: number }
+  /** The sampler's generator is loaded; `sample` requests may come. */
+  | { type: 'sampler-ready'; resolution: number; numWs: number; cDim: number }
+  | { type: 'sampled'; id: number; result: SampleResult }
+  | { type: 'sample-failed'; id: number; message: string }
   | { type: 'error'; message: string }
   /**
    * Sent last. A forked Node child exits once it has left; a utility process, whose postMessage

@@ -11,6 +11,7 @@ import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
 import { forkNodeEngine, type EngineLauncher } from './runs/engine-launcher';
 import { RunManager } from './runs/run-manager';
+import { GeneratorSessions } from './networks/generator-sessions';
 
 export interface StudioOptions {
   /** The studio's own settings folder (recent projects). */
@@ -27,6 +28,7 @@ export class Studio {
   private project: Project | null = null;
   private runManager: RunManager | null = null;
   private curationJobs: CurationJobs | null = null;
+  private generatorSessions: GeneratorSessions | null = null;
   private readonly registry: ProjectRegistry;
   private readonly imports = new Map<string, ImportJob>();
   private readonly running = new Set<Promise<ImportSummary>>();
@@ -55,6 +57,13 @@ export class Studio {
     const project = this.requireProject();
     this.runManager ??= new RunManager(project, this.events, this.options.launchEngine ?? forkNodeEngine);
     return this.runManager;
+  }
+
+  /** The open project's StyleGAN2 generator for the style tools. */
+  get generators(): GeneratorSessions {
+    const project = this.requireProject();
+    this.generatorSessions ??= new GeneratorSessions(project, this.options.launchEngine ?? forkNodeEngine);
+    return this.generatorSessions;
   }
 
   /** The open project's curation passes. */
@@ -115,6 +124,8 @@ export class Studio {
     await Promise.all(this.running);
     await this.runManager?.stopAll();
     this.runManager = null;
+    this.generatorSessions?.close();
+    this.generatorSessions = null;
     await this.curationJobs?.stop();
     this.curationJobs = null;
     this.project?.close();

@@ -66,6 +66,18 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   const last = progress.filter((p) => p.runId === runId).at(-1)!;
   assert.equal(last.imagesSeen, 200);
   assert.ok(last.augmentP! > 0, `p stayed at ${last.augmentP}`);
+
+  // The style tools draw from the run: at its first checkpoint it is the network itself; at its last it has moved.
+  const sources = studio.generators.sources();
+  assert.deepEqual(sources.map((s) => s.label), ['sg2-tiny-32', `${finished.name} at 0.2 kimg`]);
+  const seeds = (source: object) => studio.generators.seeds(contract['generate.seeds'].request.parse({ source, seeds: [4], psi: 0.8 }));
+  const fromNetwork = await seeds({ networkId: network.id });
+  const atStart = await seeds({ runId, checkpointId: first.id });
+  const atEnd = await seeds({ runId });
+  const [n, s, e] = await Promise.all([fromNetwork, atStart, atEnd].map((r) => sharp(join(project.dir, r.images[0]!.path)).raw().toBuffer()));
+  assert.ok(n!.every((v, i) => Math.abs(v - s![i]!) <= 1), 'checkpoint 0 draws what the network draws');
+  assert.ok(n!.some((v, i) => Math.abs(v - e![i]!) > 8), 'the fine-tuned generator draws something else');
+  assert.match(atEnd.images[0]!.path, /^renders\/generated\/.+-0\.2kimg\/psi0\.80-seed0004\.png$/);
 });
 
 test('a network and a dataset of different resolutions are refused, saying which and what to do', async (t) => {

@@ -1,0 +1,195 @@
+// The style tools' generator: one engine process holding one StyleGAN2 generator (an imported
+// network, or a fine-tuned run's moving average at a checkpoint) while the curator explores it,
+// so that moving the truncation slider redraws in the time of a forward pass rather than a
+// process start. Another generator replaces it; it ends after a while unused and with the project.
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import type { GenerateSeedsRequest, GeneratorRef, GeneratorSource, StyleMixRequest } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import type { SampleJob, SampleResult, SamplerSource } from '../../engine/sampler-host';
+import type { Project } from '../projects/project';
+import type { EngineHandle, EngineLauncher } from '../runs/engine-launcher';
+import { getDataset } from '../datasets/datasets';
+import { getRun, listCheckpoints, listRuns } from '../runs/run-store';
+import { findNetwork, listNetworks } from './network-store';
+
+type SeedsRequest = z.output<typeof GenerateSeedsRequest>;
+type MixRequest = z.output<typeof StyleMixRequest>;
+
+/** Style layers of a 'skip' synthesis network: two per resolution from 8 px, one at 4 px, and the last toRGB. */
+export function styleLayers(resolution: number): number {
+  return Math.log2(resolution) * 2 - 2;
+}
+
+/** The StyleGAN paper's coarse (4–8 px), middle (16–32 px) and fine (64 px and up) styles, as layers. */
+export function namedStyles(range: 'coarse' | 'middle' | 'fine', numWs: number): number[] {
+  const [from, to] = { coarse: [0, 3], middle: [4, 7], fine: [8, numWs - 1] }[range];
+  const layers = Array.from({ length: Math.max(0, Math.min(to!, numWs - 1) - from! + 1) }, (_, i) => from! + i);
+  if (!layers.length) throw new AppError('invalid_request', `this generator has no ${range} styles: its ${numWs} style layers are all coarser`);
+  return layers;
+}
+
+interface Resolved {
+  key: string;
+  source: SamplerSource;
+  describe: GeneratorSource;
+  /** Where its pictures go, project-relative. */
+  outDir: string;
+}
+
+const slug = (s: string) => s.replace(/[^\p{L}\p{N}_.-]+/gu, '-');
+
+function resolve(project: Project, ref: GeneratorRef): Resolved {
+  if ('networkId' in ref) {
+    const n = findNetwork(project, ref.networkId);
+    return {
+      key: `network:${n.id}`,
+      source: { kind: 'network', dir: join(project.dir, n.path) },
+      describe: { ref, label: n.name, resolution: n.resolution, cDim: n.cDim, numWs: styleLayers(n.resolution), license: n.license },
+      outDir: `renders/generated/${slug(n.name)}`,
+    };
+  }
+  const run = getRun(project, ref.runId);
+  if (run.arch !== 'stylegan2') throw new AppError('invalid_request', `run "${run.name}" is a ${run.arch}; the style tools draw from StyleGAN2 networks and runs`);
+  const checkpoints = listCheckpoints(project, run.id);
+  const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
+  if (!c) throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
+  const network = run.options.network !== undefined ? listNetworks(project).find((n) => n.id === run.options.network) : undefined;
+  const resolution = getDataset(project, run.datasetId).resolution;
+  return {
+    key: `run:${run.id}:${c.id}`,
+    source: { kind: 'checkpoint', file: join(project.dir, c.path), sha256: c.sha256 },
+    describe: {
+      ref: { runId: run.id, checkpointId: c.id },
+      label: `${run.name} at ${c.kimg.toFixed(1)} kimg`,
+      resolution,
+      // Fine-tuning trains unconditional networks only.
+      cDim: 0,
+      numWs: styleLayers(resolution),
+      license: network?.license ?? null,
+    },
+    outDir: `renders/generated/${slug(run.name)}-${c.kimg.toFixed(1)}kimg`,
+  };
+}
+
+function labelFor(cDim: number, classIndex: number | undefined, label: string): number[] | null {
+  if (cDim === 0) return null;
+  if (classIndex === undefined) throw new AppError('invalid_request', `${label} is conditional on ${cDim} classes: choose a class`);
+  if (classIndex >= cDim) throw new AppError('invalid_request', `${label} has classes 0–${cDim - 1}`);
+  return Array.from({ length: cDim }, (_, i) => (i === classIndex ? 1 : 0));
+}
+
+interface Session {
+  key: string;
+  engine: EngineHandle;
+  ready: Promise<string>;
+  pending: Map<number, { resolve: (r: SampleResult) => void; reject: (e: Error) => void }>;
+}
+
+/** How long an unused generator stays loaded. */
+const IDLE_MS = 120_000;
+
+export class GeneratorSessions {
+  private session: Session | null = null;
+  private nextId = 1;
+  private idle: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly project: Project,
+    private readonly launch: EngineLauncher,
+  ) {}
+
+  sources(): GeneratorSource[] {
+    const networks = listNetworks(this.project).map((n) => resolve(this.project, { networkId: n.id }).describe);
+    const runs = listRuns(this.project)
+      .filter((r) => r.arch === 'stylegan2' && r.lastCheckpoint)
+      .map((r) => resolve(this.project, { runId: r.id }).describe);
+    return [...networks, ...runs];
+  }
+
+  async seeds(request: SeedsRequest): Promise<{ backend: string; seconds: number; images: { seed: number; path: string }[] }> {
+    const target = resolve(this.project, request.source);
+    const label = labelFor(target.describe.cDim, request.classIndex, target.describe.label);
+    const prefix = `psi${request.psi.toFixed(2)}${request.cutoff !== null ? `-cut${request.cutoff}` : ''}${request.noise !== 'const' ? `-${request.noise}` : ''}${label ? `-class${request.classIndex}` : ''}-`;
+    const outDir = join(this.project.dir, target.outDir);
+    await mkdir(outDir, { recursive: true });
+    const { backend, result } = await this.run(target, { kind: 'seeds', seeds: request.seeds, psi: request.psi, cutoff: request.cutoff, noise: request.noise, label, outDir, prefix });
+    return { backend, seconds: result.seconds, images: result.files.map((f, i) => ({ seed: request.seeds[i]!, path: relative(this.project.dir, f).split('\\').join('/') })) };
+  }
+
+  async styleMix(request: MixRequest) {
+    const target = resolve(this.project, request.source);
+    const label = labelFor(target.describe.cDim, request.classIndex, target.describe.label);
+    const numWs = target.describe.numWs;
+    const styles = typeof request.styles === 'string' ? namedStyles(request.styles, numWs) : request.styles;
+    const bad = styles.find((s) => s >= numWs);
+    if (bad !== undefined) throw new AppError('invalid_request', `style layer ${bad} does not exist: ${target.describe.label} has layers 0–${numWs - 1}`);
+    const digest = createHash('sha1').update(JSON.stringify([request.rowSeeds, request.colSeeds, styles, request.psi, label])).digest('hex').slice(0, 10);
+    await mkdir(join(this.project.dir, target.outDir), { recursive: true });
+    const rel = `${target.outDir}/style-mix-${digest}.png`;
+    const { backend, result } = await this.run(target, { kind: 'style-mix', rowSeeds: request.rowSeeds, colSeeds: request.colSeeds, styles, psi: request.psi, label, outFile: join(this.project.dir, rel) });
+    const r = target.describe.resolution;
+    return { backend, seconds: result.seconds, path: rel, width: (request.colSeeds.length + 1) * r, height: (request.rowSeeds.length + 1) * r, resolution: r, styles };
+  }
+
+  close(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    const s = this.session;
+    this.session = null;
+    if (!s) return;
+    for (const p of s.pending.values()) p.reject(new AppError('unavailable', 'the generator was closed'));
+    s.engine.send({ type: 'stop' });
+  }
+
+  private async run(target: Resolved, job: SampleJob): Promise<{ backend: string; result: SampleResult }> {
+    if (this.session?.key !== target.key) {
+      this.close();
+      this.session = this.open(target);
+    }
+    const session = this.session!;
+    if (this.idle) clearTimeout(this.idle);
+    const backend = await session.ready;
+    const id = this.nextId++;
+    const result = await new Promise<SampleResult>((resolve, reject) => {
+      session.pending.set(id, { resolve, reject });
+      session.engine.send({ type: 'sample', id, job });
+    });
+    if (this.session === session && session.pending.size === 0) {
+      this.idle = setTimeout(() => this.close(), IDLE_MS);
+      this.idle.unref();
+    }
+    return { backend, result };
+  }
+
+  private open(target: Resolved): Session {
+    const engine = this.launch();
+    const pending: Session['pending'] = new Map();
+    let backend = '';
+    let failure: string | null = null;
+    const ready = new Promise<string>((resolveReady, rejectReady) => {
+      engine.onMessage((m) => {
+        if (m.type === 'backend') backend = m.choice.name;
+        else if (m.type === 'sampler-ready') resolveReady(backend);
+        else if (m.type === 'sampled' || m.type === 'sample-failed') {
+          const p = pending.get(m.id);
+          pending.delete(m.id);
+          if (m.type === 'sampled') p?.resolve(m.result);
+          else p?.reject(new AppError('invalid_request', m.message));
+        } else if (m.type === 'error') failure = m.message;
+      });
+      engine.onExit((code, signal) => {
+        const reason = failure ?? `the generator's engine process ended (${signal ?? `exit code ${code}`}): ${engine.stderrTail().trim().split('\n').at(-1) ?? ''}`;
+        rejectReady(new AppError('unavailable', `cannot draw from ${target.describe.label}: ${reason}`));
+        for (const p of pending.values()) p.reject(new AppError('unavailable', reason));
+        pending.clear();
+        if (this.session?.engine === engine) this.session = null;
+      });
+    });
+    ready.catch(() => undefined);
+    engine.send({ type: 'sampler', source: target.source, backend: 'auto' });
+    return { key: target.key, engine, ready, pending };
+  }
+}
