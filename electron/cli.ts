@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { parseArgs } from 'node:util';
 import { BackendPreference, type ImageStatus, type ImportProgress, type ImportSummary } from '../shared/contract';
 import { AppError } from '../shared/errors';
+import { parseNumberList } from '../shared/number-list';
 import { formatDuration } from '../shared/format';
 import { checkpointAt, describeAt, progressUnit, trainingTarget } from '../shared/progress';
 import { EventBus } from './api/event-bus';
@@ -563,19 +564,6 @@ async function importDatasetCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
-/** "1,2,5-9" → [1, 2, 5, 6, 7, 8, 9]. */
-function parseIdList(text: string, option = '--images', what = 'an image id'): number[] {
-  const ids: number[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new AppError('invalid_request', `${option} "${text}": "${part}" is neither ${what} nor a range like 5-9`);
-    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (to < from || to - from > 100_000) throw new AppError('invalid_request', `${option} "${text}": the range ${part} is empty or too long`);
-    for (let id = from; id <= to; id++) ids.push(id);
-  }
-  return ids;
-}
-
 async function labelCommand(args: string[], out: Out): Promise<void> {
   const { positionals, values } = parseArgs({
     args,
@@ -593,7 +581,7 @@ async function labelCommand(args: string[], out: Out): Promise<void> {
     const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
     const imageIds = values.all
       ? listImages(project, parseRequest('images.list', { collectionId, status: 'ok' })).items.map((i) => i.id)
-      : parseIdList(values.images!);
+      : parseNumberList(values.images!);
     if (imageIds.length === 0) throw new AppError('invalid_request', 'no images to label: the collection has no kept images');
     if (values.set) {
       const { key, value } = parseLabel(values.set);
@@ -632,7 +620,7 @@ async function duplicatesCommand(args: string[], out: Out): Promise<void> {
   }
 }
 
-const cli = { print, newStudio, parseIdList };
+const cli = { print, newStudio, parseIdList: parseNumberList };
 
 async function backendsCommand(args: string[], out: Out): Promise<void> {
   parseArgs({ args, options: { json: { type: 'boolean' } } });

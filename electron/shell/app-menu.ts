@@ -31,6 +31,7 @@ export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, ap
       submenu: [
         { label: 'Collection', accelerator: 'CmdOrCtrl+1', click: () => actions.navigate('#/collection') },
         { label: 'Runs', accelerator: 'CmdOrCtrl+2', click: () => actions.navigate('#/runs') },
+        { label: 'Styles', accelerator: 'CmdOrCtrl+3', click: () => actions.navigate('#/styles') },
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

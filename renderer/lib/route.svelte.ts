@@ -1,5 +1,6 @@
 // Hash routes: #/projects, #/collection/ID (or #/collection for all), #/image/ID, #/curation/ID,
-// #/runs (list and launcher), #/run/ID (dashboard and health), #/timeline/ID or #/timeline/ID/vs/ID.
+// #/runs (list and launcher), #/run/ID (dashboard and health), #/timeline/ID or #/timeline/ID/vs/ID,
+// #/styles (a StyleGAN2 generator's faces, truncation and style mixing).
 export type Route =
   | { view: 'projects' }
   | { view: 'collection'; collectionId: number | null }
@@ -7,7 +8,8 @@ export type Route =
   | { view: 'curation'; collectionId: number }
   | { view: 'runs' }
   | { view: 'run'; runId: number }
-  | { view: 'timeline'; runId: number; vsRunId: number | null };
+  | { view: 'timeline'; runId: number; vsRunId: number | null }
+  | { view: 'styles' };
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
@@ -15,6 +17,7 @@ function parse(hash: string): Route {
   if (parts[0] === 'image' && parts[1]) return { view: 'image', imageId: Number(parts[1]) };
   if (parts[0] === 'curation' && parts[1]) return { view: 'curation', collectionId: Number(parts[1]) };
   if (parts[0] === 'runs') return { view: 'runs' };
+  if (parts[0] === 'styles') return { view: 'styles' };
   if (parts[0] === 'run' && parts[1]) return { view: 'run', runId: Number(parts[1]) };
   if (parts[0] === 'timeline' && parts[1]) return { view: 'timeline', runId: Number(parts[1]), vsRunId: parts[2] === 'vs' && parts[3] ? Number(parts[3]) : null };
   return { view: 'projects' };

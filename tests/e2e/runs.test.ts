@@ -265,6 +265,43 @@ test('fine-tune an imported StyleGAN2 network from the studio: its license, the 
   assert.deepEqual(s.problems, []);
 });
 
+test('styles: faces by seed redrawn as the truncation slider moves, the style-mixing figure, and the fine-tuned run as a source', async () => {
+  const { page } = s;
+  await page.goto(s.at('#/styles'));
+  await page.getByTestId('styles-view').waitFor();
+  const sources = await page.getByTestId('styles-source').locator('option').allTextContents();
+  assert.deepEqual(sources, ['sg2-tiny-32 · 32 px', 'fine-tuned at 0.1 kimg · 32 px']);
+  assert.match((await text('styles-license'))!, /non-commercial use only/);
+  const facesLoaded = (psi: string, count: number, folder = 'sg2-tiny-32') =>
+    page.waitForFunction(
+      ([p, n, f]) => {
+        const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=styles-face] img')];
+        return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth === 32 && i.src.includes(`/${f}/psi${p}-`));
+      },
+      [psi, count, folder] as const,
+    );
+  await facesLoaded('0.70', 12);
+  await waitText('styles-status', /^12 faces at ψ 0\.70 in \d+\.\d s \(\w+\)$/);
+  // Dragging the slider to 0 redraws every seed as the average face.
+  await page.getByTestId('styles-psi').fill('0');
+  await facesLoaded('0.00', 12);
+  await waitText('styles-psi-value', /^0\.00$/);
+  await page.getByTestId('styles-psi').fill('1');
+  await page.getByTestId('styles-seeds').fill('3, 5-8');
+  await facesLoaded('1.00', 5);
+  await page.getByTestId('styles-mix-draw').click();
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid=styles-mix-figure]');
+    return !!img && img.complete && img.naturalWidth === 5 * 32 && img.naturalHeight === 4 * 32;
+  });
+  await s.shot('35-styles');
+  // The fine-tuned run draws too, from its last checkpoint.
+  await page.getByTestId('styles-source').selectOption({ label: 'fine-tuned at 0.1 kimg · 32 px' });
+  // The seeds stay: the same faces, fine-tuned.
+  await facesLoaded('1.00', 5, 'fine-tuned-0.1kimg');
+  assert.deepEqual(s.problems, []);
+});
+
 test('after a studio that died mid-run restarts, the run is shown interrupted with Resume, and resumes', async () => {
   const dir = s.studio.requireProject().dir;
   await s.studio.closeProject();
