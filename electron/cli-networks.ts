@@ -4,14 +4,18 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BackendPreference, type Network } from '../shared/contract';
+import { BackendPreference, type GeneratorRef, type Network } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { Out } from './cli';
 import { decodeNpy, encodeNpy } from './services/exchange/npy';
 import { atomicWrite } from './services/fs/atomic-write';
 import { styleMixFigure, writePng } from './engine/sample-images';
 import { MANIFEST, WEIGHTS } from './services/networks/network-file';
-import { findNetwork, importNetwork, listNetworks, loadNetwork } from './services/networks/network-store';
+import { findNetwork, importNetwork, listNetworks } from './services/networks/network-store';
+import { resolveGenerator } from './services/networks/generator-sessions';
+import { findRun, listCheckpoints } from './services/runs/run-store';
+import type { Project } from './services/projects/project';
+import { checkpointAt, describeAt, progressUnit } from '../shared/progress';
 import type { Studio } from './services/studio';
 
 export interface CliHelpers {
@@ -96,12 +100,30 @@ function oneHot(k: number, classes: number): number[] {
   return Array.from({ length: classes }, (_, i) => (i === k ? 1 : 0));
 }
 
-async function samplerFor(studio: Studio, ref: string, backend: string | undefined) {
-  const { network, config, weights } = await loadNetwork(studio.requireProject(), ref);
+/** `--network N`, or `--run R [--at KIMG]` for a fine-tuned run at one of its checkpoints (its last by default). */
+function generatorRef(project: Project, values: { network?: string; run?: string; at?: string }, usage: string): GeneratorRef {
+  if (!!values.network === !!values.run) throw new AppError('invalid_request', usage);
+  if (values.network) return { networkId: findNetwork(project, values.network).id };
+  const run = findRun(project, values.run!);
+  if (values.at === undefined) return { runId: run.id };
+  const unit = progressUnit(run.options);
+  const checkpoints = listCheckpoints(project, run.id);
+  const at = Number(values.at);
+  const c = checkpoints.find((x) => checkpointAt(unit, x) === at);
+  if (!c) throw new AppError('not_found', `run "${run.name}" has no checkpoint at ${describeAt(unit, at)} (its checkpoints, in ${unit}: ${checkpoints.map((x) => checkpointAt(unit, x)).join(', ') || 'none'})`);
+  return { runId: run.id, checkpointId: c.id };
+}
+
+async function samplerFor(studio: Studio, values: { network?: string; run?: string; at?: string; backend?: string }, usage: string) {
+  const project = studio.requireProject();
+  const ref = generatorRef(project, values, usage);
+  const { source, describe } = resolveGenerator(project, ref);
   const { selectBackend } = await import('./engine/backends');
   const { StyleGan2Sampler, seedLatents } = await import('./engine/stylegan2-sampler');
-  const choice = await selectBackend(BackendPreference.exclude(['auto']).safeParse(backend).data ?? 'auto', 'sample');
-  return { network, config, sampler: new StyleGan2Sampler(config, weights.G_ema), seedLatents, backend: choice.name };
+  const { loadGenerator } = await import('./engine/sampler-host');
+  const choice = await selectBackend(BackendPreference.exclude(['auto']).safeParse(values.backend).data ?? 'auto', 'sample');
+  const { config, weights } = await loadGenerator(source);
+  return { ref, label: describe.label, config, sampler: new StyleGan2Sampler(config, weights), seedLatents, backend: choice.name };
 }
 
 function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
@@ -117,6 +139,8 @@ export async function generateCommand(args: string[], out: Out, cli: CliHelpers)
     allowPositionals: true,
     options: {
       network: { type: 'string' },
+      run: { type: 'string' },
+      at: { type: 'string' },
       seeds: { type: 'string' },
       z: { type: 'string' },
       class: { type: 'string' },
@@ -130,14 +154,14 @@ export async function generateCommand(args: string[], out: Out, cli: CliHelpers)
       json: { type: 'boolean' },
     },
   });
-  const usage = 'usage: leporello generate <project> --network N (--seeds 0-15 | --z FILE) [--trunc PSI] --out DIR';
-  if (!values.network || !values.out || (values.seeds === undefined) === (values.z === undefined)) throw new AppError('invalid_request', usage);
+  const usage = 'usage: leporello generate <project> (--network N | --run R [--at KIMG]) (--seeds 0-15 | --z FILE) [--trunc PSI] --out DIR';
+  if (!values.out || (values.seeds === undefined) === (values.z === undefined)) throw new AppError('invalid_request', usage);
   const format = values.format ?? 'png';
   if (format !== 'png' && format !== 'npy') throw new AppError('invalid_request', '--format is png or npy');
   const noise = values.noise ?? 'const';
   if (noise !== 'const' && noise !== 'random' && noise !== 'none') throw new AppError('invalid_request', '--noise is const, random or none');
   await withProject(cli, positionals[0], usage, async (studio) => {
-    const { network, config, sampler, seedLatents, backend } = await samplerFor(studio, values.network!, values.backend);
+    const { ref, label: name, config, sampler, seedLatents, backend } = await samplerFor(studio, values, usage);
     try {
       const seeds = values.seeds !== undefined ? cli.parseIdList(values.seeds, '--seeds', 'a seed') : null;
       const z = seeds ? seedLatents(seeds, config.zDim) : await latentsFromFile(resolve(values.z!));
@@ -149,7 +173,7 @@ export async function generateCommand(args: string[], out: Out, cli: CliHelpers)
             : values.class !== undefined
               ? z.map(() => oneHot(Number(values.class), config.cDim))
               : (() => {
-                  throw new AppError('invalid_request', `network "${network.name}" is conditional on ${config.cDim} classes: give --class K or --c FILE`);
+                  throw new AppError('invalid_request', `network "${name}" is conditional on ${config.cDim} classes: give --class K or --c FILE`);
                 })();
       const psi = numberOption(values.trunc, '--trunc', 1, -2, 2);
       const cutoff = values['trunc-cutoff'] === undefined ? null : numberOption(values['trunc-cutoff'], '--trunc-cutoff', 0, 0, 64);
@@ -162,7 +186,7 @@ export async function generateCommand(args: string[], out: Out, cli: CliHelpers)
         const r = config.resolution;
         const all = new Float32Array(generated.raw.length * config.channels * r * r);
         generated.raw.forEach((img, i) => all.set(img, i * img.length));
-        const file = join(dir, `${network.name}-${seeds ? `seeds-${values.seeds}` : 'z'}.npy`);
+        const file = join(dir, `${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${seeds ? `seeds-${values.seeds}` : 'z'}.npy`);
         await writeFile(file, encodeNpy(all, [generated.raw.length, config.channels, r, r]));
         files.push(file);
       } else {
@@ -172,7 +196,7 @@ export async function generateCommand(args: string[], out: Out, cli: CliHelpers)
           files.push(file);
         }
       }
-      cli.print(out, { network: network.id, backend, seeds, psi, cutoff, noise, files }, `${z.length} images from "${network.name}" (ψ ${psi}, ${backend}) in ${dir}`);
+      cli.print(out, { source: ref, backend, seeds, psi, cutoff, noise, files }, `${z.length} images from "${name}" (ψ ${psi}, ${backend}) in ${dir}`);
     } finally {
       sampler.dispose();
     }
@@ -183,12 +207,12 @@ export async function styleMixCommand(args: string[], out: Out, cli: CliHelpers)
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { network: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, styles: { type: 'string' }, trunc: { type: 'string' }, class: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+    options: { network: { type: 'string' }, run: { type: 'string' }, at: { type: 'string' }, rows: { type: 'string' }, cols: { type: 'string' }, styles: { type: 'string' }, trunc: { type: 'string' }, class: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
   });
-  const usage = 'usage: leporello style-mix <project> --network N --rows 85,100 --cols 55,821 [--styles 0-6] [--trunc PSI] [--class K] --out FILE.png';
-  if (!values.network || !values.rows || !values.cols || !values.out) throw new AppError('invalid_request', usage);
+  const usage = 'usage: leporello style-mix <project> (--network N | --run R [--at KIMG]) --rows 85,100 --cols 55,821 [--styles 0-6] [--trunc PSI] [--class K] --out FILE.png';
+  if (!values.rows || !values.cols || !values.out) throw new AppError('invalid_request', usage);
   await withProject(cli, positionals[0], usage, async (studio) => {
-    const { network, config, sampler, seedLatents, backend } = await samplerFor(studio, values.network!, values.backend);
+    const { ref, label: name, config, sampler, seedLatents, backend } = await samplerFor(studio, values, usage);
     try {
       const rowSeeds = cli.parseIdList(values.rows!, '--rows', 'a seed');
       const colSeeds = cli.parseIdList(values.cols!, '--cols', 'a seed');
@@ -199,7 +223,7 @@ export async function styleMixCommand(args: string[], out: Out, cli: CliHelpers)
       const file = resolve(values.out!);
       await mkdir(dirname(file), { recursive: true });
       await atomicWrite(file, png);
-      cli.print(out, { network: network.id, backend, rows: rowSeeds, cols: colSeeds, styles, psi, file, width, height }, `style mixing of "${network.name}" (${rowSeeds.length} × ${colSeeds.length}, styles ${values.styles ?? '0-6'}) in ${file}`);
+      cli.print(out, { source: ref, backend, rows: rowSeeds, cols: colSeeds, styles, psi, file, width, height }, `style mixing of "${name}" (${rowSeeds.length} × ${colSeeds.length}, styles ${values.styles ?? '0-6'}) in ${file}`);
     } finally {
       sampler.dispose();
     }

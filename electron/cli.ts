@@ -74,13 +74,14 @@ const USAGE = `usage: leporello <command> [options]
   networks <project>                             list the project's imported networks
   export-network <project> --network N --out DIR
                                                  the network as network.json + float32 weights.bin (no pickle)
-  generate <project> --network N (--seeds 0-15 | --z FILE.json|FILE.npy) [--class K | --c FILE.json]
-                 [--trunc PSI] [--trunc-cutoff K] [--noise const|random|none] [--format png|npy]
+  generate <project> (--network N | --run R [--at KIMG]) (--seeds 0-15 | --z FILE.json|FILE.npy)
+                 [--class K | --c FILE.json] [--trunc PSI] [--trunc-cutoff K] [--noise const|random|none] [--format png|npy]
                  [--backend B] --out DIR
-                                                 images from a network; seed N draws the same z as NVIDIA's
+                                                 images from a network or a fine-tuned StyleGAN2 run (its last
+                                                 checkpoint, or the one at --at); seed N draws the same z as NVIDIA's
                                                  generate.py (numpy RandomState(N).randn); npy keeps the raw
                                                  float output (NCHW)
-  style-mix <project> --network N --rows 85,100 --cols 55,821 [--styles 0-6] [--trunc PSI] [--class K] --out FILE.png
+  style-mix <project> (--network N | --run R [--at KIMG]) --rows 85,100 --cols 55,821 [--styles 0-6] [--trunc PSI] [--class K] --out FILE.png
                                                  the style-mixing figure: each row's W with the columns' styles
                                                  at the given layers (coarse 0-3, middle 4-7, fine 8+)
   backends                                       which compute backends work here, and why not the others

@@ -23,7 +23,8 @@ export interface SampleResult {
   seconds: number;
 }
 
-async function generatorOf(source: SamplerSource): Promise<{ config: StyleGan2Config; weights: Map<string, { shape: number[]; data: Float32Array }> }> {
+/** The generator's settings and moving-average weights, from a network folder or a run's checkpoint. */
+export async function loadGenerator(source: SamplerSource): Promise<{ config: StyleGan2Config; weights: Map<string, { shape: number[]; data: Float32Array }> }> {
   if (source.kind === 'network') {
     const { manifest, weights } = await readNetworkFiles(source.dir);
     return { config: manifest.config, weights: weights.G_ema };
@@ -49,7 +50,7 @@ export class SamplerHost {
   }
 
   static async open(source: SamplerSource): Promise<SamplerHost> {
-    const { config, weights } = await generatorOf(source);
+    const { config, weights } = await loadGenerator(source);
     return new SamplerHost(new StyleGan2Sampler(config, weights));
   }
 

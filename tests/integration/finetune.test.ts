@@ -2,6 +2,7 @@
 // from the imported weights (its first witnesses are the network's own images), ADA's p moves and
 // is reported live, snapshots by kimg feed the timeline, and a run killed with SIGKILL resumes.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -10,7 +11,7 @@ import { contract } from '../../shared/contract';
 import { importNetwork, loadNetwork } from '../../electron/services/networks/network-store';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
 import { buildTimeline } from '../../electron/services/runs/timeline';
-import { projectWithDataset, sharedData } from '../helpers';
+import { projectWithDataset, repoRoot, sharedData } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 
@@ -78,6 +79,16 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   assert.ok(n!.every((v, i) => Math.abs(v - s![i]!) <= 1), 'checkpoint 0 draws what the network draws');
   assert.ok(n!.some((v, i) => Math.abs(v - e![i]!) > 8), 'the fine-tuned generator draws something else');
   assert.match(atEnd.images[0]!.path, /^renders\/generated\/.+-0\.2kimg\/psi0\.80-seed0004\.png$/);
+
+  // The CLI draws from the run too: at kimg 0 the network's face, and a checkpoint that is not there is named.
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LEPORELLO_HOME: join(project.dir, 'tmp', 'cli-home') } });
+  const out = join(project.dir, 'tmp', 'cli-generate');
+  const drawnByCli = cli('generate', project.dir, '--run', finished.name, '--at', '0', '--seeds', '4', '--trunc', '0.8', '--backend', 'cpu', '--out', out, '--json');
+  assert.equal(drawnByCli.status, 0, drawnByCli.stderr);
+  const c = await sharp(JSON.parse(drawnByCli.stdout).files[0]).raw().toBuffer();
+  assert.ok(n!.every((v, i) => Math.abs(v - c[i]!) <= 1), 'the CLI at kimg 0 draws the network');
+  const missing = cli('generate', project.dir, '--run', finished.name, '--at', '0.15', '--seeds', '4', '--out', out);
+  assert.match(missing.stderr, /has no checkpoint at kimg 0\.15 \(its checkpoints, in kimg: 0, 0\.1, 0\.2\)/);
 });
 
 test('a network and a dataset of different resolutions are refused, saying which and what to do', async (t) => {

@@ -41,7 +41,8 @@ interface Resolved {
 
 const slug = (s: string) => s.replace(/[^\p{L}\p{N}_.-]+/gu, '-');
 
-function resolve(project: Project, ref: GeneratorRef): Resolved {
+/** Where a generator's weights are, what to call it, and where its pictures go. */
+export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved {
   if ('networkId' in ref) {
     const n = findNetwork(project, ref.networkId);
     return {
@@ -102,15 +103,15 @@ export class GeneratorSessions {
   ) {}
 
   sources(): GeneratorSource[] {
-    const networks = listNetworks(this.project).map((n) => resolve(this.project, { networkId: n.id }).describe);
+    const networks = listNetworks(this.project).map((n) => resolveGenerator(this.project, { networkId: n.id }).describe);
     const runs = listRuns(this.project)
       .filter((r) => r.arch === 'stylegan2' && r.lastCheckpoint)
-      .map((r) => resolve(this.project, { runId: r.id }).describe);
+      .map((r) => resolveGenerator(this.project, { runId: r.id }).describe);
     return [...networks, ...runs];
   }
 
   async seeds(request: SeedsRequest): Promise<{ backend: string; seconds: number; images: { seed: number; path: string }[] }> {
-    const target = resolve(this.project, request.source);
+    const target = resolveGenerator(this.project, request.source);
     const label = labelFor(target.describe.cDim, request.classIndex, target.describe.label);
     const prefix = `psi${request.psi.toFixed(2)}${request.cutoff !== null ? `-cut${request.cutoff}` : ''}${request.noise !== 'const' ? `-${request.noise}` : ''}${label ? `-class${request.classIndex}` : ''}-`;
     const outDir = join(this.project.dir, target.outDir);
@@ -120,7 +121,7 @@ export class GeneratorSessions {
   }
 
   async styleMix(request: MixRequest) {
-    const target = resolve(this.project, request.source);
+    const target = resolveGenerator(this.project, request.source);
     const label = labelFor(target.describe.cDim, request.classIndex, target.describe.label);
     const numWs = target.describe.numWs;
     const styles = typeof request.styles === 'string' ? namedStyles(request.styles, numWs) : request.styles;
