@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readNetworkPickle } from '../../electron/services/exchange/pickle/stylegan2-pickle';
 import { PickleObject, unpickle } from '../../electron/services/exchange/pickle/unpickle';
+import { buildNumpy, TORCH_REDUCERS, type TensorData } from '../../electron/services/exchange/pickle/torch-data';
 import { sharedData } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
@@ -93,4 +94,14 @@ test('a StyleGAN3 network is refused by name; a file that is no network says so'
   assert.throws(() => readNetworkPickle(truncated, 'half.pkl'), /half\.pkl is not a network pickle Leporello can read: the pickle ends early .*; the file looks cut short: download it again/);
   assert.throws(() => readNetworkPickle(readFileSync(join(sharedData, 'portraits-small', readdirSync(join(sharedData, 'portraits-small'))[0]!)), 'portrait.jpg'), /portrait\.jpg does not start like a Python pickle: import the \.pkl that NVIDIA's training writes/);
   assert.throws(() => readNetworkPickle(Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0]), 'model.pt'), /model\.pt is a ZIP archive \(a PyTorch torch\.save checkpoint or a dataset\), not a network pickle/);
+});
+
+test('tensors that are views: a transpose reads by its strides, a slice from its offset, float64 becomes float32', () => {
+  // {'t': torch.arange(6.).reshape(2, 3).t(), 's': torch.arange(10, dtype=torch.float64)[3:7]}, as plain pickle writes them (torch 1.13).
+  const views = '80027d710028580100000074710163746f7263682e5f7574696c730a5f72656275696c645f74656e736f725f76320a71022863746f7263682e73746f726167650a5f6c6f61645f66726f6d5f62797465730a7103635f636f646563730a656e636f64650a7104581b010000c28002c28a0a6cc3bcc29c46c3b9206ac2a850192ec280024dc3a9032ec280027d710028581000000070726f746f636f6c5f76657273696f6e71014dc3a903580d0000006c6974746c655f656e6469616e7102c288580a000000747970655f73697a657371037d710428580500000073686f727471054b025803000000696e7471064b0458040000006c6f6e6771074b0475752ec2800228580700000073746f72616765710063746f7263680a466c6f617453746f726167650a7101580a000000313039313033313830387102580300000063707571034b064e747104512ec280025d7100580a000000313039313033313830387101612e0600000000000000000000000000c2803f00000040000040400000c280400000c2a040710558060000006c6174696e31710686710752710885710952710a4b004b034b0286710b4b014b0386710c8963636f6c6c656374696f6e730a4f726465726564446963740a710d2952710e74710f5271105801000000737111680228680368045852010000c28002c28a0a6cc3bcc29c46c3b9206ac2a850192ec280024dc3a9032ec280027d710028581000000070726f746f636f6c5f76657273696f6e71014dc3a903580d0000006c6974746c655f656e6469616e7102c288580a000000747970655f73697a657371037d710428580500000073686f727471054b025803000000696e7471064b0458040000006c6f6e6771074b0475752ec2800228580700000073746f72616765710063746f7263680a446f75626c6553746f726167650a7101580a000000313039313034303838307102580300000063707571034b0a4e747104512ec280025d7100580a000000313039313034303838307101612e0a000000000000000000000000000000000000000000c3b03f000000000000004000000000000008400000000000001040000000000000144000000000000018400000000000001c4000000000000020400000000000002240711268068671135271148571155271164b034b048571174b0185711889680d2952711974711a52711b752e';
+  const value = unpickle(hex(views), 0, { reducers: TORCH_REDUCERS, build: buildNumpy }).value as Map<string, TensorData>;
+  const t = value.get('t')!;
+  assert.deepEqual([t.shape, Array.from(t.data)], [[3, 2], [0, 3, 1, 4, 2, 5]]);
+  const s = value.get('s')!;
+  assert.deepEqual([s.shape, s.data instanceof Float32Array, Array.from(s.data)], [[4], true, [3, 4, 5, 6]]);
 });

@@ -8,11 +8,16 @@ import { dirname, join } from 'node:path';
  * write to a temporary name in `tmpDir` (same filesystem), fsync, then rename over.
  */
 export async function atomicWrite(finalPath: string, data: Uint8Array | string, tmpDir = dirname(finalPath)): Promise<void> {
+  await atomicWriteChunks(finalPath, [typeof data === 'string' ? Buffer.from(data, 'utf8') : data], tmpDir);
+}
+
+/** The same for a file written piece by piece, so that a large one need never be whole in memory. */
+export async function atomicWriteChunks(finalPath: string, chunks: Iterable<Uint8Array>, tmpDir = dirname(finalPath)): Promise<void> {
   await mkdir(dirname(finalPath), { recursive: true });
   const tmp = join(tmpDir, `.${randomBytes(8).toString('hex')}.partial`);
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(data);
+    for (const chunk of chunks) await handle.write(chunk);
     await handle.sync();
   } catch (err) {
     await handle.close();

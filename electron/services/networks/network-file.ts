@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StyleGan2Config } from '../../engine/models/stylegan2-networks';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite, atomicWriteChunks } from '../fs/atomic-write';
 
 export type NetworkRole = 'G' | 'D' | 'G_ema';
 
@@ -29,24 +29,31 @@ export type NetworkWeights = Record<NetworkRole, Map<string, LoadedTensor>>;
 export const MANIFEST = 'network.json';
 export const WEIGHTS = 'weights.bin';
 
-/** Writes both files into `dir` (each written whole, then renamed). */
-export async function writeNetworkFiles(dir: string, tmpDir: string, manifest: Omit<NetworkManifest, 'tensors'>, weights: Partial<Record<NetworkRole, Map<string, { shape: number[]; data: ArrayLike<number> }>>>): Promise<number> {
+/**
+ * Writes both files into `dir` (each written whole under a temporary name, then renamed). The
+ * weights are written a tensor at a time, each read (converted) only then: an imported FFHQ
+ * network is never held twice in memory.
+ */
+export async function writeNetworkFiles(dir: string, tmpDir: string, manifest: Omit<NetworkManifest, 'tensors'>, weights: Partial<Record<NetworkRole, Map<string, { shape: number[]; readonly data: ArrayLike<number> }>>>): Promise<number> {
   const tensors: NetworkManifest['tensors'] = [];
   let length = 0;
   for (const role of ['G', 'D', 'G_ema'] as const) for (const [name, t] of weights[role] ?? []) {
-    tensors.push({ role, name, shape: t.shape, offset: length, length: t.data.length });
-    length += t.data.length;
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    tensors.push({ role, name, shape: t.shape, offset: length, length: count });
+    length += count;
   }
-  const bin = new Float32Array(length);
-  for (const entry of tensors) {
-    const data = weights[entry.role]!.get(entry.name)!.data;
-    bin.set(data instanceof Float32Array ? data : Float32Array.from(data), entry.offset);
+  function* chunks(): Generator<Uint8Array> {
+    for (const entry of tensors) {
+      const data = weights[entry.role]!.get(entry.name)!.data;
+      if (data.length !== entry.length) throw new Error(`${entry.role} ${entry.name} holds ${data.length} numbers, its shape [${entry.shape.join(', ')}] ${entry.length}`);
+      const floats = data instanceof Float32Array ? data : Float32Array.from(data);
+      // Float32Array is the machine's byte order; every platform Electron ships on is little-endian.
+      yield new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
+    }
   }
-  const bytes = new Uint8Array(bin.buffer);
-  // Float32Array is the machine's byte order; every platform Electron ships on is little-endian.
-  await atomicWrite(join(dir, WEIGHTS), bytes, tmpDir);
+  await atomicWriteChunks(join(dir, WEIGHTS), chunks(), tmpDir);
   await atomicWrite(join(dir, MANIFEST), JSON.stringify({ ...manifest, tensors } satisfies NetworkManifest, null, 1), tmpDir);
-  return bytes.byteLength;
+  return length * 4;
 }
 
 export async function readNetworkFiles(dir: string): Promise<{ manifest: NetworkManifest; weights: NetworkWeights }> {

@@ -9,6 +9,7 @@ import { AppError } from '../../../shared/errors';
 import { expectedShapes, type StyleGan2Config } from '../../engine/models/stylegan2-networks';
 import { styleGan2Config } from '../exchange/pickle/stylegan2-config';
 import { readNetworkPickle, type ImportedNetwork } from '../exchange/pickle/stylegan2-pickle';
+import type { TensorData } from '../exchange/pickle/torch-data';
 import type { Project } from '../projects/project';
 import { readNetworkFiles, writeNetworkFiles, type NetworkWeights } from './network-file';
 
@@ -82,14 +83,9 @@ function checkShapes(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Con
   }
 }
 
-/** The weights a network needs, in the order expectedShapes gives them (resample filters and the like are left out). */
-function pick(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Config): Map<string, { shape: number[]; data: Float32Array }> {
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const name of expectedShapes(config, role).keys()) {
-    const t = net.tensors.get(name)!;
-    out.set(name, { shape: t.shape, data: t.data as Float32Array });
-  }
-  return out;
+/** The weights a network needs, in the order expectedShapes gives them (resample filters and the like are left out); read when written. */
+function pick(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Config): Map<string, TensorData> {
+  return new Map([...expectedShapes(config, role).keys()].map((name) => [name, net.tensors.get(name)!]));
 }
 
 export async function importNetwork(project: Project, file: string, name?: string): Promise<Network> {

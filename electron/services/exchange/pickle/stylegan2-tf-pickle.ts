@@ -5,7 +5,7 @@
 // that conversion needs; the building code they carry is never run.
 import { AppError } from '../../../../shared/errors';
 import type { ImportedNetwork, JsonValue } from './stylegan2-pickle';
-import { numpyArray, type TensorData } from './torch-data';
+import { lazyTensor, numpyArray, type TensorData } from './torch-data';
 import { PickleError, PickleObject } from './unpickle';
 
 const TF_NETWORK = 'dnnlib.tflib.network.Network';
@@ -44,7 +44,7 @@ function collect(net: unknown, prefix: string, into: Map<string, TensorData>, wh
     const [name, value] = pair as [string, unknown];
     const array = numpyArray(value);
     if (!array) throw new PickleError(`${where} variable ${String(name)} is not a NumPy array`);
-    into.set(`${prefix}${name}`, { dtype: 'float32', shape: array.shape, data: array.data });
+    into.set(`${prefix}${name}`, lazyTensor('float32', array.shape, () => array.data));
   }
   const components = state.get('components');
   if (components instanceof Map) for (const [name, c] of components) collect(c, `${prefix}${String(name)}/`, into, `${where}/${String(name)}`);
@@ -57,8 +57,13 @@ function tfNetwork(net: unknown, where: string): TfNetwork {
   return { staticKwargs: kwargsOf(state.get('static_kwargs'), where), variables };
 }
 
-/** Row-major index arithmetic for the few layout changes TF → PyTorch needs. */
+/** Row-major index arithmetic for the few layout changes TF → PyTorch needs (done when the tensor is read). */
 function permute(t: TensorData, perm: number[], flipAxes: number[] = []): TensorData {
+  return lazyTensor('float32', perm.map((p) => t.shape[p]!), () => permuted(t.shape, t.data, perm, flipAxes));
+}
+
+function permuted(sourceShape: number[], data: ArrayLike<number>, perm: number[], flipAxes: number[]): Float32Array {
+  const t = { shape: sourceShape, data };
   const shape = perm.map((p) => t.shape[p]!);
   const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
   const out = new Float32Array(t.data.length);
@@ -76,15 +81,15 @@ function permute(t: TensorData, perm: number[], flipAxes: number[] = []): Tensor
       index[d] = 0;
     }
   }
-  return { dtype: 'float32', shape, data: out };
+  return out;
 }
 
 const dense = (t: TensorData) => permute(t, [1, 0]);
 /** HWIO → OIHW; the generator's up-sampling kernels are also flipped in space (TF's transposed conv). */
 const conv = (t: TensorData, flip = false) => permute(t, [3, 2, 0, 1], flip ? [0, 1] : []);
-const plusOne = (t: TensorData): TensorData => ({ dtype: 'float32', shape: t.shape, data: Float32Array.from(t.data, (x) => x + 1) });
+const plusOne = (t: TensorData): TensorData => lazyTensor('float32', t.shape, () => Float32Array.from(t.data, (x) => x + 1));
 /** The leading 1-sized axes dropped: const [1, C, 4, 4] → [C, 4, 4], noise [1, 1, r, r] → [r, r]. */
-const squeezeLeading = (t: TensorData, n: number): TensorData => ({ dtype: 'float32', shape: t.shape.slice(n), data: t.data });
+const squeezeLeading = (t: TensorData, n: number): TensorData => lazyTensor('float32', t.shape.slice(n), () => t.data);
 
 function takeFrom(net: TfNetwork, file: string, role: string) {
   return (name: string): TensorData => {

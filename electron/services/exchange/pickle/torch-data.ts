@@ -5,12 +5,29 @@ import { PickleError, PickleGlobal, unpickle, type UnpickleOptions } from './unp
 
 export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
-/** A tensor as numbers: float types become a Float32Array (the networks compute in float32). */
+/**
+ * A tensor as numbers: float types become a Float32Array (the networks compute in float32).
+ * `data` may be computed on each access from bytes still in the file: an FFHQ pickle is hundreds
+ * of megabytes, and its tensors are converted one at a time as they are written, not all at once.
+ */
 export interface TensorData {
   dtype: DType;
   shape: number[];
-  data: Float32Array | Int32Array | Uint8Array;
+  readonly data: Float32Array | Int32Array | Uint8Array;
 }
+
+/** A tensor whose numbers are produced when read, and not kept. */
+export function lazyTensor(dtype: DType, shape: number[], compute: () => Float32Array | Int32Array | Uint8Array): TensorData {
+  return {
+    dtype,
+    shape,
+    get data() {
+      return compute();
+    },
+  };
+}
+
+export const elementCount = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 const STORAGE_DTYPES: Record<string, DType> = {
   FloatStorage: 'float32',
@@ -59,12 +76,26 @@ function reader(s: Storage): (i: number) => number {
   }
 }
 
-/** `_rebuild_tensor_v2(storage, offset, size, stride, …)`: the tensor's elements in row-major order. */
+/** `_rebuild_tensor_v2(storage, offset, size, stride, …)`: the tensor's elements in row-major order, read when asked. */
 function rebuildTensor(args: unknown[]): TensorData {
   const [storage, offset, size, stride] = args as [Storage, number, number[], number[]];
   if (!(storage instanceof Storage) || !storage.bytes) throw new PickleError('a tensor whose storage is missing');
   const shape = [...size];
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(shape);
+  const last = shape.reduce((end, n, d) => (n > 0 ? end + (n - 1) * stride[d]! : end), offset);
+  if (count > 0 && last >= storage.numel) throw new PickleError(`a tensor reads past its storage (${last} ≥ ${storage.numel})`);
+  const rowMajor = shape.every((_, d) => shape[d] === 1 || stride[d] === elementCount(shape.slice(d + 1)));
+  // The common case, a contiguous float32 tensor: one copy of its bytes (little-endian, as every platform the studio runs on).
+  if (storage.dtype === 'float32' && rowMajor) {
+    const bytes = storage.bytes;
+    // Copied through a fresh Uint8Array: a Buffer's slice() would share the file's memory, unaligned.
+    return lazyTensor('float32', shape, () => new Float32Array(new Uint8Array(bytes.subarray(offset * 4, (offset + count) * 4)).buffer));
+  }
+  return lazyTensor(storage.dtype, shape, () => readStrided(storage, offset, shape, stride));
+}
+
+function readStrided(storage: Storage, offset: number, shape: number[], stride: number[]): Float32Array | Int32Array | Uint8Array {
+  const count = elementCount(shape);
   const float = storage.dtype.startsWith('float');
   const out = float ? new Float32Array(count) : storage.dtype === 'uint8' || storage.dtype === 'bool' ? new Uint8Array(count) : new Int32Array(count);
   const at = reader(storage);
@@ -72,14 +103,13 @@ function rebuildTensor(args: unknown[]): TensorData {
   for (let n = 0; n < count; n++) {
     let src = offset;
     for (let d = 0; d < shape.length; d++) src += index[d]! * stride[d]!;
-    if (src >= storage.numel) throw new PickleError(`a tensor reads past its storage (${src} ≥ ${storage.numel})`);
     out[n] = at(src);
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++index[d]! < shape[d]!) break;
       index[d] = 0;
     }
   }
-  return { dtype: storage.dtype, shape, data: out };
+  return out;
 }
 
 /**
@@ -132,9 +162,14 @@ class NumpyDType {
   constructor(readonly code: string) {}
 }
 
+/** An ndarray's shape and raw bytes; its numbers are converted when read (see TensorData). */
 class NumpyArray {
   shape: number[] = [];
-  data: Float32Array | Int32Array | Uint8Array = new Float32Array(0);
+  dtype = new NumpyDType('f4');
+  raw: Uint8Array = new Uint8Array(0);
+  get data(): Float32Array | Int32Array | Uint8Array {
+    return numpyValues(this.dtype, this.raw);
+  }
 }
 
 function numpyValues(dtype: NumpyDType, raw: Uint8Array): Float32Array | Int32Array | Uint8Array {
@@ -184,7 +219,8 @@ export function buildNumpy(target: unknown, state: unknown): boolean {
     const [, shape, dtype, fortran, raw] = state as [number, number[], NumpyDType, boolean, Uint8Array];
     if (fortran && shape.length > 1) throw new PickleError('a Fortran-ordered NumPy array, which is not supported');
     target.shape = [...shape];
-    target.data = numpyValues(dtype, raw);
+    target.dtype = dtype;
+    target.raw = raw;
     return true;
   }
   return false;
@@ -194,6 +230,6 @@ export function isTensor(v: unknown): v is TensorData {
   return typeof v === 'object' && v !== null && 'shape' in v && 'data' in v && 'dtype' in v;
 }
 
-export function numpyArray(v: unknown): { shape: number[]; data: Float32Array | Int32Array | Uint8Array } | null {
+export function numpyArray(v: unknown): { shape: number[]; readonly data: Float32Array | Int32Array | Uint8Array } | null {
   return v instanceof NumpyArray ? v : null;
 }
