@@ -4,6 +4,7 @@
 // would shift every moment onto the wrong variable. Here every variable always gets a gradient,
 // zero where the loss did not reach it, in the order of `vars`.
 import * as tf from '../tf';
+import { StepwiseAdam } from './adam';
 
 export interface Optimizers {
   g: tf.Optimizer;
@@ -14,7 +15,7 @@ export function adamPair(learningRate: number, beta1: number, beta2: number, dRe
   // With a penalty every k steps taking its own update, that network's Adam is slowed to match (StyleGAN2's mb_ratio).
   const adam = (interval?: number) => {
     const ratio = interval ? interval / (interval + 1) : 1;
-    return tf.train.adam(learningRate * ratio, beta1 ** ratio, beta2 ** ratio, 1e-8);
+    return new StepwiseAdam(learningRate * ratio, beta1 ** ratio, beta2 ** ratio, 1e-8);
   };
   return { g: adam(gRegInterval), d: adam(dRegInterval) };
 }
