@@ -201,9 +201,15 @@ function conv(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lrelu',
 
 function convInner(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lrelu', { down = 1, gain = 1, clamp = null as number | null, bias = true } = {}): tf.Tensor4D {
   const weight = w(`${name}.weight`) as tf.Tensor4D;
-  const [, inChannels, k] = weight.shape;
-  const scaled = tf.mul(weight, 1 / Math.sqrt(inChannels * k * k)) as tf.Tensor4D;
-  const y = conv2dResample(x, hwioFilter(scaled, true), FIR, { down, padding: Math.floor(k / 2) });
+  const [outChannels, inChannels, k] = weight.shape;
+  const weightGain = 1 / Math.sqrt(inChannels * k * k);
+  // The equalised-learning-rate gain goes on whichever is smaller, the kernel or the output: every
+  // scaled copy is kept for the backward pass, and D's low-resolution kernels are the bigger ones.
+  const outputSize = x.shape[0] * (x.shape[1] / down) * (x.shape[2] / down) * outChannels;
+  const onKernel = weight.size <= outputSize;
+  const kernel = onKernel ? (tf.mul(weight, weightGain) as tf.Tensor4D) : weight;
+  const raw = conv2dResample(x, hwioFilter(kernel, true), FIR, { down, padding: Math.floor(k / 2) });
+  const y = onKernel ? raw : (tf.mul(raw, weightGain) as tf.Tensor4D);
   return biasAct(y, bias ? w(`${name}.bias`) : null, act, (act === 'lrelu' ? SQRT2 : 1) * gain, clamp === null ? null : clamp * gain) as tf.Tensor4D;
 }
 
