@@ -130,3 +130,34 @@ test("path-length regularisation: a separate G update every 4 steps on half the 
     assert.equal(model.params.get('pl/mean').dataSync()[0] !== before, moves, `after ${seen} images`);
   }
 });
+
+test("'orig' generators draw from their last toRGB only; 'skip' discriminators read the image at every resolution", async () => {
+  await selectBackend('cpu');
+  const { expectedShapes } = await import('../../electron/engine/models/stylegan2-networks');
+  const base = styleGan2Config(tiny.G_ema, tiny.D, 'sg2-tiny-32.pkl');
+  const config = { ...base, gArchitecture: 'orig' as const, dArchitecture: 'skip' as const };
+  const gShapes = expectedShapes(config, 'G');
+  assert.deepEqual([...gShapes.keys()].filter((n) => n.includes('torgb.weight')), ['synthesis.b32.torgb.weight'], "'orig' has one toRGB");
+  assert.equal(numWs(config), numWs(base), 'the same number of W vectors');
+  const dShapes = expectedShapes(config, 'D');
+  assert.deepEqual([...dShapes.keys()].filter((n) => n.endsWith('fromrgb.weight')), ['b32.fromrgb.weight', 'b16.fromrgb.weight', 'b8.fromrgb.weight', 'b4.fromrgb.weight']);
+  assert.ok(![...dShapes.keys()].some((n) => n.endsWith('skip.weight')), "'skip' has no residual convolutions");
+  // The tiny network's own weights where the layouts share them, small random ones for the rest.
+  const fill = (shapes: Map<string, number[]>, from: ImportedNetwork) =>
+    new Map([...shapes].map(([name, shape]) => [name, tf.tensor(from.tensors.get(name)?.data as Float32Array ?? tf.randomNormal(shape, 0, 0.1, 'float32', 7).dataSync(), shape)]));
+  const gTensors = fill(gShapes, tiny.G_ema);
+  const dTensors = fill(dShapes, tiny.D!);
+  const G: Weights = (name) => gTensors.get(name)!;
+  const ws = mapping(G, config, tf.tensor2d(expected.z), null);
+  const img = synthesis(G, config, ws, { noise: 'const' });
+  assert.deepEqual(img.shape, [4, 32, 32, 3]);
+  const withLast = synthesis((n) => (n === 'synthesis.b32.torgb.bias' ? tf.onesLike(gTensors.get(n)!) : gTensors.get(n)!), config, ws, { noise: 'const' });
+  // It drew without lower toRGB layers (they have no weights here, and a lookup would fail); the last one's bias set to 1 shifts every pixel by 1 − bias.
+  const shift = tf.tensor1d(Array.from(gTensors.get('synthesis.b32.torgb.bias')!.dataSync(), (v) => 1 - v));
+  assert.ok(maxAbsError(tf.sub(withLast, img), shift) < 1e-4, "the last toRGB's bias moves every pixel by itself");
+  const D: Weights = (name) => dTensors.get(name)!;
+  const logits = discriminator(D, config, img, null);
+  const without8 = discriminator((n) => (n === 'b8.fromrgb.weight' ? tf.zerosLike(dTensors.get(n)!) : dTensors.get(n)!), config, img, null);
+  assert.deepEqual(logits.shape, [4, 1]);
+  assert.ok(maxAbsError(logits, without8) > 1e-6, 'the 8 px copy of the image is read');
+});
