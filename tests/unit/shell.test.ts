@@ -56,5 +56,5 @@ test('menu: the studio items everywhere; the app menu on macOS, Quit under File 
   assert.ok(items(linux, 'File').some((i) => i.role === 'quit'));
   assert.ok(!items(mac, 'File').some((i) => i.role === 'quit'));
   for (const i of [...items(linux, 'File'), ...items(linux, 'View')]) i.click?.();
-  assert.deepEqual(went, ['#/projects', 'import', '#/runs', 'folder', '#/collection', '#/runs']);
+  assert.deepEqual(went, ['#/projects', 'import', '#/runs', 'folder', '#/collection', '#/runs', '#/styles']);
 });
