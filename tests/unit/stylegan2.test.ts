@@ -161,3 +161,22 @@ test("'orig' generators draw from their last toRGB only; 'skip' discriminators r
   assert.deepEqual(logits.shape, [4, 1]);
   assert.ok(maxAbsError(logits, without8) > 1e-6, 'the 8 px copy of the image is read');
 });
+
+test('a StyleGAN2 checkpoint from before path-length regularisation resumes with a fresh running mean; any other missing weight is refused', async () => {
+  await selectBackend('cpu');
+  const { buildStyleGan2 } = await import('../../electron/engine/models/stylegan2');
+  const { defaultModelConfig } = await import('../../electron/engine/models/registry');
+  const { Rng } = await import('../../electron/engine/nn/rng');
+  const { restoreCheckpoint } = await import('../../electron/engine/train/checkpoint');
+  const { adamPair } = await import('../../electron/engine/train/optimize');
+  const spec = defaultModelConfig('stylegan2', 32, 3, { network: styleGan2Config(tiny.G_ema, tiny.D, 'tiny'), batchSize: 4 });
+  if (spec.arch !== 'stylegan2') throw new Error('not stylegan2');
+  const model = buildStyleGan2(spec.config, new Rng(1));
+  const old = (without: string) => ({
+    header: { rng: { noise: model.noise.state() } },
+    tensors: new Map([...model.params.vars].filter(([n]) => n !== without).map(([n, v]) => [`param:${n}`, v.clone()])),
+  });
+  await restoreCheckpoint(old('pl/mean') as never, model, adamPair(0.0025, 0, 0.99));
+  assert.equal(model.params.get('pl/mean').dataSync()[0], 0);
+  await assert.rejects(restoreCheckpoint(old('D/b4.out.bias') as never, model, adamPair(0.0025, 0, 0.99)), /the checkpoint has no D\/b4\.out\.bias/);
+});

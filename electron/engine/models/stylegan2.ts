@@ -112,7 +112,8 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     p.add(`D/${name}`, initialValue(name, shape, config, rng), !frozen.has(layer));
   }
   const adaP = p.add('ada/p', tf.scalar(0), false);
-  const plMean = p.add('pl/mean', tf.scalar(0), false);
+  // Checkpoints written before path-length regularisation existed resume with a fresh running mean.
+  const plMean = p.add('pl/mean', tf.scalar(0), false, { addedLater: true });
   const weightsOf = (prefix: string): Weights => (name) => p.current(p.get(`${prefix}${name}`));
   const noiseRng = new Rng(rng.seed());
   let imagesSeen = 0;

@@ -11,9 +11,12 @@ export class Params {
   /** Latest queued value per variable; superseded values are kept until the step ends. */
   private pending = new Map<tf.Variable, tf.Tensor>();
   private superseded: tf.Tensor[] = [];
+  /** State added to a family after checkpoints of it existed: an older checkpoint without it keeps the initial value. */
+  readonly addedLater = new Set<string>();
 
-  add(name: string, value: tf.Tensor, trainable = true): tf.Variable {
+  add(name: string, value: tf.Tensor, trainable = true, options: { addedLater?: boolean } = {}): tf.Variable {
     if (this.vars.has(name)) throw new Error(`parameter ${name} defined twice`);
+    if (options.addedLater) this.addedLater.add(name);
     const v = tf.variable(value, trainable, `${this.scope}/${name.replace(/[^A-Za-z0-9_.\-/]/g, '_')}`);
     value.dispose();
     this.vars.set(name, v);

@@ -112,6 +112,7 @@ export async function readCheckpoint(file: string, expectedSha256?: string): Pro
 export async function restoreCheckpoint(content: CheckpointContent, model: GanModel, optimizers: { g: tf.Optimizer; d: tf.Optimizer }): Promise<void> {
   for (const [name, v] of model.params.vars) {
     const t = content.tensors.get(`param:${name}`);
+    if (!t && model.params.addedLater.has(name)) continue;
     if (!t) throw new Error(`the checkpoint has no ${name}: it belongs to another architecture`);
     if (t.shape.join('×') !== v.shape.join('×')) throw new Error(`${name} is ${t.shape.join('×')} in the checkpoint but ${v.shape.join('×')} in the model`);
     v.assign(t);
