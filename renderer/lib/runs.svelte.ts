@@ -10,7 +10,13 @@ export const runs = $state<{ list: Run[]; datasets: Dataset[]; live: Record<numb
 export async function refreshRuns(): Promise<void> {
   try {
     const [list, datasets, live] = await Promise.all([api.call('runs.list', {}), api.call('datasets.list', {}), api.call('runs.live', {})]);
-    runs.list = list;
+    // A run.changed event may have arrived while this list was on its way (a pause confirmed just
+    // after the request left): the newer state wins, or the view would show the run still running.
+    const known = new Map(runs.list.map((r) => [r.id, r]));
+    runs.list = list.map((r) => {
+      const seen = known.get(r.id);
+      return seen && seen.updatedAt > r.updatedAt ? seen : r;
+    });
     runs.datasets = datasets;
     runs.live = Object.fromEntries(live.map((p) => [p.runId, p]));
     runs.loaded = true;
