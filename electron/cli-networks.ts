@@ -9,7 +9,7 @@ import { AppError } from '../shared/errors';
 import type { Out } from './cli';
 import { decodeNpy, encodeNpy } from './services/exchange/npy';
 import { atomicWrite } from './services/fs/atomic-write';
-import { styleMixFigure, writePng } from './engine/sample-images';
+import { gridFigure, styleMixFigure, writePng } from './engine/sample-images';
 import { MANIFEST, WEIGHTS } from './services/networks/network-file';
 import { findNetwork, importNetwork, listNetworks } from './services/networks/network-store';
 import { resolveGenerator } from './services/networks/generator-sessions';
@@ -224,6 +224,44 @@ export async function styleMixCommand(args: string[], out: Out, cli: CliHelpers)
       await mkdir(dirname(file), { recursive: true });
       await atomicWrite(file, png);
       cli.print(out, { source: ref, backend, rows: rowSeeds, cols: colSeeds, styles, psi, file, width, height }, `style mixing of "${name}" (${rowSeeds.length} × ${colSeeds.length}, styles ${values.styles ?? '0-6'}) in ${file}`);
+    } finally {
+      sampler.dispose();
+    }
+  });
+}
+
+/** The faces between two seeds, side by side: a straight line in W, or the great circle in Z. */
+export async function interpolateCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      network: { type: 'string' }, run: { type: 'string' }, at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, steps: { type: 'string' },
+      space: { type: 'string' }, easing: { type: 'string' }, trunc: { type: 'string' }, class: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    },
+  });
+  const usage = 'usage: leporello interpolate <project> (--network N | --run R [--at KIMG]) --from SEED --to SEED [--steps 9] [--space w|z] [--easing linear|smooth] [--trunc PSI] --out FILE.png';
+  if (values.from === undefined || values.to === undefined || !values.out) throw new AppError('invalid_request', usage);
+  const space = values.space ?? 'w';
+  if (space !== 'w' && space !== 'z') throw new AppError('invalid_request', '--space is w (a straight line between the faces\' W) or z (the great circle between their latents)');
+  const easing = values.easing ?? 'linear';
+  if (easing !== 'linear' && easing !== 'smooth') throw new AppError('invalid_request', '--easing is linear or smooth');
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const { ref, label: name, config, sampler, seedLatents, backend } = await samplerFor(studio, values, usage);
+    try {
+      const from = numberOption(values.from, '--from', 0, 0, 2 ** 32 - 1);
+      const to = numberOption(values.to, '--to', 0, 0, 2 ** 32 - 1);
+      const steps = numberOption(values.steps, '--steps', 9, 2, 256);
+      const psi = numberOption(values.trunc, '--trunc', 1, -2, 2);
+      const label = config.cDim ? oneHot(Number(values.class ?? 0), config.cDim) : undefined;
+      const { pathPositions } = await import('./engine/latent/interpolate');
+      const [a, b] = seedLatents([from, to], config.zDim);
+      const path = await sampler.interpolate(a!, b!, pathPositions(Math.round(steps), easing), space, { psi, ...(label ? { label } : {}) });
+      const { width, height, png } = await gridFigure([path.images], config.resolution, config.channels);
+      const file = resolve(values.out!);
+      await mkdir(dirname(file), { recursive: true });
+      await atomicWrite(file, png);
+      cli.print(out, { source: ref, backend, from, to, steps, space, easing, psi, file, width, height }, `${steps} faces from seed ${from} to seed ${to} of "${name}" (${space === 'w' ? 'straight in W' : 'great circle in Z'}) in ${file}`);
     } finally {
       sampler.dispose();
     }

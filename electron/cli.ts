@@ -24,7 +24,7 @@ import { findNetwork } from './services/networks/network-store';
 import { Studio } from './services/studio';
 import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
-import { exportNetworkCommand, generateCommand, importNetworkCommand, networksCommand, styleMixCommand } from './cli-networks';
+import { exportNetworkCommand, generateCommand, importNetworkCommand, interpolateCommand, networksCommand, styleMixCommand } from './cli-networks';
 
 const USAGE = `usage: leporello <command> [options]
 
@@ -84,6 +84,10 @@ const USAGE = `usage: leporello <command> [options]
   style-mix <project> (--network N | --run R [--at KIMG]) --rows 85,100 --cols 55,821 [--styles 0-6] [--trunc PSI] [--class K] --out FILE.png
                                                  the style-mixing figure: each row's W with the columns' styles
                                                  at the given layers (coarse 0-3, middle 4-7, fine 8+)
+  interpolate <project> (--network N | --run R [--at KIMG]) --from SEED --to SEED [--steps 9]
+                 [--space w|z] [--easing linear|smooth] [--trunc PSI] [--class K] --out FILE.png
+                                                 the faces between two seeds, side by side: a straight line
+                                                 in W, or the great circle between their latents in Z
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
@@ -678,6 +682,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'export-network') await exportNetworkCommand(rest, out, cli);
     else if (command === 'generate') await generateCommand(rest, out, cli);
     else if (command === 'style-mix') await styleMixCommand(rest, out, cli);
+    else if (command === 'interpolate') await interpolateCommand(rest, out, cli);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

@@ -430,6 +430,21 @@ export const GenerateSeedsRequest = z
   })
   .strict();
 
+export const InterpolateRequest = z
+  .object({
+    source: GeneratorRef,
+    fromSeed: seedList.element,
+    toSeed: seedList.element,
+    /** Faces along the path, both ends included. */
+    steps: z.number().int().min(2).max(32).default(9),
+    /** 'w': a straight line between the two faces' W; 'z': the great circle between their latents. */
+    space: z.enum(['w', 'z']).default('w'),
+    easing: z.enum(['linear', 'smooth']).default('linear'),
+    psi: psi.default(1),
+    classIndex,
+  })
+  .strict();
+
 export const StyleMixRequest = z
   .object({
     source: GeneratorRef,
@@ -582,6 +597,10 @@ export const contract = {
   'generate.seeds': method(
     GenerateSeedsRequest,
     z.object({ backend: z.string(), seconds: z.number(), images: z.array(z.object({ seed: z.number().int(), path: z.string() })) }),
+  ),
+  'generate.interpolate': method(
+    InterpolateRequest,
+    z.object({ backend: z.string(), seconds: z.number(), path: z.string(), width: z.number().int(), height: z.number().int(), steps: z.number().int() }),
   ),
   'generate.styleMix': method(
     StyleMixRequest,

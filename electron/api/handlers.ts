@@ -102,6 +102,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'generate.sources': () => studio.generators.sources(),
     'generate.seeds': (req) => studio.generators.seeds(req),
     'generate.styleMix': (req) => studio.generators.styleMix(req),
+    'generate.interpolate': (req) => studio.generators.interpolate(req),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

@@ -15,24 +15,28 @@ export async function writePng(file: string, image: Uint8Array, side: number, ch
   await atomicWrite(file, await pngOf(image, side, side, channels), dirname(file));
 }
 
-export interface StyleMixFigure {
+export interface Figure {
   width: number;
   height: number;
   png: Buffer;
 }
 
+/** Square pictures of side r laid out in rows; null leaves a white cell. */
+export async function gridFigure(rows: (Uint8Array | null)[][], r: number, channels: number): Promise<Figure> {
+  const width = Math.max(...rows.map((row) => row.length)) * r;
+  const height = rows.length * r;
+  const canvas = new Uint8Array(width * height * channels).fill(255);
+  rows.forEach((row, i) =>
+    row.forEach((img, j) => {
+      if (img) for (let y = 0; y < r; y++) canvas.set(img.subarray(y * r * channels, (y + 1) * r * channels), ((i * r + y) * width + j * r) * channels);
+    }),
+  );
+  return { width, height, png: await pngOf(canvas, width, height, channels) };
+}
+
 /** The style-mixing figure for these seeds' latents: rows take the listed style layers from the columns. */
-export async function styleMixFigure(sampler: StyleGan2Sampler, rows: number[][], cols: number[][], styles: number[], options: { psi: number; label?: number[] }): Promise<StyleMixFigure> {
+export async function styleMixFigure(sampler: StyleGan2Sampler, rows: number[][], cols: number[][], styles: number[], options: { psi: number; label?: number[] }): Promise<Figure> {
   const { resolution: r, channels } = sampler.config;
   const mix = await sampler.styleMix(rows, cols, styles, options);
-  const width = (cols.length + 1) * r;
-  const height = (rows.length + 1) * r;
-  const canvas = new Uint8Array(width * height * channels).fill(255);
-  const place = (img: Uint8Array, col: number, row: number) => {
-    for (let y = 0; y < r; y++) canvas.set(img.subarray(y * r * channels, (y + 1) * r * channels), ((row * r + y) * width + col * r) * channels);
-  };
-  mix.cols.images.forEach((img, j) => place(img, j + 1, 0));
-  mix.rows.images.forEach((img, i) => place(img, 0, i + 1));
-  mix.mixed.forEach((row, i) => row.images.forEach((img, j) => place(img, j + 1, i + 1)));
-  return { width, height, png: await pngOf(canvas, width, height, channels) };
+  return gridFigure([[null, ...mix.cols.images], ...mix.rows.images.map((img, i) => [img, ...mix.mixed[i]!.images])], r, channels);
 }

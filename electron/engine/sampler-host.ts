@@ -7,7 +7,8 @@ import type { ModelConfig } from './models/registry';
 import type { NoiseMode, StyleGan2Config } from './models/stylegan2-networks';
 import { readCheckpoint } from './train/checkpoint';
 import { readNetworkFiles } from '../services/networks/network-file';
-import { styleMixFigure, writePng } from './sample-images';
+import { gridFigure, styleMixFigure, writePng } from './sample-images';
+import { pathPositions, type Easing } from './latent/interpolate';
 import { atomicWrite } from '../services/fs/atomic-write';
 import { seedLatents, StyleGan2Sampler } from './stylegan2-sampler';
 import * as tf from './tf';
@@ -16,7 +17,8 @@ export type SamplerSource = { kind: 'network'; dir: string } | { kind: 'checkpoi
 
 export type SampleJob =
   | { kind: 'seeds'; seeds: number[]; psi: number; cutoff: number | null; noise: NoiseMode; label: number[] | null; outDir: string; prefix: string }
-  | { kind: 'style-mix'; rowSeeds: number[]; colSeeds: number[]; styles: number[]; psi: number; label: number[] | null; outFile: string };
+  | { kind: 'style-mix'; rowSeeds: number[]; colSeeds: number[]; styles: number[]; psi: number; label: number[] | null; outFile: string }
+  | { kind: 'interpolate'; fromSeed: number; toSeed: number; steps: number; space: 'w' | 'z'; easing: Easing; psi: number; label: number[] | null; outFile: string };
 
 export interface SampleResult {
   files: string[];
@@ -66,6 +68,11 @@ export class SamplerHost {
         await writePng(file, img, config.resolution, config.channels);
         files.push(file);
       }
+    } else if (job.kind === 'interpolate') {
+      const [a, b] = seedLatents([job.fromSeed, job.toSeed], config.zDim);
+      const path = await this.sampler.interpolate(a!, b!, pathPositions(job.steps, job.easing), job.space, { psi: job.psi, ...(label ? { label } : {}) });
+      await atomicWrite(job.outFile, (await gridFigure([path.images], config.resolution, config.channels)).png);
+      files.push(job.outFile);
     } else {
       const figure = await styleMixFigure(this.sampler, seedLatents(job.rowSeeds, config.zDim), seedLatents(job.colSeeds, config.zDim), job.styles, { psi: job.psi, ...(label ? { label } : {}) });
       await atomicWrite(job.outFile, figure.png);

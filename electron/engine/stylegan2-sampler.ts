@@ -4,6 +4,7 @@
 import * as tf from './tf';
 import { mapping, numWs, synthesis, type NoiseMode, type StyleGan2Config, type Weights } from './models/stylegan2-networks';
 import { NumpyRandomState } from './nn/numpy-random';
+import { slerp } from './latent/interpolate';
 
 export interface GenerateOptions {
   psi?: number;
@@ -119,6 +120,24 @@ export class StyleGan2Sampler {
       return { rows: await this.fromWs(rowWs, options), cols: await this.fromWs(colWs, options), mixed };
     } finally {
       tf.dispose([rowWs, colWs]);
+    }
+  }
+
+  /**
+   * Faces along the path from latent a to latent b: a straight line between their (truncated) W,
+   * or the great circle between their z, mapped at each step.
+   */
+  async interpolate(a: number[], b: number[], positions: number[], space: 'w' | 'z', options: GenerateOptions = {}): Promise<Generated> {
+    if (space === 'z') return this.generate(positions.map((t) => Array.from(slerp(a, b, t))), options);
+    const ends = this.ws([a, b], options);
+    const ws = tf.tidy(() => {
+      const [wa, wb] = tf.unstack(ends) as [tf.Tensor2D, tf.Tensor2D];
+      return tf.stack(positions.map((t) => tf.add(wa, tf.mul(tf.sub(wb, wa), t)))) as tf.Tensor3D;
+    });
+    try {
+      return await this.fromWs(ws, options);
+    } finally {
+      tf.dispose([ends, ws]);
     }
   }
 

@@ -265,7 +265,7 @@ test('fine-tune an imported StyleGAN2 network from the studio: its license, the 
   assert.deepEqual(s.problems, []);
 });
 
-test('styles: faces by seed redrawn as the truncation slider moves, the style-mixing figure, and the fine-tuned run as a source', async () => {
+test('styles: faces by seed redrawn as the truncation slider moves, a path between two faces, the style-mixing figure, and the fine-tuned run as a source', async () => {
   const { page } = s;
   await page.goto(s.at('#/styles'));
   await page.getByTestId('styles-view').waitFor();
@@ -293,6 +293,14 @@ test('styles: faces by seed redrawn as the truncation slider moves, the style-mi
   await page.waitForFunction(() => {
     const img = document.querySelector<HTMLImageElement>('[data-testid=styles-mix-figure]');
     return !!img && img.complete && img.naturalWidth === 5 * 32 && img.naturalHeight === 4 * 32;
+  });
+  await page.getByTestId('styles-path-from').fill('3');
+  await page.getByTestId('styles-path-to').fill('8');
+  await page.getByTestId('styles-path-space').selectOption('z');
+  await page.getByTestId('styles-path-draw').click();
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid=styles-path-strip]');
+    return !!img && img.complete && img.naturalWidth === 9 * 32 && img.src.includes('path-3-8-z-linear-9-psi1.00');
   });
   await s.shot('35-styles');
   // The fine-tuned run draws too, from its last checkpoint.

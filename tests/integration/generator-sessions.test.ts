@@ -1,7 +1,7 @@
 // The style tools' generator as the studio asks for it: one engine process per generator, kept
 // while it is used; seeds drawn at a truncation match the generator computed here; ψ 0 gives
 // every seed the average face; the style-mixing figure is laid out as NVIDIA's and mixes only
-// the chosen layers.
+// the chosen layers; a path in W runs straight between two faces' W, one in Z along the great circle.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ function cell(img: { data: Buffer; width: number; channels: number }, col: numbe
 
 const maxDiff = (a: Uint8Array, b: Uint8Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
-test('seeds, truncation and style mixing from an imported network, in one engine process', async (t) => {
+test('seeds, truncation, style mixing and paths in W and Z from an imported network, in one engine process', async (t) => {
   const base = tempDir(t);
   const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
   t.after(() => studio.closeProject());
@@ -86,6 +86,17 @@ test('seeds, truncation and style mixing from an imported network, in one engine
     sessions.styleMix(contract['generate.styleMix'].request.parse({ source: { networkId: network.id }, rowSeeds: rows, colSeeds: cols, styles: 'fine' })),
     /this generator has no fine styles: its 8 style layers are all coarser/,
   );
+  // A path from seed 3 to seed 5 in W: its ends are those faces, its middle the face of the mean W; in Z (slerp) the middle differs.
+  const inW = await sessions.interpolate(contract['generate.interpolate'].request.parse({ source: { networkId: network.id }, fromSeed: 3, toSeed: 5, steps: 5, psi: 0.7 }));
+  assert.deepEqual([inW.width, inW.height, inW.steps], [5 * 32, 32, 5]);
+  const strip = await pixels(join(project.dir, inW.path));
+  assert.ok(maxDiff(cell(strip, 0, 0, 32), expected.images[0]!) <= 1 && maxDiff(cell(strip, 4, 0, 32), expected.images[1]!) <= 1, 'the ends are the seeds');
+  const ends = local.ws(seedLatents([3, 5], 64), { psi: 0.7 });
+  const meanW = ends.mean(0, true) as typeof ends;
+  const middle = await local.fromWs(meanW);
+  assert.ok(maxDiff(cell(strip, 2, 0, 32), middle.images[0]!) <= 1, 'the middle is the mean W');
+  const inZ = await pixels(join(project.dir, (await sessions.interpolate(contract['generate.interpolate'].request.parse({ source: { networkId: network.id }, fromSeed: 3, toSeed: 5, steps: 5, psi: 0.7, space: 'z' }))).path));
+  assert.ok(maxDiff(cell(inZ, 0, 0, 32), cell(strip, 0, 0, 32)) <= 1 && maxDiff(cell(inZ, 2, 0, 32), cell(strip, 2, 0, 32)) > 5, 'Z shares the ends, not the middle');
   assert.equal(launches, 1, 'one engine process served every request');
   assert.deepEqual(namedStyles('fine', 18), [8, 9, 10, 11, 12, 13, 14, 15, 16, 17], "1024 px: the paper's fine styles");
 

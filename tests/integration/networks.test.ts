@@ -82,7 +82,7 @@ test('import-network stores the network with its license; generate from it repro
   assert.equal(cli(base, 'generate', project, '--network', 'cond', '--seeds', '0-1', '--class', '2', '--backend', 'cpu', '--out', join(base, 'c')).code, 0);
 });
 
-test('style-mix draws the figure: columns on top, rows down the side, a mix where they meet', async (t) => {
+test('style-mix draws the figure: columns on top, rows down the side, a mix where they meet; interpolate draws the faces between two seeds', async (t) => {
   const base = tempDir(t);
   const project = join(base, 'p');
   cli(base, 'project', 'create', project);
@@ -113,4 +113,20 @@ test('style-mix draws the figure: columns on top, rows down the side, a mix wher
   assert.deepEqual(at(1, 1), at(1, 0));
   const bad = cli(base, 'style-mix', project, '--network', '1', '--rows', '1', '--cols', '3', '--styles', '0-9', '--out', join(base, 'x.png'));
   assert.match(bad.stderr, /style layer 8 does not exist: this network has layers 0–7/);
+
+  // interpolate: the strip's ends are the two seeds' faces, as generate draws them.
+  const strip = cli(base, 'interpolate', project, '--network', '1', '--from', '1', '--to', '3', '--steps', '4', '--space', 'z', '--backend', 'cpu', '--out', join(base, 'path.png'), '--json');
+  assert.equal(strip.code, 0, strip.stderr);
+  assert.deepEqual([strip.json().width, strip.json().height], [4 * 32, 32]);
+  const path = await sharp(join(base, 'path.png')).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(cli(base, 'generate', project, '--network', '1', '--seeds', '1,3', '--backend', 'cpu', '--out', join(base, 'ends')).code, 0);
+  const [first, last] = await Promise.all(['seed0001.png', 'seed0003.png'].map((f) => sharp(join(base, 'ends', f)).raw().toBuffer()));
+  const stripCell = (col: number) => {
+    const out: number[] = [];
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 32 * 3; x++) out.push(path.data[(y * path.info.width + col * 32) * 3 + x]!);
+    return out;
+  };
+  assert.deepEqual(stripCell(0), Array.from(first!));
+  assert.deepEqual(stripCell(3), Array.from(last!));
+  assert.match(cli(base, 'interpolate', project, '--network', '1', '--from', '1', '--to', '3', '--space', 'x', '--out', join(base, 'y.png')).stderr, /--space is w \(a straight line between the faces' W\) or z/);
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import type { GenerateSeedsRequest, GeneratorRef, GeneratorSource, StyleMixRequest } from '../../../shared/contract';
+import type { GenerateSeedsRequest, GeneratorRef, GeneratorSource, InterpolateRequest, StyleMixRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { SampleJob, SampleResult, SamplerSource } from '../../engine/sampler-host';
 import type { Project } from '../projects/project';
@@ -17,6 +17,7 @@ import { findNetwork, listNetworks } from './network-store';
 
 type SeedsRequest = z.output<typeof GenerateSeedsRequest>;
 type MixRequest = z.output<typeof StyleMixRequest>;
+type PathRequest = z.output<typeof InterpolateRequest>;
 
 /** Style layers of a 'skip' synthesis network: two per resolution from 8 px, one at 4 px, and the last toRGB. */
 export function styleLayers(resolution: number): number {
@@ -133,6 +134,17 @@ export class GeneratorSessions {
     const { backend, result } = await this.run(target, { kind: 'style-mix', rowSeeds: request.rowSeeds, colSeeds: request.colSeeds, styles, psi: request.psi, label, outFile: join(this.project.dir, rel) });
     const r = target.describe.resolution;
     return { backend, seconds: result.seconds, path: rel, width: (request.colSeeds.length + 1) * r, height: (request.rowSeeds.length + 1) * r, resolution: r, styles };
+  }
+
+  async interpolate(request: PathRequest) {
+    const target = resolveGenerator(this.project, request.source);
+    const label = labelFor(target.describe.cDim, request.classIndex, target.describe.label);
+    await mkdir(join(this.project.dir, target.outDir), { recursive: true });
+    const rel = `${target.outDir}/path-${request.fromSeed}-${request.toSeed}-${request.space}-${request.easing}-${request.steps}-psi${request.psi.toFixed(2)}${label ? `-class${request.classIndex}` : ''}.png`;
+    const { fromSeed, toSeed, steps, space, easing, psi } = request;
+    const { backend, result } = await this.run(target, { kind: 'interpolate', fromSeed, toSeed, steps, space, easing, psi, label, outFile: join(this.project.dir, rel) });
+    const r = target.describe.resolution;
+    return { backend, seconds: result.seconds, path: rel, width: steps * r, height: r, steps };
   }
 
   close(): void {
