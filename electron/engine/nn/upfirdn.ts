@@ -20,11 +20,14 @@ export function setupFilter(taps: number[] = [1, 3, 3, 1]): number[][] {
   return taps.map((a) => taps.map((b) => (a * b) / (sum * sum)));
 }
 
+// Both below stay within rank 4: tfjs-webgpu's pad and slice shaders cannot index rank-6 tensors.
 function zeroInsert(x: tf.Tensor4D, up: number): tf.Tensor4D {
   if (up === 1) return x;
   const [n, h, w, c] = x.shape;
-  const spread = x.reshape([n, h, 1, w, 1, c]).pad([[0, 0], [0, 0], [0, up - 1], [0, 0], [0, up - 1], [0, 0]]);
-  return spread.reshape([n, h * up, w * up, c]);
+  // Zeros after every column, then after every row (a row being w·up·c values).
+  const columns = x.reshape([n * h, w, 1, c]).pad([[0, 0], [0, 0], [0, up - 1], [0, 0]]);
+  const rows = columns.reshape([n, h, 1, w * up * c]).pad([[0, 0], [0, 0], [0, up - 1], [0, 0]]);
+  return rows.reshape([n, h * up, w * up, c]);
 }
 
 function padOrCrop(x: tf.Tensor4D, [px0, px1, py0, py1]: [number, number, number, number]): tf.Tensor4D {
@@ -41,7 +44,10 @@ function keepEvery(y: tf.Tensor4D, d: number): tf.Tensor4D {
   const [n, h, w, c] = y.shape;
   const [hh, ww] = [Math.ceil(h / d), Math.ceil(w / d)];
   const padded = y.pad([[0, 0], [0, hh * d - h], [0, ww * d - w], [0, 0]]);
-  return padded.reshape([n, hh, d, ww, d, c]).slice([0, 0, 0, 0, 0, 0], [n, hh, 1, ww, 1, c]).reshape([n, hh, ww, c]) as tf.Tensor4D;
+  // Every d-th row (a row being ww·d·c values), then every d-th column of those.
+  const rows = padded.reshape([n, hh, d, ww * d * c]).slice([0, 0, 0, 0], [n, hh, 1, ww * d * c]);
+  const columns = rows.reshape([n * hh, ww, d, c]).slice([0, 0, 0, 0], [n * hh, ww, 1, c]);
+  return columns.reshape([n, hh, ww, c]) as tf.Tensor4D;
 }
 
 export function upfirdn2d(x: tf.Tensor4D, f: number[][] | null, { up = 1, down = 1, pad = [0, 0, 0, 0], gain = 1, flipFilter = false }: FirOptions = {}): tf.Tensor4D {
