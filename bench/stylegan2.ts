@@ -47,7 +47,7 @@ async function measure(): Promise<{ generate: number; trainStep: number | null }
   if (values.train) {
     const opt = adamPair(0.0025, 0, 0.99, spec.config.r1Interval);
     const real = tf.randomUniform([batch, resolution, resolution, 3], -1, 1) as tf.Tensor4D;
-    model.setProgress?.(0); // step 0 takes the R1 penalty
+    await model.setProgress?.(0); // step 0 takes the R1 penalty
     const step = ganStep(model, opt, trainingSteps.stylegan2, real, rng);
     await step();
     const t1 = performance.now();

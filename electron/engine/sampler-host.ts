@@ -36,7 +36,7 @@ export async function loadGenerator(source: SamplerSource): Promise<{ config: St
     if (content.header.arch !== 'stylegan2') throw new Error(`${source.file} is a ${content.header.arch} checkpoint; style tools need a StyleGAN2 run`);
     const weights = new Map<string, { shape: number[]; data: Float32Array }>();
     for (const [name, t] of content.tensors) {
-      if (name.startsWith('param:Gs/')) weights.set(name.slice('param:Gs/'.length), { shape: t.shape, data: t.dataSync() as Float32Array });
+      if (name.startsWith('param:Gs/')) weights.set(name.slice('param:Gs/'.length), { shape: t.shape, data: (await t.data()) as Float32Array });
     }
     return { config: (content.header.modelConfig as ModelConfig & { arch: 'stylegan2' }).config, weights };
   } finally {

@@ -124,7 +124,7 @@ test("path-length regularisation: a separate G update every 4 steps on half the 
   // In the loop: step 0 takes it (the mean moves again), steps 1–3 do not.
   const opt = adamPair(0.0025, 0, 0.99, 16, 4);
   for (const [seen, moves] of [[0, true], [4, false]] as const) {
-    model.setProgress!(seen);
+    await model.setProgress!(seen);
     const before = model.params.get('pl/mean').dataSync()[0]!;
     tf.dispose(generatorStep(model, opt, z));
     assert.equal(model.params.get('pl/mean').dataSync()[0] !== before, moves, `after ${seen} images`);

@@ -43,7 +43,7 @@ export interface GanModel {
   // Growing families only (progressive GAN). The stage follows from the images seen alone, so a
   // resumed run is at the same stage as the run it continues.
   readonly stage?: TrainingStage;
-  setProgress?(imagesSeen: number): void;
+  setProgress?(imagesSeen: number): void | Promise<void>;
   /** Real images as D sees them at the current stage. */
   prepareReals?(x: tf.Tensor4D): tf.Tensor4D;
   /** After every generator step (`imagesSeen` counts it): moving averages of the weights. */

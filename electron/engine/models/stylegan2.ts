@@ -9,6 +9,7 @@ import { updateMovingAverage } from '../nn/moving-average';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { adjustP, augment } from '../train/ada';
+import { stopGradient } from '../nn/stop-gradient';
 import type { GanModel } from './gan-model';
 import { discriminator, expectedShapes, mapping, synthesis, type StyleGan2Config, type Weights } from './stylegan2-networks';
 
@@ -86,8 +87,11 @@ export interface StyleGan2Model extends GanModel {
   /** Imported weights: G and D train from them, Gs starts as the network's own moving average. */
   loadPretrained(weights: Record<'G' | 'D' | 'G_ema', Map<string, { shape: number[]; data: Float32Array }>>): void;
   augmentReal(x: tf.Tensor4D): tf.Tensor4D;
-  /** After a D step: the mean sign of D's real logits, for ADA. */
-  observeRealSigns(signMean: number, images: number): void;
+  /**
+   * After a D step: the mean sign of D's real logits, for ADA. Read when the next step begins
+   * (setProgress), never synchronously: the webgpu backend cannot read a tensor back at once.
+   */
+  observeRealSigns(signMean: tf.Scalar, images: number): void;
   /** Whether this step (by images seen) takes the R1 penalty. */
   r1Due(batchSize: number): boolean;
   /** Whether this step takes the path-length penalty (never when its weight is 0). */
@@ -121,6 +125,7 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
   let signImages = 0;
   let signSteps = 0;
   let pValue = 0;
+  const pendingSigns: { sign: tf.Scalar; images: number }[] = [];
   const augmentRng = new Rng(rng.seed());
 
   const model: StyleGan2Model = {
@@ -137,9 +142,19 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     get augmentP() {
       return pValue;
     },
-    setProgress(seen) {
+    async setProgress(seen) {
       imagesSeen = seen;
-      pValue = adaP.dataSync()[0]!;
+      for (const { sign, images } of pendingSigns.splice(0)) {
+        const signMean = (await sign.data())[0]!;
+        sign.dispose();
+        signSum += signMean * images;
+        signImages += images;
+        if (++signSteps % 4 !== 0) continue;
+        adaP.assign(tf.scalar(adjustP((await adaP.data())[0]!, signSum / signImages, signImages, { target: config.adaTarget, adaKimg: config.adaKimg, interval: 4 })));
+        signSum = 0;
+        signImages = 0;
+      }
+      pValue = (await adaP.data())[0]!;
     },
     generate(z, training) {
       return tf.tidy(() => {
@@ -162,15 +177,9 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     augmentReal(x) {
       return config.augment === 'ada' ? augment(x, pValue, augmentRng) : x;
     },
-    observeRealSigns(signMean, images) {
-      if (config.augment !== 'ada') return;
-      signSum += signMean * images;
-      signImages += images;
-      if (++signSteps % 4 !== 0) return;
-      pValue = adjustP(pValue, signSum / signImages, signImages, { target: config.adaTarget, adaKimg: config.adaKimg, interval: 4 });
-      adaP.assign(tf.scalar(pValue));
-      signSum = 0;
-      signImages = 0;
+    observeRealSigns(sign, images) {
+      if (config.augment !== 'ada') return void sign.dispose();
+      pendingSigns.push({ sign, images });
     },
     r1Due(batchSize) {
       return Math.round(imagesSeen / batchSize) % config.r1Interval === 0;
@@ -189,11 +198,9 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
       const grads = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(synthesis(G, config, w as tf.Tensor3D, { noise: 'random', randomNormal: layerNoise }), directions)))(ws);
       const lengths = tf.sqrt(tf.mean(tf.sum(tf.square(grads), 2), 1));
       // The running mean moves 1 % toward this batch, and is not differentiated through.
-      const updated = tf.tidy(() => {
-        const old = p.current(plMean).dataSync()[0]!;
-        return old + 0.01 * (tf.mean(lengths).dataSync()[0]! - old);
-      });
-      p.queue(plMean, tf.scalar(updated));
+      const old = p.current(plMean);
+      const updated = stopGradient(tf.add(old, tf.mul(tf.sub(tf.mean(lengths), old), 0.01)));
+      p.queue(plMean, tf.keep(updated.clone()));
       return tf.mul(tf.mean(tf.square(tf.sub(lengths, updated))), config.plWeight * config.plInterval) as tf.Scalar;
     },
     afterGeneratorStep(imagesPerStep, seen) {

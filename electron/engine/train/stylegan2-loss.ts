@@ -18,14 +18,14 @@ export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tens
   const n = real.shape[0];
   const fake = tf.tidy(() => model.augmentReal(model.generate(z, true)));
   const realAug = tf.tidy(() => model.augmentReal(real));
-  let signMean = 0;
+  let signMean: tf.Scalar | null = null;
   const loss = minimizeOver(opt.d, model.params.trainable('D/'), () => {
     const realLogits = model.discriminate(realAug, true);
     const fakeLogits = model.discriminate(fake, true);
-    signMean = tf.tidy(() => tf.mean(tf.sign(realLogits)).dataSync()[0]!);
+    signMean = tf.keep(tf.mean(tf.sign(realLogits)) as tf.Scalar);
     return tf.add(tf.mean(tf.softplus(fakeLogits)), tf.mean(tf.softplus(tf.neg(realLogits)))) as tf.Scalar;
   });
-  model.observeRealSigns(signMean, n);
+  model.observeRealSigns(signMean!, n);
   if (model.r1Due(n)) {
     const gamma = model.config.r1Gamma;
     const interval = model.config.r1Interval;

@@ -196,7 +196,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       const { weights } = await readNetworkFiles(options.initNetwork);
       (model as StyleGan2Model).loadPretrained(weights);
     }
-    model.setProgress?.(counters.imagesSeen);
+    await model.setProgress?.(counters.imagesSeen);
 
     const checkpoint = async (at?: EpochPosition) => {
       const name = checkpointName(length, counters);
@@ -231,7 +231,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
           aborted = true;
           break;
         }
-        model.setProgress?.(counters.imagesSeen);
+        await model.setProgress?.(counters.imagesSeen);
         const positions = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
         const flips = positions.map(() => meta.xflip && rng.next() < 0.5);
         const bytes = await options.dataset.readBatch(positions);
@@ -271,7 +271,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         // Training measured in kimg checkpoints where it crosses a multiple, wherever in the epoch that falls.
         const crossed = Math.floor(counters.imagesSeen / checkpointImages) > Math.floor(before / checkpointImages);
         if (length.unit === 'kimg' && (crossed || counters.imagesSeen >= totalImages)) {
-          model.setProgress?.(counters.imagesSeen);
+          await model.setProgress?.(counters.imagesSeen);
           await checkpoint({ order, nextStep: s + 1 });
         }
       }
