@@ -289,6 +289,11 @@ test('styles: faces by seed redrawn as the truncation slider moves, a path betwe
   await page.getByTestId('styles-psi').fill('1');
   await page.getByTestId('styles-seeds').fill('3, 5-8');
   await facesLoaded('1.00', 5);
+  // Random noise redraws into the same files: each drawing gets a fresh address, or the browser would keep the old picture.
+  await page.getByTestId('styles-noise').selectOption('random');
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=styles-face] img')].every((i) => i.complete && /psi1\.00-random-seed\d+\.png\?draw=\d+$/.test(i.src)));
+  await page.getByTestId('styles-noise').selectOption('const');
+  await facesLoaded('1.00', 5);
   await page.getByTestId('styles-mix-draw').click();
   await page.waitForFunction(() => {
     const img = document.querySelector<HTMLImageElement>('[data-testid=styles-mix-figure]');
