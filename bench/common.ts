@@ -23,12 +23,18 @@ export function ganStep(model: GanModel, opt: Optimizers, steps: TrainingSteps, 
   };
 }
 
-/** Runs a reference script with Debian's python3; its last stdout line is JSON. A string says why there is none. */
-export function runTorchReference<T>(script: string, args: string[]): { version: string; result: T } | string {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'not installed (apt install python3-torch)';
-  const r = spawnSync(python, [join(import.meta.dirname, script), ...args], { encoding: 'utf8' });
+/**
+ * Runs a reference script with the first python3 that has torch (the one on PATH, then Debian's);
+ * its last stdout line is JSON. `device` is torch's ('cpu', or 'cuda' on a machine with an NVIDIA
+ * GPU, where webgpu runs on the same card). A string says why there is none.
+ */
+export function runTorchReference<T>(script: string, args: string[], device = 'cpu'): { version: string; result: T } | string {
+  const pythons = ['python3', ...(existsSync('/usr/bin/python3') ? ['/usr/bin/python3'] : [])];
+  const probeOf = (python: string) => spawnSync(python, ['-c', `import torch; torch.zeros(1, device='${device}'); print(torch.__version__)`], { encoding: 'utf8' });
+  const python = pythons.find((p) => probeOf(p).status === 0);
+  if (!python) return device === 'cpu' ? 'not installed (apt install python3-torch)' : `no python3 with torch on ${device}`;
+  const probe = probeOf(python);
+  const r = spawnSync(python, [join(import.meta.dirname, script), ...args], { encoding: 'utf8', env: { ...process.env, BENCH_TORCH_DEVICE: device } });
   if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').at(-1)}`;
   return { version: probe.stdout.trim(), result: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T };
 }

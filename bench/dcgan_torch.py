@@ -9,6 +9,8 @@ import time
 import torch
 from torch import nn
 
+from torch_device import sync
+
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
 torch.manual_seed(1)
 nz, ngf, ndf, nc = 100, 64, 64, 3
@@ -57,14 +59,18 @@ def step():
 
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 step()
+sync()
 t0 = time.perf_counter()
 for _ in range(steps):
     step()
+sync()
 train = steps * batch / (time.perf_counter() - t0)
 with torch.no_grad():
     G.eval()
     G(torch.randn(batch, nz, 1, 1))
+    sync()
     t0 = time.perf_counter()
     G(torch.randn(batch, nz, 1, 1))
+    sync()
     sample = batch / (time.perf_counter() - t0)
 print(json.dumps({"torch": torch.__version__, "train_img_s": train, "sample_img_s": sample}))

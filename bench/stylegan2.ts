@@ -3,7 +3,7 @@
 // (a D step with the R1 penalty and a G step, ADA off), on each TensorFlow.js backend that can run
 // here; against the same network written in PyTorch (bench/stylegan2_torch.py, ours, not NVIDIA's)
 // measured in the same run when Debian's python3-torch is installed.
-//   node --import tsx bench/stylegan2.ts [--batch 8] [--resolution 256] [--backends wasm,cpu] [--train]
+//   node --import tsx bench/stylegan2.ts [--batch 8] [--resolution 256] [--backends wasm,cpu] [--train] [--steps 1] [--torch-device cuda]
 import { parseArgs } from 'node:util';
 import * as tf from '../electron/engine/tf';
 import { BACKENDS, selectBackend } from '../electron/engine/backends';
@@ -20,10 +20,14 @@ const { values } = parseArgs({
     resolution: { type: 'string', default: '256' },
     backends: { type: 'string', default: BACKENDS.join(',') },
     train: { type: 'boolean', default: false },
+    // Timed repetitions after the warm-up; on a GPU one is too short to time.
+    steps: { type: 'string', default: '1' },
+    'torch-device': { type: 'string', default: 'cpu' },
   },
 });
 const batch = Number(values.batch);
 const resolution = Number(values.resolution);
+const steps = Number(values.steps);
 useSwiftShaderWithoutGpu();
 
 const CONFIG_E = { zDim: 512, wDim: 512, mappingLayers: 8, channelBase: 16384, channelMax: 512 };
@@ -41,8 +45,8 @@ async function measure(): Promise<{ generate: number; trainStep: number | null }
   };
   await generateOnce(); // warm-up: kernels compiled
   const t0 = performance.now();
-  await generateOnce();
-  const generate = batch / ((performance.now() - t0) / 1000);
+  for (let i = 0; i < steps; i++) await generateOnce();
+  const generate = (steps * batch) / ((performance.now() - t0) / 1000);
   let trainStep: number | null = null;
   if (values.train) {
     const opt = adamPair(0.0025, 0, 0.99, spec.config.r1Interval);
@@ -51,8 +55,8 @@ async function measure(): Promise<{ generate: number; trainStep: number | null }
     const step = ganStep(model, opt, trainingSteps.stylegan2, real, rng);
     await step();
     const t1 = performance.now();
-    await step();
-    trainStep = (performance.now() - t1) / 1000;
+    for (let i = 0; i < steps; i++) await step();
+    trainStep = (performance.now() - t1) / 1000 / steps;
     real.dispose();
   }
   model.params.dispose();
@@ -60,7 +64,7 @@ async function measure(): Promise<{ generate: number; trainStep: number | null }
 }
 
 function torchReference(): { version: string; generate: number; trainStep: number | null } | string {
-  const r = runTorchReference<{ generate: number; trainStep: number | null }>('stylegan2_torch.py', ['2', String(batch), String(resolution), values.train ? '1' : '0']);
+  const r = runTorchReference<{ generate: number; trainStep: number | null }>('stylegan2_torch.py', ['2', String(batch), String(resolution), values.train ? '1' : '0', String(steps)], values['torch-device']);
   return typeof r === 'string' ? r : { version: r.version, ...r.result };
 }
 
@@ -69,10 +73,10 @@ const rows = { push: (row: string) => console.log(row) };
 const torch = torchReference();
 const reference = typeof torch === 'string' ? null : torch;
 const fmt = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
-console.log(`StyleGAN2 ${resolution}×${resolution}, config-e-like width, batch ${batch}${typeof torch === 'string' ? ` (no reference: ${torch})` : ''}\n`);
+console.log(`StyleGAN2 ${resolution}×${resolution}, config-e-like width, batch ${batch}, ${steps} timed step(s)${typeof torch === 'string' ? ` (no reference: ${torch})` : ''}\n`);
 console.log('| backend | generate img/s | × PyTorch | train step s (D+R1, G) | × PyTorch speed |');
 console.log('|---|---:|---:|---:|---:|');
-if (reference) rows.push(`| PyTorch ${reference.version}, 2 threads | ${fmt(reference.generate)} | 1× | ${fmt(reference.trainStep, 1)} | ${reference.trainStep ? '1×' : '—'} |`);
+if (reference) rows.push(`| PyTorch ${reference.version}, ${values['torch-device'] === 'cpu' ? '2 threads' : values['torch-device']} | ${fmt(reference.generate)} | 1× | ${fmt(reference.trainStep, 1)} | ${reference.trainStep ? '1×' : '—'} |`);
 for (const name of values.backends.split(',') as (typeof BACKENDS)[number][]) {
   try {
     const choice = await selectBackend(name, 'train');

@@ -2,7 +2,7 @@
 (engine/models/stylegan2-networks.ts), written for this benchmark from the StyleGAN2 paper, not
 NVIDIA's code, and computed the same way: modulation as scale -> convolve -> demodulate, upsampling
 as zero insertion + 4x4 FIR + 3x3 convolution, downsampling as FIR + strided convolution.
-Arguments: threads, batch, resolution, train (0/1). Prints one JSON line: generate (img/s) and
+Arguments: threads, batch, resolution, train (0/1), timed steps (default 1). Prints one JSON line: generate (img/s) and
 trainStep (seconds for a D step with R1 and a G step)."""
 import json
 import math
@@ -11,9 +11,11 @@ import time
 
 import torch
 import torch.nn.functional as F
+from torch_device import sync
 
 torch.set_num_threads(int(sys.argv[1]))
 batch, res, train = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == '1'
+steps = int(sys.argv[5]) if len(sys.argv) > 5 else 1
 torch.manual_seed(1)
 Z = W = 512
 BASE, CMAX, MAPPING = 16384, 512, 8
@@ -159,15 +161,18 @@ class Discriminator(torch.nn.Module):
 G, D = Generator(), Discriminator()
 with torch.no_grad():
     G(torch.randn(batch, Z))
+    sync()
     t0 = time.perf_counter()
-    G(torch.randn(batch, Z))
-    generate = batch / (time.perf_counter() - t0)
+    for _ in range(steps):
+        G(torch.randn(batch, Z))
+    sync()
+    generate = steps * batch / (time.perf_counter() - t0)
 
 train_step = None
 if train:
-    og = torch.optim.Adam(G.parameters(), lr=0.0025, betas=(0, 0.99), eps=1e-8)
+    og = torch.optim.Adam(G.parameters(), lr=0.0025, betas=(0.0, 0.99), eps=1e-8)
     r = 16 / 17
-    od = torch.optim.Adam(D.parameters(), lr=0.0025 * r, betas=(0, 0.99 ** r), eps=1e-8)
+    od = torch.optim.Adam(D.parameters(), lr=0.0025 * r, betas=(0.0, 0.99 ** r), eps=1e-8)
     real = torch.rand(batch, 3, res, res) * 2 - 1
 
     def step():
@@ -185,8 +190,11 @@ if train:
         og.step()
 
     step()
+    sync()
     t0 = time.perf_counter()
-    step()
-    train_step = time.perf_counter() - t0
+    for _ in range(steps):
+        step()
+    sync()
+    train_step = (time.perf_counter() - t0) / steps
 
 print(json.dumps({'generate': generate, 'trainStep': train_step}))

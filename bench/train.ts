@@ -1,7 +1,7 @@
 // DCGAN-64 (ngf = ndf = 64, nz = 100, the PyTorch example's network) training and sampling
 // throughput on every TensorFlow.js backend that can run here, against the same network in
 // PyTorch measured in the same run when Debian's python3-torch is installed.
-//   node --import tsx bench/train.ts [--batch 64] [--steps 1]
+//   node --import tsx bench/train.ts [--batch 64] [--steps 1] [--torch-device cuda]
 // Prints a markdown table; bench/RESULTS.md holds the committed one.
 import { parseArgs } from 'node:util';
 import * as tf from '../electron/engine/tf';
@@ -13,7 +13,13 @@ import { ganStep, runTorchReference, useSwiftShaderWithoutGpu } from './common';
 import { adamPair } from '../electron/engine/train/optimize';
 
 const { values } = parseArgs({
-  options: { batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1' }, backends: { type: 'string', default: BACKENDS.join(',') } },
+  options: {
+    batch: { type: 'string', default: '64' },
+    steps: { type: 'string', default: '1' },
+    backends: { type: 'string', default: BACKENDS.join(',') },
+    // On a machine with an NVIDIA GPU the fair reference is PyTorch on that GPU.
+    'torch-device': { type: 'string', default: 'cpu' },
+  },
 });
 // At batch 64 a software-Vulkan step takes many minutes: `--backends wasm,cpu` measures a subset.
 const chosen = values.backends.split(',');
@@ -47,7 +53,7 @@ async function measure(): Promise<{ train: number; sample: number }> {
 }
 
 function torchReference(): { version: string; train: number; sample: number } | string {
-  const r = runTorchReference<{ torch: string; train_img_s: number; sample_img_s: number }>('dcgan_torch.py', ['2', String(Math.max(steps, 3)), String(batch)]);
+  const r = runTorchReference<{ torch: string; train_img_s: number; sample_img_s: number }>('dcgan_torch.py', ['2', String(Math.max(steps, 3)), String(batch)], values['torch-device']);
   return typeof r === 'string' ? r : { version: r.result.torch, train: r.result.train_img_s, sample: r.result.sample_img_s };
 }
 
@@ -69,5 +75,8 @@ console.log(`\nDCGAN-64, batch ${batch}, ${steps} timed step(s) after one warm-u
 console.log('| backend | train img/s | × PyTorch | sample img/s | × PyTorch | runs on |');
 console.log('|---|---:|---:|---:|---:|---|');
 if (typeof torch === 'string') console.log(`| PyTorch (reference) | — | | — | | ${torch} |`);
-else console.log(`| PyTorch ${torch.version} (reference, 2 threads) | ${torch.train.toFixed(2)} | 1× | ${torch.sample.toFixed(1)} | 1× | CPU |`);
+else {
+  const on = values['torch-device'] === 'cpu' ? '2 threads' : values['torch-device'];
+  console.log(`| PyTorch ${torch.version} (reference, ${on}) | ${torch.train.toFixed(2)} | 1× | ${torch.sample.toFixed(1)} | 1× | ${values['torch-device'] === 'cpu' ? 'CPU' : 'GPU'} |`);
+}
 for (const r of rows) console.log(r);
