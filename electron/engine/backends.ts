@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { installWasmConvGradients } from './kernels/wasm-conv-gemm';
+import { installWebGpuFilterGradient } from './kernels/webgpu-conv-filter-grad';
+import { installWebGpuUploads } from './kernels/webgpu-upload';
 
 export const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -69,7 +71,11 @@ const preparers: Record<BackendName, () => Promise<string>> = {
     }
     // tfjs-backend-webgpu looks for navigator.gpu, as in a browser.
     Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true, writable: true });
-    await import('@tensorflow/tfjs-backend-webgpu');
+    const { webgpu_util, WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+    // Its filter gradient starves the GPU (one thread per weight): ours is a sliced matrix product.
+    installWebGpuFilterGradient(webgpu_util as never);
+    // Its uploads make and destroy a mapped buffer each: ours go through the queue.
+    installWebGpuUploads(WebGPUBackend);
     const info = adapter.info;
     dawn = { gpu, description: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'a WebGPU adapter' };
     return dawn.description;
