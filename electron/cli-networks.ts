@@ -101,7 +101,7 @@ function oneHot(k: number, classes: number): number[] {
 }
 
 /** `--network N`, or `--run R [--at KIMG]` for a fine-tuned run at one of its checkpoints (its last by default). */
-function generatorRef(project: Project, values: { network?: string; run?: string; at?: string }, usage: string): GeneratorRef {
+export function generatorRef(project: Project, values: { network?: string; run?: string; at?: string }, usage: string): GeneratorRef {
   if (!!values.network === !!values.run) throw new AppError('invalid_request', usage);
   if (values.network) return { networkId: findNetwork(project, values.network).id };
   const run = findRun(project, values.run!);

@@ -25,6 +25,7 @@ import { Studio } from './services/studio';
 import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
 import { exportNetworkCommand, generateCommand, importNetworkCommand, interpolateCommand, networksCommand, styleMixCommand } from './cli-networks';
+import { latentsCommand, projectImageCommand } from './cli-latents';
 
 const USAGE = `usage: leporello <command> [options]
 
@@ -88,6 +89,14 @@ const USAGE = `usage: leporello <command> [options]
                  [--space w|z] [--easing linear|smooth] [--trunc PSI] [--class K] --out FILE.png
                                                  the faces between two seeds, side by side: a straight line
                                                  in W, or the great circle between their latents in Z
+  latents <project> (--network N | --run R [--at KIMG]) ACTION [--name NAME]
+                 list | seeds 1,2,3 | label IDS key=value | centroid key=value | mean IDS
+                 | add A,B | subtract A,B | truncate ID --psi 0.7 | draw IDS --out FILE.png
+                                                 the project's latents of a generator (W for StyleGAN2, Z for
+                                                 the others): from seeds, labelled, centroids, arithmetic
+  project-image <project> (--network N | --run R [--at KIMG]) --image ID [--steps 300] [--out FILE.png]
+                                                 the latent that best redraws an image's aligned face
+                                                 (pixel MSE + multi-scale SSIM), stored with its distance
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
@@ -683,6 +692,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'generate') await generateCommand(rest, out, cli);
     else if (command === 'style-mix') await styleMixCommand(rest, out, cli);
     else if (command === 'interpolate') await interpolateCommand(rest, out, cli);
+    else if (command === 'latents') await latentsCommand(rest, out, cli);
+    else if (command === 'project-image') await projectImageCommand(rest, out, cli);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

@@ -5,6 +5,7 @@ import * as m003 from './003-runs';
 import * as m004 from './004-progress';
 import * as m005 from './005-faces';
 import * as m006 from './006-networks';
+import * as m007 from './007-latents';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   { version: 4, name: 'progress in kimg, paused runs', up: m004.up, foreignKeysOff: m004.foreignKeysOff },
   { version: 5, name: 'faces', up: m005.up },
   { version: 6, name: 'networks', up: m006.up },
+  { version: 7, name: 'latents of every origin, with labels', up: m007.up, foreignKeysOff: m007.foreignKeysOff },
 ];
