@@ -8,14 +8,13 @@ import { parseArgs } from 'node:util';
 import { BackendPreference, type GeneratorRef } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { Out } from './cli';
-import { generatorRef, type CliHelpers } from './cli-networks';
+import { generatorRef, withProject, type CliHelpers } from './cli-networks';
 import type { LatentGenerator } from './engine/latent/latent-generator';
 import { atomicWrite } from './services/fs/atomic-write';
 import { addLatents, labelLatents, labelMembers, latentsOf, listLatents, type StoredLatent } from './services/latents';
 import { resolveGenerator } from './services/networks/generator-sessions';
 import type { Project } from './services/projects/project';
 import { getRun, listCheckpoints } from './services/runs/run-store';
-import type { Studio } from './services/studio';
 
 const GENERATOR_OPTIONS = { network: { type: 'string' }, run: { type: 'string' }, at: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -67,15 +66,11 @@ function describeLatent(l: StoredLatent): string {
 
 const summary = (l: StoredLatent) => ({ ...l, vector: Array.from(l.vector) });
 
-async function withProject<T>(cli: CliHelpers, dir: string | undefined, usage: string, work: (project: Project, studio: Studio) => Promise<T>): Promise<T> {
-  if (!dir) throw new AppError('invalid_request', usage);
-  const studio = cli.newStudio();
-  await studio.openProject(dir);
-  try {
-    return await work(studio.requireProject(), studio);
-  } finally {
-    await studio.closeProject();
-  }
+/** A non-empty list of numbers ("3,5,8-12"), named in messages as the action's argument. */
+function numbers(cli: CliHelpers, text: string | undefined, option: string, what: string, usage: string): number[] {
+  const list = cli.parseIdList(text ?? '', option, what);
+  if (!list.length) throw new AppError('invalid_request', `${option} is missing; ${usage}`);
+  return list;
 }
 
 function parseLabel(text: string | undefined, usage: string): { key: string; value: string } {
@@ -99,14 +94,16 @@ export async function latentsCommand(args: string[], out: Out, cli: CliHelpers):
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...GENERATOR_OPTIONS, name: { type: 'string' }, psi: { type: 'string' }, out: { type: 'string' } },
+    options: { ...GENERATOR_OPTIONS, name: { type: 'string' }, psi: { type: 'string' }, out: { type: 'string' }, frames: { type: 'string' }, hold: { type: 'string' }, loop: { type: 'boolean' }, easing: { type: 'string' } },
   });
   const usage =
     'usage: leporello latents <project> (--network N | --run R [--at KIMG]) ACTION\n' +
-    '  list | seeds 1,2,3 | label IDS key=value | centroid key=value | mean IDS | add A,B | subtract A,B | truncate ID --psi 0.7 | draw IDS --out FILE.png   [--name NAME] [--json]';
+    '  list | seeds 1,2,3 | label IDS key=value | centroid key=value | mean IDS | add A,B | subtract A,B | truncate ID --psi 0.7 | draw IDS --out FILE.png\n' +
+    '  | path IDS --out FILE.png [--frames 12] [--hold FRAMES] [--loop] [--easing linear|smooth]   [--name NAME] [--json]';
   const [dir, action, ...rest] = positionals;
   if (!action) throw new AppError('invalid_request', usage);
-  await withProject(cli, dir, usage, async (project) => {
+  await withProject(cli, dir, usage, async (studio) => {
+    const project = studio.requireProject();
     const ref = generatorRef(project, values, usage);
     const { key, label } = describeGenerator(project, ref);
     if (action === 'list') {
@@ -115,7 +112,7 @@ export async function latentsCommand(args: string[], out: Out, cli: CliHelpers):
       return;
     }
     if (action === 'label') {
-      const ids = cli.parseIdList(rest[0] ?? '', 'IDS', 'latent');
+      const ids = numbers(cli, rest[0], 'IDS', 'a latent id', usage);
       const { key: labelKey, value } = parseLabel(rest[1], usage);
       const n = labelLatents(project, latentsOf(project, key, ids).map((l) => l.id), labelKey, value);
       cli.print(out, { labelled: n, key: labelKey, value }, `${n} latent${n === 1 ? '' : 's'} labelled ${labelKey}=${value}`);
@@ -128,7 +125,7 @@ export async function latentsCommand(args: string[], out: Out, cli: CliHelpers):
       const { mean, combine, truncate } = await import('./engine/latent/arithmetic');
       let made: StoredLatent[];
       if (action === 'seeds') {
-        const seeds = cli.parseIdList(rest[0] ?? '', 'SEEDS', 'seed');
+        const seeds = numbers(cli, rest[0], 'SEEDS', 'a seed', usage);
         const vectors = await generator.fromSeeds(seeds);
         made = store(vectors.map((vector, i) => ({ vector, kind: 'sample', source: `seed ${seeds[i]}`, detail: { seed: seeds[i] } })));
       } else if (action === 'centroid') {
@@ -136,23 +133,45 @@ export async function latentsCommand(args: string[], out: Out, cli: CliHelpers):
         const members = labelMembers(project, key, wanted.key, wanted.value);
         made = store([{ vector: mean(members.map((m) => m.vector)), kind: 'centroid', source: `centroid of ${wanted.key}=${wanted.value} (${members.length})`, detail: { label: wanted, members: members.map((m) => m.id) } }]);
       } else if (action === 'mean' || action === 'add' || action === 'subtract') {
-        const operands = latentsOf(project, key, cli.parseIdList(rest[0] ?? '', 'IDS', 'latent'));
+        const operands = latentsOf(project, key, numbers(cli, rest[0], 'IDS', 'a latent id', usage));
         if (action !== 'mean' && operands.length !== 2) throw new AppError('invalid_request', `${action} takes two latents, A,B (${action === 'add' ? 'A + B' : 'A − B'})`);
         const vector = action === 'mean' ? mean(operands.map((o) => o.vector)) : combine(operands.map((o) => o.vector), [1, action === 'add' ? 1 : -1]);
         const ids = operands.map((o) => `#${o.id}`);
         const source = action === 'mean' ? `mean of ${ids.join(', ')}` : ids.join(action === 'add' ? ' + ' : ' − ');
         made = store([{ vector, kind: 'arithmetic', source, detail: { operation: action, operands: operands.map((o) => o.id) } }]);
       } else if (action === 'truncate') {
-        const [operand] = latentsOf(project, key, cli.parseIdList(rest[0] ?? '', 'ID', 'latent'));
+        const [operand] = latentsOf(project, key, numbers(cli, rest[0], 'ID', 'a latent id', usage));
         const psi = Number(values.psi);
         if (values.psi === undefined || !Number.isFinite(psi) || psi < -2 || psi > 2) throw new AppError('invalid_request', '--psi is the truncation, from -2 to 2 (1 leaves the latent, 0 gives the average face)');
         made = store([{ vector: truncate(operand!.vector, await generator.average(), psi), kind: 'arithmetic', source: `#${operand!.id} truncated to ψ ${psi}`, detail: { operation: 'truncate', operands: [operand!.id], psi } }]);
       } else if (action === 'draw') {
         if (!values.out) throw new AppError('invalid_request', 'draw needs --out FILE.png');
-        const latents = latentsOf(project, key, cli.parseIdList(rest[0] ?? '', 'IDS', 'latent'));
+        const latents = latentsOf(project, key, numbers(cli, rest[0], 'IDS', 'a latent id', usage));
         const file = resolve(values.out);
         const { width, height } = await drawStrip(generator, latents.map((l) => l.vector), file);
         cli.print(out, { file, width, height, latents: latents.map((l) => l.id), backend: open.backend }, `${latents.length} faces of ${label} in ${file}`);
+        return;
+      } else if (action === 'path') {
+        // A path through keyframes, one picture per frame: the strip a blend video is made of.
+        if (!values.out) throw new AppError('invalid_request', 'path needs --out FILE.png');
+        const keys = latentsOf(project, key, numbers(cli, rest[0], 'IDS', 'a latent id', usage));
+        if (keys.length < 2) throw new AppError('invalid_request', 'a path needs at least two latents, e.g. path 3,7,12');
+        const frames = Number(values.frames ?? 12);
+        const hold = Number(values.hold ?? 0);
+        const easing = values.easing ?? 'linear';
+        if (!Number.isInteger(frames) || frames < 2 || frames > 256) throw new AppError('invalid_request', '--frames is a whole number from 2 to 256');
+        if (!Number.isInteger(hold) || hold < 0) throw new AppError('invalid_request', '--hold is a whole number of frames at each keyframe');
+        if (easing !== 'linear' && easing !== 'smooth') throw new AppError('invalid_request', '--easing is linear or smooth');
+        const { framePositions, latentAt } = await import('./engine/latent/keyframes');
+        let positions;
+        try {
+          positions = framePositions(keys.length, { fps: 1, seconds: frames, easing, loop: !!values.loop, hold });
+        } catch (err) {
+          throw new AppError('invalid_request', `${(err as Error).message.replace(/ s /g, ' frames ')}`);
+        }
+        const file = resolve(values.out);
+        const { width, height } = await drawStrip(generator, positions.map((at) => latentAt(keys.map((k) => k.vector), at, generator.space)), file);
+        cli.print(out, { file, width, height, frames: positions.length, keyframes: keys.map((k) => k.id), loop: !!values.loop, backend: open.backend }, `${positions.length} frames through ${keys.length} keyframes${values.loop ? ', looping' : ''} (${generator.space === 'w' ? 'straight in W' : 'great circles in Z'}) in ${file}`);
         return;
       } else throw new AppError('invalid_request', `unknown action "${action}"; ${usage}`);
       cli.print(out, made.map(summary), made.map(describeLatent).join('\n'));
@@ -168,8 +187,9 @@ export async function projectImageCommand(args: string[], out: Out, cli: CliHelp
   if (!values.image) throw new AppError('invalid_request', usage);
   const steps = values.steps === undefined ? 300 : Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1 || steps > 5000) throw new AppError('invalid_request', '--steps is a whole number of optimisation steps from 1 to 5000');
-  await withProject(cli, positionals[0], usage, async (project) => {
-    const imageId = cli.parseIdList(values.image!, '--image', 'image')[0]!;
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const project = studio.requireProject();
+    const imageId = numbers(cli, values.image, '--image', 'an image id', usage)[0]!;
     const row = project.db
       .prepare(`SELECT i.status, coalesce(f.aligned_path, i.original_path) AS file FROM images i LEFT JOIN faces f ON f.image_id = i.id AND f.status = 'kept' WHERE i.id = ? ORDER BY f.position LIMIT 1`)
       .get(imageId) as { status: string; file: string | null } | undefined;
@@ -183,7 +203,10 @@ export async function projectImageCommand(args: string[], out: Out, cli: CliHelp
       const { project: projectLatent } = await import('./engine/latent/projection');
       const r = generator.resolution;
       // The aligned face where curation found one, centre-cropped to the generator's size.
-      const pixels = await packImage(join(project.dir, row.file), { resolution: r, fit: 'crop', channels: generator.channels } as Parameters<typeof packImage>[1]);
+      const file = join(project.dir, row.file);
+      const pixels = await packImage(file, { resolution: r, fit: 'crop', channels: generator.channels } as Parameters<typeof packImage>[1]).catch((err: Error) => {
+        throw new AppError('invalid_request', `cannot read image #${imageId} (${file}): ${err.message}. Re-import the picture, or exclude its face in Curate and project another.`);
+      });
       const target = pictureTarget(pixels, r, generator.channels);
       const started = performance.now();
       let lastReport = 0;

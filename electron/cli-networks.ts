@@ -24,7 +24,7 @@ export interface CliHelpers {
   parseIdList(text: string, option?: string, what?: string): number[];
 }
 
-async function withProject<T>(cli: CliHelpers, dir: string | undefined, usage: string, work: (studio: Studio) => Promise<T>): Promise<T> {
+export async function withProject<T>(cli: CliHelpers, dir: string | undefined, usage: string, work: (studio: Studio) => Promise<T>): Promise<T> {
   if (!dir) throw new AppError('invalid_request', usage);
   const studio = cli.newStudio();
   await studio.openProject(dir);

@@ -92,8 +92,10 @@ const USAGE = `usage: leporello <command> [options]
   latents <project> (--network N | --run R [--at KIMG]) ACTION [--name NAME]
                  list | seeds 1,2,3 | label IDS key=value | centroid key=value | mean IDS
                  | add A,B | subtract A,B | truncate ID --psi 0.7 | draw IDS --out FILE.png
+                 | path IDS --out FILE.png [--frames 12] [--hold N] [--loop] [--easing smooth]
                                                  the project's latents of a generator (W for StyleGAN2, Z for
-                                                 the others): from seeds, labelled, centroids, arithmetic
+                                                 the others): from seeds, labelled, centroids, arithmetic,
+                                                 keyframe paths (eased, held, looping)
   project-image <project> (--network N | --run R [--at KIMG]) --image ID [--steps 300] [--out FILE.png]
                                                  the latent that best redraws an image's aligned face
                                                  (pixel MSE + multi-scale SSIM), stored with its distance

@@ -3,10 +3,12 @@
 // and projection of a labelled portrait, all stored in the project's database with their origin.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
+import { DATABASE_FILE } from '../../electron/services/projects/layout';
 import { repoRoot, sharedData, smallPortraits, tempDir } from '../helpers';
 
 function cli(home: string, ...args: string[]) {
@@ -56,6 +58,17 @@ test('latents: seeds, labels, centroids, arithmetic and drawing in W, stored wit
   assert.deepEqual([drawn.width, drawn.height], [96, 32]);
   assert.deepEqual([(await sharp(strip).metadata()).width, (await sharp(strip).metadata()).height], [96, 32]);
 
+  // A looping path through three keyframes: its first frame is keyframe #1's face.
+  const pathFile = join(base, 'path.png');
+  const path = run('path', '1,2,3', '--frames', '6', '--loop', '--easing', 'smooth', '--out', pathFile);
+  assert.deepEqual([path.frames, path.width, path.loop], [6, 192, true]);
+  const first = await sharp(pathFile).extract({ left: 0, top: 0, width: 32, height: 32 }).raw().toBuffer();
+  const keyframe = await sharp(strip).extract({ left: 0, top: 0, width: 32, height: 32 }).raw().toBuffer();
+  assert.deepEqual(first, keyframe);
+  const held = cli(base, 'latents', project, '--network', 'sg2-tiny-32', 'path', '1,2', '--frames', '4', '--hold', '2', '--out', pathFile);
+  assert.equal(held.code, 1);
+  assert.match(held.stderr, /holds of 2 frames at 2 keyframes leave no time to move/);
+
   const listed = run('list');
   assert.equal(listed.length, 7);
   assert.deepEqual(listed[0].labels, { expression: 'smiling' });
@@ -98,4 +111,44 @@ test('project-image: a labelled portrait projected into W joins its label\'s cen
   const bad = cli(base, 'project-image', project, '--network', '1', '--image', '42');
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /no image #42/);
+  // A picture damaged on disk after import: named, with what to do, and nothing stored.
+  const db = new Database(join(project, DATABASE_FILE), { readonly: true });
+  const { original_path: original } = db.prepare('SELECT original_path FROM images WHERE id = 1').get() as { original_path: string };
+  db.close();
+  writeFileSync(join(project, original), 'not a picture');
+  const damaged = cli(base, 'project-image', project, '--network', '1', '--image', '1', '--steps', '2');
+  assert.equal(damaged.code, 1);
+  assert.match(damaged.stderr, /cannot read image #1 \(.*\): .*Re-import the picture/);
+  assert.equal(cli(base, 'latents', project, '--network', '1', 'list', '--json').json().length, 2, 'the projection and its centroid, nothing more');
+});
+
+test('latents in Z: a DCGAN run trained on real portraits, its seeds, a path and a projected portrait', async (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'p');
+  const pictures = join(base, 'pictures');
+  mkdirSync(pictures);
+  for (const f of readdirSync(smallPortraits).sort().slice(0, 8)) copyFileSync(join(smallPortraits, f), join(pictures, f));
+  assert.equal(cli(base, 'project', 'create', project).code, 0);
+  assert.equal(cli(base, 'import', project, pictures, '--collection', 'portraits').code, 0);
+  assert.equal(cli(base, 'dataset', 'create', project, '--collection', 'portraits', '--resolution', '16', '--grayscale').code, 0);
+  const trained = cli(base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'dcgan', '--epochs', '1', '--batch', '4', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--json');
+  assert.equal(trained.code, 0, trained.stderr);
+
+  const seeds = cli(base, 'latents', project, '--run', '1', 'seeds', '1,2', '--backend', 'cpu', '--json');
+  assert.equal(seeds.code, 0, seeds.stderr);
+  // Latents belong to the run at its last checkpoint: run:<run>:<checkpoint>.
+  for (const l of seeds.json()) {
+    assert.equal(l.space, 'z');
+    assert.match(l.generator, /^run:1:\d+$/);
+  }
+  const pathFile = join(base, 'path.png');
+  const ids = seeds.json().map((l: { id: number }) => l.id).join(',');
+  const path = cli(base, 'latents', project, '--run', '1', 'path', ids, '--frames', '5', '--out', pathFile, '--backend', 'cpu', '--json');
+  assert.equal(path.code, 0, path.stderr);
+  const meta = await sharp(pathFile).metadata();
+  assert.deepEqual([meta.width, meta.height], [80, 16]);
+
+  const projected = cli(base, 'project-image', project, '--run', '1', '--image', '3', '--steps', '10', '--backend', 'cpu', '--json');
+  assert.equal(projected.code, 0, projected.stderr);
+  assert.deepEqual([projected.json().latent.space, projected.json().latent.imageId, projected.json().steps], ['z', 3, 10]);
 });
