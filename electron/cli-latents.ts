@@ -16,9 +16,9 @@ import { resolveGenerator } from './services/networks/generator-sessions';
 import type { Project } from './services/projects/project';
 import { getRun, listCheckpoints } from './services/runs/run-store';
 
-const GENERATOR_OPTIONS = { network: { type: 'string' }, run: { type: 'string' }, at: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } } as const;
+export const GENERATOR_OPTIONS = { network: { type: 'string' }, run: { type: 'string' }, at: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } } as const;
 
-interface OpenGenerator {
+export interface OpenGenerator {
   key: string;
   label: string;
   generator: LatentGenerator;
@@ -26,7 +26,7 @@ interface OpenGenerator {
 }
 
 /** A generator's stable key (which latents belong to it), what to call it, and how to open it. */
-function describeGenerator(project: Project, ref: GeneratorRef): { key: string; label: string; open: () => Promise<LatentGenerator> } {
+export function describeGenerator(project: Project, ref: GeneratorRef): { key: string; label: string; open: () => Promise<LatentGenerator> } {
   if ('runId' in ref && getRun(project, ref.runId).arch !== 'stylegan2') {
     const run = getRun(project, ref.runId);
     const checkpoints = listCheckpoints(project, run.id);
@@ -52,7 +52,7 @@ function describeGenerator(project: Project, ref: GeneratorRef): { key: string; 
   };
 }
 
-async function openGenerator(project: Project, values: { network?: string; run?: string; at?: string; backend?: string }, usage: string): Promise<OpenGenerator> {
+export async function openGenerator(project: Project, values: { network?: string; run?: string; at?: string; backend?: string }, usage: string): Promise<OpenGenerator> {
   const described = describeGenerator(project, generatorRef(project, values, usage));
   const { selectBackend } = await import('./engine/backends');
   const choice = await selectBackend(BackendPreference.exclude(['auto']).safeParse(values.backend).data ?? 'auto', 'train');

@@ -26,6 +26,7 @@ import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
 import { exportNetworkCommand, generateCommand, importNetworkCommand, interpolateCommand, networksCommand, styleMixCommand } from './cli-networks';
 import { latentsCommand, projectImageCommand } from './cli-latents';
+import { renderCommand } from './cli-renders';
 
 const USAGE = `usage: leporello <command> [options]
 
@@ -99,6 +100,11 @@ const USAGE = `usage: leporello <command> [options]
   project-image <project> (--network N | --run R [--at KIMG]) --image ID [--steps 300] [--out FILE.png]
                                                  the latent that best redraws an image's aligned face
                                                  (pixel MSE + multi-scale SSIM), stored with its distance
+  render video <project> (--network N | --run R [--at KIMG]) --path SPEC --seconds S [--fps 30] --out FILE.mp4
+                 [--size PX] [--easing smooth|linear] [--loop] [--hold S] [--title TEXT] [--prores]
+                                                 a blend video through anchors (seed:3, latent:ID, image:ID,
+                                                 label:key=value for a centroid, or a JSON file), H.264 MP4
+                                                 and optionally ProRes, drawn and encoded together
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
@@ -696,6 +702,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'interpolate') await interpolateCommand(rest, out, cli);
     else if (command === 'latents') await latentsCommand(rest, out, cli);
     else if (command === 'project-image') await projectImageCommand(rest, out, cli);
+    else if (command === 'render') await renderCommand(rest, out, cli);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

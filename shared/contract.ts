@@ -641,7 +641,7 @@ export interface EventMessage<E extends EventName = EventName> {
   payload: EventPayload<E>;
 }
 
-export const ErrorCode = z.enum(['invalid_request', 'unknown_method', 'not_found', 'conflict', 'no_project', 'unavailable', 'internal']);
+export const ErrorCode = z.enum(['invalid_request', 'unknown_method', 'not_found', 'conflict', 'no_project', 'unavailable', 'cancelled', 'internal']);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 export interface ApiError {
   code: ErrorCode;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,4 +69,20 @@ export async function projectWithDataset(t: { after: (fn: () => void | Promise<v
   const project = studio.requireProject();
   const dataset = await createDataset(project, contract['datasets.create'].request.parse({ collectionId, resolution, xflip: true }));
   return { base, studio, project, dataset };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: () => any;
+}
+
+/** Runs the built CLI (bin/leporello.mjs) as a person would, with its home and projects under `home`. */
+export function runCli(home: string, ...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LEPORELLO_HOME: join(home, 'home'), LEPORELLO_PROJECTS: join(home, 'projects') },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }

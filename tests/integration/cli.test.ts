@@ -4,16 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'node:test';
-import { repoRoot, smallPortraits, tempDir } from '../helpers';
+import { repoRoot, runCli, smallPortraits, tempDir } from '../helpers';
 
 // The CLI as a person runs it: the built bin, a real project folder, real portraits.
-function cli(t: Parameters<typeof tempDir>[0], home: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, LEPORELLO_HOME: join(home, 'home'), LEPORELLO_PROJECTS: join(home, 'projects') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const cli = (_t: unknown, home: string, ...args: string[]) => runCli(home, ...args);
 
 test('project create, import, images, dataset, train, timeline, sample: all with --json and exit 0', async (t) => {
   const base = tempDir(t);

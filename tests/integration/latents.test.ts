@@ -2,22 +2,15 @@
 // (W) and real portraits: latents from seeds, labels, a label's centroid, arithmetic, drawing,
 // and projection of a labelled portrait, all stored in the project's database with their origin.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { DATABASE_FILE } from '../../electron/services/projects/layout';
-import { repoRoot, sharedData, smallPortraits, tempDir } from '../helpers';
+import { runCli, sharedData, smallPortraits, tempDir } from '../helpers';
 
-function cli(home: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, LEPORELLO_HOME: join(home, 'home'), LEPORELLO_PROJECTS: join(home, 'projects') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const cli = runCli;
 
 const close = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) < 1e-5);
 

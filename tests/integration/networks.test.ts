@@ -1,24 +1,17 @@
 // Pretrained networks through the CLI as a person runs it: import NVIDIA's pickles into a real
 // project, then draw images from the stored network and compare them with NVIDIA's own outputs.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeNpy } from '../../electron/services/exchange/npy';
 import { NumpyRandomState } from '../../electron/engine/nn/numpy-random';
-import { repoRoot, sharedData, tempDir } from '../helpers';
+import { repoRoot, runCli, sharedData, tempDir } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 
-function cli(home: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, LEPORELLO_HOME: join(home, 'home'), LEPORELLO_PROJECTS: join(home, 'projects') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const cli = runCli;
 
 test('import-network stores the network with its license; generate from it reproduces NVIDIA’s images', (t) => {
   const base = tempDir(t);

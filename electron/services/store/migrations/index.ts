@@ -6,6 +6,7 @@ import * as m004 from './004-progress';
 import * as m005 from './005-faces';
 import * as m006 from './006-networks';
 import * as m007 from './007-latents';
+import * as m008 from './008-renders';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   { version: 5, name: 'faces', up: m005.up },
   { version: 6, name: 'networks', up: m006.up },
   { version: 7, name: 'latents of every origin, with labels', up: m007.up, foreignKeysOff: m007.foreignKeysOff },
+  { version: 8, name: 'renders', up: m008.up },
 ];

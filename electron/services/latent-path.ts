@@ -1,0 +1,94 @@
+// A blend video's path, as the curator writes it: anchors separated by commas — `seed:3`,
+// `latent:12`, `label:expression=smiling` (the centroid of a label's members), `image:40` (that
+// portrait's newest projection) — or a JSON file holding the anchors and, optionally, the timing.
+// Anchors resolve against one generator's latents; seeds need the generator itself, so they stay
+// seeds until it is open.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { mean } from '../engine/latent/arithmetic';
+import { labelMembers, latentsOf } from './latents';
+import type { Project } from './projects/project';
+
+/** A resolved anchor: a vector, or a seed the generator turns into one. */
+export type Anchor = { describe: string; vector: Float32Array } | { describe: string; seed: number };
+
+export interface PathTimingSpec {
+  seconds?: number;
+  fps?: number;
+  easing?: 'linear' | 'smooth';
+  loop?: boolean;
+  hold?: number;
+}
+
+const AnchorText = z.string().regex(/^(seed|latent|image):\d+$|^label:[^=]+=.+$/, 'an anchor is seed:N, latent:ID, image:ID or label:key=value');
+const PathFile = z.strictObject({
+  anchors: z.array(z.union([AnchorText, z.strictObject({ vector: z.array(z.number().finite()).min(1), name: z.string().optional() })])).min(2),
+  seconds: z.number().positive().optional(),
+  fps: z.number().positive().optional(),
+  easing: z.enum(['linear', 'smooth']).optional(),
+  loop: z.boolean().optional(),
+  hold: z.number().min(0).optional(),
+});
+
+export interface PathSpec {
+  anchors: (string | { vector: number[]; name?: string })[];
+  timing: PathTimingSpec;
+}
+
+/** Reads SPEC: a JSON file when it names one (ends in .json), else comma-separated anchors. */
+export function parsePathSpec(spec: string): PathSpec {
+  if (/\.json$/i.test(spec.trim())) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(spec.trim(), 'utf8'));
+    } catch (err) {
+      throw new AppError('invalid_request', `cannot read the path file ${spec}: ${(err as Error).message}`);
+    }
+    const parsed = PathFile.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError('invalid_request', `the path file ${spec} is not a path: ${issue.path.join('.') || 'the document'}: ${issue.message}. It holds {"anchors": ["seed:3", "label:expression=smiling", …], "seconds"?, "fps"?, "easing"?, "loop"?, "hold"?}`);
+    }
+    const { anchors, ...timing } = parsed.data;
+    return { anchors, timing };
+  }
+  const anchors = spec.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of anchors) {
+    if (!AnchorText.safeParse(a).success) throw new AppError('invalid_request', `"${a}" is not an anchor: write seed:N, latent:ID, image:ID or label:key=value, separated by commas`);
+  }
+  if (anchors.length < 2) throw new AppError('invalid_request', `a path needs at least two anchors (e.g. label:expression=death,label:expression=orgasm); got ${anchors.length}`);
+  return { anchors, timing: {} };
+}
+
+/** The newest projection of an image into this generator. */
+function projectionOf(project: Project, generator: string, imageId: number): Float32Array {
+  const row = project.db.prepare("SELECT id FROM latents WHERE generator = ? AND kind = 'projected' AND image_id = ? ORDER BY id DESC LIMIT 1").get(generator, imageId) as { id: number } | undefined;
+  if (!row) throw new AppError('not_found', `image #${imageId} has not been projected into ${generator}: run "leporello project-image ${project.dir} … --image ${imageId}" first`);
+  return latentsOf(project, generator, [row.id])[0]!.vector;
+}
+
+/** Each anchor of a path as a vector of `generator` (of dimension `dim`) or a seed. */
+export function resolveAnchors(project: Project, generator: string, dim: number, spec: PathSpec): Anchor[] {
+  return spec.anchors.map((a): Anchor => {
+    if (typeof a !== 'string') {
+      if (a.vector.length !== dim) throw new AppError('invalid_request', `a vector anchor${a.name ? ` (${a.name})` : ''} has ${a.vector.length} numbers; this generator's latents have ${dim}`);
+      return { describe: a.name ?? 'a given vector', vector: Float32Array.from(a.vector) };
+    }
+    const [kind, rest] = [a.slice(0, a.indexOf(':')), a.slice(a.indexOf(':') + 1)];
+    if (kind === 'seed') return { describe: a, seed: Number(rest) };
+    if (kind === 'latent') return { describe: a, vector: latentsOf(project, generator, [Number(rest)])[0]!.vector };
+    if (kind === 'image') return { describe: a, vector: projectionOf(project, generator, Number(rest)) };
+    const at = rest.indexOf('=');
+    const members = labelMembers(project, generator, rest.slice(0, at).trim(), rest.slice(at + 1).trim());
+    return { describe: `${a} (centroid of ${members.length})`, vector: mean(members.map((m) => m.vector)) };
+  });
+}
+
+/** The anchors' vectors, seeds drawn through the generator. */
+export async function anchorVectors(anchors: Anchor[], fromSeeds: (seeds: number[]) => Promise<Float32Array[]>): Promise<Float32Array[]> {
+  const seeds = anchors.flatMap((a) => ('seed' in a ? [a.seed] : []));
+  const drawn = seeds.length ? await fromSeeds(seeds) : [];
+  let next = 0;
+  return anchors.map((a) => ('seed' in a ? drawn[next++]! : a.vector));
+}
