@@ -9,6 +9,7 @@ import { describeGenerator, GENERATOR_OPTIONS, openGenerator } from './cli-laten
 import { generatorRef, withProject, type CliHelpers } from './cli-networks';
 import { framePositions, latentAt } from './engine/latent/keyframes';
 import { anchorVectors, parsePathSpec, resolveAnchors } from './services/latent-path';
+import { atomicWrite } from './services/fs/atomic-write';
 import { recordRender } from './services/renders/render-store';
 import { renderVideo } from './services/renders/video';
 
@@ -101,6 +102,108 @@ async function renderVideoCommand(args: string[], out: Out, cli: CliHelpers): Pr
       generator.dispose();
     }
   });
+}
+
+/** "15x21" in cm, or with a unit: "150x210mm", "15x21cm", "6x8in"; the answer in mm. */
+export function parsePanelSize(text: string): { width: number; height: number } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in)?\s*$/i.exec(text);
+  if (!m) throw new AppError('invalid_request', `--panel-size "${text}" is not WxH: give e.g. 15x21 (cm), 150x210mm or 6x8in`);
+  const factor = { mm: 1, cm: 10, in: 25.4 }[(m[3] ?? 'cm').toLowerCase() as 'mm' | 'cm' | 'in'];
+  return { width: Number(m[1]) * factor, height: Number(m[2]) * factor };
+}
+
+function parseGrid(text: string | undefined): { columns: number; rows: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text ?? '1x3');
+  const grid = m ? { columns: Number(m[1]), rows: Number(m[2]) } : null;
+  if (!grid || grid.columns < 1 || grid.rows < 1 || grid.columns * grid.rows > 64) throw new AppError('invalid_request', `--verso-grid "${text}" is COLUMNSxROWS, e.g. 1x3 (one checkpoint, three witnesses per panel), at most 64 pictures`);
+  return grid;
+}
+
+function parseColour(text: string | undefined): [number, number, number] {
+  const m = /^#?([0-9a-f]{6})$/i.exec(text ?? 'ffffff');
+  if (!m) throw new AppError('invalid_request', `--background "${text}" is not a colour: give #rrggbb, e.g. #000000 for black`);
+  const n = parseInt(m[1]!, 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+async function exportLeporelloCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      run: { type: 'string' },
+      recto: { type: 'string' },
+      'verso-video': { type: 'string' },
+      'verso-grid': { type: 'string' },
+      witnesses: { type: 'string' },
+      panels: { type: 'string' },
+      'panel-size': { type: 'string' },
+      sheet: { type: 'string' },
+      bleed: { type: 'string' },
+      margin: { type: 'string' },
+      background: { type: 'string' },
+      title: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const usage =
+    'usage: leporello export leporello <project> --recto COLLECTION (--run R | --verso-video FILE.mp4) --panels N --panel-size WxH --out FILE.pdf\n' +
+    '  [--verso-grid 1x3] [--witnesses 0,4,7] [--sheet strip|A4|A3] [--bleed 3] [--margin 10] [--background #ffffff] [--title TEXT] [--json]';
+  if (!values.recto || !values.panels || !values['panel-size'] || !values.out || !!values.run === !!values['verso-video']) throw new AppError('invalid_request', usage);
+  const panels = numberOption(values.panels, '--panels', undefined, (n) => Number.isInteger(n) && n >= 2 && n <= 400, 'a whole number of panels from 2 to 400')!;
+  const size = parsePanelSize(values['panel-size']);
+  const sheet = values.sheet ?? 'strip';
+  if (sheet !== 'strip' && sheet !== 'A4' && sheet !== 'A3') throw new AppError('invalid_request', `--sheet is strip (long sheets for a print shop), A4 or A3 (home printing, joined with glue tabs); not "${sheet}"`);
+  const grid = parseGrid(values['verso-grid']);
+  const file = resolve(values.out);
+  const started = performance.now();
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const project = studio.requireProject();
+    const { listCollections } = await import('./services/collections');
+    const { findRun } = await import('./services/runs/run-store');
+    const { rectoFromCollection, versoFromRun, versoFromVideo } = await import('./services/renders/leporello-content');
+    const { renderLeporello } = await import('./services/renders/leporello');
+    const collection = listCollections(project).find((c) => c.name.toLowerCase() === values.recto!.toLowerCase());
+    if (!collection) throw new AppError('not_found', `no collection "${values.recto}" in ${project.dir}; collections: ${listCollections(project).map((c) => c.name).join(', ') || 'none yet'}`);
+    const run = values.run ? findRun(project, values.run) : null;
+    const layout = {
+      panels,
+      panelWidthMm: size.width,
+      panelHeightMm: size.height,
+      bleedMm: numberOption(values.bleed, '--bleed', 3, (n) => n >= 0 && n <= 10, 'millimetres from 0 to 10')!,
+      marginMm: numberOption(values.margin, '--margin', 10, (n) => n >= 0, 'millimetres, 0 or more')!,
+      sheet: sheet as 'strip' | 'A4' | 'A3',
+      background: parseColour(values.background),
+      title: values.title ?? (run ? `${project.name} — ${run.name}` : project.name),
+    };
+    const { checkLayout, layoutSheets } = await import('./services/renders/leporello');
+    checkLayout(layout);
+    layoutSheets(layout);
+    const witnesses = values.witnesses?.split(',').map((w) => {
+      if (!/^\d+$/.test(w.trim())) throw new AppError('invalid_request', `--witnesses "${values.witnesses}" is a list of witness numbers from 0, e.g. 0,4,7`);
+      return Number(w);
+    });
+    const recto = await rectoFromCollection(project, collection.id, panels);
+    const verso = run ? await versoFromRun(project, run.id, panels, grid, witnesses) : await versoFromVideo(resolve(values['verso-video']!), panels, grid);
+    const { pdf, result } = await renderLeporello(layout, recto.contents, verso);
+    await atomicWrite(file, pdf);
+    const seconds = (performance.now() - started) / 1000;
+    const warnings = [...recto.warnings, ...result.warnings];
+    const render = await recordRender(project, 'leporello', file, run ? `run:${run.id}` : null, { ...layout, recto: collection.name, verso: run ? { run: run.name, grid } : { video: values['verso-video'], grid } });
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    cli.print(
+      out,
+      { file, ...result, warnings, seconds, render: render.id },
+      `${file}: ${panels} panels of ${size.width / 10}×${size.height / 10} cm (${(result.stripLengthMm / 1000).toFixed(2)} m unfolded) on ${result.sheets} ${sheet === 'strip' ? 'strip sheet' : `${sheet} sheet`}${result.sheets === 1 ? '' : 's'}, recto and verso: ${result.pages} pages of ${result.pageWidthMm}×${result.pageHeightMm} mm, in ${seconds.toFixed(1)} s`,
+    );
+  });
+}
+
+export async function exportCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const [kind, ...rest] = args;
+  if (kind === 'leporello') return exportLeporelloCommand(rest, out, cli);
+  throw new AppError('invalid_request', 'usage: leporello export leporello <project> … (see "leporello help")');
 }
 
 export async function renderCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {

@@ -26,7 +26,7 @@ import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
 import { exportNetworkCommand, generateCommand, importNetworkCommand, interpolateCommand, networksCommand, styleMixCommand } from './cli-networks';
 import { latentsCommand, projectImageCommand } from './cli-latents';
-import { renderCommand } from './cli-renders';
+import { exportCommand, renderCommand } from './cli-renders';
 
 const USAGE = `usage: leporello <command> [options]
 
@@ -105,6 +105,12 @@ const USAGE = `usage: leporello <command> [options]
                                                  a blend video through anchors (seed:3, latent:ID, image:ID,
                                                  label:key=value for a centroid, or a JSON file), H.264 MP4
                                                  and optionally ProRes, drawn and encoded together
+  export leporello <project> --recto COLLECTION (--run R | --verso-video FILE) --panels N --panel-size WxH
+                 --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed MM]
+                 [--margin MM] [--background #rrggbb] [--title TEXT]
+                                                 an accordion book as print-ready PDF: portraits on the recto,
+                                                 the run's timeline (or a video's frames) on the verso; crop
+                                                 and fold marks, bleed, glue tabs when tiled onto A4/A3
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 
@@ -703,6 +709,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'latents') await latentsCommand(rest, out, cli);
     else if (command === 'project-image') await projectImageCommand(rest, out, cli);
     else if (command === 'render') await renderCommand(rest, out, cli);
+    else if (command === 'export') await exportCommand(rest, out, cli);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;

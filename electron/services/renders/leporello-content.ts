@@ -1,0 +1,126 @@
+// What goes on a leporello's panels: source portraits of a collection (recto, one per panel), and
+// the learning sequence (verso) — a run's witnesses at its checkpoints, or a video's frames —
+// laid across the strip in reading order: top to bottom within a panel column, then left to right.
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import sharp from 'sharp';
+import { AppError } from '../../../shared/errors';
+import { checkpointAt, describeAt, progressUnit } from '../../../shared/progress';
+import { getDataset } from '../datasets/datasets';
+import { locateFfmpeg } from '../ffmpeg';
+import type { Project } from '../projects/project';
+import { getRun, listCheckpoints } from '../runs/run-store';
+import type { PanelContent, PanelPicture } from './leporello';
+
+/** `k` indices spread evenly over `n` items, first and last included. */
+export function evenly(n: number, k: number): number[] {
+  if (k > n) throw new Error(`cannot choose ${k} of ${n}`);
+  if (k === 1) return [0];
+  return Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
+}
+
+/**
+ * A picture's bytes for the PDF at its own resolution: a plain JPEG as it is (no recompression),
+ * anything else — rotated by its EXIF, CMYK, WebP, TIFF, 16-bit — as an sRGB PNG.
+ */
+export async function pictureFromBytes(bytes: Uint8Array, name: string): Promise<PanelPicture> {
+  let meta;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch (err) {
+    throw new AppError('invalid_request', `${name} cannot be read as an image (${(err as Error).message}); re-import it or leave it out`);
+  }
+  if (meta.format === 'jpeg' && (meta.orientation ?? 1) === 1 && (meta.space === 'srgb' || meta.space === 'b-w') && meta.width && meta.height) {
+    return { bytes, format: 'jpeg', width: meta.width, height: meta.height };
+  }
+  const { data, info } = await sharp(bytes).rotate().toColourspace('srgb').png().toBuffer({ resolveWithObject: true });
+  return { bytes: data, format: 'png', width: info.width, height: info.height };
+}
+
+/** One portrait per panel from a collection (spread evenly when it has more); panels past its end stay empty. */
+export async function rectoFromCollection(project: Project, collectionId: number, panels: number): Promise<{ contents: (PanelContent | null)[]; warnings: string[] }> {
+  const rows = project.db.prepare("SELECT id, original_path AS path, source_path AS source FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id").all(collectionId) as { id: number; path: string; source: string }[];
+  if (!rows.length) throw new AppError('not_found', 'the recto collection has no imported portraits; import some first');
+  const chosen = rows.length > panels ? evenly(rows.length, panels).map((i) => rows[i]!) : rows;
+  const contents: (PanelContent | null)[] = [];
+  for (const r of chosen) {
+    const file = join(project.dir, r.path);
+    const bytes = await readFile(file).catch(() => {
+      throw new AppError('not_found', `portrait #${r.id} is missing from the project (${file}); re-import it, or remove it from the collection`);
+    });
+    contents.push({ pictures: [await pictureFromBytes(bytes, file)], columns: 1, rows: 1, caption: basename(r.source, extname(r.source)) });
+  }
+  const warnings = rows.length < panels ? [`the collection has ${rows.length} portraits for ${panels} panels: recto panels ${rows.length + 1}–${panels} are left empty`] : [];
+  while (contents.length < panels) contents.push(null);
+  return { contents, warnings };
+}
+
+export interface VersoGrid {
+  columns: number;
+  rows: number;
+}
+
+/**
+ * A run's timeline across the verso: `grid.columns` checkpoints per panel (spread evenly over the
+ * run), each a column of the chosen witnesses (`grid.rows` of them, the first ones unless given).
+ */
+export async function versoFromRun(project: Project, runId: number, panels: number, grid: VersoGrid, witnesses?: number[]): Promise<PanelContent[]> {
+  const run = getRun(project, runId);
+  const checkpoints = listCheckpoints(project, runId).filter((c) => c.witnessGrid);
+  const wanted = panels * grid.columns;
+  if (checkpoints.length < wanted) {
+    throw new AppError('invalid_request', `run "${run.name}" has ${checkpoints.length} checkpoints with witnesses, fewer than the ${wanted} the verso needs (${panels} panels × ${grid.columns} per panel): use fewer panels, or train with more checkpoints, or put a video's frames on the verso`);
+  }
+  const count = run.options.witnesses;
+  const picked = witnesses ?? Array.from({ length: grid.rows }, (_, i) => i);
+  if (picked.length !== grid.rows) throw new AppError('invalid_request', `${picked.length} witnesses chosen for ${grid.rows} rows per column`);
+  const beyond = picked.find((w) => w < 0 || w >= count);
+  if (beyond !== undefined) throw new AppError('invalid_request', `run "${run.name}" has ${count} witnesses (0–${count - 1}); witness ${beyond} is not one of them`);
+  const r = getDataset(project, run.datasetId).resolution;
+  const perRow = Math.ceil(Math.sqrt(count));
+  const unit = progressUnit(run.options);
+  const chosen = evenly(checkpoints.length, wanted).map((i) => checkpoints[i]!);
+  const contents: PanelContent[] = [];
+  for (let p = 0; p < panels; p++) {
+    const columns = chosen.slice(p * grid.columns, (p + 1) * grid.columns);
+    const pictures: PanelPicture[] = [];
+    for (const c of columns) {
+      const gridFile = join(project.dir, c.witnessGrid!);
+      for (const w of picked) {
+        const { data, info } = await sharp(gridFile).extract({ left: (w % perRow) * r, top: Math.floor(w / perRow) * r, width: r, height: r }).png().toBuffer({ resolveWithObject: true });
+        pictures.push({ bytes: data, format: 'png', width: info.width, height: info.height });
+      }
+    }
+    const at = columns.map((c) => checkpointAt(unit, c));
+    contents.push({ pictures, columns: grid.columns, rows: grid.rows, caption: `${run.name} · ${at.length === 1 ? describeAt(unit, at[0]!) : `${unit === 'epochs' ? 'epochs' : 'kimg'} ${at.join(', ')}`}` });
+  }
+  return contents;
+}
+
+/** A video's frames across the verso, spread evenly over it, in reading order. */
+export async function versoFromVideo(file: string, panels: number, grid: VersoGrid): Promise<PanelContent[]> {
+  const ffmpeg = locateFfmpeg();
+  if (!ffmpeg.path) throw new AppError('unavailable', ffmpeg.message);
+  // Every frame decoded once at its own size; a verso needs a few hundred at most.
+  const probe = spawnSync(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 31 });
+  const sizeLine = spawnSync(ffmpeg.path, ['-hide_banner', '-i', file], { encoding: 'utf8' }).stderr.match(/Video: .*?(\d{2,5})x(\d{2,5})/);
+  if (probe.status !== 0 || !sizeLine) throw new AppError('invalid_request', `${file} cannot be read as a video (${probe.stderr?.toString().trim() || 'no video stream'}); render it again or choose another`);
+  const [width, height] = [Number(sizeLine[1]), Number(sizeLine[2])];
+  const frameBytes = width * height * 3;
+  const total = Math.floor(probe.stdout.length / frameBytes);
+  const wanted = panels * grid.columns * grid.rows;
+  if (total < wanted) throw new AppError('invalid_request', `${file} has ${total} frames, fewer than the ${wanted} the verso needs; use fewer panels or pictures per panel`);
+  const chosen = evenly(total, wanted);
+  const contents: PanelContent[] = [];
+  for (let p = 0; p < panels; p++) {
+    const pictures: PanelPicture[] = [];
+    const indices = chosen.slice(p * grid.columns * grid.rows, (p + 1) * grid.columns * grid.rows);
+    for (const i of indices) {
+      const png = await sharp(probe.stdout.subarray(i * frameBytes, (i + 1) * frameBytes), { raw: { width, height, channels: 3 } }).png().toBuffer();
+      pictures.push({ bytes: png, format: 'png', width, height });
+    }
+    contents.push({ pictures, columns: grid.columns, rows: grid.rows, caption: `${basename(file)} · frames ${indices[0]! + 1}–${indices.at(-1)! + 1}` });
+  }
+  return contents;
+}

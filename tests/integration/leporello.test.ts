@@ -1,0 +1,144 @@
+// Leporello books through the CLI, read back with poppler: page count and sizes (pdfinfo), trim
+// and bleed boxes, the embedded font (pdffonts), the verso's reading order (pdftotext), and
+// rendered pages (pdftoppm) with crop marks at the trim corners, fold marks between panels, clear
+// slug elsewhere, pictures on the panels and glue tabs where sheets join.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli, sharedData, smallPortraits, tempDir } from '../helpers';
+
+function poppler(tool: string, ...args: string[]): string {
+  const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, `${tool}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const pageBoxes = (pdf: string, page: number) => {
+  const text = poppler('pdfinfo', '-box', '-f', String(page), '-l', String(page), pdf);
+  const box = (name: string) => text.match(new RegExp(`${name}:\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)`))!.slice(1).map(Number);
+  const mm = (pt: number) => (pt * 25.4) / 72;
+  const [media, trim, bleed] = [box('MediaBox'), box('TrimBox'), box('BleedBox')].map((b) => [mm(b[0]!), mm(b[1]!), mm(b[2]! - b[0]!), mm(b[3]! - b[1]!)]);
+  return { media: media!, trim: trim!, bleed: bleed! };
+};
+
+/** A region of a page, rendered grey at `dpi`, with a reader of the darkness near a point given in mm from the page's top left. */
+function region(pdf: string, page: number, dpi: number, box: { x: number; y: number; w: number; h: number }) {
+  const px = (mm: number) => Math.round((mm / 25.4) * dpi);
+  const r = spawnSync('pdftoppm', ['-gray', '-singlefile', '-r', String(dpi), '-f', String(page), '-l', String(page), '-x', String(px(box.x)), '-y', String(px(box.y)), '-W', String(px(box.w)), '-H', String(px(box.h)), pdf], { maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr.toString());
+  const header = r.stdout.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+255\s/)!;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const data = r.stdout.subarray(header[0].length);
+  const at = (x: number, y: number) => data[y * width + x]!;
+  return {
+    /** The darkest pixel within 1 px of a point (mm, page coordinates). */
+    darkest(xMm: number, yMm: number): number {
+      const [cx, cy] = [px(xMm - box.x), px(yMm - box.y)];
+      let min = 255;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) min = Math.min(min, at(Math.max(0, Math.min(width - 1, cx + dx)), Math.max(0, Math.min(height - 1, cy + dy))));
+      return min;
+    },
+    /** Spread of grey levels in a rectangle (mm): 0 for a flat colour. */
+    spread(xMm: number, yMm: number, wMm: number, hMm: number): number {
+      const values: number[] = [];
+      for (let y = px(yMm - box.y); y < px(yMm - box.y + hMm); y++) for (let x = px(xMm - box.x); x < px(xMm - box.x + wMm); x++) values.push(at(x, y));
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    },
+  };
+}
+
+function setup(t: Parameters<typeof tempDir>[0]) {
+  const base = tempDir(t);
+  const project = join(base, 'p');
+  const cli = (...args: string[]) => runCli(base, ...args);
+  assert.equal(cli('project', 'create', project).code, 0);
+  assert.equal(cli('import', project, smallPortraits, '--collection', 'portraits').code, 0);
+  assert.equal(cli('dataset', 'create', project, '--collection', 'portraits', '--resolution', '16').code, 0);
+  // Eleven checkpoints of a tiny real run: the verso's timeline.
+  const trained = cli('train', project, '--dataset', 'portraits-16', '--arch', 'dcgan', '--epochs', '10', '--batch', '8', '--backend', 'wasm', '--width', '4', '--witnesses', '4');
+  assert.equal(trained.code, 0, trained.stderr);
+  return { base, project, cli };
+}
+
+// Strip sheets have a slug of bleed (3) + gap (2) + mark (5) + 3 mm around the trim.
+const SLUG = 13;
+
+test('export leporello: a strip for the print shop — trim and bleed boxes, embedded font, crop and fold marks, verso behind recto', async (t) => {
+  const { base, project, cli } = setup(t);
+  const pdf = join(base, 'book.pdf');
+  const r = cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panels', '10', '--panel-size', '15x21', '--out', pdf, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const result = r.json();
+  assert.deepEqual([result.pages, result.sheets, result.stripLengthMm], [2, 1, 1500]);
+  assert.match(result.warnings.join('\n'), /verso pictures would print below 300 dpi \(lowest \d+ dpi\)/, '16 px witnesses on a 13 cm panel are far below 300 dpi');
+  assert.match(r.stderr, /warning: .*below 300 dpi/);
+
+  const info = poppler('pdfinfo', pdf);
+  assert.match(info, /Pages:\s+2\n/);
+  const { media, trim, bleed } = pageBoxes(pdf, 1);
+  assert.ok(Math.abs(media[2]! - (1500 + 2 * SLUG)) < 0.1 && Math.abs(media[3]! - (210 + 2 * SLUG)) < 0.1, `page ${media[2]}×${media[3]} mm`);
+  assert.deepEqual(trim.map((v) => Math.round(v * 10) / 10), [SLUG, SLUG, 1500, 210]);
+  assert.deepEqual(bleed.map((v) => Math.round(v * 10) / 10), [SLUG - 3, SLUG - 3, 1506, 216]);
+  const fonts = poppler('pdffonts', pdf);
+  assert.match(fonts, /DejaVuSans\S*\s+CID TrueType\s+Identity-H\s+yes/, 'the caption font is embedded');
+
+  // The top left of the recto at 300 dpi: crop marks outside the bleed at the trim corner, a fold
+  // mark at the first panel boundary, nothing between them, and a portrait on the panel.
+  const page = region(pdf, 1, 300, { x: 0, y: 0, w: 200, h: 120 });
+  assert.ok(page.darkest(SLUG - 3 - 2 - 2.5, SLUG) < 128, 'horizontal crop mark left of the corner');
+  assert.ok(page.darkest(SLUG, SLUG - 3 - 2 - 2.5) < 128, 'vertical crop mark above the corner');
+  assert.ok(page.darkest(SLUG - 3 - 1, SLUG) > 230, 'the mark stays outside the bleed');
+  assert.ok(page.darkest(SLUG + 150, SLUG - 3 - 2 - 1) < 160 || page.darkest(SLUG + 150, SLUG - 3 - 2 - 3) < 160, 'a fold mark over the first fold');
+  assert.ok(page.darkest(SLUG + 75, SLUG - 3 - 2 - 2.5) > 230, 'no mark over the middle of a panel');
+  assert.ok(page.spread(SLUG + 40, SLUG + 60, 70, 40) > 10, 'a portrait fills the first panel');
+
+  // The verso reads left to right, panel 1 on the left; it lies behind recto panel 10.
+  const verso = poppler('pdftotext', '-f', '2', '-l', '2', pdf, '-');
+  const epochs = [...verso.matchAll(/· epoch (\d+)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(epochs, [0, 1, 2, 3, 4, 6, 7, 8, 9, 10], 'ten of the eleven checkpoints, in reading order');
+  assert.match(verso, /verso · sheet 1 of 1 · panels 1–10/);
+});
+
+test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panels; a video on the verso; too few checkpoints named', async (t) => {
+  const { base, project, cli } = setup(t);
+  const tiled = join(base, 'a3.pdf');
+  const r = cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panels', '5', '--panel-size', '15x21', '--sheet', 'A3', '--verso-grid', '2x2', '--out', tiled, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual([r.json().sheets, r.json().pages], [3, 6], 'two panels per A3 sheet: 2 + 2 + 1');
+  assert.match(poppler('pdfinfo', tiled), /Pages:\s+6\n[\s\S]*Page size:\s+1190\.55 x 841\.89 pts \(A3\)/);
+  // Sheet 1: two panels centred with a 10 mm glue tab on the right, grey, with its crop marks beyond it.
+  const { trim } = pageBoxes(tiled, 1);
+  assert.ok(Math.abs(trim[2]! - 300) < 0.1, 'two 15 cm panels');
+  const sheet = region(tiled, 1, 150, { x: 0, y: 0, w: 420, h: 297 });
+  const top = 297 - trim[1]! - 210;
+  const tabX = trim[0]! + 300 + 5;
+  assert.ok(sheet.darkest(tabX, top + 40) < 240 && sheet.darkest(tabX, top + 40) > 200, 'the glue tab is light grey');
+  assert.ok(sheet.darkest(trim[0]! + 310, top - 3 - 2 - 2.5) < 128, 'the cut is past the glue tab');
+  // Its verso mirrors it: the tab is on the left, where the recto's right edge is seen from behind.
+  const versoSheet = region(tiled, 2, 150, { x: 0, y: 0, w: 420, h: 297 });
+  const versoTrim = pageBoxes(tiled, 2).trim;
+  assert.ok(Math.abs(versoTrim[0]! - (420 - trim[0]! - 300)) < 0.1, 'mirrored trim');
+  assert.ok(versoSheet.darkest(versoTrim[0]! - 5, top + 105) < 240, 'the tab on the left of the verso');
+
+  const a4 = cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panels', '4', '--panel-size', '15x21', '--sheet', 'A4', '--out', join(base, 'a4.pdf'));
+  assert.equal(a4.code, 1);
+  assert.match(a4.stderr, /panels 210 mm high do not fit an A4 sheet with bleed and marks \(they need 236 mm of its 210 mm\): choose A3/);
+  const many = cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panels', '46', '--panel-size', '15x21', '--out', join(base, 'long.pdf'));
+  assert.equal(many.code, 1);
+  assert.match(many.stderr, /has 11 checkpoints with witnesses, fewer than the 46 the verso needs .* use fewer panels, or train with more checkpoints, or put a video's frames on the verso/);
+
+  // A blend video's frames as the verso, and more panels than portraits.
+  assert.equal(cli('import-network', project, join(sharedData, '..', 'fixtures', 'stylegan2', 'sg2-tiny-32.pkl')).code, 0);
+  const video = join(base, 'blend.mp4');
+  assert.equal(cli('render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:1,seed:2', '--seconds', '2', '--fps', '15', '--out', video).code, 0);
+  const book = join(base, 'video-book.pdf');
+  const v = cli('export', 'leporello', project, '--recto', 'portraits', '--verso-video', video, '--panels', '30', '--panel-size', '10x10', '--verso-grid', '1x1', '--out', book, '--json');
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.json().warnings[0], /the collection has 24 portraits for 30 panels: recto panels 25–30 are left empty/);
+  const frames = [...poppler('pdftotext', '-f', '2', '-l', '2', book, '-').matchAll(/frames (\d+)–/g)].map((m) => Number(m[1]));
+  assert.deepEqual([frames[0], frames.at(-1), frames.length], [1, 30, 30], 'frames spread over the video, first to last');
+  const versoPage = region(book, 2, 100, { x: 0, y: 0, w: 60, h: 126 });
+  assert.ok(versoPage.spread(SLUG + 12, SLUG + 12, 70 / 3, 70 / 3) > 5, 'a frame is drawn on the verso');
+});
