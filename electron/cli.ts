@@ -27,6 +27,7 @@ import { startHeadlessServer } from './server/http-server';
 import { exportNetworkCommand, generateCommand, importNetworkCommand, interpolateCommand, networksCommand, styleMixCommand } from './cli-networks';
 import { latentsCommand, projectImageCommand } from './cli-latents';
 import { exportCommand, renderCommand } from './cli-renders';
+import { analyzeCommand } from './cli-analyze';
 
 const USAGE = `usage: leporello <command> [options]
 
@@ -105,6 +106,11 @@ const USAGE = `usage: leporello <command> [options]
                                                  a blend video through anchors (seed:3, latent:ID, image:ID,
                                                  label:key=value for a centroid, or a JSON file), H.264 MP4
                                                  and optionally ProRes, drawn and encoded together
+  analyze <project> (--network N | --run R [--at KIMG]) --feature NAME [--out REPORT.json]
+                 [--shrinkage G] [--generate VALUE [--count 16] [--multiplier 2] [--start-seed S]]
+                                                 t-tests per latent dimension (normality and equal-variance
+                                                 checks), LDA and its classifier for a labelled feature;
+                                                 faces generated with a requested value, and their success rate
   export leporello <project> --recto COLLECTION (--run R | --verso-video FILE) --panels N --panel-size WxH
                  --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed MM]
                  [--margin MM] [--background #rrggbb] [--title TEXT]
@@ -710,6 +716,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'project-image') await projectImageCommand(rest, out, cli);
     else if (command === 'render') await renderCommand(rest, out, cli);
     else if (command === 'export') await exportCommand(rest, out, cli);
+    else if (command === 'analyze') await analyzeCommand(rest, out, cli);
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 1 : 0;
