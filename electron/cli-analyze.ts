@@ -6,7 +6,8 @@ import { AppError } from '../shared/errors';
 import type { Out } from './cli';
 import { describeGenerator, GENERATOR_OPTIONS, openGenerator } from './cli-latents';
 import { generatorRef, withProject, type CliHelpers } from './cli-networks';
-import { analyzeFeature, generateWithFeature, type FeatureReport } from './services/feature-analysis';
+import type { FeatureReport } from '../shared/feature-report';
+import { analyzeFeature, generateWithFeature } from './services/feature-analysis';
 import { atomicWrite } from './services/fs/atomic-write';
 
 function describeReport(r: FeatureReport): string {
@@ -19,7 +20,7 @@ function describeReport(r: FeatureReport): string {
     }
   }
   lines.push(`  LDA: ${r.lda.directions.length} direction${r.lda.directions.length === 1 ? '' : 's'} (${r.lda.explained.map((e) => `${(e * 100).toFixed(0)} %`).join(', ')} of the separation), shrinkage ${r.lda.shrinkage}`);
-  lines.push(`  classifier: ${Number.isNaN(r.classifier.accuracy) ? 'too few faces to cross-validate' : `${(r.classifier.accuracy * 100).toFixed(0)} % right on held-out faces (${r.classifier.folds}-fold)`}`);
+  lines.push(`  classifier: ${r.classifier.accuracy === null ? 'too few faces to cross-validate' : `${(r.classifier.accuracy * 100).toFixed(0)} % right on held-out faces (${r.classifier.folds}-fold)`}`);
   for (const o of r.requested) lines.push(`  requested ${r.feature}=${o.requested}: ${o.generated} generated, ${o.answered} answered, ${o.matched} as requested${o.successRate === null ? '' : ` — success rate ${(o.successRate * 100).toFixed(0)} %`}`);
   if (r.invalid) lines.push(`  ${r.invalid} generated face${r.invalid === 1 ? '' : 's'} answered "invalid" (unreadable), left out`);
   return lines.join('\n');

@@ -465,6 +465,87 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+
+/** Any generator the latent tools draw from: a network, or a run of any architecture at a checkpoint. */
+export const LatentGenerator = z.object({
+  ref: GeneratorRef,
+  /** Which latents belong to it (network:N, run:R:C for DCGAN and progressive GAN, run:R:C for StyleGAN2). */
+  key: z.string(),
+  label: z.string(),
+  arch: z.string(),
+  space: z.enum(['z', 'w']),
+  resolution: z.number().int(),
+});
+export type LatentGenerator = z.infer<typeof LatentGenerator>;
+
+export const LatentSummary = z.object({
+  id,
+  name: z.string().nullable(),
+  kind: z.string(),
+  source: z.string(),
+  imageId: id.nullable(),
+  labels: z.record(z.string(), z.string()),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type LatentSummary = z.infer<typeof LatentSummary>;
+
+export const Anchor = z.string().regex(/^(seed|latent|image):\d{1,9}$|^label:[^=,]{1,60}=[^,]{1,60}$/, 'an anchor is seed:N, latent:ID, image:ID or label:key=value');
+const fileStem = z.string().trim().min(1).max(80).regex(/^[\p{L}\p{N} _.-]+$/u, 'a file name of letters, digits, spaces, dots, dashes and underscores');
+
+/** Long work on a generator, run in its own process; its progress and end come as job events. */
+export const JobRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('seeds'), ref: GeneratorRef, seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(500) }).strict(),
+  z.object({ kind: z.literal('draw'), ref: GeneratorRef, ids: z.array(id).min(1).max(500) }).strict(),
+  z.object({ kind: z.literal('project'), ref: GeneratorRef, imageId: id, steps: z.number().int().min(1).max(5000) }).strict(),
+  z
+    .object({
+      kind: z.literal('video'),
+      ref: GeneratorRef,
+      anchors: z.array(Anchor).min(2).max(64),
+      seconds: z.number().positive().max(3600),
+      fps: z.number().min(1).max(120),
+      size: z.number().int().min(16).max(4096).multipleOf(2).optional(),
+      easing: z.enum(['linear', 'smooth']),
+      loop: z.boolean(),
+      hold: z.number().min(0).max(60),
+      title: z.string().max(200).optional(),
+      prores: z.boolean(),
+      name: fileStem,
+    })
+    .strict(),
+  z.object({ kind: z.literal('analyze'), ref: GeneratorRef, feature: labelKey }).strict(),
+  z.object({ kind: z.literal('generate'), ref: GeneratorRef, feature: labelKey, value: labelValue, count: z.number().int().min(1).max(500), multiplier: z.number().min(1).max(1000) }).strict(),
+  z
+    .object({
+      kind: z.literal('leporello'),
+      collectionId: id,
+      verso: z.union([z.object({ runId: id }).strict(), z.object({ videoRenderId: id }).strict()]),
+      panels: z.number().int().min(2).max(400),
+      panelWidthMm: z.number().min(30).max(1000),
+      panelHeightMm: z.number().min(30).max(1000),
+      sheet: z.enum(['strip', 'A4', 'A3']),
+      bleedMm: z.number().min(0).max(10),
+      marginMm: z.number().min(0).max(100),
+      background: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+      columns: z.number().int().min(1).max(8),
+      rows: z.number().int().min(1).max(8),
+      title: z.string().max(200).optional(),
+      name: fileStem,
+    })
+    .strict(),
+]);
+export type JobRequest = z.infer<typeof JobRequest>;
+export type JobKind = JobRequest['kind'];
+
+export const JobProgress = z.object({ jobId: id, kind: z.string(), done: z.number(), total: z.number(), secondsLeft: z.number().nullable(), message: z.string() });
+export type JobProgress = z.infer<typeof JobProgress>;
+/** A job's end: its CLI's JSON answer, or why it failed (cancelled jobs say so and leave no file). */
+export const JobFinished = z.object({ jobId: id, kind: z.string(), ok: z.boolean(), result: z.unknown(), error: z.string().nullable(), cancelled: z.boolean() });
+export type JobFinished = z.infer<typeof JobFinished>;
+
+export const RenderRecord = z.object({ id, kind: z.enum(['video', 'leporello', 'contact-sheet']), path: z.string(), sha256: z.string(), bytes: z.number().int(), generator: z.string().nullable(), settings: z.record(z.string(), z.unknown()), createdAt: z.string() });
+export type RenderRecord = z.infer<typeof RenderRecord>;
+
 const empty = z.object({}).strict();
 const method = <Q extends z.ZodType, R extends z.ZodType>(request: Q, response: R) => ({ request, response });
 
@@ -594,6 +675,14 @@ export const contract = {
   'networks.import': method(z.object({ path: z.string().min(1).max(4096), name: name.optional() }).strict(), Network),
   /** Every generator the style tools can draw from: imported networks and StyleGAN2 runs with a checkpoint. */
   'generate.sources': method(empty, z.array(GeneratorSource)),
+  /** Every generator the latent tools work with: networks, and runs of every architecture with a checkpoint. */
+  'latents.generators': method(empty, z.array(LatentGenerator)),
+  'latents.list': method(z.object({ ref: GeneratorRef }).strict(), z.array(LatentSummary)),
+  /** The questionnaire's answers: key = value on latents of the generator ("invalid" for an unreadable face). */
+  'latents.label': method(z.object({ ref: GeneratorRef, ids: z.array(id).min(1).max(1000), key: labelKey, value: labelValue }).strict(), z.object({ labelled: z.number().int() })),
+  'jobs.start': method(JobRequest, z.object({ jobId: id })),
+  'jobs.cancel': method(z.object({ jobId: id }).strict(), z.object({ cancelled: z.boolean() })),
+  'renders.list': method(empty, z.array(RenderRecord)),
   'generate.seeds': method(
     GenerateSeedsRequest,
     z.object({ backend: z.string(), seconds: z.number(), images: z.array(z.object({ seed: z.number().int(), path: z.string() })) }),
@@ -625,6 +714,8 @@ export const events = {
   'curation.finished': CurationSummary,
   'run.progress': RunProgress,
   'run.changed': Run,
+  'job.progress': JobProgress,
+  'job.finished': JobFinished,
   /** A run's health turned to collapsed at this checkpoint. */
   'run.collapsed': z.object({ runId: id, name: z.string(), health: RunHealth }),
   /** The desktop app's menu or a notification asks the window to go somewhere or to import what was chosen. */

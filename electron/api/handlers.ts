@@ -17,6 +17,9 @@ import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/run
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
 import type { Studio } from '../services/studio';
+import { generatorKeyOf, listLatentGenerators } from '../services/latent-generators';
+import { labelLatents, latentsOf, listLatents } from '../services/latents';
+import { listRenders } from '../services/renders/render-store';
 import type { Handlers } from './router';
 
 /** What differs between the Electron shell and the headless server. */
@@ -103,6 +106,18 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'generate.seeds': (req) => studio.generators.seeds(req),
     'generate.styleMix': (req) => studio.generators.styleMix(req),
     'generate.interpolate': (req) => studio.generators.interpolate(req),
+    'latents.generators': () => listLatentGenerators(studio.requireProject()),
+    'latents.list': ({ ref }) => {
+      const project = studio.requireProject();
+      return listLatents(project, generatorKeyOf(project, ref)).map(({ vector: _, generator: __, space: ___, ...rest }) => rest);
+    },
+    'latents.label': ({ ref, ids, key, value }) => {
+      const project = studio.requireProject();
+      return { labelled: labelLatents(project, latentsOf(project, generatorKeyOf(project, ref), ids).map((l) => l.id), key, value) };
+    },
+    'jobs.start': (request) => studio.jobs.start(request),
+    'jobs.cancel': ({ jobId }) => ({ cancelled: studio.jobs.cancel(jobId) }),
+    'renders.list': () => listRenders(studio.requireProject()),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

@@ -5,7 +5,8 @@
 // "invalid" (an unreadable face) are left out.
 import { AppError } from '../../shared/errors';
 import { classify, fitLda, projectLda, type LdaModel } from '../engine/latent/lda';
-import { testDimensions, type DimensionTest } from '../engine/latent/statistics';
+import { testDimensions } from '../engine/latent/statistics';
+import type { ClassComparison, FeatureReport, RequestedOutcome } from '../../shared/feature-report';
 import { addLatents, type StoredLatent } from './latents';
 import type { Project } from './projects/project';
 
@@ -32,36 +33,8 @@ export function featureSamples(project: Project, generator: string, feature: str
     .map((r) => ({ latentId: r.id, value: r.value!, vector: new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)) }));
 }
 
-export interface ClassComparison {
-  /** The value tested against the rest (or against the other value, with two). */
-  value: string;
-  against: string;
-  /** All dimensions, most significant first. */
-  dimensions: DimensionTest[];
-  /** Dimensions with q < 0.05 (Benjamini–Hochberg). */
-  significant: number;
-}
 
-export interface RequestedOutcome {
-  requested: string;
-  generated: number;
-  /** Of those, answered by the curator (an "invalid" answer does not count). */
-  answered: number;
-  matched: number;
-  successRate: number | null;
-}
 
-export interface FeatureReport {
-  feature: string;
-  generator: string;
-  dimensions: number;
-  classes: { value: string; count: number }[];
-  comparisons: ClassComparison[];
-  lda: LdaModel & { projections: { latentId: number; value: string; position: number[] }[] };
-  classifier: { folds: number; accuracy: number };
-  requested: RequestedOutcome[];
-  invalid: number;
-}
 
 /**
  * Shrinkage where the covariance cannot be inverted as it is: too few latents for the dimensions,
@@ -70,11 +43,12 @@ export interface FeatureReport {
 export const defaultShrinkage = (latents: number, classes: number, dim: number) => (Math.floor((latents * 4) / 5) - classes > dim ? 0 : 0.3);
 
 /** Accuracy of the classifier on latents it was not fitted on: k folds, each class spread over them. */
-function crossValidate(samples: FeatureSample[], shrinkage: number): { folds: number; accuracy: number } {
+function crossValidate(samples: FeatureSample[], shrinkage: number): FeatureReport['classifier'] {
   const counts = new Map<string, number>();
   for (const s of samples) counts.set(s.value, (counts.get(s.value) ?? 0) + 1);
-  const folds = Math.min(5, ...counts.values());
-  if (folds < 2) return { folds: 0, accuracy: NaN };
+  // As many folds as leave every class two latents to fit on, at most five.
+  const folds = [5, 4, 3, 2].find((k) => [...counts.values()].every((n) => n >= k && n - Math.ceil(n / k) >= 2)) ?? 0;
+  if (!folds) return { folds: 0, accuracy: null };
   const seen = new Map<string, number>();
   const fold = samples.map((s) => {
     const i = seen.get(s.value) ?? 0;

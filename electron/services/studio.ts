@@ -2,6 +2,7 @@
 // The API router, the CLI and both shells (Electron, headless server) go through this object.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CliJobs } from './jobs/cli-jobs';
 import type { ImportSummary, ProjectSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { EventBus } from '../api/event-bus';
@@ -29,6 +30,7 @@ export class Studio {
   private runManager: RunManager | null = null;
   private curationJobs: CurationJobs | null = null;
   private generatorSessions: GeneratorSessions | null = null;
+  private cliJobs: CliJobs | null = null;
   private readonly registry: ProjectRegistry;
   private readonly imports = new Map<string, ImportJob>();
   private readonly running = new Set<Promise<ImportSummary>>();
@@ -64,6 +66,13 @@ export class Studio {
     const project = this.requireProject();
     this.generatorSessions ??= new GeneratorSessions(project, this.options.launchEngine ?? forkNodeEngine);
     return this.generatorSessions;
+  }
+
+  /** The open project's long generator work (latents, projection, videos, analysis, books), one at a time. */
+  get jobs(): CliJobs {
+    const project = this.requireProject();
+    this.cliJobs ??= new CliJobs(project, this.events);
+    return this.cliJobs;
   }
 
   /** The open project's curation passes. */
@@ -126,6 +135,8 @@ export class Studio {
     this.runManager = null;
     this.generatorSessions?.close();
     this.generatorSessions = null;
+    this.cliJobs?.stop();
+    this.cliJobs = null;
     await this.curationJobs?.stop();
     this.curationJobs = null;
     this.project?.close();

@@ -4,6 +4,9 @@
 // classifier they give (shared Gaussian covariance, class priors from the counts). With fewer
 // latents than dimensions the covariance cannot be inverted; it is then shrunk toward a multiple
 // of the identity by `shrinkage`, as scikit-learn's 'eigen' solver does with a fixed shrinkage.
+import type { LdaModel } from '../../../shared/feature-report';
+
+export type { LdaModel };
 
 type Matrix = Float64Array[];
 
@@ -88,17 +91,6 @@ export function symmetricEigen(input: number[][]): { values: number[]; vectors: 
   return { values: order.map((i) => a[i]![i]!), vectors: order.map((i) => v.map((row) => row[i]!)) };
 }
 
-export interface LdaModel {
-  classes: string[];
-  priors: number[];
-  shrinkage: number;
-  /** Discriminant directions (classes − 1 of them), in latent space, scaled to unit within-class variance. */
-  directions: number[][];
-  /** The share of between-class separation along each direction. */
-  explained: number[];
-  /** Each class's centre along the directions. */
-  centres: number[][];
-}
 
 export function fitLda(vectors: ArrayLike<number>[], labels: string[], shrinkage = 0): LdaModel {
   const classes = [...new Set(labels)].sort();

@@ -4,6 +4,9 @@
 // as Brown and Forsythe proposed) for equal variances — and Benjamini–Hochberg q-values, since
 // hundreds of dimensions are tested at once. The distributions come from the regularized
 // incomplete beta function.
+import type { DimensionTest, TTest } from '../../../shared/feature-report';
+
+export type { DimensionTest, TTest };
 
 const sum = (xs: ArrayLike<number>) => {
   let s = 0;
@@ -82,11 +85,6 @@ export const tTwoSided = (t: number, df: number) => incompleteBeta(df / 2, 0.5, 
 /** P(F > f) for Fisher's F with (d1, d2) degrees of freedom. */
 export const fSurvival = (f: number, d1: number, d2: number) => (f <= 0 ? 1 : incompleteBeta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f)));
 
-export interface TTest {
-  t: number;
-  df: number;
-  p: number;
-}
 
 /** Student's two-sample t-test, variances pooled. */
 export function studentT(a: ArrayLike<number>, b: ArrayLike<number>): TTest {
@@ -172,22 +170,6 @@ export function qValues(ps: number[]): number[] {
   return q;
 }
 
-export interface DimensionTest {
-  dimension: number;
-  /** The test the checks point to: Welch's when Levene's test rejects equal variances (p < 0.05). */
-  chosen: 'student' | 'welch';
-  t: number;
-  df: number;
-  p: number;
-  /** Benjamini–Hochberg over all dimensions. */
-  q: number;
-  student: TTest;
-  welch: TTest;
-  levene: { w: number; p: number };
-  /** Normality of each group (null where a group has fewer than 8 values). */
-  normality: [{ k2: number; p: number } | null, { k2: number; p: number } | null];
-  meanDifference: number;
-}
 
 /** Two groups of latents compared dimension by dimension. */
 export function testDimensions(a: ArrayLike<number>[], b: ArrayLike<number>[]): DimensionTest[] {

@@ -1,0 +1,28 @@
+// The generators the latent tools offer in the studio: imported networks (W) and every run with a
+// checkpoint at its latest one — StyleGAN2 in W, DCGAN and the progressive GAN in Z — each with the
+// key its latents are stored under.
+import type { GeneratorRef, LatentGenerator } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import { getDataset } from './datasets/datasets';
+import { findNetwork, listNetworks } from './networks/network-store';
+import type { Project } from './projects/project';
+import { listCheckpoints, listRuns } from './runs/run-store';
+
+export function listLatentGenerators(project: Project): LatentGenerator[] {
+  const networks = listNetworks(project).map((n): LatentGenerator => ({ ref: { networkId: n.id }, key: `network:${n.id}`, label: n.name, arch: 'stylegan2', space: 'w', resolution: n.resolution }));
+  const runs = listRuns(project).flatMap((r): LatentGenerator[] => {
+    const last = listCheckpoints(project, r.id).at(-1);
+    if (!last) return [];
+    return [{ ref: { runId: r.id, checkpointId: last.id }, key: `run:${r.id}:${last.id}`, label: `${r.name} at checkpoint #${last.id}`, arch: r.arch, space: r.arch === 'stylegan2' ? 'w' : 'z', resolution: getDataset(project, r.datasetId).resolution }];
+  });
+  return [...networks, ...runs];
+}
+
+/** The key a generator's latents are stored under (a run without a checkpoint named means its latest). */
+export function generatorKeyOf(project: Project, ref: GeneratorRef): string {
+  if ('networkId' in ref) return `network:${findNetwork(project, ref.networkId).id}`;
+  const checkpoints = listCheckpoints(project, ref.runId);
+  const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
+  if (!c) throw new AppError('not_found', `run #${ref.runId} has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
+  return `run:${ref.runId}:${c.id}`;
+}

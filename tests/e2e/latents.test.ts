@@ -1,0 +1,117 @@
+// The latent views in a real browser against the real headless server, their work done by the
+// real CLI in its own process on the imported sg2-tiny-32 StyleGAN2: faces from seeds in Latents,
+// a blend video rendered and played (and a long one cancelled, leaving no file), the questionnaire
+// answered with the keyboard, the feature analysed with its LDA histogram and faces generated with
+// a requested value, and a leporello book exported with the video on its verso.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { importNetwork } from '../../electron/services/networks/network-store';
+import { DATABASE_FILE } from '../../electron/services/projects/layout';
+import { sharedData, smallPortraits } from '../helpers';
+import { openBrowserSession, type BrowserSession } from './browser-session';
+
+let s: BrowserSession;
+let projectDir: string;
+
+before(async () => {
+  s = await openBrowserSession();
+  await s.studio.createProject('Latent space');
+  await s.studio.startImport({ paths: [smallPortraits], collection: 'small' }).done;
+  const project = s.studio.requireProject();
+  projectDir = project.dir;
+  await importNetwork(project, join(sharedData, '..', 'fixtures', 'stylegan2', 'sg2-tiny-32.pkl'));
+  await s.page.goto(s.server.url);
+});
+after(() => s?.close());
+
+const waitText = (testid: string, pattern: RegExp, timeout = 120_000) =>
+  s.page.waitForFunction(([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), [testid, pattern.source], { timeout });
+
+const frames = (file: string) => Number(spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).stdout.trim());
+
+test('latents, a blend video, the questionnaire, the analysis and a leporello book, from the studio', async () => {
+  const { page } = s;
+  await page.goto(s.at('#/latents'));
+  await page.getByTestId('latents-view').waitFor();
+  assert.match((await page.getByTestId('latents-generator').textContent()) ?? '', /sg2-tiny-32 · stylegan2 · W · 32 px/);
+  await page.getByTestId('latents-seeds').fill('1-6');
+  await page.getByTestId('latents-add-seeds').click();
+  await page.getByTestId('latents-strip').waitFor({ timeout: 120_000 });
+  assert.equal(await page.locator('[data-testid=latents-list] tbody tr').count(), 6);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=latents-strip]') as HTMLImageElement | null)?.naturalWidth === 192);
+  await s.shot('latents');
+
+  // A blend video through three of them, played in the page.
+  await page.getByTestId('video-anchors').fill('latent:1, latent:3, seed:9');
+  await page.getByTestId('video-seconds').fill('2');
+  await page.getByTestId('video-fps').fill('12');
+  await page.getByTestId('video-name').fill('blend');
+  await page.getByTestId('video-render').click();
+  await waitText('video-done', /24 frames, 2\.0 s/);
+  const video = join(projectDir, 'renders', 'videos', 'blend.mp4');
+  assert.equal(frames(video), 24);
+  await page.waitForFunction(() => ((document.querySelector('[data-testid=video-player]') as HTMLVideoElement | null)?.readyState ?? 0) >= 1, undefined, { timeout: 30_000 });
+  await s.shot('latents-video');
+
+  // A long one, cancelled once it reports progress: no file is left.
+  await page.getByTestId('video-seconds').fill('300');
+  await page.getByTestId('video-name').fill('long');
+  await page.getByTestId('video-render').click();
+  await waitText('job-running', /frame \d+ of 3600/);
+  await s.shot('latents-video-progress');
+  await page.getByTestId('job-cancel').click();
+  await waitText('job-error', /cancelled at frame \d+ of 3600; nothing was written/);
+  assert.deepEqual(readdirSync(join(projectDir, 'renders', 'videos')), ['blend.mp4']);
+
+  // The questionnaire, answered with the keyboard: 1 yes, 2 no, 0 invalid.
+  await page.goto(s.at('#/questionnaire'));
+  await page.getByTestId('question-key').fill('bright');
+  await page.getByTestId('question-answers').fill('yes, no');
+  await page.locator('input[type=number]').first().fill('6');
+  await page.getByTestId('question-start').click();
+  await page.getByTestId('question-face').waitFor({ timeout: 120_000 });
+  await s.shot('questionnaire');
+  for (const key of ['1', '2', '1', '2', '0', '1']) {
+    const before = await page.getByTestId('question-progress').textContent();
+    await page.keyboard.press(key);
+    await page.waitForFunction((prev) => document.querySelector('[data-testid=question-progress]')?.textContent !== prev, before);
+  }
+  await waitText('question-progress', /^6 of 6 answered/);
+  const db = new Database(join(projectDir, DATABASE_FILE), { readonly: true });
+  const answers = db.prepare("SELECT l.value, count(*) AS n FROM latent_labels l JOIN label_keys k ON k.id = l.key_id WHERE k.name = 'bright' GROUP BY l.value ORDER BY l.value").all();
+  db.close();
+  assert.deepEqual(answers, [{ value: 'invalid', n: 1 }, { value: 'no', n: 2 }, { value: 'yes', n: 3 }]);
+
+  // The analysis of those answers, and two faces requested bright.
+  await page.goto(s.at('#/analysis'));
+  await page.getByTestId('analysis-feature').fill('bright');
+  await page.getByTestId('analysis-run').click();
+  await waitText('analysis-classes', /bright: no \(2\), yes \(3\) over 64 dimensions/);
+  assert.ok((await page.locator('[data-testid=analysis-lda] rect').count()) > 2, 'the LDA histogram is drawn');
+  assert.equal(await page.locator('[data-testid=analysis-dimensions] tbody tr').count(), 10);
+  await s.shot('analysis');
+  await page.locator('input[type=number]').first().fill('2');
+  await page.locator('input[type=number]').nth(1).fill('1');
+  await page.getByTestId('analysis-generate').click();
+  await waitText('analysis-generated', /2 faces from \d+ drawn/);
+
+  // A leporello book with the blend video's frames on the verso.
+  await page.goto(s.at('#/book'));
+  await page.getByTestId('book-verso').locator('option').first().waitFor({ state: 'attached' });
+  await page.getByTestId('book-panels').fill('4');
+  await page.getByTestId('book-width').fill('100');
+  await page.getByTestId('book-height').fill('100');
+  await page.getByTestId('book-name').fill('book');
+  await page.getByTestId('book-export').click();
+  await waitText('book-done', /2 pages on 1 sheet/);
+  assert.match((await page.getByTestId('book-warning').first().textContent()) ?? '', /below 300 dpi/);
+  const pdf = join(projectDir, 'renders', 'books', 'book.pdf');
+  assert.ok(existsSync(pdf));
+  assert.match(spawnSync('pdfinfo', [pdf], { encoding: 'utf8' }).stdout, /Pages:\s+2/);
+  await s.shot('book');
+  assert.deepEqual(s.problems, []);
+});
