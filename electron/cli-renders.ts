@@ -200,10 +200,68 @@ async function exportLeporelloCommand(args: string[], out: Out, cli: CliHelpers)
   });
 }
 
+async function exportContactSheetCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { collection: { type: 'string' }, run: { type: 'string' }, at: { type: 'string' }, video: { type: 'string' }, count: { type: 'string' }, columns: { type: 'string' }, cell: { type: 'string' }, title: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const usage = 'usage: leporello export contact-sheet <project> (--collection NAME | --run R [--at EPOCH|KIMG] | --video FILE.mp4) [--count N] [--columns 6] [--cell 192] [--title TEXT] --out FILE.png|FILE.pdf [--json]';
+  const sources = [values.collection, values.run, values.video].filter((v) => v !== undefined);
+  if (sources.length !== 1 || !values.out || !/\.(png|pdf)$/i.test(values.out)) throw new AppError('invalid_request', usage);
+  const columns = numberOption(values.columns, '--columns', 6, (n) => Number.isInteger(n) && n >= 1 && n <= 40, 'a whole number of columns from 1 to 40')!;
+  const cell = numberOption(values.cell, '--cell', 192, (n) => Number.isInteger(n) && n >= 16 && n <= 2048, 'a cell side in pixels from 16 to 2048')!;
+  const count = numberOption(values.count, '--count', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 5000, 'a whole number of pictures from 1 to 5000');
+  const file = resolve(values.out);
+  await withProject(cli, positionals[0], usage, async (studio) => {
+    const project = studio.requireProject();
+    const content = await import('./services/renders/leporello-content');
+    const { contactSheetPdf, contactSheetPng } = await import('./services/renders/contact-sheet');
+    let items: { picture: import('./services/renders/leporello').PanelPicture; caption: string }[];
+    let title: string;
+    if (values.collection) {
+      const { listCollections } = await import('./services/collections');
+      const collection = listCollections(project).find((c) => c.name.toLowerCase() === values.collection!.toLowerCase());
+      if (!collection) throw new AppError('not_found', `no collection "${values.collection}" in ${project.dir}`);
+      items = await content.collectionPictures(project, collection.id, count);
+      title = `${project.name} — ${collection.name}`;
+    } else if (values.run) {
+      const { findRun, listCheckpoints } = await import('./services/runs/run-store');
+      const { checkpointAt, progressUnit, describeAt } = await import('../shared/progress');
+      const run = findRun(project, values.run);
+      const unit = progressUnit(run.options);
+      const checkpoints = listCheckpoints(project, run.id);
+      const c = values.at === undefined ? checkpoints.at(-1) : checkpoints.find((x) => checkpointAt(unit, x) === Number(values.at));
+      if (!c) throw new AppError('not_found', `run "${run.name}" has no ${values.at === undefined ? 'checkpoint yet' : `checkpoint at ${describeAt(unit, Number(values.at))}`}`);
+      const witnesses = Array.from({ length: Math.min(count ?? run.options.witnesses, run.options.witnesses) }, (_, w) => w);
+      items = [];
+      for (const w of witnesses) items.push({ picture: await content.witnessPicture(project, run, c, w), caption: `witness ${w}` });
+      title = `${run.name} · ${describeAt(unit, checkpointAt(unit, c))}`;
+    } else {
+      items = await content.videoPictures(resolve(values.video!), count ?? 24);
+      title = values.video!;
+    }
+    title = values.title ?? title;
+    let detail: Record<string, number>;
+    if (/\.pdf$/i.test(file)) {
+      const { pdf, pages } = await contactSheetPdf(items, columns, title);
+      await atomicWrite(file, pdf);
+      detail = { pages };
+    } else {
+      const { png, width, height } = await contactSheetPng(items, columns, cell);
+      await atomicWrite(file, png);
+      detail = { width, height };
+    }
+    const render = await recordRender(project, 'contact-sheet', file, null, { title, columns, cell, pictures: items.length });
+    cli.print(out, { file, pictures: items.length, ...detail, render: render.id }, `${items.length} pictures in ${columns} columns: ${file}${detail.pages ? ` (${detail.pages} A4 pages)` : ` (${detail.width}×${detail.height} px)`}`);
+  });
+}
+
 export async function exportCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
   const [kind, ...rest] = args;
   if (kind === 'leporello') return exportLeporelloCommand(rest, out, cli);
-  throw new AppError('invalid_request', 'usage: leporello export leporello <project> … (see "leporello help")');
+  if (kind === 'contact-sheet') return exportContactSheetCommand(rest, out, cli);
+  throw new AppError('invalid_request', 'usage: leporello export leporello|contact-sheet <project> … (see "leporello help")');
 }
 
 export async function renderCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {

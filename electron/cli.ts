@@ -117,6 +117,9 @@ const USAGE = `usage: leporello <command> [options]
                                                  an accordion book as print-ready PDF: portraits on the recto,
                                                  the run's timeline (or a video's frames) on the verso; crop
                                                  and fold marks, bleed, glue tabs when tiled onto A4/A3
+  export contact-sheet <project> (--collection NAME | --run R [--at N] | --video FILE) [--count N]
+                 [--columns 6] [--cell 192] --out FILE.png|FILE.pdf
+                                                 pictures in a captioned grid: one PNG, or A4 pages of PDF
   backends                                       which compute backends work here, and why not the others
   serve [project] [--port N]                     serve the studio on 127.0.0.1 for a browser
 

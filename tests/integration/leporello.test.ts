@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { runCli, sharedData, smallPortraits, tempDir } from '../helpers';
 
 function poppler(tool: string, ...args: string[]): string {
@@ -99,6 +100,34 @@ test('export leporello: a strip for the print shop — trim and bleed boxes, emb
   const epochs = [...verso.matchAll(/· epoch (\d+)/g)].map((m) => Number(m[1]));
   assert.deepEqual(epochs, [0, 1, 2, 3, 4, 6, 7, 8, 9, 10], 'ten of the eleven checkpoints, in reading order');
   assert.match(verso, /verso · sheet 1 of 1 · panels 1–10/);
+});
+
+test('export contact-sheet: a captioned PNG grid of portraits or witnesses, and A4 PDF pages', async (t) => {
+  const { base, project, cli } = setup(t);
+  const png = join(base, 'sheet.png');
+  const r = cli('export', 'contact-sheet', project, '--collection', 'portraits', '--columns', '6', '--cell', '100', '--out', png, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  // 6 columns of 100 px cells with 4 px gaps; 24 portraits make 4 rows of cell + 12 px caption.
+  assert.deepEqual([r.json().pictures, r.json().width, r.json().height], [24, 6 * 104 + 4, 4 * 116 + 4]);
+  const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([info.width, info.height], [628, 468]);
+  const cell = (x0: number, y0: number) => {
+    const values: number[] = [];
+    for (let y = y0; y < y0 + 100; y++) for (let x = x0; x < x0 + 100; x++) values.push(data[y * info.width + x]!);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  };
+  assert.ok(cell(4, 4) > 10 && cell(4 + 5 * 104, 4 + 3 * 116) > 10, 'the first and the last cell hold a portrait');
+  const witnesses = cli('export', 'contact-sheet', project, '--run', '1', '--at', '5', '--out', join(base, 'witnesses.png'), '--json');
+  assert.equal(witnesses.code, 0, witnesses.stderr);
+  assert.equal(witnesses.json().pictures, 4, "the run's four witnesses");
+  const pdf = join(base, 'sheet.pdf');
+  assert.equal(cli('export', 'contact-sheet', project, '--collection', 'portraits', '--columns', '4', '--out', pdf).code, 0);
+  assert.match(poppler('pdfinfo', pdf), /Pages:\s+2\n[\s\S]*Page size:\s+595\.276 x 841\.89 pts \(A4\)/);
+  assert.match(poppler('pdftotext', '-f', '1', '-l', '1', pdf, '-'), /000028/, 'captions are text in the PDF');
+  const bad = cli('export', 'contact-sheet', project, '--collection', 'portraits', '--out', join(base, 'sheet.gif'));
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--out FILE\.png\|FILE\.pdf/);
 });
 
 test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panels; a video on the verso; too few checkpoints named', async (t) => {

@@ -11,6 +11,7 @@ import { getDataset } from '../datasets/datasets';
 import { locateFfmpeg } from '../ffmpeg';
 import type { Project } from '../projects/project';
 import { getRun, listCheckpoints } from '../runs/run-store';
+import type { Checkpoint, Run } from '../../../shared/contract';
 import type { PanelContent, PanelPicture } from './leporello';
 
 /** `k` indices spread evenly over `n` items, first and last included. */
@@ -38,22 +39,37 @@ export async function pictureFromBytes(bytes: Uint8Array, name: string): Promise
   return { bytes: data, format: 'png', width: info.width, height: info.height };
 }
 
-/** One portrait per panel from a collection (spread evenly when it has more); panels past its end stay empty. */
-export async function rectoFromCollection(project: Project, collectionId: number, panels: number): Promise<{ contents: (PanelContent | null)[]; warnings: string[] }> {
+/** A collection's imported portraits (spread evenly when there are more than `limit`), each captioned with its file's name. */
+export async function collectionPictures(project: Project, collectionId: number, limit = Infinity): Promise<{ picture: PanelPicture; caption: string }[]> {
   const rows = project.db.prepare("SELECT id, original_path AS path, source_path AS source FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id").all(collectionId) as { id: number; path: string; source: string }[];
-  if (!rows.length) throw new AppError('not_found', 'the recto collection has no imported portraits; import some first');
-  const chosen = rows.length > panels ? evenly(rows.length, panels).map((i) => rows[i]!) : rows;
-  const contents: (PanelContent | null)[] = [];
+  if (!rows.length) throw new AppError('not_found', 'the collection has no imported portraits; import some first');
+  const chosen = rows.length > limit ? evenly(rows.length, limit).map((i) => rows[i]!) : rows;
+  const out: { picture: PanelPicture; caption: string }[] = [];
   for (const r of chosen) {
     const file = join(project.dir, r.path);
     const bytes = await readFile(file).catch(() => {
       throw new AppError('not_found', `portrait #${r.id} is missing from the project (${file}); re-import it, or remove it from the collection`);
     });
-    contents.push({ pictures: [await pictureFromBytes(bytes, file)], columns: 1, rows: 1, caption: basename(r.source, extname(r.source)) });
+    out.push({ picture: await pictureFromBytes(bytes, file), caption: basename(r.source, extname(r.source)) });
   }
-  const warnings = rows.length < panels ? [`the collection has ${rows.length} portraits for ${panels} panels: recto panels ${rows.length + 1}–${panels} are left empty`] : [];
+  return out;
+}
+
+/** One portrait per panel from a collection (spread evenly when it has more); panels past its end stay empty. */
+export async function rectoFromCollection(project: Project, collectionId: number, panels: number): Promise<{ contents: (PanelContent | null)[]; warnings: string[] }> {
+  const pictures = await collectionPictures(project, collectionId, panels);
+  const contents: (PanelContent | null)[] = pictures.map((p) => ({ pictures: [p.picture], columns: 1, rows: 1, caption: p.caption }));
+  const warnings = pictures.length < panels ? [`the collection has ${pictures.length} portraits for ${panels} panels: recto panels ${pictures.length + 1}–${panels} are left empty`] : [];
   while (contents.length < panels) contents.push(null);
   return { contents, warnings };
+}
+
+/** Witness `w` of a run at a checkpoint, cut from the checkpoint's witness grid at the run's resolution. */
+export async function witnessPicture(project: Project, run: Run, checkpoint: Checkpoint, w: number): Promise<PanelPicture> {
+  const r = getDataset(project, run.datasetId).resolution;
+  const perRow = Math.ceil(Math.sqrt(run.options.witnesses));
+  const { data, info } = await sharp(join(project.dir, checkpoint.witnessGrid)).extract({ left: (w % perRow) * r, top: Math.floor(w / perRow) * r, width: r, height: r }).png().toBuffer({ resolveWithObject: true });
+  return { bytes: data, format: 'png', width: info.width, height: info.height };
 }
 
 export interface VersoGrid {
@@ -77,50 +93,57 @@ export async function versoFromRun(project: Project, runId: number, panels: numb
   if (picked.length !== grid.rows) throw new AppError('invalid_request', `${picked.length} witnesses chosen for ${grid.rows} rows per column`);
   const beyond = picked.find((w) => w < 0 || w >= count);
   if (beyond !== undefined) throw new AppError('invalid_request', `run "${run.name}" has ${count} witnesses (0–${count - 1}); witness ${beyond} is not one of them`);
-  const r = getDataset(project, run.datasetId).resolution;
-  const perRow = Math.ceil(Math.sqrt(count));
   const unit = progressUnit(run.options);
   const chosen = evenly(checkpoints.length, wanted).map((i) => checkpoints[i]!);
   const contents: PanelContent[] = [];
   for (let p = 0; p < panels; p++) {
     const columns = chosen.slice(p * grid.columns, (p + 1) * grid.columns);
     const pictures: PanelPicture[] = [];
-    for (const c of columns) {
-      const gridFile = join(project.dir, c.witnessGrid!);
-      for (const w of picked) {
-        const { data, info } = await sharp(gridFile).extract({ left: (w % perRow) * r, top: Math.floor(w / perRow) * r, width: r, height: r }).png().toBuffer({ resolveWithObject: true });
-        pictures.push({ bytes: data, format: 'png', width: info.width, height: info.height });
-      }
-    }
+    for (const c of columns) for (const w of picked) pictures.push(await witnessPicture(project, run, c, w));
     const at = columns.map((c) => checkpointAt(unit, c));
     contents.push({ pictures, columns: grid.columns, rows: grid.rows, caption: `${run.name} · ${at.length === 1 ? describeAt(unit, at[0]!) : `${unit === 'epochs' ? 'epochs' : 'kimg'} ${at.join(', ')}`}` });
   }
   return contents;
 }
 
-/** A video's frames across the verso, spread evenly over it, in reading order. */
-export async function versoFromVideo(file: string, panels: number, grid: VersoGrid): Promise<PanelContent[]> {
+/** `count` frames of a video spread evenly over it, first and last included, with their numbers (from 1). */
+export function videoFrames(file: string, count: number): { picture: PanelPicture; frame: number; raw: Buffer }[] {
   const ffmpeg = locateFfmpeg();
   if (!ffmpeg.path) throw new AppError('unavailable', ffmpeg.message);
-  // Every frame decoded once at its own size; a verso needs a few hundred at most.
-  const probe = spawnSync(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 31 });
+  // Every frame decoded once at its own size; a verso or a sheet needs a few hundred at most.
+  const decoded = spawnSync(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 31 });
   const sizeLine = spawnSync(ffmpeg.path, ['-hide_banner', '-i', file], { encoding: 'utf8' }).stderr.match(/Video: .*?(\d{2,5})x(\d{2,5})/);
-  if (probe.status !== 0 || !sizeLine) throw new AppError('invalid_request', `${file} cannot be read as a video (${probe.stderr?.toString().trim() || 'no video stream'}); render it again or choose another`);
+  if (decoded.status !== 0 || !sizeLine) throw new AppError('invalid_request', `${file} cannot be read as a video (${decoded.stderr?.toString().trim() || 'no video stream'}); render it again or choose another`);
   const [width, height] = [Number(sizeLine[1]), Number(sizeLine[2])];
   const frameBytes = width * height * 3;
-  const total = Math.floor(probe.stdout.length / frameBytes);
-  const wanted = panels * grid.columns * grid.rows;
-  if (total < wanted) throw new AppError('invalid_request', `${file} has ${total} frames, fewer than the ${wanted} the verso needs; use fewer panels or pictures per panel`);
-  const chosen = evenly(total, wanted);
+  const total = Math.floor(decoded.stdout.length / frameBytes);
+  if (total < count) throw new AppError('invalid_request', `${file} has ${total} frames, fewer than the ${count} asked for; ask for fewer pictures`);
+  return evenly(total, count).map((i) => ({ frame: i + 1, raw: decoded.stdout.subarray(i * frameBytes, (i + 1) * frameBytes), picture: { bytes: new Uint8Array(), format: 'png' as const, width, height } }));
+}
+
+/** A video frame's raw RGB as PNG bytes. */
+async function framePng(frame: { raw: Buffer; picture: PanelPicture }): Promise<PanelPicture> {
+  const { width, height } = frame.picture;
+  return { bytes: await sharp(frame.raw, { raw: { width, height, channels: 3 } }).png().toBuffer(), format: 'png', width, height };
+}
+
+export async function videoPictures(file: string, count: number): Promise<{ picture: PanelPicture; caption: string }[]> {
+  const frames = videoFrames(file, count);
+  const out: { picture: PanelPicture; caption: string }[] = [];
+  for (const f of frames) out.push({ picture: await framePng(f), caption: `frame ${f.frame}` });
+  return out;
+}
+
+/** A video's frames across the verso, spread evenly over it, in reading order. */
+export async function versoFromVideo(file: string, panels: number, grid: VersoGrid): Promise<PanelContent[]> {
+  const perPanel = grid.columns * grid.rows;
+  const frames = videoFrames(file, panels * perPanel);
   const contents: PanelContent[] = [];
   for (let p = 0; p < panels; p++) {
+    const mine = frames.slice(p * perPanel, (p + 1) * perPanel);
     const pictures: PanelPicture[] = [];
-    const indices = chosen.slice(p * grid.columns * grid.rows, (p + 1) * grid.columns * grid.rows);
-    for (const i of indices) {
-      const png = await sharp(probe.stdout.subarray(i * frameBytes, (i + 1) * frameBytes), { raw: { width, height, channels: 3 } }).png().toBuffer();
-      pictures.push({ bytes: png, format: 'png', width, height });
-    }
-    contents.push({ pictures, columns: grid.columns, rows: grid.rows, caption: `${basename(file)} · frames ${indices[0]! + 1}–${indices.at(-1)! + 1}` });
+    for (const f of mine) pictures.push(await framePng(f));
+    contents.push({ pictures, columns: grid.columns, rows: grid.rows, caption: `${basename(file)} · frames ${mine[0]!.frame}–${mine.at(-1)!.frame}` });
   }
   return contents;
 }
