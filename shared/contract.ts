@@ -496,6 +496,18 @@ const fileStem = z.string().trim().min(1).max(80).regex(/^[\p{L}\p{N} _.-]+$/u, 
 export const JobRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('seeds'), ref: GeneratorRef, seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(500) }).strict(),
   z.object({ kind: z.literal('draw'), ref: GeneratorRef, ids: z.array(id).min(1).max(500) }).strict(),
+  /** New latents from others: a mean, a sum or difference of two, a truncation toward the average face, a label's centroid. */
+  z
+    .object({
+      kind: z.literal('arithmetic'),
+      ref: GeneratorRef,
+      operation: z.enum(['mean', 'add', 'subtract', 'truncate', 'centroid']),
+      ids: z.array(id).max(500).optional(),
+      psi: z.number().min(-2).max(2).optional(),
+      label: z.object({ key: labelKey, value: labelValue }).strict().optional(),
+      name: name.optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('project'), ref: GeneratorRef, imageId: id, steps: z.number().int().min(1).max(5000) }).strict(),
   z
     .object({

@@ -99,6 +99,24 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   await page.getByTestId('analysis-generate').click();
   await waitText('analysis-generated', /2 faces from \d+ drawn/);
 
+  // The centroid of the faces answered bright, and a difference of two latents.
+  await page.goto(s.at('#/latents'));
+  await page.locator('[data-testid=latents-list] tbody tr').first().waitFor();
+  const rows = await page.locator('[data-testid=latents-list] tbody tr').count();
+  await page.getByTestId('latents-centroid-label').fill('bright=yes');
+  await page.getByTestId('latents-centroid').click();
+  await waitText('latents-list', /centroid of bright=yes \(3\)/);
+  assert.equal(await page.locator('[data-testid=latents-list] tbody tr').count(), rows + 1);
+  await page.locator('[data-testid=latents-list] tbody tr').last().locator('input').uncheck();
+  await page.locator('[data-testid=latents-list] tbody tr').nth(0).locator('input').check();
+  await page.locator('[data-testid=latents-list] tbody tr').nth(1).locator('input').check();
+  await page.getByTestId('latents-subtract').click();
+  await waitText('latents-list', /#1 − #2/);
+  // The operands and their difference, drawn side by side.
+  await page.locator('[data-testid=latents-strip][alt="Faces of latents 1, 2, 10"]').waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => (document.querySelector('[data-testid=latents-strip]') as HTMLImageElement | null)?.naturalWidth === 96);
+  await s.shot('latents-arithmetic');
+
   // A leporello book with the blend video's frames on the verso.
   await page.goto(s.at('#/book'));
   await page.getByTestId('book-verso').locator('option').first().waitFor({ state: 'attached' });

@@ -49,6 +49,15 @@ export function jobArgs(project: Project, request: JobRequest): string[] {
       const digest = createHash('sha256').update(request.ids.join(',')).digest('hex').slice(0, 12);
       return ['latents', project.dir, ...generatorArgs(project, request.ref), 'draw', request.ids.join(','), '--out', out('latents', `${refKey(request.ref)}-${digest}.png`)];
     }
+    case 'arithmetic': {
+      const operand =
+        request.operation === 'centroid'
+          ? [`${request.label?.key ?? ''}=${request.label?.value ?? ''}`]
+          : request.operation === 'truncate'
+            ? [String(request.ids?.[0] ?? ''), '--psi', String(request.psi ?? 0.7)]
+            : [(request.ids ?? []).join(',')];
+      return ['latents', project.dir, ...generatorArgs(project, request.ref), request.operation, ...operand, ...(request.name ? ['--name', request.name] : [])];
+    }
     case 'project':
       return ['project-image', project.dir, ...generatorArgs(project, request.ref), '--image', String(request.imageId), '--steps', String(request.steps)];
     case 'video':
