@@ -1,0 +1,90 @@
+// Render speed: blend-video frames per second at 64 and 256 px on the best backend here, with
+// ffmpeg's H.264 encoding included, against drawing alone and encoding alone measured in the same
+// run (encoding should never be the bottleneck: ffmpeg encodes while the next batch is drawn);
+// and the time to export a 46-panel leporello of 15×21 cm (target: under 30 s).
+//   node --import tsx bench/render.ts [--backend auto] [--frames64 96] [--frames256 16]
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { selectBackend, type BackendName } from '../electron/engine/backends';
+import { drawBatch, drawInBatches } from '../electron/engine/latent/latent-images';
+import { framePositions, latentAt } from '../electron/engine/latent/keyframes';
+import { modelLatentGenerator } from '../electron/engine/latent/latent-generator';
+import { defaultModelConfig } from '../electron/engine/models/registry';
+import { buildStyleGan2 } from '../electron/engine/models/stylegan2';
+import { Rng } from '../electron/engine/nn/rng';
+import { videoBatchSize } from '../electron/cli-renders';
+import { renderLeporello, type PanelContent } from '../electron/services/renders/leporello';
+import { pictureFromBytes } from '../electron/services/renders/leporello-content';
+import { renderVideo } from '../electron/services/renders/video';
+import { useSwiftShaderWithoutGpu } from './common';
+
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, frames64: { type: 'string', default: '96' }, frames256: { type: 'string', default: '16' } } });
+useSwiftShaderWithoutGpu();
+const choice = await selectBackend(values.backend as BackendName | 'auto', 'train');
+const dir = mkdtempSync(join(tmpdir(), 'leporello-bench-render-'));
+
+async function* fromMemory(batches: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const b of batches) yield b;
+}
+
+const rows: string[] = [];
+let frames256: Uint8Array[] = [];
+for (const [resolution, frames] of [[64, Number(values.frames64)], [256, Number(values.frames256)]] as const) {
+  // The StyleGAN2 the studio trains at this size, drawn in Z along a two-seed path.
+  const spec = defaultModelConfig('stylegan2', resolution, 3, { augment: 'none', batchSize: 8 });
+  if (spec.arch !== 'stylegan2') throw new Error('unreachable');
+  const generator = modelLatentGenerator(buildStyleGan2(spec.config, new Rng(1)));
+  const keys = await generator.fromSeeds([1, 2]);
+  const latents = framePositions(2, { fps: 30, seconds: frames / 30, easing: 'smooth', loop: false, hold: 0 }).map((at) => latentAt(keys, at, 'z'));
+  const batch = videoBatchSize(resolution);
+  await drawBatch(generator, latents.slice(0, batch)); // warm-up: kernels compiled
+  const format = { frameSize: resolution, channels: 3 as const, fps: 30, size: resolution, prores: false };
+
+  let t = performance.now();
+  const drawn: Uint8Array[] = [];
+  for await (const b of drawInBatches(generator, latents, batch)) drawn.push(b);
+  const drawSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  await renderVideo(join(dir, `encode-${resolution}.mp4`), fromMemory(drawn), frames, format);
+  const encodeSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  await renderVideo(join(dir, `full-${resolution}.mp4`), drawInBatches(generator, latents, batch), frames, format);
+  const fullSeconds = (performance.now() - t) / 1000;
+  if (resolution === 256) frames256 = drawn;
+  generator.dispose();
+  const fps = (s: number) => (frames / s).toFixed(1);
+  console.log(`${resolution} px: drawing ${drawSeconds.toFixed(1)} s, encoding ${encodeSeconds.toFixed(1)} s, both ${fullSeconds.toFixed(1)} s`);
+  rows.push(`| ${resolution} px | ${choice.name} | ${frames} | ${batch} | ${fps(drawSeconds)} | ${fps(encodeSeconds)} | **${fps(fullSeconds)}** | ${((fullSeconds / drawSeconds) * 100).toFixed(0)} % |`);
+}
+console.log('\nBlend video, StyleGAN2 (the studio default config), H.264 CRF 16 "medium", on this machine\n');
+console.log('| resolution | backend | frames rendered | batch | drawing alone (fps) | encoding alone (fps) | drawn + encoded (fps) | full time / drawing time |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(r);
+
+// A 46-panel book: real portraits (their own JPEGs) on the recto, 256 px frames on the verso (1×3).
+const portraits = join(import.meta.dirname, '..', '..', 'shared', 'data', 'portraits600');
+const { readdirSync } = await import('node:fs');
+const files = readdirSync(portraits).filter((f) => f.endsWith('.jpg')).slice(0, 46);
+let t = performance.now();
+const recto: PanelContent[] = [];
+for (const f of files) recto.push({ pictures: [await pictureFromBytes(await readFile(join(portraits, f)), f)], columns: 1, rows: 1, caption: f });
+const framePngs = await Promise.all(
+  frames256.flatMap((batch) => Array.from({ length: batch.length / (256 * 256 * 3) }, (_, i) => batch.subarray(i * 256 * 256 * 3, (i + 1) * 256 * 256 * 3))).map(async (raw) => {
+    const sharp = (await import('sharp')).default;
+    return { bytes: await sharp(raw, { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer(), format: 'png' as const, width: 256, height: 256 };
+  }),
+);
+const verso: PanelContent[] = Array.from({ length: 46 }, (_, p) => ({ pictures: [0, 1, 2].map((k) => framePngs[(p * 3 + k) % framePngs.length]!), columns: 1, rows: 3, caption: `frame ${p * 3 + 1}` }));
+const prepared = (performance.now() - t) / 1000;
+t = performance.now();
+const { pdf, result } = await renderLeporello({ panels: 46, panelWidthMm: 150, panelHeightMm: 210, bleedMm: 3, marginMm: 10, sheet: 'strip', background: [255, 255, 255], title: 'bench' }, recto, verso);
+writeFileSync(join(dir, 'book.pdf'), pdf);
+const layoutSeconds = (performance.now() - t) / 1000;
+console.log('\nLeporello export, 46 panels of 15×21 cm (6.9 m), strip sheets\n');
+console.log('| pictures | reading and preparing them (s) | laying out and writing the PDF (s) | total (s) | PDF size | pages |');
+console.log('|---:|---:|---:|---:|---:|---:|');
+console.log(`| ${files.length} portraits + 138 frames | ${prepared.toFixed(2)} | ${layoutSeconds.toFixed(2)} | **${(prepared + layoutSeconds).toFixed(2)}** | ${(statSync(join(dir, 'book.pdf')).size / 1e6).toFixed(1)} MB | ${result.pages} |`);
+rmSync(dir, { recursive: true, force: true });
