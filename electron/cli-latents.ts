@@ -182,11 +182,17 @@ export async function latentsCommand(args: string[], out: Out, cli: CliHelpers):
 }
 
 export async function projectImageCommand(args: string[], out: Out, cli: CliHelpers): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...GENERATOR_OPTIONS, image: { type: 'string' }, steps: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } } });
-  const usage = 'usage: leporello project-image <project> (--network N | --run R [--at KIMG]) --image ID [--steps 300] [--name NAME] [--out COMPARISON.png] [--json]';
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...GENERATOR_OPTIONS, image: { type: 'string' }, steps: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, 'feature-weight': { type: 'string' } },
+  });
+  const usage = 'usage: leporello project-image <project> (--network N | --run R [--at KIMG]) --image ID [--steps 300] [--feature-weight 1] [--name NAME] [--out COMPARISON.png] [--json]';
   if (!values.image) throw new AppError('invalid_request', usage);
   const steps = values.steps === undefined ? 300 : Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1 || steps > 5000) throw new AppError('invalid_request', '--steps is a whole number of optimisation steps from 1 to 5000');
+  const featureWeight = values['feature-weight'] === undefined ? 1 : Number(values['feature-weight']);
+  if (!(featureWeight >= 0 && featureWeight <= 100)) throw new AppError('invalid_request', '--feature-weight weighs the face-descriptor distance, from 0 (left out) to 100');
   await withProject(cli, positionals[0], usage, async (studio) => {
     const project = studio.requireProject();
     const imageId = numbers(cli, values.image, '--image', 'an image id', usage)[0]!;
@@ -201,6 +207,8 @@ export async function projectImageCommand(args: string[], out: Out, cli: CliHelp
       const { pictureTarget } = await import('./engine/latent/latent-images');
       const { packImage } = await import('./services/datasets/datasets');
       const { project: projectLatent } = await import('./engine/latent/projection');
+      const { loadFaceFeatures } = await import('./engine/latent/face-features');
+      const features = featureWeight > 0 ? await loadFaceFeatures() : null;
       const r = generator.resolution;
       // The aligned face where curation found one, centre-cropped to the generator's size.
       const file = join(project.dir, row.file);
@@ -215,6 +223,8 @@ export async function projectImageCommand(args: string[], out: Out, cli: CliHelp
         learningRate: 0.05,
         perceptualWeight: 1,
         starts: 8,
+        features,
+        featureWeight,
         onProgress: (step, total, loss) => {
           // Progress on stderr, so that --json output stays one document.
           if (step === total || performance.now() - lastReport > 1000) {
@@ -227,7 +237,7 @@ export async function projectImageCommand(args: string[], out: Out, cli: CliHelp
       target.dispose();
       const seconds = (performance.now() - started) / 1000;
       const [stored] = addLatents(project, open.key, generator.space, [
-        { vector: result.latent, kind: 'projected', source: `image #${imageId} projected`, name: values.name ?? null, imageId, detail: { steps: result.steps, mse: result.mse, msssim: result.msssim, seconds, loss: 'pixel MSE + (1 − multi-scale SSIM)' } },
+        { vector: result.latent, kind: 'projected', source: `image #${imageId} projected`, name: values.name ?? null, imageId, detail: { steps: result.steps, mse: result.mse, msssim: result.msssim, featureDistance: result.featureDistance, seconds, loss: features ? `pixel MSE + (1 − multi-scale SSIM) + ${featureWeight} × face-descriptor distance²` : 'pixel MSE + (1 − multi-scale SSIM)' } },
       ]);
       let comparison: string | undefined;
       if (values.out) {
@@ -236,8 +246,8 @@ export async function projectImageCommand(args: string[], out: Out, cli: CliHelp
       }
       cli.print(
         out,
-        { latent: summary(stored!), mse: result.mse, msssim: result.msssim, steps: result.steps, seconds, backend: open.backend, ...(comparison ? { file: comparison } : {}) },
-        `image #${imageId} projected into ${open.label} (${generator.space.toUpperCase()}): latent #${stored!.id}, MS-SSIM ${result.msssim.toFixed(3)}, pixel MSE ${result.mse.toFixed(4)}, ${result.steps} steps in ${seconds.toFixed(1)} s on ${open.backend}${comparison ? `; its drawing in ${comparison}` : ''}`,
+        { latent: summary(stored!), mse: result.mse, msssim: result.msssim, featureDistance: result.featureDistance, steps: result.steps, seconds, backend: open.backend, ...(comparison ? { file: comparison } : {}) },
+        `image #${imageId} projected into ${open.label} (${generator.space.toUpperCase()}): latent #${stored!.id}, MS-SSIM ${result.msssim.toFixed(3)}, pixel MSE ${result.mse.toFixed(4)}${result.featureDistance === null ? '' : `, face-descriptor distance ${result.featureDistance.toFixed(3)}`}, ${result.steps} steps in ${seconds.toFixed(1)} s on ${open.backend}${comparison ? `; its drawing in ${comparison}` : ''}`,
       );
     } finally {
       generator.dispose();

@@ -98,9 +98,10 @@ const USAGE = `usage: leporello <command> [options]
                                                  the project's latents of a generator (W for StyleGAN2, Z for
                                                  the others): from seeds, labelled, centroids, arithmetic,
                                                  keyframe paths (eased, held, looping)
-  project-image <project> (--network N | --run R [--at KIMG]) --image ID [--steps 300] [--out FILE.png]
+  project-image <project> (--network N | --run R [--at KIMG]) --image ID [--steps 300] [--feature-weight 1] [--out FILE.png]
                                                  the latent that best redraws an image's aligned face
-                                                 (pixel MSE + multi-scale SSIM), stored with its distance
+                                                 (pixels, multi-scale SSIM and face descriptors), stored with
+                                                 its distances; --feature-weight 0 leaves descriptors out
   render video <project> (--network N | --run R [--at KIMG]) --path SPEC --seconds S [--fps 30] --out FILE.mp4
                  [--size PX] [--easing smooth|linear] [--loop] [--hold S] [--title TEXT] [--prores]
                                                  a blend video through anchors (seed:3, latent:ID, image:ID,

@@ -94,6 +94,8 @@ test('project-image: a labelled portrait projected into W joins its label\'s cen
   assert.equal(result.steps, 25);
   assert.ok(result.msssim > 0 && result.msssim < 1 && result.mse > 0, `distance reported: ${result.msssim}, ${result.mse}`);
   assert.deepEqual(result.latent.detail.steps, 25);
+  assert.ok(result.featureDistance > 0 && result.latent.detail.featureDistance === result.featureDistance, 'the face-descriptor distance, reported and stored');
+  assert.match(result.latent.detail.loss, /face-descriptor distance²/);
   assert.match(r.stderr, /projecting image #1: step 25\/25, loss [\d.]+, 0 s left/);
   assert.equal((await sharp(comparison).metadata()).width, 32);
 

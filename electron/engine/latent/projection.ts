@@ -1,13 +1,16 @@
 // Projection: the latent whose drawing best reproduces a given aligned portrait, found by
 // gradient descent through the generator (Adam on the latent alone, the weights fixed). The loss
-// is a pixel term and a perceptual one: mean squared error, plus one minus the multi-scale
+// is a pixel term and two perceptual ones: mean squared error; one minus the multi-scale
 // structural similarity (SSIM at each scale of an image pyramid, averaged), which compares local
-// luminance, contrast and structure as the eye does rather than pixel by pixel.
+// luminance, contrast and structure as the eye does rather than pixel by pixel; and, when given,
+// the squared distance between deep features of the two pictures — face-api's face descriptor
+// (face-features.ts), which measures whether they show the same person.
 //
 // The descent starts from the best of a few drawn latents (and, in W, the average face, where
 // NVIDIA's projector starts): the loss surface has local minima, and a start near the face avoids
 // the worst of them. Z's average is a point the generator never saw, so it is not a candidate.
 import * as tf from '../tf';
+import type { FaceFeatures } from './face-features';
 import type { LatentGenerator } from './latent-generator';
 
 export interface ProjectionOptions {
@@ -18,6 +21,9 @@ export interface ProjectionOptions {
   perceptualWeight: number;
   /** Z only: how many drawn latents to start from the best of. */
   starts: number;
+  /** Deep features compared by the third term (face descriptors), and its weight; none leaves it out. */
+  features?: FaceFeatures | null;
+  featureWeight?: number;
   onProgress?: (step: number, total: number, loss: number) => void | Promise<void>;
   /** Asked before every step; true stops the projection where it is. */
   cancelled?: () => boolean;
@@ -31,6 +37,8 @@ export interface Projection {
   /** Pixel mean squared error on the [−1, 1] scale, and multi-scale SSIM (1 = identical), of the final drawing. */
   mse: number;
   msssim: number;
+  /** Euclidean distance between the face descriptors of the drawing and the portrait (face-api counts under 0.6 as the same person); null without features. */
+  featureDistance: number | null;
   /** The loss after each step. */
   losses: number[];
   cancelled: boolean;
@@ -87,13 +95,27 @@ export function multiScaleSsim(a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor1D {
   });
 }
 
-/** MSE and (1 − MS-SSIM) of drawings against the target, both [N]. */
-function lossTerms(drawn: tf.Tensor4D, target: tf.Tensor4D): { mse: tf.Tensor1D; dissimilarity: tf.Tensor1D } {
-  const mse = tf.mean(tf.squaredDifference(drawn, target), [1, 2, 3]) as tf.Tensor1D;
+interface Target {
+  image: tf.Tensor4D;
+  /** Its features [1, F], when the feature term is on. */
+  features: tf.Tensor2D | null;
+}
+
+/** MSE, (1 − MS-SSIM) and the squared feature distance of drawings against the target, each [N]. */
+function lossTerms(drawn: tf.Tensor4D, target: Target, features: FaceFeatures | null | undefined): { mse: tf.Tensor1D; dissimilarity: tf.Tensor1D; feature: tf.Tensor1D } {
+  const n = drawn.shape[0];
+  const image = n === 1 ? target.image : (tf.tile(target.image, [n, 1, 1, 1]) as tf.Tensor4D);
+  const mse = tf.mean(tf.squaredDifference(drawn, image), [1, 2, 3]) as tf.Tensor1D;
   const toUnit = (x: tf.Tensor4D) => tf.div(tf.add(x, 1), 2) as tf.Tensor4D;
   // Both clipped to the range a picture can hold; the generator's raw output may overshoot it.
-  const dissimilarity = tf.sub(1, multiScaleSsim(toUnit(tf.clipByValue(drawn, -1, 1)), toUnit(tf.clipByValue(target, -1, 1)))) as tf.Tensor1D;
-  return { mse, dissimilarity };
+  const clipped = tf.clipByValue(drawn, -1, 1) as tf.Tensor4D;
+  const dissimilarity = tf.sub(1, multiScaleSsim(toUnit(clipped), toUnit(tf.clipByValue(image, -1, 1)))) as tf.Tensor1D;
+  const feature = features && target.features ? (tf.sum(tf.squaredDifference(features(clipped), target.features), 1) as tf.Tensor1D) : (tf.zeros([n]) as tf.Tensor1D);
+  return { mse, dissimilarity, feature };
+}
+
+function weighted(terms: ReturnType<typeof lossTerms>, options: ProjectionOptions): tf.Tensor1D {
+  return tf.add(tf.add(terms.mse, tf.mul(options.perceptualWeight, terms.dissimilarity)), tf.mul(options.featureWeight ?? 1, terms.feature)) as tf.Tensor1D;
 }
 
 function learningRateAt(step: number, steps: number, peak: number): number {
@@ -103,13 +125,12 @@ function learningRateAt(step: number, steps: number, peak: number): number {
   return peak * rampUp * (0.5 - 0.5 * Math.cos(Math.PI * rampDown)) + 1e-4;
 }
 
-async function startingLatent(generator: LatentGenerator, target: tf.Tensor4D, options: ProjectionOptions): Promise<Float32Array> {
+async function startingLatent(generator: LatentGenerator, target: Target, options: ProjectionOptions): Promise<Float32Array> {
   const drawn = await generator.fromSeeds(Array.from({ length: options.starts }, (_, i) => 1_000_003 + i));
   const candidates = generator.space === 'w' ? [await generator.average(), ...drawn] : drawn;
   const losses = tf.tidy(() => {
     const drawn = generator.draw(tf.tensor2d(candidates.map((c) => Array.from(c))));
-    const { mse, dissimilarity } = lossTerms(drawn, tf.tile(target, [candidates.length, 1, 1, 1]) as tf.Tensor4D);
-    return tf.add(mse, tf.mul(options.perceptualWeight, dissimilarity));
+    return weighted(lossTerms(drawn, target, options.features), options);
   });
   const values = await losses.data();
   losses.dispose();
@@ -122,7 +143,8 @@ export async function project(generator: LatentGenerator, target: tf.Tensor4D, o
   if (h !== generator.resolution || w !== generator.resolution || c !== generator.channels) {
     throw new Error(`the portrait is ${w}×${h}×${c}; this generator draws ${generator.resolution}×${generator.resolution}×${generator.channels}`);
   }
-  const latent = tf.variable(tf.tensor2d([Array.from(await startingLatent(generator, target, options))]), true, `projection-${Date.now()}`);
+  const goal: Target = { image: target, features: options.features ? tf.tidy(() => options.features!(tf.clipByValue(target, -1, 1) as tf.Tensor4D)) : null };
+  const latent = tf.variable(tf.tensor2d([Array.from(await startingLatent(generator, goal, options))]), true, `projection-${Date.now()}`);
   const optimizer = tf.train.adam(options.learningRate, 0.9, 0.999, 1e-8);
   const losses: number[] = [];
   let cancelled = false;
@@ -135,10 +157,7 @@ export async function project(generator: LatentGenerator, target: tf.Tensor4D, o
       // tfjs's Adam reads its step size at every update; the schedule sets it.
       (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(step, options.steps, options.learningRate);
       const loss = optimizer.minimize(
-        () => {
-          const { mse, dissimilarity } = lossTerms(generator.draw(latent as tf.Tensor2D), target);
-          return tf.sum(tf.add(mse, tf.mul(options.perceptualWeight, dissimilarity))) as tf.Scalar;
-        },
+        () => tf.sum(weighted(lossTerms(generator.draw(latent as tf.Tensor2D), goal, options.features), options)) as tf.Scalar,
         true,
         [latent],
       )!;
@@ -147,13 +166,14 @@ export async function project(generator: LatentGenerator, target: tf.Tensor4D, o
       await options.onProgress?.(step + 1, options.steps, losses.at(-1)!);
     }
     const final = tf.tidy(() => {
-      const { mse, dissimilarity } = lossTerms(generator.draw(latent as tf.Tensor2D), target);
-      return tf.concat([mse, dissimilarity]);
+      const { mse, dissimilarity, feature } = lossTerms(generator.draw(latent as tf.Tensor2D), goal, options.features);
+      return tf.concat([mse, dissimilarity, feature]);
     });
-    const [mse, dissimilarity] = await final.data();
+    const [mse, dissimilarity, feature] = await final.data();
     final.dispose();
-    return { latent: Float32Array.from(await latent.data()), steps: losses.length, mse: mse!, msssim: 1 - dissimilarity!, losses, cancelled };
+    return { latent: Float32Array.from(await latent.data()), steps: losses.length, mse: mse!, msssim: 1 - dissimilarity!, featureDistance: goal.features ? Math.sqrt(feature!) : null, losses, cancelled };
   } finally {
+    goal.features?.dispose();
     latent.dispose();
     optimizer.dispose();
   }
