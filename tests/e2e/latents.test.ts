@@ -86,6 +86,14 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   db.close();
   assert.deepEqual(answers, [{ value: 'invalid', n: 1 }, { value: 'no', n: 2 }, { value: 'yes', n: 3 }]);
 
+  // Asked again, the question brings back its answers.
+  await page.goto(s.at('#/analysis'));
+  await page.goto(s.at('#/questionnaire'));
+  await page.getByTestId('question-answers').fill('');
+  await page.getByTestId('question-key').fill('bright');
+  await page.getByTestId('question-key').dispatchEvent('change');
+  assert.equal(await page.getByTestId('question-answers').inputValue(), 'no, yes');
+
   // The analysis of those answers, and two faces requested bright.
   await page.goto(s.at('#/analysis'));
   await page.getByTestId('analysis-feature').fill('bright');

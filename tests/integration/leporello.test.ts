@@ -158,6 +158,14 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
   assert.equal(many.code, 1);
   assert.match(many.stderr, /has 11 checkpoints with witnesses, fewer than the 46 the verso needs .* use fewer panels, or train with more checkpoints, or put a video's frames on the verso/);
 
+  // A run measured in kimg, checkpoints 40 images apart: each verso caption names its own.
+  const kimgRun = cli('train', project, '--dataset', 'portraits-16', '--arch', 'dcgan', '--kimg', '0.4', '--checkpoint-every', '0.04', '--batch', '8', '--backend', 'wasm', '--width', '4', '--witnesses', '4', '--name', 'in-kimg');
+  assert.equal(kimgRun.code, 0, kimgRun.stderr);
+  const kimgBook = join(base, 'kimg.pdf');
+  assert.equal(cli('export', 'leporello', project, '--recto', 'portraits', '--run', 'in-kimg', '--panels', '10', '--panel-size', '10x10', '--out', kimgBook).code, 0);
+  const captions = [...poppler('pdftotext', '-f', '2', '-l', '2', kimgBook, '-').matchAll(/in-kimg · kimg ([\d.]+)/g)].map((m) => m[1]);
+  assert.equal(new Set(captions).size, 10, `ten distinct checkpoints: ${captions.join(', ')}`);
+
   // A blend video's frames as the verso, and more panels than portraits.
   assert.equal(cli('import-network', project, join(sharedData, '..', 'fixtures', 'stylegan2', 'sg2-tiny-32.pkl')).code, 0);
   const video = join(base, 'blend.mp4');

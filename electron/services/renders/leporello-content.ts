@@ -100,7 +100,8 @@ export async function versoFromRun(project: Project, runId: number, panels: numb
     const columns = chosen.slice(p * grid.columns, (p + 1) * grid.columns);
     const pictures: PanelPicture[] = [];
     for (const c of columns) for (const w of picked) pictures.push(await witnessPicture(project, run, c, w));
-    const at = columns.map((c) => checkpointAt(unit, c));
+    // In kimg, to the image: checkpoints a few dozen images apart would otherwise share a caption.
+    const at = columns.map((c) => (unit === 'kimg' ? c.imagesSeen / 1000 : checkpointAt(unit, c)));
     contents.push({ pictures, columns: grid.columns, rows: grid.rows, caption: `${run.name} · ${at.length === 1 ? describeAt(unit, at[0]!) : `${unit === 'epochs' ? 'epochs' : 'kimg'} ${at.join(', ')}`}` });
   }
   return contents;
