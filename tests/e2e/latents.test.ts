@@ -56,6 +56,13 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   assert.equal(frames(video), 24);
   await page.waitForFunction(() => ((document.querySelector('[data-testid=video-player]') as HTMLVideoElement | null)?.readyState ?? 0) >= 1, undefined, { timeout: 30_000 });
   await s.shot('latents-video');
+  // Rendered again under the same name: the page plays the new file, not a cached old one.
+  const firstSrc = await page.getByTestId('video-player').getAttribute('src');
+  await page.getByTestId('video-seconds').fill('3');
+  await page.getByTestId('video-render').click();
+  await waitText('video-done', /36 frames, 3\.0 s/);
+  assert.notEqual(await page.getByTestId('video-player').getAttribute('src'), firstSrc);
+  assert.equal(frames(video), 36);
 
   // A long one, cancelled once it reports progress: no file is left.
   await page.getByTestId('video-seconds').fill('300');
