@@ -22,5 +22,17 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
-process.exit(result.status ?? 1);
+// Unit and integration files two at a time; the end-to-end files one at a time after them, since
+// some time what a person would see (a timeline's first paint) and others keep both cores busy
+// rendering videos through the CLI.
+const endToEnd = files.filter((f) => f.startsWith(join('tests', 'e2e')));
+const phases = [
+  { files: files.filter((f) => !endToEnd.includes(f)), concurrency: 2 },
+  { files: endToEnd, concurrency: 1 },
+].filter((p) => p.files.length);
+let failed = false;
+for (const phase of phases) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${phase.concurrency}`, ...phase.files], { cwd: root, stdio: 'inherit' });
+  failed ||= result.status !== 0;
+}
+process.exit(failed ? 1 : 0);
