@@ -96,6 +96,7 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   // Asked again, the question brings back its answers.
   await page.goto(s.at('#/analysis'));
   await page.goto(s.at('#/questionnaire'));
+  await page.locator('#known-questions option[value="bright"]').waitFor({ state: 'attached' });
   await page.getByTestId('question-answers').fill('');
   await page.getByTestId('question-key').fill('bright');
   await page.getByTestId('question-key').dispatchEvent('change');
