@@ -160,12 +160,11 @@ async function exportLeporelloCommand(args: string[], out: Out, cli: CliHelpers)
   const started = performance.now();
   await withProject(cli, positionals[0], usage, async (studio) => {
     const project = studio.requireProject();
-    const { listCollections } = await import('./services/collections');
+    const { findCollectionByName } = await import('./services/collections');
     const { findRun } = await import('./services/runs/run-store');
     const { rectoFromCollection, versoFromRun, versoFromVideo } = await import('./services/renders/leporello-content');
     const { renderLeporello } = await import('./services/renders/leporello');
-    const collection = listCollections(project).find((c) => c.name.toLowerCase() === values.recto!.toLowerCase());
-    if (!collection) throw new AppError('not_found', `no collection "${values.recto}" in ${project.dir}; collections: ${listCollections(project).map((c) => c.name).join(', ') || 'none yet'}`);
+    const collection = findCollectionByName(project, values.recto!);
     const run = values.run ? findRun(project, values.run) : null;
     const layout = {
       panels,
@@ -219,11 +218,13 @@ async function exportContactSheetCommand(args: string[], out: Out, cli: CliHelpe
     const { contactSheetPdf, contactSheetPng } = await import('./services/renders/contact-sheet');
     let items: { picture: import('./services/renders/leporello').PanelPicture; caption: string }[];
     let title: string;
+    const warnings: string[] = [];
     if (values.collection) {
-      const { listCollections } = await import('./services/collections');
-      const collection = listCollections(project).find((c) => c.name.toLowerCase() === values.collection!.toLowerCase());
-      if (!collection) throw new AppError('not_found', `no collection "${values.collection}" in ${project.dir}`);
-      items = await content.collectionPictures(project, collection.id, count);
+      const { findCollectionByName } = await import('./services/collections');
+      const collection = findCollectionByName(project, values.collection);
+      const found = await content.collectionPictures(project, collection.id, count);
+      items = found.pictures;
+      warnings.push(...found.warnings);
       title = `${project.name} — ${collection.name}`;
     } else if (values.run) {
       const { findRun, listCheckpoints } = await import('./services/runs/run-store');
@@ -253,7 +254,8 @@ async function exportContactSheetCommand(args: string[], out: Out, cli: CliHelpe
       detail = { width, height };
     }
     const render = await recordRender(project, 'contact-sheet', file, null, { title, columns, cell, pictures: items.length });
-    cli.print(out, { file, pictures: items.length, ...detail, render: render.id }, `${items.length} pictures in ${columns} columns: ${file}${detail.pages ? ` (${detail.pages} A4 pages)` : ` (${detail.width}×${detail.height} px)`}`);
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    cli.print(out, { file, pictures: items.length, ...detail, warnings, render: render.id }, `${items.length} pictures in ${columns} columns: ${file}${detail.pages ? ` (${detail.pages} A4 pages)` : ` (${detail.width}×${detail.height} px)`}`);
   });
 }
 

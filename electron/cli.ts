@@ -13,7 +13,7 @@ import { checkpointAt, describeAt, progressUnit, trainingTarget } from '../share
 import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
 import { ApiRouter, parseRequest } from './api/router';
-import { listCollections } from './services/collections';
+import { findCollectionByName } from './services/collections';
 import { createDataset, listDatasets } from './services/datasets/datasets';
 import { findRun, listCheckpoints, listRuns } from './services/runs/run-store';
 import { buildTimeline, renderTimeline } from './services/runs/timeline';
@@ -197,11 +197,6 @@ function describeSummary(s: ImportSummary): string {
   return lines.join('\n');
 }
 
-function collectionByName(project: ReturnType<Studio['requireProject']>, name: string) {
-  const c = listCollections(project).find((x) => x.name.toLowerCase() === name.toLowerCase());
-  if (!c) throw new AppError('not_found', `no collection "${name}" in ${project.dir}; collections: ${listCollections(project).map((x) => x.name).join(', ') || 'none yet'}`);
-  return c;
-}
 
 function parseLabel(text: string): { key: string; value: string } {
   const eq = text.indexOf('=');
@@ -239,7 +234,7 @@ async function datasetCommand(args: string[], out: Out): Promise<void> {
     }
     if (!values.collection || !values.resolution) throw new AppError('invalid_request', 'dataset create needs --collection NAME and --resolution R (a power of two, 16–1024)');
     const request = parseRequest('datasets.create', {
-      collectionId: collectionByName(project, values.collection).id,
+      collectionId: findCollectionByName(project, values.collection).id,
       resolution: Number(values.resolution),
       grayscale: values.grayscale ?? false,
       fit: values.fit ?? 'crop',
@@ -268,7 +263,7 @@ async function imagesCommand(args: string[], out: Out): Promise<void> {
   if (!projectDir) throw new AppError('invalid_request', 'images needs a project: leporello images <project>');
   const studio = newStudio();
   const project = (await studio.openProject(projectDir), studio.requireProject());
-  const collectionId = values.collection ? collectionByName(project, values.collection).id : undefined;
+  const collectionId = values.collection ? findCollectionByName(project, values.collection).id : undefined;
   const query = parseRequest('images.list', { collectionId, status: values.status as ImageStatus | undefined });
   const result = listImages(project, query);
   await studio.closeProject();
@@ -496,7 +491,7 @@ async function curateCommand(args: string[], out: Out): Promise<void> {
   await studio.openProject(positionals[0]);
   const project = studio.requireProject();
   try {
-    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection).id;
     // Loaded only here: the detector needs TensorFlow.js, which no lighter command loads.
     const { selectBackend } = await import('./engine/backends');
     const { curateCollection } = await import('./services/curation/curate-job');
@@ -552,7 +547,7 @@ async function flagsCommand(args: string[], out: Out): Promise<void> {
       greyBelow: num(values['grey-below']),
       maxAspect: num(values['max-aspect']),
     });
-    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection).id;
     const flagged = flaggedFaces(project, collectionId, thresholds);
     const lines = flagged.map((f) => `face ${f.faceId}\t${f.status}\t${f.source}\t${f.reasons.join('; ')}`);
     const summary = `${flagged.length} faces flagged (faces under ${thresholds.minFacePx} px, sharpness under ${thresholds.minSharpness}, grey below ${thresholds.greyBelow}, aspect over ${thresholds.maxAspect}:1)`;
@@ -577,7 +572,7 @@ async function exportDatasetCommand(args: string[], out: Out): Promise<void> {
   try {
     const { exportStyleganArchive } = await import('./services/exchange/stylegan-archive');
     const result = await exportStyleganArchive(project, {
-      collectionId: collectionByName(project, values.collection).id,
+      collectionId: findCollectionByName(project, values.collection).id,
       resolution: Number(values.resolution),
       labelKey: values['label-key'],
       out: resolve(values.out),
@@ -616,7 +611,7 @@ async function labelCommand(args: string[], out: Out): Promise<void> {
   const project = studio.requireProject();
   try {
     const { setLabel, removeLabel } = await import('./services/labels');
-    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection).id;
     const imageIds = values.all
       ? listImages(project, parseRequest('images.list', { collectionId, status: 'ok' })).items.map((i) => i.id)
       : parseNumberList(values.images!);
@@ -644,7 +639,7 @@ async function duplicatesCommand(args: string[], out: Out): Promise<void> {
   const project = studio.requireProject();
   try {
     const { findDuplicates, keepOne } = await import('./services/curation/duplicates');
-    const collectionId = values.collection === undefined ? undefined : collectionByName(project, values.collection).id;
+    const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection).id;
     const clusters = await findDuplicates(project, collectionId);
     let excluded = 0;
     if (values['keep-suggested']) for (const c of clusters) excluded += keepOne(project, c.keeper, c.faces.map((f) => f.faceId));

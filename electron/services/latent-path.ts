@@ -64,7 +64,7 @@ export function parsePathSpec(spec: string): PathSpec {
 /** The newest projection of an image into this generator. */
 function projectionOf(project: Project, generator: string, imageId: number): Float32Array {
   const row = project.db.prepare("SELECT id FROM latents WHERE generator = ? AND kind = 'projected' AND image_id = ? ORDER BY id DESC LIMIT 1").get(generator, imageId) as { id: number } | undefined;
-  if (!row) throw new AppError('not_found', `image #${imageId} has not been projected into ${generator}: run "leporello project-image ${project.dir} … --image ${imageId}" first`);
+  if (!row) throw new AppError('not_found', `image #${imageId} has not been projected into ${generator}: project it first (Latents → Project portrait, or "leporello project-image ${project.dir} … --image ${imageId}")`);
   return latentsOf(project, generator, [row.id])[0]!.vector;
 }
 

@@ -137,7 +137,7 @@ export function labelMembers(project: Project, generator: string, key: string, v
     .all(generator, key, value, key, value) as LatentRow[];
   const members = fromRows(project, rows);
   if (!members.length) {
-    throw new AppError('not_found', `no latent of ${generator} is labelled ${key}=${value}: label generated faces ("latents … label"), or project portraits that carry the label ("project-image")`);
+    throw new AppError('not_found', `no latent of ${generator} is labelled ${key}=${value}: label generated faces (the Questionnaire, or "leporello latents … label"), or project portraits that carry the label (Latents → Project portrait, or "leporello project-image")`);
   }
   return members;
 }

@@ -45,6 +45,13 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   await page.waitForFunction(() => (document.querySelector('[data-testid=latents-strip]') as HTMLImageElement | null)?.naturalWidth === 192);
   await s.shot('latents');
 
+  // A real portrait projected into the generator from the studio: its latent is listed with its origin.
+  await page.getByTestId('latents-image').fill('1');
+  await page.locator('#steps').fill('5');
+  await page.getByTestId('latents-project').click();
+  await waitText('latents-list', /image #1 projected/);
+  await page.locator('[data-testid=latents-strip][alt="Faces of latents 7"]').waitFor({ timeout: 60_000 });
+
   // A blend video through three of them, played in the page.
   await page.getByTestId('video-anchors').fill('latent:1, latent:3, seed:9');
   await page.getByTestId('video-seconds').fill('2');
@@ -56,13 +63,13 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   assert.equal(frames(video), 24);
   await page.waitForFunction(() => ((document.querySelector('[data-testid=video-player]') as HTMLVideoElement | null)?.readyState ?? 0) >= 1, undefined, { timeout: 30_000 });
   await s.shot('latents-video');
-  // Rendered again under the same name: the page plays the new file, not a cached old one.
+  // Rendered again under the same name: the first video is kept, the new one numbered and played.
   const firstSrc = await page.getByTestId('video-player').getAttribute('src');
   await page.getByTestId('video-seconds').fill('3');
   await page.getByTestId('video-render').click();
-  await waitText('video-done', /36 frames, 3\.0 s/);
+  await waitText('video-done', /36 frames, 3\.0 s — renders\/videos\/blend-2\.mp4/);
   assert.notEqual(await page.getByTestId('video-player').getAttribute('src'), firstSrc);
-  assert.equal(frames(video), 36);
+  assert.deepEqual([frames(video), frames(join(projectDir, 'renders', 'videos', 'blend-2.mp4'))], [24, 36]);
 
   // A long one, cancelled once it reports progress: no file is left.
   await page.getByTestId('video-seconds').fill('300');
@@ -72,7 +79,7 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   await s.shot('latents-video-progress');
   await page.getByTestId('job-cancel').click();
   await waitText('job-error', /cancelled at frame \d+ of 3600; nothing was written/);
-  assert.deepEqual(readdirSync(join(projectDir, 'renders', 'videos')), ['blend.mp4']);
+  assert.deepEqual(readdirSync(join(projectDir, 'renders', 'videos')).sort(), ['blend-2.mp4', 'blend.mp4']);
 
   // The questionnaire, answered with the keyboard: 1 yes, 2 no, 0 invalid.
   await page.goto(s.at('#/questionnaire'));
@@ -129,7 +136,7 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   await page.getByTestId('latents-subtract').click();
   await waitText('latents-list', /#1 − #2/);
   // The operands and their difference, drawn side by side.
-  await page.locator('[data-testid=latents-strip][alt="Faces of latents 1, 2, 10"]').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=latents-strip][alt="Faces of latents 1, 2, 11"]').waitFor({ timeout: 60_000 });
   await page.waitForFunction(() => (document.querySelector('[data-testid=latents-strip]') as HTMLImageElement | null)?.naturalWidth === 96);
   await s.shot('latents-arithmetic');
 

@@ -4,7 +4,10 @@
 // slug elsewhere, pictures on the panels and glue tabs where sheets join.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../../electron/services/projects/layout';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { runCli, sharedData, smallPortraits, tempDir } from '../helpers';
@@ -125,6 +128,17 @@ test('export contact-sheet: a captioned PNG grid of portraits or witnesses, and 
   assert.equal(cli('export', 'contact-sheet', project, '--collection', 'portraits', '--columns', '4', '--out', pdf).code, 0);
   assert.match(poppler('pdfinfo', pdf), /Pages:\s+2\n[\s\S]*Page size:\s+595\.276 x 841\.89 pts \(A4\)/);
   assert.match(poppler('pdftotext', '-f', '1', '-l', '1', pdf, '-'), /000028/, 'captions are text in the PDF');
+  // A portrait damaged on disk after import is left out and named; the sheet is made of the others.
+  const db = new Database(join(project, DATABASE_FILE), { readonly: true });
+  const damaged = db.prepare('SELECT id, original_path AS path, source_path AS source FROM images ORDER BY id LIMIT 1').get() as { id: number; path: string; source: string };
+  db.close();
+  writeFileSync(join(project, damaged.path), 'not a picture any more');
+  const partial = cli('export', 'contact-sheet', project, '--collection', 'portraits', '--out', join(base, 'partial.png'), '--json');
+  assert.equal(partial.code, 0, partial.stderr);
+  assert.equal(partial.json().pictures, 23);
+  assert.match(partial.json().warnings[0], new RegExp(`portrait #${damaged.id} \\(.*${basename(damaged.source)}\\) cannot be read .* and was left out: import it again, or remove it from the collection`));
+  assert.match(partial.stderr, /warning: portrait #/);
+
   const bad = cli('export', 'contact-sheet', project, '--collection', 'portraits', '--out', join(base, 'sheet.gif'));
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--out FILE\.png\|FILE\.pdf/);
@@ -173,7 +187,7 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
   const book = join(base, 'video-book.pdf');
   const v = cli('export', 'leporello', project, '--recto', 'portraits', '--verso-video', video, '--panels', '30', '--panel-size', '10x10', '--verso-grid', '1x1', '--out', book, '--json');
   assert.equal(v.code, 0, v.stderr);
-  assert.match(v.json().warnings[0], /the collection has 24 portraits for 30 panels: recto panels 25–30 are left empty/);
+  assert.match(v.json().warnings[0], /the collection has 24 readable portraits for 30 panels: recto panels 25–30 are left empty/);
   const frames = [...poppler('pdftotext', '-f', '2', '-l', '2', book, '-').matchAll(/frames (\d+)–/g)].map((m) => Number(m[1]));
   assert.deepEqual([frames[0], frames.at(-1), frames.length], [1, 30, 30], 'frames spread over the video, first to last');
   const versoPage = region(book, 2, 100, { x: 0, y: 0, w: 60, h: 126 });

@@ -140,7 +140,7 @@ test('render video: a cancelled render leaves no file, and bad paths are refused
   refused('seed:1', /a path needs at least two anchors/);
   refused('seed:1,face:2', /"face:2" is not an anchor: write seed:N, latent:ID, image:ID or label:key=value/);
   refused('seed:1,label:mood=grim', /no latent of network:1 is labelled mood=grim: label generated faces/);
-  refused('seed:1,image:4', /image #4 has not been projected into network:1: run "leporello project-image/);
+  refused('seed:1,image:4', /image #4 has not been projected into network:1: project it first \(Latents → Project portrait, or "leporello project-image/);
   refused('seed:1,seed:2', /an even size/, '--size', '33');
   const pathFile = join(base, 'path.json');
   writeFileSync(pathFile, JSON.stringify({ anchors: ['seed:1'], fps: 12 }));

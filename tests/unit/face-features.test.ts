@@ -4,19 +4,16 @@
 // sg2-tiny-32 that weighs the descriptor distance ends closer to the portrait's descriptor than one
 // that leaves it out.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
 import { loadFaceFeatures } from '../../electron/engine/latent/face-features';
-import { styleGan2LatentGenerator } from '../../electron/engine/latent/latent-generator';
 import { project } from '../../electron/engine/latent/projection';
-import { StyleGan2Sampler } from '../../electron/engine/stylegan2-sampler';
-import { styleGan2Config } from '../../electron/services/exchange/pickle/stylegan2-config';
-import { readNetworkPickle } from '../../electron/services/exchange/pickle/stylegan2-pickle';
-import { sharedData, smallPortraits } from '../helpers';
+import { sg2TinyGenerator } from '../sg2-fixture';
+import { smallPortraits } from '../helpers';
 
 /** A portrait as [1, size, size, 3] in [−1, 1], centre-cropped; `shift` moves the crop, `light` adds brightness. */
 async function portrait(file: string, size: number, shift = 0, light = 0): Promise<tf.Tensor4D> {
@@ -48,13 +45,9 @@ test('projection with the descriptor term ends closer to the portrait, as a face
   await selectBackend('wasm');
   const features = await loadFaceFeatures();
   const target = await portrait(files[2]!, 32);
-  const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
-  const net = readNetworkPickle(readFileSync(join(fixtures, 'sg2-tiny-32.pkl')), 'sg2-tiny-32.pkl');
-  const config = styleGan2Config(net.G_ema, net.D, 'sg2-tiny-32.pkl');
-  const weights = new Map([...net.G_ema.tensors].map(([n, t]) => [n, { shape: t.shape, data: t.data as Float32Array }]));
   const distances: number[] = [];
   for (const featureWeight of [0, 4]) {
-    const generator = styleGan2LatentGenerator(new StyleGan2Sampler(config, weights));
+    const generator = sg2TinyGenerator();
     const result = await project(generator, target, { steps: 30, learningRate: 0.05, perceptualWeight: 1, starts: 4, features, featureWeight });
     // Measured the same way for both: the descriptor distance of the final drawing.
     const d = tf.tidy(() => tf.norm(tf.sub(features(tf.clipByValue(generator.draw(tf.tensor2d([Array.from(result.latent)])), -1, 1) as tf.Tensor4D), features(target))));

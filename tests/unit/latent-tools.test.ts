@@ -1,21 +1,16 @@
 // The latent tools on real generators: arithmetic, keyframe paths, multi-scale SSIM, and projection
 // of a drawn face back into W (the imported sg2-tiny-32 StyleGAN2) and into Z (a DCGAN).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
 import { combine, euclidean, mean, truncate } from '../../electron/engine/latent/arithmetic';
 import { framePositions, latentAt } from '../../electron/engine/latent/keyframes';
-import { modelLatentGenerator, styleGan2LatentGenerator, type LatentGenerator } from '../../electron/engine/latent/latent-generator';
+import { modelLatentGenerator, type LatentGenerator } from '../../electron/engine/latent/latent-generator';
 import { multiScaleSsim, project } from '../../electron/engine/latent/projection';
 import { buildDcgan } from '../../electron/engine/models/dcgan';
 import { Rng } from '../../electron/engine/nn/rng';
-import { StyleGan2Sampler } from '../../electron/engine/stylegan2-sampler';
-import { styleGan2Config } from '../../electron/services/exchange/pickle/stylegan2-config';
-import { readNetworkPickle } from '../../electron/services/exchange/pickle/stylegan2-pickle';
-import { sharedData } from '../helpers';
+import { sg2TinyGenerator } from '../sg2-fixture';
 
 test('arithmetic: means, sums and differences, truncation; mismatched latents refused', () => {
   const a = [1, 2, 3];
@@ -85,11 +80,7 @@ async function projectsItsOwnFace(generator: LatentGenerator, steps: number) {
 
 test('projection into W: a face the StyleGAN2 drew is found again (sg2-tiny-32)', async () => {
   await selectBackend('wasm');
-  const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
-  const net = readNetworkPickle(readFileSync(join(fixtures, 'sg2-tiny-32.pkl')), 'sg2-tiny-32.pkl');
-  const config = styleGan2Config(net.G_ema, net.D, 'sg2-tiny-32.pkl');
-  const weights = new Map([...net.G_ema.tensors].map(([n, t]) => [n, { shape: t.shape, data: t.data as Float32Array }]));
-  const generator = styleGan2LatentGenerator(new StyleGan2Sampler(config, weights));
+  const generator = sg2TinyGenerator();
   try {
     assert.equal(generator.space, 'w');
     const result = await projectsItsOwnFace(generator, 120);

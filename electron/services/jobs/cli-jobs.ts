@@ -4,6 +4,7 @@
 // request is validated by the contract and turned into arguments here (outputs always inside the
 // project); progress comes from the CLI's "N/M" lines on stderr, the result from its --json.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative } from 'node:path';
 import type { GeneratorRef, JobRequest } from '../../../shared/contract';
@@ -39,6 +40,17 @@ function generatorArgs(project: Project, ref: GeneratorRef): string[] {
 
 const refKey = (ref: GeneratorRef) => ('networkId' in ref ? `network-${ref.networkId}` : `run-${ref.runId}-${ref.checkpointId ?? 'last'}`);
 
+/**
+ * A file name under the project's renders/ that no earlier render holds: "blend.mp4", then
+ * "blend-2.mp4" — the studio never replaces a render the curator may still want.
+ */
+function freeName(dir: string, stem: string, ext: string, siblings: string[] = []): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? stem : `${stem}-${n}`;
+    if (![ext, ...siblings].some((e) => existsSync(join(dir, name + e)))) return join(dir, name + ext);
+  }
+}
+
 /** The command line for a request; every file it writes is under the project's renders/. */
 export function jobArgs(project: Project, request: JobRequest): string[] {
   const out = (...parts: string[]) => join(project.dir, 'renders', ...parts);
@@ -65,7 +77,7 @@ export function jobArgs(project: Project, request: JobRequest): string[] {
         'render', 'video', project.dir, ...generatorArgs(project, request.ref),
         '--path', request.anchors.join(','), '--seconds', String(request.seconds), '--fps', String(request.fps), '--easing', request.easing, '--hold', String(request.hold),
         ...(request.size ? ['--size', String(request.size)] : []), ...(request.loop ? ['--loop'] : []), ...(request.prores ? ['--prores'] : []),
-        ...(request.title ? ['--title', request.title] : []), '--out', out('videos', `${request.name}.mp4`),
+        ...(request.title ? ['--title', request.title] : []), '--out', freeName(out('videos'), request.name, '.mp4', ['.mov']),
       ];
     case 'analyze':
       return ['analyze', project.dir, ...generatorArgs(project, request.ref), '--feature', request.feature, '--out', out('analysis', `${request.feature.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${refKey(request.ref)}.json`)];
@@ -85,7 +97,7 @@ export function jobArgs(project: Project, request: JobRequest): string[] {
       return [
         'export', 'leporello', project.dir, '--recto', collection.name, ...verso, '--panels', String(request.panels), '--panel-size', `${request.panelWidthMm}x${request.panelHeightMm}mm`,
         '--sheet', request.sheet, '--bleed', String(request.bleedMm), '--margin', String(request.marginMm), '--background', request.background, '--verso-grid', `${request.columns}x${request.rows}`,
-        ...(request.title ? ['--title', request.title] : []), '--out', out('books', `${request.name}.pdf`),
+        ...(request.title ? ['--title', request.title] : []), '--out', freeName(out('books'), request.name, '.pdf'),
       ];
     }
   }

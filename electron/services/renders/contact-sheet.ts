@@ -8,13 +8,12 @@ import { PDFDocument, rgb } from 'pdf-lib';
 import sharp, { type OverlayOptions } from 'sharp';
 import { appRoot } from '../../app-paths';
 import { MM, type PanelPicture } from './leporello';
+import { escapeXml } from './svg-text';
 
 export interface SheetItem {
   picture: PanelPicture;
   caption: string;
 }
-
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /** One PNG: `columns` cells of `cell` px, each picture fitted inside and captioned below. */
 export async function contactSheetPng(items: SheetItem[], columns: number, cell: number): Promise<{ png: Buffer; width: number; height: number }> {

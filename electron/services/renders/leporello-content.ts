@@ -39,27 +39,40 @@ export async function pictureFromBytes(bytes: Uint8Array, name: string): Promise
   return { bytes: data, format: 'png', width: info.width, height: info.height };
 }
 
-/** A collection's imported portraits (spread evenly when there are more than `limit`), each captioned with its file's name. */
-export async function collectionPictures(project: Project, collectionId: number, limit = Infinity): Promise<{ picture: PanelPicture; caption: string }[]> {
+export interface CollectionPictures {
+  pictures: { picture: PanelPicture; caption: string }[];
+  /** Portraits left out, each named with why and what to do. */
+  warnings: string[];
+}
+
+/**
+ * A collection's imported portraits (spread evenly when there are more than `limit`), each
+ * captioned with its file's name. One missing or damaged on disk is left out with a warning that
+ * names it; the others are used.
+ */
+export async function collectionPictures(project: Project, collectionId: number, limit = Infinity): Promise<CollectionPictures> {
   const rows = project.db.prepare("SELECT id, original_path AS path, source_path AS source FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id").all(collectionId) as { id: number; path: string; source: string }[];
   if (!rows.length) throw new AppError('not_found', 'the collection has no imported portraits; import some first');
   const chosen = rows.length > limit ? evenly(rows.length, limit).map((i) => rows[i]!) : rows;
-  const out: { picture: PanelPicture; caption: string }[] = [];
+  const out: CollectionPictures = { pictures: [], warnings: [] };
   for (const r of chosen) {
     const file = join(project.dir, r.path);
-    const bytes = await readFile(file).catch(() => {
-      throw new AppError('not_found', `portrait #${r.id} is missing from the project (${file}); re-import it, or remove it from the collection`);
-    });
-    out.push({ picture: await pictureFromBytes(bytes, file), caption: basename(r.source, extname(r.source)) });
+    try {
+      out.pictures.push({ picture: await pictureFromBytes(await readFile(file), file), caption: basename(r.source, extname(r.source)) });
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing from the project' : `cannot be read (${(err as Error).message})`;
+      out.warnings.push(`portrait #${r.id} (${r.source}) ${why} and was left out: import it again, or remove it from the collection`);
+    }
   }
+  if (!out.pictures.length) throw new AppError('invalid_request', `none of the collection's portraits could be read: ${out.warnings[0]}`);
   return out;
 }
 
 /** One portrait per panel from a collection (spread evenly when it has more); panels past its end stay empty. */
 export async function rectoFromCollection(project: Project, collectionId: number, panels: number): Promise<{ contents: (PanelContent | null)[]; warnings: string[] }> {
-  const pictures = await collectionPictures(project, collectionId, panels);
+  const { pictures, warnings } = await collectionPictures(project, collectionId, panels);
   const contents: (PanelContent | null)[] = pictures.map((p) => ({ pictures: [p.picture], columns: 1, rows: 1, caption: p.caption }));
-  const warnings = pictures.length < panels ? [`the collection has ${pictures.length} portraits for ${panels} panels: recto panels ${pictures.length + 1}–${panels} are left empty`] : [];
+  if (pictures.length < panels) warnings.push(`the collection has ${pictures.length} readable portraits for ${panels} panels: recto panels ${pictures.length + 1}–${panels} are left empty`);
   while (contents.length < panels) contents.push(null);
   return { contents, warnings };
 }

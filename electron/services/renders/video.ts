@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { escapeXml } from './svg-text';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { locateFfmpeg } from '../ffmpeg';
@@ -50,8 +51,6 @@ export function checkVideoFormat(format: VideoFormat): void {
   }
   if (format.title && !(format.title.seconds > 0 && format.title.seconds <= 30)) throw new AppError('invalid_request', 'a title card lasts from a fraction of a second to 30 s');
 }
-
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /** The title card as a PNG at the video's size: light text on black, lines centred. */
 async function titleCard(text: string, size: number): Promise<Buffer> {
