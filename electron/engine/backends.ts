@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { installWasmConvGradients } from './kernels/wasm-conv-gemm';
+import { installWasmSharedIdentity } from './kernels/wasm-identity';
+import { describeNative, installNativeKernels } from './kernels/native-kernels';
 import { installWebGpuFilterGradient } from './kernels/webgpu-conv-filter-grad';
 import { installWebGpuUploads } from './kernels/webgpu-upload';
 
@@ -84,13 +86,18 @@ const preparers: Record<BackendName, () => Promise<string>> = {
   async wasm() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
-    // Stock tfjs-backend-wasm has no filter gradient and a slow input gradient: ours are XNNPACK matrix products.
+    // Stock tfjs-backend-wasm has no filter gradient and a slow input gradient: ours are XNNPACK
+    // matrix products, and the native kernels, where they are built, replace all the convolutions.
     installWasmConvGradients();
-    return 'WebAssembly (XNNPACK convolutions and matrix products, SIMD where the CPU has it; no threads under Node)';
+    installWasmSharedIdentity();
+    const native = installNativeKernels('wasm');
+    if (native.ok) return `WebAssembly for element-wise work; convolutions and matrix products in ${describeNative(native)}`;
+    return `WebAssembly (XNNPACK convolutions and matrix products, one thread; ${describeNative(native)})`;
   },
 
   async cpu() {
-    return 'plain JavaScript';
+    const native = installNativeKernels('cpu');
+    return native.ok ? `plain JavaScript for element-wise work; convolutions and matrix products in ${describeNative(native)}` : `plain JavaScript (${describeNative(native)})`;
   },
 };
 

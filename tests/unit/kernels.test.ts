@@ -1,9 +1,13 @@
+// The JavaScript and XNNPACK kernels that run where the native ones are not built: this file
+// turns the native kernels off (tests/unit/native-kernels.test.ts checks those).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
 import { installFastCpuFilterGradient, uninstallFastCpuFilterGradient } from '../../electron/engine/kernels/conv2d-backprop-filter';
 import { imageChunks } from '../../electron/engine/kernels/wasm-conv-gemm';
+
+process.env.LEPORELLO_NATIVE = '0';
 
 before(async () => {
   await selectBackend('cpu');

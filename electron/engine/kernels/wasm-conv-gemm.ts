@@ -11,6 +11,7 @@
 // transposing: BatchMatMul's fast path is the untransposed one (its transposed ones run at 0.3–1
 // GMAC/s).
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { convInfo, unsupportedConv as unsupported, type ConvAttrs } from './conv-attrs';
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
@@ -19,13 +20,6 @@ interface WasmBackend {
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dilations?: number | [number, number];
-}
 
 /**
  * Copies each output position's input window, for images [first, end), into one row of
@@ -124,26 +118,6 @@ export function imageChunks(info: Pick<backend_util.Conv2DInfo, 'batchSize' | 'o
   const chunks: [number, number][] = [];
   for (let n = 0; n < info.batchSize; n += per) chunks.push([n, Math.min(info.batchSize, n + per)]);
   return chunks;
-}
-
-function convInfo(xShape: number[], filterShape: number[], a: ConvAttrs): backend_util.Conv2DInfo {
-  return backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    a.strides,
-    a.dilations ?? 1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-}
-
-function unsupported(a: ConvAttrs): string | null {
-  if (a.dataFormat === 'NCHW') return 'NCHW';
-  const d = a.dilations ?? 1;
-  if ((typeof d === 'number' ? d : Math.max(...d)) !== 1) return 'dilation';
-  return null;
 }
 
 let installed = false;

@@ -1,0 +1,182 @@
+// The native CPU kernels against TensorFlow.js's own kernels: values and gradients of conv2d,
+// conv2dTranspose and matMul on random shapes (odd sizes, strides 1–3, batch 1, every padding),
+// the same sums whatever the number of threads, and arrays too short refused before any read.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '../../electron/engine/tf';
+import { selectBackend } from '../../electron/engine/backends';
+import { installNativeKernels, nativeKernels, uninstallNativeKernels } from '../../electron/engine/kernels/native-kernels';
+import { Rng } from '../../electron/engine/nn/rng';
+
+before(async () => {
+  await selectBackend('cpu');
+});
+
+/** Runs `f` with the native kernels on `backend`, then with tfjs's own; returns both outputs. */
+function bothWays(backend: 'cpu' | 'wasm', f: () => tf.Tensor[]): { native: Float32Array[]; stock: Float32Array[] } {
+  installNativeKernels(backend);
+  const native = tf.tidy(f).map((t) => {
+    const v = t.dataSync() as Float32Array;
+    t.dispose();
+    return v;
+  });
+  uninstallNativeKernels(backend);
+  const stock = tf.tidy(f).map((t) => {
+    const v = t.dataSync() as Float32Array;
+    t.dispose();
+    return v;
+  });
+  installNativeKernels(backend);
+  return { native, stock };
+}
+
+function assertClose(a: Float32Array, b: Float32Array, what: string, tolerance = 2e-5): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  let scale = 1;
+  for (const v of b) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  assert.ok(worst <= tolerance * scale, `${what}: max error ${worst} against values up to ${scale}`);
+}
+
+interface ConvCase {
+  x: [number, number, number, number];
+  k: [number, number];
+  cout: number;
+  stride: number;
+  pad: 'same' | 'valid' | number;
+}
+
+function randomCases(count: number, seed: number): ConvCase[] {
+  const rng = new Rng(seed);
+  const pick = (n: number) => Math.floor(rng.next() * n);
+  const cases: ConvCase[] = [];
+  while (cases.length < count) {
+    const k: [number, number] = [1 + pick(5), 1 + pick(5)];
+    const stride = 1 + pick(3);
+    const pads = ['same', 'valid', pick(3)] as const;
+    const pad = pads[pick(3)]!;
+    const x: [number, number, number, number] = [1 + pick(3), k[0] + pick(9), k[1] + pick(9), 1 + pick(19)];
+    cases.push({ x, k, cout: 1 + pick(37), stride, pad });
+  }
+  return cases;
+}
+
+/** y = conv2d(x, w); dx and dw of Σ y·p; and conv2dTranspose(p, w) with the gradients of Σ t·x. */
+function convAndGradients(c: ConvCase): tf.Tensor[] {
+  const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor4D;
+  const w = tf.randomNormal([c.k[0], c.k[1], c.x[3], c.cout], 0, 1, 'float32', 2) as tf.Tensor4D;
+  const y = tf.conv2d(x, w, c.stride, c.pad);
+  const p = tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
+  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), p)))([x, w]);
+  const t = tf.conv2dTranspose(p, w, c.x, c.stride, c.pad);
+  const [dp, dwt] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, c.x, c.stride, c.pad), x)))([p, w]);
+  return [y, dx!, dw!, t, dp!, dwt!];
+}
+
+const NAMES = ['conv2d', 'its input gradient', 'its filter gradient', 'conv2dTranspose', "the transposed one's input gradient", "the transposed one's filter gradient"];
+
+test('the native kernels are built and load on this machine', () => {
+  const s = nativeKernels();
+  assert.ok(s.ok, s.ok ? '' : s.why);
+  assert.match(s.isa, /^(AVX-512|AVX2|SSE2|NEON)$/);
+  assert.ok(s.threads >= 1);
+});
+
+test("native convolutions and both gradients equal tfjs-cpu's own kernels on 40 random shapes", () => {
+  const cases = randomCases(40, 7);
+  // The cases cover what the issue names: odd sizes, strides 1 and 2 (and 3), batch 1, each padding.
+  assert.ok(cases.some((c) => c.stride === 1) && cases.some((c) => c.stride === 2) && cases.some((c) => c.x[0] === 1));
+  assert.ok(cases.some((c) => c.pad === 'same') && cases.some((c) => c.pad === 'valid') && cases.some((c) => typeof c.pad === 'number'));
+  for (const c of cases) {
+    const { native, stock } = bothWays('cpu', () => convAndGradients(c));
+    native.forEach((v, i) => assertClose(v, stock[i]!, `${NAMES[i]} of ${JSON.stringify(c)}`));
+  }
+});
+
+test('DCGAN-64 and StyleGAN2 layer shapes agree too (large channels, 4×4 stride 2, 3×3 and 1×1)', () => {
+  const cases: ConvCase[] = [
+    { x: [2, 16, 16, 64], k: [4, 4], cout: 128, stride: 2, pad: 'same' },
+    { x: [1, 8, 8, 256], k: [4, 4], cout: 96, stride: 2, pad: 'same' },
+    { x: [2, 9, 9, 48], k: [3, 3], cout: 40, stride: 1, pad: 1 },
+    { x: [3, 8, 8, 70], k: [1, 1], cout: 33, stride: 1, pad: 'valid' },
+  ];
+  for (const c of cases) {
+    const { native, stock } = bothWays('cpu', () => convAndGradients(c));
+    native.forEach((v, i) => assertClose(v, stock[i]!, `${NAMES[i]} of ${JSON.stringify(c)}`));
+  }
+});
+
+test('native matrix products with every transposition and batch broadcasting, and their gradients', () => {
+  const shapes: [number[], number[], boolean, boolean][] = [
+    [[17, 33], [33, 19], false, false],
+    [[33, 17], [33, 19], true, false],
+    [[17, 33], [19, 33], false, true],
+    [[33, 17], [19, 33], true, true],
+    [[3, 5, 7], [3, 7, 2], false, false],
+    [[1, 5, 7], [4, 7, 9], false, false],
+    [[4, 5, 7], [7, 9], false, false],
+    [[2, 3, 6, 5], [2, 3, 6, 4], true, false],
+    [[1, 1], [1, 300], false, false],
+  ];
+  for (const [sa, sb, ta, tb] of shapes) {
+    // tfjs's own gradient does not sum over broadcast batches: those are checked forward only.
+    const broadcast = sa.length !== sb.length || sa.slice(0, -2).some((d, i) => d !== sb[i]);
+    const { native, stock } = bothWays('cpu', () => {
+      const a = tf.randomNormal(sa, 0, 1, 'float32', 4);
+      const b = tf.randomNormal(sb, 0, 1, 'float32', 5);
+      const c = tf.matMul(a, b, ta, tb);
+      if (broadcast) return [c];
+      const [da, db] = tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.square(tf.matMul(u, v, ta, tb))))([a, b]);
+      return [c, da!, db!];
+    });
+    native.forEach((v, i) => assertClose(v, stock[i]!, `matMul ${JSON.stringify([sa, sb, ta, tb])} output ${i}`));
+  }
+});
+
+test('the sums do not depend on the number of threads: 1, 2 and 5 threads give the same bits', () => {
+  const s = nativeKernels();
+  assert.ok(s.ok);
+  const c: ConvCase = { x: [4, 20, 20, 24], k: [4, 4], cout: 40, stride: 2, pad: 'same' };
+  const run = (threads: number) => {
+    s.kernels.setThreads(threads);
+    assert.equal(s.kernels.info().threads, threads);
+    return tf.tidy(() => convAndGradients(c)).map((t) => Array.from(t.dataSync()));
+  };
+  try {
+    const one = run(1);
+    assert.deepEqual(run(2), one);
+    assert.deepEqual(run(5), one);
+  } finally {
+    s.kernels.setThreads(s.threads);
+  }
+});
+
+test('arrays shorter than the shape says are refused before anything is read', () => {
+  const s = nativeKernels();
+  assert.ok(s.ok);
+  const shape = Int32Array.from([1, 8, 8, 3, 4, 4, 5, 4, 4, 2, 2, 1, 1]);
+  assert.throws(() => s.kernels.conv2d(new Float32Array(10), new Float32Array(240), new Float32Array(80), shape), /x holds 10 floats, 192 needed/);
+  assert.throws(() => s.kernels.conv2dBackpropFilter(new Float32Array(192), new Float32Array(80), new Float32Array(3), shape), /dw holds 3 floats/);
+  assert.throws(() => s.kernels.matmul(new Float32Array(6), new Float32Array(6), new Float32Array(3), Int32Array.from([1, 2, 2, 3, 0, 0, 0, 0])), /c holds 3 floats, 4 needed/);
+  assert.throws(() => s.kernels.conv2d(new Float32Array(192), new Float32Array(240), new Float32Array(80), Int32Array.from([1, 2])), /Int32Array of 13/);
+});
+
+test("on the wasm backend the native kernels compute on the wasm heap and agree with tfjs-cpu's own kernels", async () => {
+  // Against tfjs-cpu, not tfjs-wasm: tfjs-wasm's XNNPACK Conv2D returns zeros for some of these
+  // shapes (e.g. x [3, 5, 9, 4], a 4×2 filter, stride 3, 'same').
+  const cases = randomCases(12, 11);
+  const onWasm: Float32Array[][] = [];
+  await selectBackend('wasm');
+  for (const c of cases) onWasm.push(tf.tidy(() => convAndGradients(c)).map((t) => t.dataSync() as Float32Array));
+  await selectBackend('cpu');
+  uninstallNativeKernels('cpu');
+  try {
+    cases.forEach((c, k) => {
+      const stock = tf.tidy(() => convAndGradients(c)).map((t) => t.dataSync() as Float32Array);
+      onWasm[k]!.forEach((v, i) => assertClose(v, stock[i]!, `wasm ${NAMES[i]} of ${JSON.stringify(c)}`));
+    });
+  } finally {
+    installNativeKernels('cpu');
+  }
+});
