@@ -103,12 +103,12 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   const { page } = s;
   await page.goto(s.at('#/runs'));
   await page.getByTestId('new-run').click();
-  // Adam at 0.9 with β1 0.9, seed 6: the setting the engine's tests collapse on purpose.
-  await fillLauncher({ 'run-length': '6', 'run-witnesses': '9', 'run-lr': '0.9', 'run-beta1': '0.9', 'run-seed': '6', 'run-name': 'too-fast' });
+  // Adam at 1.0 with β1 0.9, seed 6: the setting the engine's tests collapse on purpose (from epoch 4).
+  await fillLauncher({ 'run-length': '6', 'run-witnesses': '9', 'run-lr': '1', 'run-beta1': '0.9', 'run-seed': '6', 'run-name': 'too-fast' });
   await page.getByTestId('start-run').click();
   await page.waitForURL(/#\/run\/2$/);
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
-  await page.waitForFunction(() => /collapsed since epoch 2/.test(document.querySelector('[data-testid=health-verdict]')?.textContent ?? ''));
+  await page.waitForFunction(() => /collapsed since epoch 4/.test(document.querySelector('[data-testid=health-verdict]')?.textContent ?? ''));
   assert.match((await text('health-reasons'))!, /of the real portraits' diversity/);
   // The onset is marked on the loss chart and on the diversity curve.
   assert.equal(await page.locator('[data-testid=loss-chart] .marker.onset').count(), 1);
@@ -121,8 +121,8 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
 
   await page.getByTestId('advice-fork').click();
   await page.getByTestId('fork-dialog').waitFor();
-  assert.equal(await page.getByTestId('fork-lr').inputValue(), '0.45');
-  assert.equal(await page.getByTestId('fork-at').inputValue(), '1');
+  assert.equal(await page.getByTestId('fork-lr').inputValue(), '0.5');
+  assert.equal(await page.getByTestId('fork-at').inputValue(), '3');
   await page.getByTestId('fork-start').click();
   await page.waitForURL(/#\/run\/3$/);
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
@@ -130,7 +130,7 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   assert.ok(fork);
   const row = s.studio.requireProject().db.prepare('SELECT parent_run_id, options FROM runs WHERE id = 3').get() as { parent_run_id: number; options: string };
   assert.equal(row.parent_run_id, 2);
-  assert.equal(JSON.parse(row.options).learningRate, 0.45);
+  assert.equal(JSON.parse(row.options).learningRate, 0.5);
   assert.deepEqual(s.problems, []);
 });
 

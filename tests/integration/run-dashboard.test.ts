@@ -49,7 +49,7 @@ test('series: every step once when few, bucketed with extremes when many; checkp
 test('inspection: near-duplicate witnesses grouped, nearest training portraits written, a fork before a collapse offered', async (t) => {
   const { studio, project, request } = await setup(t);
   // The settings the engine tests use to collapse a DCGAN on purpose.
-  const { run, done } = await studio.runs.start(request({ epochs: 6, learningRate: 0.9, beta1: 0.9, seed: 6, witnesses: 9 }));
+  const { run, done } = await studio.runs.start(request({ epochs: 6, learningRate: 1, beta1: 0.9, seed: 6, witnesses: 9 }));
   const finished = await done;
   assert.equal(finished.health?.verdict, 'collapsed', JSON.stringify(finished.health));
   const series = runSeries(project, run.id, 100);
@@ -63,7 +63,7 @@ test('inspection: near-duplicate witnesses grouped, nearest training portraits w
   const fork = inspection.advice.find((a) => a.action?.kind === 'fork');
   assert.ok(fork, JSON.stringify(inspection.advice));
   const action = fork.action!;
-  assert.ok(action.kind === 'fork' && action.at < series.onsetAt! && action.learningRate === 0.45);
+  assert.ok(action.kind === 'fork' && action.at < series.onsetAt! && action.learningRate === 0.5);
   // The nearest training portraits are written as pictures the panel can show, closest first.
   assert.equal(inspection.nearest.length, 6);
   for (const n of inspection.nearest) {

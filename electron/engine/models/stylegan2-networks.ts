@@ -3,7 +3,8 @@
 // "synthesis.b8.conv0.affine.weight"), so that an imported network and one trained here are the
 // same thing. Images are NHWC in [-1, 1]. See stylegan2.ts for the model the studio trains.
 import * as tf from '../tf';
-import { conv2dResample, downsample2d, hwioFilter, setupFilter, upsample2d } from '../nn/upfirdn';
+import { biasAct } from '../nn/bias-act';
+import { conv2dResample, downsample2d, setupFilter, upsample2d } from '../nn/upfirdn';
 
 export interface StyleGan2Config {
   resolution: number;
@@ -51,21 +52,6 @@ export function blockResolutions(config: StyleGan2Config): number[] {
 /** W vectors the synthesis network takes: two per block (one for the 4×4 block) and the last toRGB. */
 export function numWs(config: StyleGan2Config): number {
   return blockResolutions(config).length * 2;
-}
-
-/** Leaky ReLU (slope 0.2) written as 0.6x + 0.4|x|, whose gradient tfjs can differentiate again (R1). */
-function lrelu(x: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(x, 0.6), tf.mul(tf.abs(x), 0.4));
-}
-
-/** NVIDIA's bias_act: add the bias, activate, scale by the gain, clamp. */
-function biasAct(x: tf.Tensor, bias: tf.Tensor | null, act: 'linear' | 'lrelu', gain: number, clamp: number | null): tf.Tensor {
-  let y = bias ? tf.add(x, bias) : x;
-  if (act === 'lrelu') y = lrelu(y);
-  if (gain !== 1) y = tf.mul(y, gain);
-  // Clamp written with ReLUs: equal to clipByValue, and differentiable twice in tfjs (R1).
-  if (clamp !== null) y = tf.add(tf.sub(y, tf.relu(tf.sub(y, clamp))), tf.relu(tf.sub(tf.neg(y), clamp)));
-  return y;
 }
 
 function dense(w: Weights, name: string, x: tf.Tensor2D, act: 'linear' | 'lrelu', lrMultiplier = 1): tf.Tensor2D {
@@ -117,10 +103,10 @@ function mapToW(w: Weights, prefix: string, layers: number, lrMultiplier: number
  * then each output channel demodulated to unit expected variance. Equal to NVIDIA's fused
  * grouped convolution, computed as scale → convolve → scale (tfjs has no grouped convolution).
  */
-function modulatedConv(x: tf.Tensor4D, weight: tf.Tensor4D, styles: tf.Tensor2D, demodulate: boolean, up: number, padding: number, flipWeight: boolean): tf.Tensor4D {
+function modulatedConv(x: tf.Tensor4D, weight: tf.Tensor4D, styles: tf.Tensor2D, demodulate: boolean, up: number, padding: number, flipWeight: boolean, transposed: boolean): tf.Tensor4D {
   const n = x.shape[0];
   let y = tf.mul(x, styles.reshape([n, 1, 1, -1])) as tf.Tensor4D;
-  y = conv2dResample(y, hwioFilter(weight, flipWeight), FIR, { up, padding });
+  y = conv2dResample(y, weight, FIR, { up, padding, flipWeight, transposed });
   if (demodulate) {
     // Σ over input channels and taps of (w·s)²  =  s² · Σ_taps w²
     const wsq = tf.sum(tf.square(weight), [2, 3]); // [O, I]
@@ -132,6 +118,11 @@ function modulatedConv(x: tf.Tensor4D, weight: tf.Tensor4D, styles: tf.Tensor2D,
 
 export interface SynthesisOptions {
   noise?: NoiseMode;
+  /**
+   * 'transposed' (the default): upsampling as a transposed convolution then the filter, NVIDIA's
+   * fast path. 'zero-insertion' for a second derivative through G (the path-length penalty).
+   */
+  upsampling?: 'transposed' | 'zero-insertion';
   /** For noise 'random': draws a standard normal tensor of the given shape. */
   randomNormal?: (shape: number[]) => tf.Tensor;
 }
@@ -143,7 +134,7 @@ function synthesisLayer(w: Weights, name: string, config: StyleGan2Config, x: tf
 
 function synthesisLayerInner(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D, res: number, up: number, gain: number, options: SynthesisOptions): tf.Tensor4D {
   const styles = dense(w, `${name}.affine`, wv, 'linear');
-  let y = modulatedConv(x, w(`${name}.weight`) as tf.Tensor4D, styles, true, up, 1, up === 1);
+  let y = modulatedConv(x, w(`${name}.weight`) as tf.Tensor4D, styles, true, up, 1, up === 1, (options.upsampling ?? 'transposed') === 'transposed');
   const mode = options.noise ?? 'const';
   if (mode !== 'none') {
     const strength = w(`${name}.noise_strength`);
@@ -160,7 +151,7 @@ function toRgb(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D
 function toRgbInner(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D): tf.Tensor4D {
   const weight = w(`${name}.weight`) as tf.Tensor4D;
   const styles = tf.mul(dense(w, `${name}.affine`, wv, 'linear'), 1 / Math.sqrt(weight.shape[1])) as tf.Tensor2D;
-  const y = modulatedConv(x, weight, styles, false, 1, 0, true);
+  const y = modulatedConv(x, weight, styles, false, 1, 0, true, false);
   return biasAct(y, w(`${name}.bias`), 'linear', 1, config.convClamp) as tf.Tensor4D;
 }
 
@@ -208,7 +199,7 @@ function convInner(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lr
   const outputSize = x.shape[0] * (x.shape[1] / down) * (x.shape[2] / down) * outChannels;
   const onKernel = weight.size <= outputSize;
   const kernel = onKernel ? (tf.mul(weight, weightGain) as tf.Tensor4D) : weight;
-  const raw = conv2dResample(x, hwioFilter(kernel, true), FIR, { down, padding: Math.floor(k / 2) });
+  const raw = conv2dResample(x, kernel, FIR, { down, padding: Math.floor(k / 2) });
   const y = onKernel ? raw : (tf.mul(raw, weightGain) as tf.Tensor4D);
   return biasAct(y, bias ? w(`${name}.bias`) : null, act, (act === 'lrelu' ? SQRT2 : 1) * gain, clamp === null ? null : clamp * gain) as tf.Tensor4D;
 }

@@ -195,7 +195,7 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
       // Unit-variance directions over the image, scaled so the length does not grow with the resolution.
       const directions = tf.tensor4d(noiseRng.normals(n * size * size * config.channels, 1 / size), [n, size, size, config.channels]);
       const layerNoise = (shape: number[]) => tf.tensor(noiseRng.normals(shape.reduce((a, b) => a * b, 1)), shape);
-      const grads = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(synthesis(G, config, w as tf.Tensor3D, { noise: 'random', randomNormal: layerNoise }), directions)))(ws);
+      const grads = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(synthesis(G, config, w as tf.Tensor3D, { noise: 'random', randomNormal: layerNoise, upsampling: 'zero-insertion' }), directions)))(ws);
       const lengths = tf.sqrt(tf.mean(tf.sum(tf.square(grads), 2), 1));
       // The running mean moves 1 % toward this batch, and is not differentiated through.
       const old = p.current(plMean);

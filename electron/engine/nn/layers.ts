@@ -66,13 +66,50 @@ export class BatchNorm {
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     if (!training) return tf.batchNorm4d(x, this.mean as tf.Tensor1D, this.variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.eps);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const { y, mean, variance } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.eps);
     const m = this.momentum;
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     // The queued values never reach the loss, so no gradient flows through them. The running
     // variance is the unbiased estimate, as in PyTorch.
     this.p.queue(this.mean, tf.add(tf.mul(this.p.current(this.mean), 1 - m), tf.mul(mean, m)));
     this.p.queue(this.variance, tf.add(tf.mul(this.p.current(this.variance), 1 - m), tf.mul(variance, (m * n) / Math.max(1, n - 1))));
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.eps);
+    tf.dispose([mean, variance]);
+    return y;
   }
+}
+
+/**
+ * Batch normalisation with the batch's own statistics, and its gradient written out:
+ *   x̂ = (x − μ)/σ,  dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/σ · (dy − dβ/n − x̂·dγ/n)
+ * (sums over N, H, W). Differentiating tfjs's batchNorm and moments instead costs three times the
+ * element-wise passes, a full-size Tile among them. Returns the batch's mean and (biased)
+ * variance too, for the running statistics; the caller disposes them.
+ */
+export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | null = null;
+  const n = x.shape[0] * x.shape[1] * x.shape[2];
+  const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const { mean, variance } = tf.moments(input, [0, 1, 2]);
+    const y = tf.batchNorm4d(input, mean as tf.Tensor1D, variance as tf.Tensor1D, b, g, eps);
+    const invStd = tf.rsqrt(tf.add(variance, eps));
+    save([input, mean, invStd, g]);
+    stats = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+    return {
+      value: y,
+      gradFunc: (d: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [xs, mu, inv, scale] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        const xhat = tf.mul(tf.sub(xs, mu), inv);
+        const dBeta = tf.sum(d, [0, 1, 2]);
+        const dGamma = tf.sum(tf.mul(d, xhat), [0, 1, 2]);
+        const a = tf.mul(scale, inv);
+        const dx = tf.mul(tf.sub(tf.sub(d, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n))), a);
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  const y = normalise(x, gamma, beta) as tf.Tensor4D;
+  const s = stats as { mean: tf.Tensor1D; variance: tf.Tensor1D } | null;
+  if (!s) throw new Error('batch norm computed no statistics');
+  return { y, ...s };
 }

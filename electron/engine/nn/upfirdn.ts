@@ -3,6 +3,7 @@
 // resample through it. Semantics follow NVIDIA's upfirdn2d / conv2d_resample so imported weights
 // compute the same images (weights there are OIHW, correlation when flip_weight is true).
 import * as tf from '../tf';
+import { UPFIRDN2D, upfirdnOutput, type UpFirDnAttrs } from '../kernels/native-kernels';
 
 export interface FirOptions {
   up?: number;
@@ -31,7 +32,8 @@ function zeroInsert(x: tf.Tensor4D, up: number): tf.Tensor4D {
 }
 
 function padOrCrop(x: tf.Tensor4D, [px0, px1, py0, py1]: [number, number, number, number]): tf.Tensor4D {
-  let y: tf.Tensor4D = x.pad([[0, 0], [Math.max(py0, 0), Math.max(py1, 0)], [Math.max(px0, 0), Math.max(px1, 0)], [0, 0]]);
+  const padding = [Math.max(py0, 0), Math.max(py1, 0), Math.max(px0, 0), Math.max(px1, 0)];
+  let y: tf.Tensor4D = padding.some((p) => p > 0) ? x.pad([[0, 0], [padding[0]!, padding[1]!], [padding[2]!, padding[3]!], [0, 0]]) : x;
   if (px0 < 0 || px1 < 0 || py0 < 0 || py1 < 0) {
     const [, h, w] = y.shape as [number, number, number, number];
     y = y.slice([0, Math.max(-py0, 0), Math.max(-px0, 0), 0], [-1, h - Math.max(-py0, 0) - Math.max(-py1, 0), w - Math.max(-px0, 0) - Math.max(-px1, 0), -1]) as tf.Tensor4D;
@@ -50,7 +52,50 @@ function keepEvery(y: tf.Tensor4D, d: number): tf.Tensor4D {
   return columns.reshape([n, hh, ww, c]) as tf.Tensor4D;
 }
 
+/**
+ * The adjoint of upfirdn2d with these settings, from an output of outH × outW back to inH × inW:
+ * the same filter, up and down swapped, flipped the other way, padded so the sizes meet.
+ */
+export function adjointAttrs(a: UpFirDnAttrs, inH: number, inW: number, outH: number, outW: number): UpFirDnAttrs {
+  const [px0, , py0] = a.pad;
+  return {
+    ...a,
+    up: a.down,
+    down: a.up,
+    flip: !a.flip,
+    pad: [a.fw - px0 - 1, inW * a.up - outW * a.down + px0 - a.up + 1, a.fh - py0 - 1, inH * a.up - outH * a.down + py0 - a.up + 1],
+  };
+}
+
+// Linear, so its gradient is itself with the adjoint's settings — and that one's gradient the
+// original: R1's second derivative through D's downsampling costs nothing extra.
+tf.registerGradient({
+  kernelName: UPFIRDN2D,
+  gradFunc: (dy, _saved, attrs) => {
+    const a = attrs as unknown as UpFirDnAttrs & { inH: number; inW: number };
+    const d = (Array.isArray(dy) ? dy[0]! : dy) as tf.Tensor4D;
+    return { x: () => runUpFirDn(d, { ...adjointAttrs(a, a.inH, a.inW, d.shape[1], d.shape[2]) }) };
+  },
+});
+
+function runUpFirDn(x: tf.Tensor4D, a: UpFirDnAttrs): tf.Tensor4D {
+  const attrs = { ...a, inH: x.shape[1], inW: x.shape[2] };
+  return tf.engine().runKernel(UPFIRDN2D, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/** Whether the active backend has the one-pass kernel (the native one on wasm and cpu). */
+function hasFirKernel(): boolean {
+  return tf.getKernel(UPFIRDN2D, tf.getBackend()) !== undefined;
+}
+
 export function upfirdn2d(x: tf.Tensor4D, f: number[][] | null, { up = 1, down = 1, pad = [0, 0, 0, 0], gain = 1, flipFilter = false }: FirOptions = {}): tf.Tensor4D {
+  if (f && hasFirKernel()) {
+    const attrs: UpFirDnAttrs = { up, down, pad, taps: f.flat(), fh: f.length, fw: f[0]!.length, flip: flipFilter, gain };
+    const [oh, ow] = upfirdnOutput(x.shape[1], x.shape[2], attrs);
+    if (oh <= 0 || ow <= 0) throw new Error(`upfirdn2d of a ${x.shape[1]}×${x.shape[2]} image with padding ${pad.join(',')} leaves nothing`);
+    return runUpFirDn(x, attrs);
+  }
+  // Elsewhere (webgpu, tensorflow) as tfjs ops, each differentiable twice.
   return tf.tidy(() => {
     let y = padOrCrop(zeroInsert(x, up), pad);
     if (f) {
@@ -93,15 +138,22 @@ export interface ResampleOptions {
   padding?: number;
   /** True correlates (torch's conv2d); false convolves. */
   flipWeight?: boolean;
+  /**
+   * Upsampling as one transposed convolution then the filter (NVIDIA's fast path: a quarter of
+   * the multiply-adds of zero insertion, filter, convolution). Only where no second derivative
+   * goes through it: tfjs has none for the transposed convolution's filter gradient.
+   */
+  transposed?: boolean;
 }
 
 /**
- * A convolution with optional up- or downsampling through the FIR filter; `filter` is HWIO.
- * Padding is given with respect to the upsampled image, as in NVIDIA's conv2d_resample.
+ * A convolution with optional up- or downsampling through the FIR filter, of OIHW weights
+ * (correlated when `flipWeight`, convolved otherwise). Padding is given with respect to the
+ * upsampled image, as in NVIDIA's conv2d_resample.
  */
-export function conv2dResample(x: tf.Tensor4D, filter: tf.Tensor4D, f: number[][], { up = 1, down = 1, padding = 0 }: Omit<ResampleOptions, 'flipWeight'> = {}): tf.Tensor4D {
+export function conv2dResample(x: tf.Tensor4D, weight: tf.Tensor4D, f: number[][], { up = 1, down = 1, padding = 0, flipWeight = true, transposed = false }: ResampleOptions = {}): tf.Tensor4D {
   return tf.tidy(() => {
-    const [kh, kw] = filter.shape;
+    const [, , kh, kw] = weight.shape;
     const fw = f[0]!.length;
     const fh = f.length;
     let [px0, px1, py0, py1] = [padding, padding, padding, padding];
@@ -117,6 +169,27 @@ export function conv2dResample(x: tf.Tensor4D, filter: tf.Tensor4D, f: number[][
       py0 += Math.floor((fh - down + 1) / 2);
       py1 += Math.floor((fh - down) / 2);
     }
+    if (up > 1 && transposed) {
+      // The transposed convolution scatters each pixel through the kernel that the correlation
+      // below would slide reversed; the filter then runs at the output's size, its padding reduced
+      // by what the transposed convolution already added.
+      px0 -= kw - 1;
+      px1 -= kw - up;
+      py0 -= kh - 1;
+      py1 -= kh - up;
+      const pxt = Math.max(Math.min(-px0, -px1), 0);
+      const pyt = Math.max(Math.min(-py0, -py1), 0);
+      const [n, h, w] = x.shape;
+      // tfjs's transposed filter is [h, w, out, in]: OIHW moved, no copy reversed (a correlating
+      // weight is reversed instead, which convolving weights — all of G's upsampling — never are).
+      const moved = weight.transpose([2, 3, 0, 1]) as tf.Tensor4D;
+      const kernel = flipWeight ? (moved.reverse([0, 1]) as tf.Tensor4D) : moved;
+      const out: [number, number, number, number] = [n, (h - 1) * up + kh - 2 * pyt, (w - 1) * up + kw - 2 * pxt, weight.shape[0]];
+      const crop: tf.backend_util.ExplicitPadding = [[0, 0], [pyt, pyt], [pxt, pxt], [0, 0]];
+      const y = tf.conv2dTranspose(x, kernel, out, up, pxt === 0 && pyt === 0 ? 'valid' : crop);
+      return upfirdn2d(y, f, { pad: [px0 + pxt, px1 + pxt, py0 + pyt, py1 + pyt], gain: up * up });
+    }
+    const filter = hwioFilter(weight, flipWeight);
     if (kw === 1 && kh === 1 && down > 1 && up === 1) {
       return tf.conv2d(upfirdn2d(x, f, { down, pad: [px0, px1, py0, py1] }), filter, 1, 'valid');
     }
@@ -127,6 +200,9 @@ export function conv2dResample(x: tf.Tensor4D, filter: tf.Tensor4D, f: number[][
       // Zero-insert, pad and low-pass (gain up²), then a plain convolution over the result.
       return tf.conv2d(upfirdn2d(x, f, { up, pad: [px0, px1, py0, py1], gain: up * up }), filter, 1, 'valid');
     }
-    return tf.conv2d(padOrCrop(x, [px0, px1, py0, py1]), filter, 1, 'valid');
+    // Padding inside the convolution (no padded copy), crops before it.
+    const cropped = padOrCrop(x, [Math.min(px0, 0), Math.min(px1, 0), Math.min(py0, 0), Math.min(py1, 0)]);
+    const pads: tf.backend_util.ExplicitPadding = [[0, 0], [Math.max(py0, 0), Math.max(py1, 0)], [Math.max(px0, 0), Math.max(px1, 0)], [0, 0]];
+    return tf.conv2d(cropped, filter, 1, pads);
   });
 }
