@@ -1,12 +1,17 @@
 // The native CPU kernels against TensorFlow.js's own kernels: values and gradients of conv2d,
 // conv2dTranspose and matMul on random shapes (odd sizes, strides 1–3, batch 1, every padding),
-// the same sums whatever the number of threads, and arrays too short refused before any read.
+// the same sums whatever the number of threads, arrays too short refused before any read; and
+// the kernels of our own (upfirdn2d, bias_act, Adam, transposes) against the tfjs ops they replace.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
 import { installNativeKernels, nativeKernels, uninstallNativeKernels } from '../../electron/engine/kernels/native-kernels';
 import { Rng } from '../../electron/engine/nn/rng';
+import { biasAct } from '../../electron/engine/nn/bias-act';
+import { downsample, leaky, upsample } from '../../electron/engine/nn/equalized';
+import { conv2dResample, setupFilter, upfirdn2d, type FirOptions } from '../../electron/engine/nn/upfirdn';
+import { StepwiseAdam } from '../../electron/engine/train/adam';
 
 before(async () => {
   await selectBackend('cpu');
@@ -179,4 +184,126 @@ test("on the wasm backend the native kernels compute on the wasm heap and agree 
   } finally {
     installNativeKernels('cpu');
   }
+});
+
+/** Max |a − b| over max |b|: the relative error of a against b. */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  let scale = 1e-12;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return worst / scale;
+}
+
+test("one-pass upfirdn2d equals the tfjs-op formulation, and so do its first and second derivatives", () => {
+  const f = setupFilter([1, 3, 3, 1]);
+  const asymmetric = [
+    [1, 2, 3],
+    [0, 1, 5],
+  ];
+  const cases: [FirOptions, number[][]][] = [
+    [{ up: 2, pad: [2, 1, 2, 1], gain: 4 }, f],
+    [{ down: 2, pad: [1, 1, 1, 1] }, f],
+    [{ pad: [1, 1, 1, 1] }, f],
+    [{ up: 2, pad: [-1, 2, 0, 1], gain: 3, flipFilter: true }, asymmetric],
+    [{ down: 2, pad: [0, 1, 1, 0] }, asymmetric],
+  ];
+  for (const [options, filter] of cases) {
+    const { native, stock } = bothWays('cpu', () => {
+      const x = tf.randomNormal([2, 7, 6, 5], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const y = upfirdn2d(x, filter, options);
+      const p = tf.randomNormal(y.shape, 0, 1, 'float32', 2);
+      const first = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(upfirdn2d(a as tf.Tensor4D, filter, options), p)))(x);
+      // R1's shape: the gradient of a function of the gradient.
+      const second = tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.grad((b: tf.Tensor) => tf.sum(tf.square(upfirdn2d(b as tf.Tensor4D, filter, options))))(a))))(x);
+      return [y, first, second];
+    });
+    native.forEach((v, i) => assert.ok(relativeError(v, stock[i]!) < 1e-5, `${JSON.stringify(options)} output ${i}: ${relativeError(v, stock[i]!)}`));
+  }
+});
+
+test("one-pass bias_act equals the tfjs-op formulation with its gradients, R1's second derivative included", () => {
+  const cases: ['linear' | 'lrelu', number, number | null, number[]][] = [
+    ['lrelu', Math.SQRT2, 0.8, [2, 5, 5, 7]],
+    ['linear', 1, 0.5, [3, 9]],
+    ['lrelu', 2, null, [2, 4, 3, 6]],
+    ['linear', 1, null, [4, 3]],
+  ];
+  for (const [act, gain, clamp, shape] of cases) {
+    const { native, stock } = bothWays('cpu', () => {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 1);
+      const b = tf.randomNormal([shape.at(-1)!], 0, 1, 'float32', 2);
+      const p = tf.randomNormal(shape, 0, 1, 'float32', 3);
+      const s = tf.randomNormal(shape, 0, 1, 'float32', 4);
+      const y = biasAct(x, b, act, gain, clamp);
+      const [gx, gb] = tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.mul(biasAct(u, v, act, gain, clamp), p)))([x, b]);
+      // Through the gradient to what scales the input, as R1 reaches D's weights.
+      const second = tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.grad((w: tf.Tensor) => tf.sum(tf.mul(biasAct(tf.mul(w, u), b, act, gain, clamp), p)))(s))))(x);
+      return [y, gx!, gb!, second];
+    });
+    native.forEach((v, i) => assert.ok(relativeError(v, stock[i]!) < 1e-5, `${act} ${gain} ${clamp} output ${i}: ${relativeError(v, stock[i]!)}`));
+  }
+});
+
+test("StyleGAN2's transposed-convolution upsampling draws what zero insertion, FIR and a 3×3 convolution draw", () => {
+  const f = setupFilter([1, 3, 3, 1]);
+  for (const flipWeight of [false, true]) {
+    const [fast, slow] = tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 5, 6], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const w = tf.randomNormal([4, 6, 3, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+      return [
+        conv2dResample(x, w, f, { up: 2, padding: 1, flipWeight, transposed: true }).dataSync() as Float32Array,
+        conv2dResample(x, w, f, { up: 2, padding: 1, flipWeight }).dataSync() as Float32Array,
+      ];
+    });
+    assert.ok(relativeError(fast, slow) < 1e-5, `flipWeight ${flipWeight}: ${relativeError(fast, slow)}`);
+  }
+});
+
+test('native transposes equal tfjs-cpu on merged, tiled and trivial permutations', () => {
+  const cases: [number[], number[]][] = [
+    [[64, 48, 3, 3], [2, 3, 1, 0]],
+    [[4, 9, 10, 3], [0, 3, 1, 2]],
+    [[5, 7], [1, 0]],
+    [[2, 1, 3, 4, 5], [4, 1, 0, 3, 2]],
+    [[3, 4, 5], [0, 1, 2]],
+    [[33, 65, 17], [2, 0, 1]],
+  ];
+  for (const [shape, perm] of cases) {
+    const { native, stock } = bothWays('cpu', () => [tf.transpose(tf.randomNormal(shape, 0, 1, 'float32', 5), perm)]);
+    assert.deepEqual(Array.from(native[0]!), Array.from(stock[0]!), `${shape} by ${perm}`);
+  }
+});
+
+test("the fused Adam kernel computes exactly tfjs's Adam, bit for bit, over several steps", () => {
+  const { native, stock } = bothWays('cpu', () => {
+    const v = tf.variable(tf.randomNormal([1000], 0, 1, 'float32', 6), true);
+    const opt = new StepwiseAdam(0.003, 0.5, 0.99, 1e-8);
+    for (let step = 0; step < 4; step++) {
+      const g = tf.mul(tf.randomNormal([1000], 0, 1, 'float32', 7 + step), 1e-3 * (step + 1));
+      opt.applyGradients({ [v.name]: g });
+      g.dispose();
+    }
+    const out = v.clone();
+    v.dispose();
+    opt.dispose();
+    return [out];
+  });
+  assert.deepEqual(Array.from(native[0]!), Array.from(stock[0]!));
+});
+
+test("the progressive GAN's resampling and leaky ReLU on the one-pass kernels equal their tfjs-op forms, WGAN-GP's second derivative included", () => {
+  const { native, stock } = bothWays('cpu', () => {
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const d = (v: tf.Tensor4D) => tf.sum(tf.square(downsample(leaky(tf.conv2d(upsample(v, 4), w, 1, 'same')))));
+    const up = upsample(x, 4);
+    const grad = tf.grad((v: tf.Tensor) => d(v as tf.Tensor4D))(x);
+    const penalty = tf.grad((k: tf.Tensor) => tf.sum(tf.square(tf.grad((v: tf.Tensor) => tf.sum(tf.square(downsample(leaky(tf.conv2d(v as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'))))))(x))))(w);
+    return [up, downsample(x), grad, penalty];
+  });
+  native.forEach((v, i) => assert.ok(relativeError(v, stock[i]!) < 1e-5, `output ${i}: ${relativeError(v, stock[i]!)}`));
 });

@@ -5,6 +5,8 @@
 // A generator layer can keep a second, slowly moving copy of its weights (the exponential
 // moving average the paper samples from); `apply(x, 'ema')` uses that copy.
 import * as tf from '../tf';
+import { biasAct } from './bias-act';
+import { hasFirKernel, upfirdn2d } from './upfirdn';
 import { emaName } from './moving-average';
 import type { Params } from './params';
 import type { Rng } from './rng';
@@ -70,7 +72,8 @@ export class EqDense {
 export function leaky(x: tf.Tensor4D): tf.Tensor4D;
 export function leaky(x: tf.Tensor2D): tf.Tensor2D;
 export function leaky(x: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(x, 0.6), tf.mul(tf.abs(x), 0.4));
+  // One pass where the backend has bias_act's kernel; the same ops as above elsewhere.
+  return biasAct(x, null, 'lrelu', 1, null, 0.2);
 }
 
 /** Each pixel's feature vector scaled to unit mean square ("pixelwise feature normalisation"). */
@@ -78,8 +81,22 @@ export function pixelNorm<T extends tf.Tensor>(x: T): T {
   return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-8))) as T;
 }
 
-/** 2×2 average pooling as a reshape and a mean, which stay twice differentiable (avgPool's gradient does not). */
+const BOX_MEAN = [
+  [0.25, 0.25],
+  [0.25, 0.25],
+];
+const BOX = [
+  [1, 1],
+  [1, 1],
+];
+
+/**
+ * 2×2 average pooling as a reshape and a mean, which stay twice differentiable (avgPool's
+ * gradient does not); where the backend has the one-pass resampling kernel, that kernel with a
+ * 2×2 box (differentiable any number of times too).
+ */
 export function downsample(x: tf.Tensor4D): tf.Tensor4D {
+  if (hasFirKernel()) return upfirdn2d(x, BOX_MEAN, { down: 2 });
   const [n, h, w, c] = x.shape;
   return tf.mean(tf.reshape(x, [n, h / 2, 2, w / 2, 2, c]), [2, 4]) as tf.Tensor4D;
 }
@@ -91,6 +108,11 @@ export function downsample(x: tf.Tensor4D): tf.Tensor4D {
  */
 export function upsample(x: tf.Tensor4D, factor = 2): tf.Tensor4D {
   let y = x;
+  // Zero insertion, then a 2×2 box one pixel back: each pixel copied into its 2×2 block.
+  if (hasFirKernel()) {
+    for (let f = factor; f > 1; f /= 2) y = upfirdn2d(y, BOX, { up: 2, pad: [1, 0, 1, 0] });
+    return y;
+  }
   for (let f = factor; f > 1; f /= 2) {
     const [n, h, w, c] = y.shape;
     const wide = tf.reshape(tf.mul(tf.reshape(y, [n * h, w, 1, c]), tf.ones([1, 1, 2, 1])), [n, h, 1, 2 * w * c]);

@@ -84,7 +84,7 @@ function runUpFirDn(x: tf.Tensor4D, a: UpFirDnAttrs): tf.Tensor4D {
 }
 
 /** Whether the active backend has the one-pass kernel (the native one on wasm and cpu). */
-function hasFirKernel(): boolean {
+export function hasFirKernel(): boolean {
   return tf.getKernel(UPFIRDN2D, tf.getBackend()) !== undefined;
 }
 
