@@ -23,6 +23,38 @@ export function ganStep(model: GanModel, opt: Optimizers, steps: TrainingSteps, 
   };
 }
 
+/** The rules every timing here follows (bench/README.md): at least this many, on both sides. */
+export const MIN_WARMUP = 3;
+export const MIN_STEPS = 20;
+export const MIN_REPEATS = 3;
+
+/** Rate (items per second) of `steps` calls of `fn` after `warmup` calls, each awaited. */
+export async function rate(fn: () => Promise<void>, warmup: number, steps: number, itemsPerCall: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) await fn();
+  return (steps * itemsPerCall) / ((performance.now() - t0) / 1000);
+}
+
+/** Repetitions as "mean (min–max)". */
+export function spread(values: number[], digits = 1): string {
+  if (values.length === 0) return '—';
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return values.length === 1 ? mean.toFixed(digits) : `${mean.toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+}
+
+export function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** A line saying whether a run's settings meet the rules, printed under every table. */
+export function methodLine(warmup: number, steps: number, repeats: number): string {
+  const ok = warmup >= MIN_WARMUP && steps >= MIN_STEPS && repeats >= MIN_REPEATS;
+  return ok
+    ? `${warmup} warm-up steps, then ${steps} timed steps, ${repeats} repetitions (mean, min–max), the same on both sides`
+    : `NOT A MEASUREMENT: ${warmup} warm-up / ${steps} timed steps / ${repeats} repetitions is below the rules (${MIN_WARMUP} / ${MIN_STEPS} / ${MIN_REPEATS}); a quick look only`;
+}
+
 /**
  * Runs a reference script with the first python3 that has torch (the one on PATH, then Debian's);
  * its last stdout line is JSON. `device` is torch's ('cpu', or 'cuda' on a machine with an NVIDIA

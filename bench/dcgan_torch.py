@@ -1,20 +1,25 @@
 """DCGAN-64 in PyTorch, the reference for bench/train.ts: the architecture of PyTorch's DCGAN
-example (ngf = ndf = 64, nz = 100), timed the same way — one warm-up step, then whole D + G
-steps, and sampling of one batch. Arguments: threads, steps, batch. Prints one JSON line.
-Run by bench/train.ts with Debian's python3 when `import torch` works there."""
+example (ngf = ndf = 64, nz = 100) and its training step (D on real and on a detached fake, then
+G through D on the same fake), timed as bench/train.ts times Leporello's.
+
+Arguments: threads, warm-up steps, timed steps, batch, repetitions, flush (0/1: denormals
+flushed to zero, torch.set_flush_denormal, PyTorch's fastest CPU setting). Each repetition runs
+the warm-up steps, then the timed ones; sampling is timed the same way (batches of `batch`).
+Prints one JSON line: img/s of every repetition, for training and for sampling."""
 import json
 import sys
-import time
 
 import torch
 from torch import nn
 
-from torch_device import sync
+from torch_device import timed
 
-torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+threads, warmup, steps, batch, reps, flush = (int(a) for a in sys.argv[1:7])
+torch.set_num_threads(threads)
+# set_flush_denormal returns whether the CPU can flush, not the setting it was given.
+supported = torch.set_flush_denormal(bool(flush))
 torch.manual_seed(1)
 nz, ngf, ndf, nc = 100, 64, 64, 3
-batch = int(sys.argv[3]) if len(sys.argv) > 3 else 64
 
 
 def generator():
@@ -57,20 +62,15 @@ def step():
     optG.step()
 
 
-steps = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-step()
-sync()
-t0 = time.perf_counter()
-for _ in range(steps):
-    step()
-sync()
-train = steps * batch / (time.perf_counter() - t0)
-with torch.no_grad():
+def sample():
+    with torch.no_grad():
+        G(torch.randn(batch, nz, 1, 1))
+
+
+train, samples = [], []
+for _ in range(reps):
+    G.train()
+    train.append(steps * batch / timed(step, warmup, steps))
     G.eval()
-    G(torch.randn(batch, nz, 1, 1))
-    sync()
-    t0 = time.perf_counter()
-    G(torch.randn(batch, nz, 1, 1))
-    sync()
-    sample = batch / (time.perf_counter() - t0)
-print(json.dumps({"torch": torch.__version__, "train_img_s": train, "sample_img_s": sample}))
+    samples.append(steps * batch / timed(sample, warmup, steps))
+print(json.dumps({"torch": torch.__version__, "flushed": bool(flush) and supported, "train_img_s": train, "sample_img_s": samples}))

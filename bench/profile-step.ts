@@ -23,6 +23,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'webgpu' },
     top: { type: 'string', default: '15' },
     flags: { type: 'string', default: '' },
+    // Profile drawing one batch (the sampler, videos) instead of a training step.
+    generate: { type: 'boolean', default: false },
   },
 });
 const resolution = Number(values.resolution);
@@ -54,7 +56,17 @@ function build(): { model: GanModel; step: () => Promise<void>; prepare: () => P
   return { model, step: ganStep(model, adamPair(2e-4, 0.5, 0.999), trainingSteps.nonsaturating, real, rng), prepare: async () => {} };
 }
 
-const { step, prepare } = build();
+const built = build();
+const { prepare } = built;
+const step = values.generate
+  ? async () => {
+      const rng = new Rng(5);
+      const z = built.model.sampleLatents(batch, rng);
+      const img = built.model.generate(z, false);
+      await img.data();
+      tf.dispose([z, img]);
+    }
+  : built.step;
 await prepare();
 await step(); // warm-up: shaders compiled, Adam's moments created
 await prepare();
@@ -90,7 +102,7 @@ for (const k of profile.kernels) {
 }
 const totalMs = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
 const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(values.top));
-console.log(`\n${values.model} ${resolution}×${resolution}, batch ${batch}, one training step on ${choice.name} (${choice.detail}); Node ${process.version}\n`);
+console.log(`\n${values.model} ${resolution}×${resolution}, batch ${batch}, ${values.generate ? 'drawing one batch' : 'one training step'} on ${choice.name} (${choice.detail}); Node ${process.version}\n`);
 console.log(`step: ${plainMs.toFixed(0)} ms as trained; ${profiledMs.toFixed(0)} ms profiled (every kernel timed alone); ${profile.kernels.length} kernels, ${totalMs.toFixed(0)} ms of kernel time`);
 console.log(`a kernel's fixed cost: ${perKernelUs.toFixed(0)} µs (2000 chained additions of 64 floats)${values.flags ? `; flags ${values.flags}` : ''}\n`);
 console.log('| kernel | calls | ms | share |');

@@ -1,21 +1,24 @@
-"""StyleGAN2 in PyTorch, the reference for bench/stylegan2.ts: the same network as Leporello's
-(engine/models/stylegan2-networks.ts), written for this benchmark from the StyleGAN2 paper, not
-NVIDIA's code, and computed the same way: modulation as scale -> convolve -> demodulate, upsampling
-as zero insertion + 4x4 FIR + 3x3 convolution, downsampling as FIR + strided convolution.
-Arguments: threads, batch, resolution, train (0/1), timed steps (default 1). Prints one JSON line: generate (img/s) and
-trainStep (seconds for a D step with R1 and a G step)."""
+"""StyleGAN2 in PyTorch, a reference for bench/stylegan2.ts beside NVIDIA's own code
+(stylegan2_nvidia.py): the same network as Leporello's (engine/models/stylegan2-networks.ts),
+written for this benchmark from the StyleGAN2 paper, not NVIDIA's code, in PyTorch's fastest
+formulation of it: modulation as scale -> convolve -> demodulate, upsampling as one transposed
+convolution then the 4x4 FIR (NVIDIA's fast path), downsampling as FIR + strided convolution.
+
+A training step is a G step, a D step and, every 16 steps, D's R1 step (lazy regularisation,
+gain 16), as NVIDIA's loop schedules them. Arguments: threads, warmup, steps, batch, resolution,
+repeats, flush (denormals flushed), train (0/1). Prints one JSON line: per repetition,
+generated images/s and seconds per training step."""
 import json
 import math
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
-from torch_device import sync
+from torch_device import timed
 
-torch.set_num_threads(int(sys.argv[1]))
-batch, res, train = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == '1'
-steps = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+threads, warmup, steps, batch, res, repeats, flush, train = (int(a) for a in sys.argv[1:9])
+torch.set_num_threads(threads)
+torch.set_flush_denormal(bool(flush))
 torch.manual_seed(1)
 Z = W = 512
 BASE, CMAX, MAPPING = 16384, 512, 8
@@ -79,7 +82,7 @@ class Synthesis(torch.nn.Module):
         weight = p[k + '_w']
         x = x * s[:, :, None, None]
         if up:
-            x = F.conv2d(fir(zero_insert(x), [3, 2, 3, 2], gain=4), weight)
+            x = fir(F.conv_transpose2d(x, weight.transpose(0, 1), stride=2), [1, 1, 1, 1], gain=4)
         else:
             x = F.conv2d(x, weight, padding=1)
         d = torch.rsqrt(s.square() @ weight.square().sum([2, 3]).t() + 1e-8)
@@ -159,42 +162,45 @@ class Discriminator(torch.nn.Module):
 
 
 G, D = Generator(), Discriminator()
-with torch.no_grad():
-    G(torch.randn(batch, Z))
-    sync()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        G(torch.randn(batch, Z))
-    sync()
-    generate = steps * batch / (time.perf_counter() - t0)
+og = torch.optim.Adam(G.parameters(), lr=0.0025, betas=(0.0, 0.99), eps=1e-8)
+r = 16 / 17
+od = torch.optim.Adam(D.parameters(), lr=0.0025 * r, betas=(0.0, 0.99 ** r), eps=1e-8)
+real = torch.rand(batch, 3, res, res) * 2 - 1
+step_index = 0
 
-train_step = None
-if train:
-    og = torch.optim.Adam(G.parameters(), lr=0.0025, betas=(0.0, 0.99), eps=1e-8)
-    r = 16 / 17
-    od = torch.optim.Adam(D.parameters(), lr=0.0025 * r, betas=(0.0, 0.99 ** r), eps=1e-8)
-    real = torch.rand(batch, 3, res, res) * 2 - 1
 
-    def step():
-        od.zero_grad()
-        fake = G(torch.randn(batch, Z)).detach()
-        (F.softplus(D(fake)).mean() + F.softplus(-D(real)).mean()).backward()
-        od.step()
+def train_step():
+    global step_index
+    for p in D.parameters():
+        p.requires_grad_(False)
+    og.zero_grad()
+    F.softplus(-D(G(torch.randn(batch, Z)))).mean().backward()
+    og.step()
+    for p in D.parameters():
+        p.requires_grad_(True)
+    od.zero_grad()
+    with torch.no_grad():
+        fake = G(torch.randn(batch, Z))
+    (F.softplus(D(fake)).mean() + F.softplus(-D(real)).mean()).backward()
+    od.step()
+    if step_index % 16 == 0:
         od.zero_grad()
         x = real.detach().requires_grad_(True)
         (grad,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
         (grad.square().sum([1, 2, 3]).mean() * (0.0002 * res * res / batch / 2) * 16).backward()
         od.step()
-        og.zero_grad()
-        F.softplus(-D(G(torch.randn(batch, Z)))).mean().backward()
-        og.step()
+    step_index += 1
 
-    step()
-    sync()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    sync()
-    train_step = (time.perf_counter() - t0) / steps
 
-print(json.dumps({'generate': generate, 'trainStep': train_step}))
+def generate():
+    with torch.no_grad():
+        G(torch.randn(batch, Z))
+
+
+gen, step_s = [], []
+for _ in range(repeats):
+    gen.append(steps * batch / timed(generate, warmup, steps))
+    if train:
+        step_index = 0
+        step_s.append(timed(train_step, warmup, steps) / steps)
+print(json.dumps({'torch': torch.__version__, 'generate_img_s': gen, 'train_step_s': step_s}))
