@@ -18,6 +18,7 @@ import type { DatasetFile } from '../../services/datasets/dataset-file';
 import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type EpochPosition, type TrainCounters } from './checkpoint';
 import { trainingSteps } from './objectives';
 import { adamPair, type Optimizers } from './optimize';
+import { checkTrainingFits } from './memory-limit';
 
 export interface TrainOptions {
   runDir: string;
@@ -158,6 +159,8 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   }
   const stepsPerEpoch = Math.floor(meta.count / options.batchSize);
   if (stepsPerEpoch < 1) throw new Error(`the dataset has ${meta.count} images, fewer than one batch of ${options.batchSize}: lower the batch size`);
+  // Before anything is built: a run too large for the backend's memory is refused, not failed minutes in.
+  checkTrainingFits(spec, options.batchSize, tf.getBackend());
   const imagesPerEpoch = stepsPerEpoch * options.batchSize;
   const totalImages = length.unit === 'epochs' ? length.epochs * imagesPerEpoch : Math.ceil((length.kimg * 1000) / options.batchSize) * options.batchSize;
   const checkpointImages = options.checkpointEvery * 1000;

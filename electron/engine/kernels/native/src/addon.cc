@@ -345,7 +345,7 @@ napi_value UpFirDn2d(napi_env env, napi_callback_info info) {
   float* y = a.floats(2, count({s.N, s.OH, s.OW, s.C}), "y");
   if (!a.ok) return nullptr;
   FlushDenormals ftz;
-  lep::upfirdn2d(parallelFor, g_pool->threads(), s, x, taps, y);
+  lep::upfirdn2d(*g_isa, parallelFor, g_pool->threads(), s, x, taps, y);
   return undefinedValue(env);
 }
 

@@ -7,11 +7,7 @@
 
 namespace lep {
 
-struct FirShape {
-  int N, H, W, C, OH, OW, up, down, px0, py0, fh, fw;
-};
-
 /** y[n, oy, ox, c] = Σ_{ky,kx} taps[ky·fw + kx] · P[oy·down + ky, ox·down + kx] for the upsampled, padded P. */
-void upfirdn2d(ParallelFor parallel, int threads, const FirShape& s, const float* x, const float* taps, float* y);
+void upfirdn2d(const Isa& isa, ParallelFor parallel, int threads, const FirShape& s, const float* x, const float* taps, float* y);
 
 }  // namespace lep

@@ -44,11 +44,18 @@ struct Gemm {
   bool accumulate;
 };
 
-/** One instruction set's driver: register tile, cache blocking and the product itself. */
+/** The sizes of one upfirdn2d (fir.h): input N×H×W×C, output OH×OW, up/down, padding before, filter fh×fw. */
+struct FirShape {
+  int N, H, W, C, OH, OW, up, down, px0, py0, fh, fw;
+};
+
+/** One instruction set's kernels: the matrix product (register tile, cache blocking) and the FIR's rows. */
 struct Isa {
   const char* name;
   int MR, NR, KC, MC, NC;
   void (*gemm)(const Gemm& g, ParallelFor parallel, int threads);
+  /** upfirdn2d's output rows [first, last), a row being one image's output line. */
+  void (*firRows)(const FirShape& s, const float* x, const float* taps, float* y, long long first, long long last);
 };
 
 const Isa* isa_avx512();
