@@ -99,12 +99,15 @@ test("native convolutions and both gradients equal tfjs-cpu's own kernels on 40 
   }
 });
 
-test('DCGAN-64 and StyleGAN2 layer shapes agree too (large channels, 4×4 stride 2, 3×3 and 1×1)', () => {
+test('DCGAN-64 and StyleGAN2 layer shapes agree too (large channels, 4×4 stride 2, 3×3 and 1×1, RGB in and out)', () => {
   const cases: ConvCase[] = [
     { x: [2, 16, 16, 64], k: [4, 4], cout: 128, stride: 2, pad: 'same' },
     { x: [1, 8, 8, 256], k: [4, 4], cout: 96, stride: 2, pad: 'same' },
     { x: [2, 9, 9, 48], k: [3, 3], cout: 40, stride: 1, pad: 1 },
     { x: [3, 8, 8, 70], k: [1, 1], cout: 33, stride: 1, pad: 'valid' },
+    // Three colour channels: the transposed product for few output columns, and 12-row panels over 4 taps.
+    { x: [2, 32, 32, 3], k: [4, 4], cout: 64, stride: 2, pad: 'same' },
+    { x: [2, 16, 16, 64], k: [4, 4], cout: 3, stride: 2, pad: 'same' },
   ];
   for (const c of cases) {
     const { native, stock } = bothWays('cpu', () => convAndGradients(c));

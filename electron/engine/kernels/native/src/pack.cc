@@ -117,9 +117,17 @@ void WindowColsA::pack(int i0, int rows, int k0, int kc, int MR, float* dst) con
   for (int k = 0; k < kc; k++) {
     const Origin o = origin(w, k0 + k);
     float* d = dst + k * MR;
-    for (int r = 0; r < rows; r++) {
-      const float* s = pixel(w, o, tap[r]);
-      d[r] = s ? s[chan[r]] : 0.f;
+    // Rows come in runs of one tap (a panel of 12 rows over 3 channels is 4 taps): one lookup each.
+    for (int r = 0; r < rows;) {
+      const int t = tap[r];
+      const float* s = pixel(w, o, t);
+      int e = r;
+      while (e < rows && tap[e] == t) e++;
+      if (s)
+        for (int q = r; q < e; q++) d[q] = s[chan[q]];
+      else
+        for (int q = r; q < e; q++) d[q] = 0.f;
+      r = e;
     }
     for (int r = rows; r < MR; r++) d[r] = 0.f;
   }
