@@ -22,6 +22,8 @@ import type { Run, RunProgress } from '../shared/contract';
 import { listImages } from './services/images';
 import { findNetwork } from './services/networks/network-store';
 import { Studio } from './services/studio';
+import { checkProject } from './services/projects/project-check';
+import { Project } from './services/projects/project';
 import { studioPaths } from './services/studio-paths';
 import { startHeadlessServer } from './server/http-server';
 import { exportNetworkCommand, generateCommand, importNetworkCommand, interpolateCommand, networksCommand, styleMixCommand } from './cli-networks';
@@ -32,6 +34,8 @@ import { analyzeCommand } from './cli-analyze';
 const USAGE = `usage: leporello <command> [options]
 
   project create <dir> [--name NAME]            create a project in an empty or new folder
+  project check <dir> [--repair]                every file against its hash; orphans, stale partials and
+                                                damaged rows listed; --repair removes what nothing references
   import <project> <paths...> [--collection NAME] [--label key=value ...] [--archive NAME]
                                                  import image files and folders (recursive)
   images <project> [--collection NAME] [--status ok|rejected|duplicate]
@@ -145,6 +149,30 @@ async function projectCreate(args: string[], out: Out): Promise<void> {
   const summary = await studio.createProject(parseRequest('projects.create', { name }).name, dir);
   await studio.closeProject();
   print(out, summary, `created project "${summary.name}" in ${summary.path}`);
+}
+
+async function projectCheck(args: string[], out: Out): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { repair: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const dir = positionals[0];
+  if (!dir) throw new AppError('invalid_request', 'project check needs a project folder: leporello project check <dir> [--repair]');
+  const project = Project.open(dir);
+  try {
+    const r = await checkProject(project, { repair: values.repair });
+    const lines = [
+      `${r.checked} files checked: ${r.damaged.length ? `${r.damaged.length} damaged or missing` : 'all intact'}`,
+      ...r.damaged.map((d) => `  ${d.problem}: ${d.path} (${d.table} #${d.id})`),
+      `${r.orphans.length} files nothing references${r.orphans.length && !values.repair ? ' (--repair removes them)' : ''}`,
+      ...r.orphans.slice(0, 20).map((o) => `  ${o}`),
+      ...(r.orphans.length > 20 ? [`  … and ${r.orphans.length - 20} more`] : []),
+      `${r.stalePartials.length} half-written files of processes that died`,
+      ...r.stalePartials.map((p) => `  ${p}`),
+      ...(values.repair ? [`removed ${r.removed.length}`] : []),
+      ...(r.damaged.length ? ['Damaged rows point at files that are gone or changed: restore the project folder from a backup.'] : []),
+    ];
+    print(out, r, lines.join('\n'));
+  } finally {
+    project.close();
+  }
 }
 
 async function importCommand(args: string[], out: Out): Promise<void> {
@@ -688,6 +716,7 @@ export async function main(argv: string[]): Promise<number> {
   const out = { json: rest.includes('--json') };
   try {
     if (command === 'project' && rest[0] === 'create') await projectCreate(rest.slice(1), out);
+    else if (command === 'project' && rest[0] === 'check') await projectCheck(rest.slice(1), out);
     else if (command === 'import') await importCommand(rest, out);
     else if (command === 'images') await imagesCommand(rest, out);
     else if (command === 'dataset') await datasetCommand(rest, out);

@@ -162,3 +162,7 @@ function onMessage(message: ToEngine): void {
 
 if (parentPort) parentPort.on('message', (e) => onMessage(e.data as ToEngine));
 else process.on('message', (m) => onMessage(m as ToEngine));
+
+// A terminal's Ctrl-C reaches every process of its group, this one too: the engine leaves it to
+// its host, which stops the run after the current step as a stop from the studio does.
+process.on('SIGINT', () => undefined);

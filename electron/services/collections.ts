@@ -31,9 +31,9 @@ export function createCollection(project: Project, name: string): Collection {
 
 /** The collection of that name, created if it does not exist yet (imports name their target). */
 export function ensureCollection(project: Project, name: string): number {
-  const existing = project.db.prepare('SELECT id FROM collections WHERE name = ?').get(name) as { id: number } | undefined;
-  if (existing) return existing.id;
-  return createCollection(project, name).id;
+  // INSERT OR IGNORE, then read: two processes importing into a new collection at once get one.
+  project.db.prepare('INSERT INTO collections (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(name, new Date().toISOString());
+  return (project.db.prepare('SELECT id FROM collections WHERE name = ?').get(name) as { id: number }).id;
 }
 
 /** A collection by its name, any case; the error lists the project's collections. */

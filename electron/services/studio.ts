@@ -132,6 +132,7 @@ export class Studio {
     for (const job of this.imports.values()) job.cancel();
     await Promise.all(this.running);
     await this.runManager?.stopAll();
+    this.runManager?.close();
     this.runManager = null;
     this.generatorSessions?.close();
     this.generatorSessions = null;

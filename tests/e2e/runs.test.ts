@@ -328,7 +328,7 @@ test('after a studio that died mid-run restarts, the run is shown interrupted wi
   const { page } = s;
   await page.goto(s.at(`#/run/${runId}`));
   await waitText('run-status', /^interrupted$/);
-  assert.match((await text('run-reason'))!, /the studio stopped while this run trained; resume it to continue from its last checkpoint/);
+  assert.match((await text('run-reason'))!, /the process that trained this run stopped \(the studio closed, or its command was killed\); resume it to continue from its last checkpoint/);
   await s.shot('31-run-interrupted');
   const before = s.studio.requireProject().db.prepare('SELECT max(images_seen) AS n FROM checkpoints WHERE run_id = ?').get(runId) as { n: number };
   await page.getByTestId('resume-run').click();

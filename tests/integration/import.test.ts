@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import type { ImportProgress } from '../../shared/contract';
@@ -100,7 +100,9 @@ test('a messy folder imports its portraits and rejects each broken file with its
   assert.match(dup.reason!, /same bytes as/);
   assert.deepEqual(listCollections(p).map((c) => [c.name, c.counts]), [['congress', { ok: 12, rejected: 6, duplicate: 1 }]]);
   assert.deepEqual(listLabels(p), [{ key: 'era', values: [{ value: '1830-1879', count: 12 }] }]);
-  assert.equal(readdirSync(join(p.dir, 'tmp')).length, 0, 'no temporary files left behind');
+  // Under tmp/ only this process's own folder, and nothing in it.
+  assert.deepEqual(readdirSync(join(p.dir, 'tmp')), [basename(p.tmpDir)]);
+  assert.equal(readdirSync(p.tmpDir).length, 0, 'no temporary files left behind');
   assert.equal(project.imageCount, 0);
 });
 
@@ -141,7 +143,8 @@ test('an import can be cancelled: it stops early and what it kept is whole', asy
   const kept = listImages(p, { offset: 0, limit: 100 }).items;
   assert.equal(kept.length, summary.imported);
   for (const k of kept) assert.ok(existsSync(join(p.dir, getImage(p, k.id).originalPath!)));
-  assert.equal(readdirSync(join(p.dir, 'tmp')).length, 0);
+  assert.deepEqual(readdirSync(join(p.dir, 'tmp')), [basename(p.tmpDir)]);
+  assert.equal(readdirSync(p.tmpDir).length, 0);
 });
 
 test('a second import while one runs is refused with what is running', async (t) => {

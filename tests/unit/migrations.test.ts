@@ -118,3 +118,19 @@ test('migration 4 (kimg, paused) rebuilds runs, checkpoints and health keeping e
   assert.equal((db.prepare('SELECT parent_run_id FROM runs WHERE id = 2').get() as { parent_run_id: number | null }).parent_run_id, null);
   db.close();
 });
+
+test('migration 9 (run leases) keeps every run and starts each without an owner', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'v8.sqlite'));
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 8));
+  db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
+  db.prepare("INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')").run();
+  db.prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'running', 'runs/r', 'then', 'then')").run();
+  const before = db.prepare('SELECT * FROM runs').all();
+  migrate(db, migrations.slice(0, 9));
+  const after = db.prepare('SELECT * FROM runs').all() as Record<string, unknown>[];
+  assert.deepEqual(after.map(({ owner, lease_until, control, progress, ...rest }) => rest), before);
+  assert.deepEqual(after.map((r) => [r.owner, r.lease_until, r.control, r.progress]), [[null, null, null, null]]);
+  assert.throws(() => db.prepare("UPDATE runs SET control = 'explode'").run(), /CHECK constraint failed/);
+  db.close();
+});

@@ -129,6 +129,7 @@ export class ImportJob {
       if (keeper.source_path === file.path) {
         this.progress.alreadyPresent++;
         this.touchedIds.push(keeper.id);
+        this.forgetRejection(file.path);
         return;
       }
       const inserted = db
@@ -150,6 +151,7 @@ export class ImportJob {
         this.progress.duplicates++;
         this.duplicatesFound.push({ path: file.path, duplicateOf: keeper.source_path });
       }
+      this.forgetRejection(file.path);
       return;
     }
     return this.keep(file, archive, collectionId, inspected);
@@ -171,14 +173,21 @@ export class ImportJob {
       // pointing at nothing.
       await atomicWrite(join(this.project.dir, original), img.data, this.project.tmpDir);
       await atomicWrite(join(this.project.dir, thumb), img.thumbnail, this.project.tmpDir);
-      const { lastInsertRowid } = this.project.db
+      // ON CONFLICT: another process (a second import of the same folder) stored the same bytes
+      // a moment ago; its row stands and this file is already present.
+      const inserted = this.project.db
         .prepare(
           `INSERT INTO images (collection_id, status, sha256, phash, width, height, format, bytes, original_path, thumb_path, source_path, archive, imported_at)
-           VALUES (?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         )
         .run(collectionId, img.sha256, img.phash, img.width, img.height, img.format, img.bytes, original, thumb, file.path, archive, new Date().toISOString());
-      const id = Number(lastInsertRowid);
-      this.progress.imported++;
+      const id =
+        inserted.changes === 1
+          ? Number(inserted.lastInsertRowid)
+          : (this.project.db.prepare("SELECT id FROM images WHERE sha256 = ? AND status = 'ok'").get(img.sha256) as { id: number }).id;
+      if (inserted.changes === 1) this.progress.imported++;
+      else this.progress.alreadyPresent++;
+      this.forgetRejection(file.path);
       this.touchedIds.push(id);
       settle(id);
     } catch (err) {
@@ -192,6 +201,11 @@ export class ImportJob {
     } finally {
       this.claims.delete(img.sha256);
     }
+  }
+
+  /** A file that once was rejected (truncated, unreadable) and now imported: its rejection goes. */
+  private forgetRejection(path: string): void {
+    this.project.db.prepare("DELETE FROM images WHERE status = 'rejected' AND source_path = ?").run(path);
   }
 
   private recordRejection(file: ScannedFile, archive: string, collectionId: number, r: RejectedFile): void {

@@ -1,12 +1,53 @@
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ProjectSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { migrations } from '../store/migrations/index';
 import { openDatabase, type Database } from '../store/open-database';
 import { DATABASE_FILE, PROJECT_DIRS } from './layout';
+import { claimProcessSpace, PROCESS_OWNER, releaseProcessSpace } from './process-space';
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+const restoreAdvice = (dir: string) =>
+  `restore ${DATABASE_FILE} from a backup of ${dir} (the pictures, runs and renders there are files of their own and are untouched); once it opens, "leporello project check" verifies them`;
+
+/**
+ * Refuses a database that cannot be the project's before SQLite would rewrite it: an empty file
+ * would silently become a new, empty project.
+ */
+function checkDatabaseFile(dir: string, file: string): void {
+  let head: Buffer;
+  try {
+    const size = statSync(file).size;
+    if (size === 0) throw new AppError('invalid_request', `${file} is empty (0 bytes): the project's records are lost; ${restoreAdvice(dir)}`);
+    const fd = openSync(file, 'r');
+    try {
+      head = Buffer.alloc(16);
+      readSync(fd, head, 0, 16, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError('invalid_request', `cannot read ${file} (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message}): give your user read and write access to the project folder`);
+  }
+  if (!head.equals(SQLITE_HEADER)) throw new AppError('invalid_request', `${file} is not a SQLite database (damaged or overwritten); ${restoreAdvice(dir)}`);
+}
+
+/** What went wrong opening a project's database, in one sentence that names the file and the fix. */
+function describeOpenFailure(dir: string, file: string, err: unknown): Error {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'EACCES') {
+    return new AppError('invalid_request', `${dir} cannot be written (read-only, or not yours): Leporello writes its database and files there; copy the project to a folder you can write to, or change its permissions`);
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return new AppError('invalid_request', `${file} is damaged (${code}); ${restoreAdvice(dir)}`);
+  return err instanceof Error ? err : new Error(String(err));
+}
 
 /** One project: a folder on disk and the SQLite database inside it. */
 export class Project {
@@ -15,6 +56,8 @@ export class Project {
     readonly db: Database,
     readonly id: string,
     readonly name: string,
+    /** This process's own folder for half-written files (tmp/<pid>-<random>). */
+    readonly tmpDir: string,
   ) {}
 
   static isProject(dir: string): boolean {
@@ -62,20 +105,36 @@ export class Project {
     if (!Project.isProject(abs)) {
       throw new AppError('not_found', `${abs} is not a Leporello project (no ${DATABASE_FILE}); create one with "leporello project create ${abs}"`);
     }
-    return Project.attach(abs, openDatabase(join(abs, DATABASE_FILE)));
+    const file = join(abs, DATABASE_FILE);
+    checkDatabaseFile(abs, file);
+    let db: Database;
+    try {
+      db = openDatabase(file);
+      // A file cut short (a copy interrupted, a full disk) opens, then fails on the first query
+      // that reaches its missing pages: checked once here, so it is refused with one message.
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') {
+        db.close();
+        throw new AppError('invalid_request', `${file} is damaged (${String(check).split('\n')[0]}); ${restoreAdvice(abs)}`);
+      }
+    } catch (err) {
+      throw describeOpenFailure(abs, file, err);
+    }
+    return Project.attach(abs, db);
   }
 
   private static attach(dir: string, db: Database): Project {
     for (const sub of PROJECT_DIRS) mkdirSync(join(dir, sub), { recursive: true });
-    // Leftovers of writes interrupted by a crash: never renamed, so never referenced.
-    for (const f of readdirSync(join(dir, 'tmp'))) rmSync(join(dir, 'tmp', f), { force: true, recursive: true });
     const row = db.prepare('SELECT id, name FROM project').get() as { id: string; name: string } | undefined;
     if (!row) throw new AppError('internal', `${dir}: the project database has no project record`);
-    return new Project(dir, db, row.id, row.name);
+    // Half-written files of processes that died (never renamed, so never referenced) go; those of
+    // live ones stay: another process may be writing there now.
+    return new Project(dir, db, row.id, row.name, claimProcessSpace(join(dir, 'tmp')));
   }
 
-  get tmpDir(): string {
-    return join(this.dir, 'tmp');
+  /** Who this process is in the project's records (run leases). */
+  get owner(): string {
+    return PROCESS_OWNER;
   }
 
   summary(): ProjectSummary {
@@ -84,6 +143,8 @@ export class Project {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.close();
+    releaseProcessSpace(this.tmpDir);
   }
 }

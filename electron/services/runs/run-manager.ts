@@ -17,6 +17,7 @@ import { trainJobFor, wasEverDiverse } from './train-job';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import type { EngineHandle, EngineLauncher } from './engine-launcher';
+import { elsewhereMessage, progressElsewhere, releaseLease, renewLeases, RENEW_MS, requestControl, saveProgress, takeLease, trainedElsewhere } from './run-lease';
 import {
   getRun,
   insertRun,
@@ -49,16 +50,71 @@ export class RunManager {
   private readonly active = new Map<number, Active>();
   /** The latest progress of each run training now, for a view that opens mid-run. */
   private readonly latest = new Map<number, RunProgress>();
+  /** What was last seen of each run's record, to tell the studio when another process changed one. */
+  private readonly seen = new Map<number, string>();
+  private readonly seenProgress = new Map<number, number>();
+  /** Callers waiting for a run another process trains to end (a resume asked of it). */
+  private readonly waiting = new Map<number, ((run: Run) => void)[]>();
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly project: Project,
     private readonly events: EventBus,
     private readonly launchEngine: EngineLauncher,
   ) {
-    // A run marked running that no engine of ours is training was cut off with the studio.
+    // A run marked running that no live process trains was cut off with the studio or command
+    // that trained it. One another live process holds the lease of is left alone.
     for (const { id } of project.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'paused')").all() as { id: number }[]) {
-      setRunStatus(project, id, 'interrupted', 'the studio stopped while this run trained; resume it to continue from its last checkpoint');
+      if (trainedElsewhere(project, id)) continue;
+      setRunStatus(project, id, 'interrupted', 'the process that trained this run stopped (the studio closed, or its command was killed); resume it to continue from its last checkpoint');
+      project.db.prepare('UPDATE runs SET owner = NULL, lease_until = NULL, control = NULL, progress = NULL WHERE id = ?').run(id);
     }
+    for (const r of this.records()) this.seen.set(r.id, r.updated_at);
+    this.heartbeat = setInterval(() => this.beat(), RENEW_MS);
+    this.heartbeat.unref();
+  }
+
+  private records(): { id: number; updated_at: string; status: Run['status'] }[] {
+    return this.project.db.prepare('SELECT id, updated_at, status FROM runs').all() as { id: number; updated_at: string; status: Run['status'] }[];
+  }
+
+  /**
+   * Every few seconds: renews the leases of the runs this process trains and carries out what
+   * other processes asked of them; tells the studio what other processes' runs did.
+   */
+  private beat(): void {
+    if (!this.project.db.open) return;
+    for (const [id, control] of renewLeases(this.project, [...this.active.keys()])) {
+      try {
+        if (control === 'pause') this.pause(id);
+        else if (control === 'continue') void this.resume(id);
+        else this.stop(id);
+      } catch {
+        // Asked of a run that ended meanwhile.
+      }
+    }
+    for (const p of progressElsewhere(this.project)) {
+      if (this.seenProgress.get(p.runId) === p.imagesSeen) continue;
+      this.seenProgress.set(p.runId, p.imagesSeen);
+      this.events.emit('run.progress', p);
+    }
+    for (const r of this.records()) {
+      if (this.active.has(r.id) || this.seen.get(r.id) === r.updated_at) continue;
+      this.seen.set(r.id, r.updated_at);
+      const run = getRun(this.project, r.id);
+      this.events.emit('run.changed', run);
+      if (r.status !== 'running' && r.status !== 'paused') for (const settle of this.waiting.get(r.id)?.splice(0) ?? []) settle(run);
+    }
+  }
+
+  /** Stops watching (the project is closing); the runs it trains are stopped by stopAll. */
+  close(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  /** Settles when a run another process trains ends. */
+  private whenEndedElsewhere(runId: number): Promise<Run> {
+    return new Promise((resolve) => this.waiting.set(runId, [...(this.waiting.get(runId) ?? []), resolve]));
   }
 
   isActive(runId: number): boolean {
@@ -70,9 +126,10 @@ export class RunManager {
     return this.active.get(runId)?.engine.pid;
   }
 
-  /** Progress of every run training now (paused ones included). */
+  /** Progress of every run training now (paused ones included), here or in another process. */
   live(): RunProgress[] {
-    return [...this.latest.values()].filter((p) => this.active.has(p.runId));
+    const here = [...this.latest.values()].filter((p) => this.active.has(p.runId));
+    return [...here, ...progressElsewhere(this.project).filter((p) => !this.active.has(p.runId))];
   }
 
   /** How fast the run `request` describes would train here: a few real steps in an engine process. */
@@ -94,6 +151,8 @@ export class RunManager {
   async delete(runId: number): Promise<{ deleted: string; filesRemoved: number }> {
     const run = getRun(this.project, runId);
     if (this.active.has(runId)) throw new AppError('conflict', `run "${run.name}" is training; stop it before deleting it`);
+    const other = trainedElsewhere(this.project, runId);
+    if (other) throw new AppError('conflict', elsewhereMessage(run.name, other, 'stop it before deleting it'));
     const dir = resolve(this.project.dir, run.path);
     const runsRoot = resolve(this.project.dir, 'runs');
     if (!dir.startsWith(runsRoot + sep)) throw new AppError('internal', `run "${run.name}" points outside the project's runs folder (${run.path}); not deleting files there`);
@@ -166,6 +225,11 @@ export class RunManager {
   pause(runId: number): Run {
     const a = this.active.get(runId);
     const run = getRun(this.project, runId);
+    if (!a && trainedElsewhere(this.project, runId)) {
+      // Its owner pauses it at its next renewal, and says so in the run's record.
+      requestControl(this.project, runId, 'pause');
+      return run;
+    }
     if (!a || a.stopRequested) throw new AppError('conflict', `run "${run.name}" is not training, so it cannot pause`);
     if (run.status === 'paused') return run;
     a.engine.send({ type: 'pause' });
@@ -190,6 +254,12 @@ export class RunManager {
       return { run: continued, done: active.done, notes: [] };
     }
     if (active) throw new AppError('conflict', `run "${run.name}" is already training`);
+    const other = trainedElsewhere(this.project, runId);
+    if (other) {
+      if (run.status !== 'paused') throw new AppError('conflict', elsewhereMessage(run.name, other, 'it is not paused, so there is nothing to resume'));
+      requestControl(this.project, runId, 'continue');
+      return { run, done: this.whenEndedElsewhere(runId), notes: [] };
+    }
     if (run.status === 'finished') throw new AppError('conflict', `run "${run.name}" has finished all ${trainingTarget(run.options)} ${progressUnit(run.options)}; fork it to train further`);
     const unit = progressUnit(run.options);
     const notes: string[] = [];
@@ -206,6 +276,10 @@ export class RunManager {
 
   stop(runId: number): Run {
     const a = this.active.get(runId);
+    if (!a && trainedElsewhere(this.project, runId)) {
+      requestControl(this.project, runId, 'stop');
+      return getRun(this.project, runId);
+    }
     if (!a) throw new AppError('conflict', `run #${runId} is not training`);
     a.stopRequested = true;
     a.engine.send({ type: 'stop' });
@@ -222,6 +296,8 @@ export class RunManager {
     const rel = (p: string) => (isAbsolute(p) ? relative(this.project.dir, p) : p);
     const lineage = [runId, ...(run.parentRunId !== null ? [run.parentRunId] : [])];
     const job = trainJobFor(this.project, run.options, getDataset(this.project, run.datasetId), join(this.project.dir, run.path), from, wasEverDiverse(this.project, lineage));
+    // This process owns the run from now until its engine ends; no other may start it twice.
+    takeLease(this.project, runId, run.name);
     setRunStatus(this.project, runId, 'running', notes.length ? notes.join('; ') : null);
     const engine = this.launchEngine();
     let outcome: { status: Run['status']; reason: string | null } | null = null;
@@ -241,6 +317,7 @@ export class RunManager {
           recordMetrics(this.project, runId, t.step, t.epoch, { 'Loss/D': t.dLoss, 'Loss/G': t.gLoss, 'Speed/img_per_s': t.imagesPerSecond });
           const progress = { runId, ...t, gLoss: Number.isNaN(t.gLoss) ? null : t.gLoss };
           this.latest.set(runId, progress);
+          saveProgress(this.project, progress);
           this.events.emit('run.progress', progress);
           break;
         }
@@ -287,8 +364,11 @@ export class RunManager {
           status: 'interrupted',
           reason: `the engine process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${lastLine(engine.stderrTail())}; resume continues from the last checkpoint`,
         } as const);
+      if (!this.project.db.open) return settle({ ...run, status: final.status, reason: final.reason });
       setRunStatus(this.project, runId, final.status, final.reason);
+      releaseLease(this.project, runId);
       const result = getRun(this.project, runId);
+      this.seen.set(runId, result.updatedAt);
       this.events.emit('run.changed', result);
       settle(result);
     });

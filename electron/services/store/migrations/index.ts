@@ -7,6 +7,7 @@ import * as m005 from './005-faces';
 import * as m006 from './006-networks';
 import * as m007 from './007-latents';
 import * as m008 from './008-renders';
+import * as m009 from './009-run-leases';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   { version: 6, name: 'networks', up: m006.up },
   { version: 7, name: 'latents of every origin, with labels', up: m007.up, foreignKeysOff: m007.foreignKeysOff },
   { version: 8, name: 'renders', up: m008.up },
+  { version: 9, name: 'run leases', up: m009.up },
 ];
