@@ -1,13 +1,14 @@
 // The command line for pretrained networks: import one of NVIDIA's pickles, list them, draw images
 // by seed or from given latents, and the style-mixing figure. Generation runs here, in the CLI's
 // process, on the best backend (or --backend).
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackendPreference, type GeneratorRef, type Network } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { Out } from './cli';
 import { decodeNpy, encodeNpy } from './services/exchange/npy';
+import { FILE_LIMITS, readUserFile } from './services/fs/user-file';
 import { atomicWrite } from './services/fs/atomic-write';
 import { gridFigure, styleMixFigure, writePng } from './engine/sample-images';
 import { MANIFEST, WEIGHTS } from './services/networks/network-file';
@@ -78,9 +79,7 @@ export async function exportNetworkCommand(args: string[], out: Out, cli: CliHel
 
 /** Latents from a JSON array of arrays, or a 2-D .npy file. */
 async function latentsFromFile(file: string): Promise<number[][]> {
-  const bytes = await readFile(file).catch(() => {
-    throw new AppError('not_found', `cannot read ${file}`);
-  });
+  const bytes = await readUserFile(file, 'latents file (.json or .npy)', FILE_LIMITS.small);
   if (file.toLowerCase().endsWith('.npy')) {
     const { shape, data } = decodeNpy(bytes, file);
     const [rows, cols] = shape.length === 1 ? [1, shape[0]!] : shape;

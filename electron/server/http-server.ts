@@ -85,6 +85,12 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     try {
       body = JSON.parse((await readBody(req)) || '{}');
     } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        // Answered before the rest arrives, then the connection closes: nothing more is read.
+        res.setHeader('Connection', 'close');
+        res.once('finish', () => req.destroy());
+        return sendJson(res, 413, { ok: false, error: { code: 'invalid_request', message: err.message } });
+      }
       const message = err instanceof AppError ? err.message : 'the request body is not valid JSON';
       return sendJson(res, 400, { ok: false, error: { code: 'invalid_request', message } });
     }
@@ -125,9 +131,16 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       socket.destroy();
       return;
     }
+    // A socket that errs (reset, malformed handshake) is closed; it never takes the server down.
+    socket.on('error', () => socket.destroy());
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A malformed or oversized frame is an error on this socket only: it is closed.
+      ws.on('error', () => {
+        sockets.delete(ws);
+        ws.terminate();
+      });
       // Clients only listen; anything they send is ignored.
       ws.on('message', () => undefined);
     });
@@ -159,26 +172,43 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   };
 }
 
+class BodyTooLarge extends Error {}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const tooLarge = () => new BodyTooLarge(`the request body is over the ${MAX_BODY / 1024 / 1024} MB an API call may carry`);
+    if (declared > MAX_BODY) return reject(tooLarge());
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new AppError('invalid_request', `request body over ${MAX_BODY / 1024 / 1024} MB`));
-        req.destroy();
-      } else chunks.push(c);
-    });
+      if (size <= MAX_BODY) return void chunks.push(c);
+      req.off('data', onData);
+      reject(tooLarge());
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
 
+/** A file's bytes as the response; what is not a readable regular file is a 404, never a crash. */
 function streamFile(req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string) {
-  res.writeHead(200, { 'Content-Type': mimeType(file), 'Content-Length': statSync(file).size, 'Cache-Control': cacheControl });
+  let size: number;
+  try {
+    const s = statSync(file);
+    if (!s.isFile()) return sendText(res, 404, 'not a file');
+    size = s.size;
+  } catch {
+    return sendText(res, 404, 'not found');
+  }
+  res.writeHead(200, { 'Content-Type': mimeType(file), 'Content-Length': size, 'Cache-Control': cacheControl });
   if (req.method === 'HEAD') return res.end();
-  createReadStream(file).pipe(res);
+  const stream = createReadStream(file);
+  // Removed or unreadable between the check and the read: the response is cut, the server goes on.
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {

@@ -230,5 +230,5 @@ test('label sets and removes labels on ranges of images or a whole collection, a
   const back = cli(t, base, 'import-dataset', project, zip, '--collection', 'from-archive', '--json');
   assert.equal(back.code, 0, back.stderr);
   assert.deepEqual([back.json().imported, back.json().labelled], [24, 24]);
-  assert.match(cli(t, base, 'import-dataset', project, join(base, 'nope.zip')).stderr, /cannot read .*nope\.zip: no such file/);
+  assert.match(cli(t, base, 'import-dataset', project, join(base, 'nope.zip')).stderr, /cannot read .*nope\.zip \(no such file\): give the path of a dataset archive/);
 });

@@ -4,22 +4,43 @@
 // trainer, and bring such an archive back as a collection. The class names travel in an extra
 // "leporello" key, which NVIDIA's loader ignores.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
+import { z } from 'zod';
 import type { ImportSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { getCollection } from '../collections';
 import { trainingItems } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
+import { FILE_LIMITS, readUserFile } from '../fs/user-file';
 import { setLabel } from '../labels';
 import type { Project } from '../projects/project';
 import type { Studio } from '../studio';
-import { readZip, writeZip } from './zip';
+import { listZip, readZipEntry, writeZip, type ZipEntryInfo } from './zip';
 
-interface ArchiveJson {
-  labels: [string, number][] | null;
-  leporello?: { labelKey: string; classes: string[] };
+/** NVIDIA's dataset.json (labels: [file, class] pairs or null), with Leporello's class names beside. */
+const ArchiveJson = z.object({
+  labels: z.array(z.tuple([z.string(), z.number().int().nonnegative()])).nullable().optional().transform((l) => l ?? null),
+  leporello: z.object({ labelKey: z.string().min(1).max(200), classes: z.array(z.string().max(1000)) }).optional(),
+});
+type ArchiveJson = z.infer<typeof ArchiveJson>;
+
+/** An archive's dataset.json, refused with what is wrong in it (a path in it, and why). */
+function archiveJson(bytes: Buffer, file: string): ArchiveJson {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new AppError('invalid_request', `${file}: its dataset.json is not valid JSON; export the archive again`);
+  }
+  const parsed = ArchiveJson.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : 'the file';
+    throw new AppError('invalid_request', `${file}: its dataset.json is not NVIDIA's format (${where}: ${issue.message}); it should be {"labels": [["file.png", class], …] or null}`);
+  }
+  return parsed.data;
 }
 
 export interface ExportRequest {
@@ -75,23 +96,19 @@ export async function exportStyleganArchive(project: Project, req: ExportRequest
  */
 export async function importStyleganArchive(studio: Studio, file: string, collection?: string): Promise<ImportSummary & { labelled: number }> {
   const project = studio.requireProject();
-  const zip = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new AppError('not_found', `cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  });
-  const entries = readZip(zip, file);
-  const meta = entries.find((e) => e.name === 'dataset.json');
-  let json: ArchiveJson = { labels: null };
-  if (meta) {
-    try {
-      json = JSON.parse(meta.data.toString('utf8')) as ArchiveJson;
-    } catch {
-      throw new AppError('invalid_request', `${file}: its dataset.json is not valid JSON`);
-    }
+  const zip = await readUserFile(file, 'dataset archive (.zip)', FILE_LIMITS.archive);
+  let listed: ZipEntryInfo[];
+  try {
+    listed = listZip(zip, file);
+  } catch (err) {
+    throw new AppError('invalid_request', `${(err as Error).message}; export it again, or import its images as a folder`);
   }
+  const meta = listed.find((e) => e.name === 'dataset.json');
+  const json = meta ? archiveJson(readZipEntry(zip, meta, file), file) : { labels: null };
   const classOf = new Map((json.labels ?? []).map(([name, label]) => [name, label]));
   const labelKey = json.leporello?.labelKey ?? 'class';
   const className = (n: number) => json.leporello?.classes[n] ?? String(n);
-  const images = entries.filter((e) => /\.(png|jpe?g)$/i.test(e.name));
+  const images = listed.filter((e) => /\.(png|jpe?g)$/i.test(e.name));
   if (images.length === 0) throw new AppError('invalid_request', `${file} holds no PNG or JPEG images`);
 
   // Entries are unpacked under the project's tmp/ by position, never by their names.
@@ -99,9 +116,10 @@ export async function importStyleganArchive(studio: Studio, file: string, collec
   await mkdir(dir, { recursive: true });
   try {
     const unpacked = new Map<string, string>();
+    // One entry in memory at a time.
     for (const [i, e] of images.entries()) {
       const path = join(dir, `${String(i).padStart(8, '0')}${extname(e.name).toLowerCase()}`);
-      await writeFile(path, e.data);
+      await writeFile(path, readZipEntry(zip, e, file));
       unpacked.set(path, e.name);
     }
     const name = collection ?? basename(file).replace(/\.zip$/i, '');

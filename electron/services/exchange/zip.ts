@@ -54,18 +54,45 @@ export function writeZip(entries: ZipEntry[], date = new Date()): Buffer {
     offset += 30 + name.length + e.data.length;
   }
   const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
   if (entries.length > 0xffff || offset > 0xffffffff) throw new Error('the archive is too large for plain ZIP (more than 65535 entries or 4 GB)');
-  return Buffer.concat([...locals, directory, end]);
+  return Buffer.concat([...locals, directory, endOfDirectory(entries.length, directory.length, offset)]);
 }
 
-/** Every file entry of a ZIP archive (folders skipped), checked against its CRC. */
-export function readZip(zip: Buffer, label = 'the archive'): ZipEntry[] {
+/** The end-of-central-directory record: how many entries, and where their directory is. */
+export function endOfDirectory(entries: number, directoryBytes: number, directoryAt: number): Buffer {
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries, 8);
+  end.writeUInt16LE(entries, 10);
+  end.writeUInt32LE(directoryBytes, 12);
+  end.writeUInt32LE(directoryAt, 16);
+  return end;
+}
+
+/** Where an entry's bytes are, as its central directory record says. */
+export interface ZipEntryInfo {
+  name: string;
+  method: number;
+  crc: number;
+  packed: number;
+  size: number;
+  localAt: number;
+}
+
+/**
+ * What an archive may unpack to. A deflated entry can be a thousand times its packed size (12
+ * entries of 250 MB of zeros fit in 3 MB), so the total and the ratio are capped before anything
+ * is inflated, and entries are inflated one at a time.
+ */
+export const ZIP_LIMITS = {
+  entryBytes: MAX_ENTRY_BYTES,
+  totalBytes: 16 * 2 ** 30,
+  /** Unpacked / packed, for entries over a megabyte: PNG and JPEG hardly compress; zeros do. */
+  ratio: 100,
+};
+
+/** The file entries of a ZIP archive (folders skipped), checked against the limits; nothing inflated yet. */
+export function listZip(zip: Buffer, label = 'the archive'): ZipEntryInfo[] {
   const bad = (why: string) => new Error(`${label} is not a ZIP archive Leporello can read: ${why}`);
   let end = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
@@ -78,7 +105,8 @@ export function readZip(zip: Buffer, label = 'the archive'): ZipEntry[] {
   const count = zip.readUInt16LE(end + 10);
   let at = zip.readUInt32LE(end + 16);
   if (count > MAX_ENTRIES) throw bad(`${count} entries`);
-  const entries: ZipEntry[] = [];
+  const entries: ZipEntryInfo[] = [];
+  let total = 0;
   for (let n = 0; n < count; n++) {
     if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw bad('a damaged central directory');
     const method = zip.readUInt16LE(at + 10);
@@ -92,17 +120,34 @@ export function readZip(zip: Buffer, label = 'the archive'): ZipEntry[] {
     const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
     at += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
-    if (size > MAX_ENTRY_BYTES) throw bad(`${name} would unpack to ${size} bytes`);
-    if (localAt + 30 > zip.length || zip.readUInt32LE(localAt) !== 0x04034b50) throw bad(`${name} has no local header`);
-    const dataAt = localAt + 30 + zip.readUInt16LE(localAt + 26) + zip.readUInt16LE(localAt + 28);
-    const raw = zip.subarray(dataAt, dataAt + packed);
-    if (raw.length !== packed) throw bad(`${name} is truncated`);
-    let data: Buffer;
-    if (method === 0) data = Buffer.from(raw);
-    else if (method === 8) data = inflateRawSync(raw, { maxOutputLength: MAX_ENTRY_BYTES });
-    else throw bad(`${name} uses compression method ${method} (only stored and deflate are read)`);
-    if (data.length !== size || crc32(data) !== crc) throw bad(`${name} is damaged (its CRC does not match)`);
-    entries.push({ name, data });
+    if (size > ZIP_LIMITS.entryBytes) throw bad(`${name} would unpack to ${size} bytes, more than any dataset file (${ZIP_LIMITS.entryBytes})`);
+    if (size > 2 ** 20 && size > packed * ZIP_LIMITS.ratio) throw bad(`${name} would unpack to ${Math.round(size / Math.max(packed, 1))} times its packed size (a "zip bomb"?)`);
+    total += size;
+    if (total > ZIP_LIMITS.totalBytes) throw bad(`its entries would unpack to more than ${ZIP_LIMITS.totalBytes / 2 ** 30} GB`);
+    if (method !== 0 && method !== 8) throw bad(`${name} uses compression method ${method} (only stored and deflate are read)`);
+    entries.push({ name, method, crc, packed, size, localAt });
   }
   return entries;
+}
+
+/** One entry's bytes, inflated no further than its declared size and checked against its CRC. */
+export function readZipEntry(zip: Buffer, e: ZipEntryInfo, label = 'the archive'): Buffer {
+  const bad = (why: string) => new Error(`${label} is not a ZIP archive Leporello can read: ${why}`);
+  if (e.localAt + 30 > zip.length || zip.readUInt32LE(e.localAt) !== 0x04034b50) throw bad(`${e.name} has no local header`);
+  const dataAt = e.localAt + 30 + zip.readUInt16LE(e.localAt + 26) + zip.readUInt16LE(e.localAt + 28);
+  const raw = zip.subarray(dataAt, dataAt + e.packed);
+  if (raw.length !== e.packed) throw bad(`${e.name} is truncated`);
+  let data: Buffer;
+  try {
+    data = e.method === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(e.size, 1) });
+  } catch {
+    throw bad(`${e.name} is damaged or larger than its header says`);
+  }
+  if (data.length !== e.size || crc32(data) !== e.crc) throw bad(`${e.name} is damaged (its CRC does not match)`);
+  return data;
+}
+
+/** Every file entry of a ZIP archive (folders skipped), checked against its CRC: for small archives. */
+export function readZip(zip: Buffer, label = 'the archive'): ZipEntry[] {
+  return listZip(zip, label).map((e) => ({ name: e.name, data: readZipEntry(zip, e, label) }));
 }

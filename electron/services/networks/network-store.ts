@@ -2,7 +2,8 @@
 // against the architecture its kwargs describe, refused by name when unsupported), stored in the
 // studio's own format, listed with the license they carry.
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, mkdir } from 'node:fs/promises';
+import { rename, rm, mkdir } from 'node:fs/promises';
+import { FILE_LIMITS, readUserFile } from '../fs/user-file';
 import { basename, join } from 'node:path';
 import type { Network } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
@@ -89,12 +90,7 @@ function pick(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Config): M
 }
 
 export async function importNetwork(project: Project, file: string, name?: string): Promise<Network> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    throw new AppError('not_found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const bytes = await readUserFile(file, 'network pickle (.pkl)', FILE_LIMITS.network);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const known = project.db.prepare('SELECT name FROM networks WHERE source_sha256 = ?').get(sha256) as { name: string } | undefined;
   if (known) throw new AppError('conflict', `${basename(file)} is already in this project as network "${known.name}"`);

@@ -6,6 +6,7 @@
 import { AppError } from '../../../../shared/errors';
 import { buildNumpy, isTensor, TORCH_REDUCERS, type TensorData } from './torch-data';
 import { convertTfPickle, isTfNetwork } from './stylegan2-tf-pickle';
+import { Walk } from './graph-limits';
 import { PickleError, PickleObject, unpickle } from './unpickle';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -28,14 +29,15 @@ export interface NetworkPickle {
 
 const PERSISTENT = 'torch_utils.persistence._reconstruct_persistent_obj';
 
-function toJson(v: unknown, where: string): JsonValue {
+function toJson(v: unknown, where: string, walk = new Walk(where), depth = 0): JsonValue {
+  walk.step(depth, where);
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
-  if (Array.isArray(v)) return v.map((x, i) => toJson(x, `${where}[${i}]`));
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x, `${where}.${String(k)}`)]));
+  if (Array.isArray(v)) return v.map((x, i) => toJson(x, `${where}[${i}]`, walk, depth + 1));
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x, `${where}.${String(k)}`, walk, depth + 1)]));
   if (v instanceof PickleObject) {
     // dnnlib.EasyDict and other dict subclasses keep their entries as items.
-    if (v.items.size) return toJson(v.items, where);
+    if (v.items.size) return toJson(v.items, where, walk, depth + 1);
     return { __class__: v.className };
   }
   throw new PickleError(`${where} holds a value that is not plain data`);
@@ -60,15 +62,20 @@ function partsOf(obj: unknown, where: string): ModuleParts {
 }
 
 /** Every parameter and buffer below a module, named as torch's state_dict names them. */
-function collectTensors(obj: unknown, prefix: string, into: Map<string, TensorData>): void {
-  const { state } = partsOf(obj, prefix || 'the network');
+function collectTensors(obj: unknown, prefix: string, into: Map<string, TensorData>, walk = new Walk('the network'), seen = new Set<unknown>()): void {
+  const where = prefix || 'the network';
+  walk.step(prefix.split('.').length, where);
+  // A module reached twice would be its tensors twice under two names (or, holding itself, forever).
+  if (seen.has(obj)) throw new PickleError(`${where} is a module already seen elsewhere in the network: not a network pickle`);
+  seen.add(obj);
+  const { state } = partsOf(obj, where);
   for (const group of ['_parameters', '_buffers']) {
     const tensors = state.get(group);
     if (!(tensors instanceof Map)) continue;
     for (const [name, t] of tensors) if (isTensor(t)) into.set(`${prefix}${String(name)}`, t);
   }
   const modules = state.get('_modules');
-  if (modules instanceof Map) for (const [name, m] of modules) if (m !== null) collectTensors(m, `${prefix}${String(name)}.`, into);
+  if (modules instanceof Map) for (const [name, m] of modules) if (m !== null) collectTensors(m, `${prefix}${String(name)}.`, into, walk, seen);
 }
 
 function network(value: unknown, key: string, file: string): ImportedNetwork {

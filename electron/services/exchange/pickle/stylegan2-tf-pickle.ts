@@ -3,6 +3,7 @@
 // kwargs, sub-networks ("components") and variables as (name, ndarray) pairs. They are rebuilt here
 // into the same names, shapes and kwargs as the PyTorch pickles, with the renames and transposes
 // that conversion needs; the building code they carry is never run.
+import { GRAPH_LIMITS } from './graph-limits';
 import { AppError } from '../../../../shared/errors';
 import type { ImportedNetwork, JsonValue } from './stylegan2-pickle';
 import { lazyTensor, numpyArray, type TensorData } from './torch-data';
@@ -33,7 +34,11 @@ function kwargsOf(v: unknown, where: string): Kwargs {
   return out;
 }
 
-function collect(net: unknown, prefix: string, into: Map<string, TensorData>, where: string): Map<string, unknown> {
+function collect(net: unknown, prefix: string, into: Map<string, TensorData>, where: string, seen = new Set<unknown>()): Map<string, unknown> {
+  // Components reached twice (or a network among its own components) are refused, not walked again.
+  if (seen.has(net)) throw new PickleError(`${where} is a network already seen elsewhere in the file: not a StyleGAN2 pickle`);
+  seen.add(net);
+  if (prefix.split('/').length > GRAPH_LIMITS.depth) throw new PickleError(`${where} is nested more than ${GRAPH_LIMITS.depth} components deep: not a StyleGAN2 pickle`);
   if (!isTfNetwork(net) || !((net as PickleObject).state instanceof Map)) throw new PickleError(`${where} is not a TensorFlow network`);
   const state = (net as PickleObject).state as Map<string, unknown>;
   const version = Number(state.get('version'));
@@ -47,7 +52,7 @@ function collect(net: unknown, prefix: string, into: Map<string, TensorData>, wh
     into.set(`${prefix}${name}`, lazyTensor('float32', array.shape, () => array.data));
   }
   const components = state.get('components');
-  if (components instanceof Map) for (const [name, c] of components) collect(c, `${prefix}${String(name)}/`, into, `${where}/${String(name)}`);
+  if (components instanceof Map) for (const [name, c] of components) collect(c, `${prefix}${String(name)}/`, into, `${where}/${String(name)}`, seen);
   return state;
 }
 

@@ -226,9 +226,20 @@ function asArgs(args: unknown): unknown[] {
   return args as unknown[];
 }
 
-/** Tuples are frozen arrays; as dict keys they are compared by their text. */
+/**
+ * Tuples are frozen arrays; as dict keys they are compared by their text, written with a budget:
+ * a tuple that holds one object many times (or itself) would otherwise be written out once per
+ * path to it, exponentially in its depth.
+ */
 function key(k: unknown): unknown {
-  return Array.isArray(k) ? JSON.stringify(k) : k;
+  if (!Array.isArray(k)) return k;
+  let budget = 4096;
+  const write = (v: unknown, depth: number): string => {
+    if (--budget < 0 || depth > 32) throw new PickleError('a dict key too large or nested too deep (a tuple holding itself?)');
+    if (Array.isArray(v)) return `[${v.map((x) => write(x, depth + 1)).join(',')}]`;
+    return typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v));
+  };
+  return write(k, 0);
 }
 
 function describe(v: unknown): string {

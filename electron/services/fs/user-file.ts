@@ -1,0 +1,52 @@
+// Reading a file a person named (a network, an archive, latents, a path spec): only a regular
+// file, and only up to a size the kind of file can have, so that /dev/zero, a named pipe or a
+// folder is refused at once with its reason instead of filling memory or waiting forever.
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { AppError } from '../../../shared/errors';
+
+const GB = 2 ** 30;
+const MB = 2 ** 20;
+
+/** The largest file of each kind that is read whole. */
+export const FILE_LIMITS = {
+  /** NVIDIA's largest published networks are ~380 MB; StyleGAN (v1) FFHQ 1024 is ~310 MB. */
+  network: 2 * GB,
+  /** A dataset archive is read whole to list its entries; 70 000 FFHQ images at 256 px are ~5 GB. */
+  archive: 8 * GB,
+  /** Latents, path specs: text or small arrays. */
+  small: 64 * MB,
+} as const;
+
+function size(bytes: number): string {
+  return bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${(bytes / MB).toFixed(0)} MB`;
+}
+
+/**
+ * The bytes of `file` (a `what`: "network pickle", "dataset archive"…), opened without blocking
+ * and checked on the open handle, so that what is checked is what is read.
+ */
+export async function readUserFile(file: string, what: string, maxBytes: number): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+    throw new AppError(code === 'ENOENT' ? 'not_found' : 'invalid_request', `cannot read ${file} (${why}): give the path of a ${what}`);
+  }
+  try {
+    const s = await handle.stat();
+    if (s.isDirectory()) throw new AppError('invalid_request', `${file} is a folder: give the path of a ${what} file inside it`);
+    if (!s.isFile()) throw new AppError('invalid_request', `${file} is not a regular file (a device, pipe or socket): give the path of a ${what}`);
+    if (s.size > maxBytes) throw new AppError('invalid_request', `${file} is ${size(s.size)}, more than any ${what} (${size(maxBytes)} at most): is it the right file?`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The same, synchronously opened, for text a command reads while parsing its arguments. */
+export async function readUserText(file: string, what: string): Promise<string> {
+  return (await readUserFile(file, what, FILE_LIMITS.small)).toString('utf8');
+}
