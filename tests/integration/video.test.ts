@@ -115,21 +115,28 @@ test('render video: upscaled, looping, held at anchors, a title card first, and 
   assert.ok(meanAbsDiff(frame(out, 39), frame(out, 10)) < meanAbsDiff(frame(out, 20), frame(out, 10)), 'the loop returns toward its start');
 });
 
-test('render video: a cancelled render leaves no file, and bad paths are refused by name', async (t) => {
+test('render video: Ctrl-C in a terminal cancels it (no EPIPE) and leaves no file; bad paths are refused by name', async (t) => {
   const { base, project, cli } = setup(t);
   const out = join(base, 'cancelled.mp4');
+  // In a process group of its own, as a terminal starts a command: Ctrl-C signals the whole group.
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), 'render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:1,seed:2', '--seconds', '60', '--fps', '30', '--out', out], {
     env: { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') },
+    detached: true,
   });
   let stderr = '';
+  let signalled = false;
   // Cancel once the render has reported a frame: ffmpeg is then writing the partial file.
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    if (/frame \d+\/1800/.test(stderr) && !child.killed) child.kill('SIGINT');
+    if (/frame \d+\/1800/.test(stderr) && !signalled) {
+      signalled = true;
+      process.kill(-child.pid!, 'SIGINT');
+    }
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.notEqual(code, 0);
   assert.match(stderr, /cancelled at frame \d+ of 1800; nothing was written/);
+  assert.doesNotMatch(stderr, /EPIPE/);
   assert.deepEqual(readdirSync(base).filter((f) => f !== 'home' && f !== 'projects' && f !== 'p'), [], 'neither the video nor a partial file');
 
   const refused = (path: string, pattern: RegExp, ...extra: string[]) => {

@@ -116,7 +116,13 @@ export async function renderVideo(
     '-map', '[v0]', '-c:v', 'libx264', '-preset', 'medium', '-crf', '16', '-pix_fmt', 'yuv420p', '-r', String(format.fps), '-movflags', '+faststart', '-f', 'mp4', partials[0]!,
     ...(format.prores ? ['-map', '[v1]', '-c:v', 'prores_ks', '-profile:v', '3', '-pix_fmt', 'yuv422p10le', '-r', String(format.fps), '-f', 'mov', partials[1]!] : ['-map', '[v1]', '-f', 'null', '-']),
   ];
-  const child = spawn(ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...inputs, '-filter_complex', chains.join(';'), ...outputs], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // In a process group of its own, so that a terminal's Ctrl-C reaches only us: we stop ffmpeg
+  // and say "cancelled", instead of writing into a pipe it closed (EPIPE). Should we die, its
+  // stdin closes and it ends too.
+  const child = spawn(ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...inputs, '-filter_complex', chains.join(';'), ...outputs], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -155,6 +161,10 @@ export async function renderVideo(
     child.kill('SIGKILL');
     await exited;
     await cleanup();
+    // Whatever broke while a cancel was under way (a pipe, a batch), the render was cancelled.
+    if (options.signal?.aborted && !(err instanceof AppError && err.code === 'cancelled')) {
+      throw new AppError('cancelled', `the video ${file} was cancelled at frame ${written} of ${totalFrames}; nothing was written`);
+    }
     throw err;
   } finally {
     options.signal?.removeEventListener('abort', abort);
