@@ -62,16 +62,23 @@ export class RunManager {
     private readonly events: EventBus,
     private readonly launchEngine: EngineLauncher,
   ) {
-    // A run marked running that no live process trains was cut off with the studio or command
-    // that trained it. One another live process holds the lease of is left alone.
-    for (const { id } of project.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'paused')").all() as { id: number }[]) {
-      if (trainedElsewhere(project, id)) continue;
-      setRunStatus(project, id, 'interrupted', 'the process that trained this run stopped (the studio closed, or its command was killed); resume it to continue from its last checkpoint');
-      project.db.prepare('UPDATE runs SET owner = NULL, lease_until = NULL, control = NULL, progress = NULL WHERE id = ?').run(id);
-    }
+    this.interruptOrphans();
     for (const r of this.records()) this.seen.set(r.id, r.updated_at);
     this.heartbeat = setInterval(() => this.beat(), RENEW_MS);
     this.heartbeat.unref();
+  }
+
+  /**
+   * A run marked running that no live process trains was cut off with the studio or command that
+   * trained it (its lease ran out, or its process is gone). One another live process holds the
+   * lease of is left alone.
+   */
+  private interruptOrphans(): void {
+    for (const { id } of this.project.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'paused')").all() as { id: number }[]) {
+      if (this.active.has(id) || trainedElsewhere(this.project, id)) continue;
+      setRunStatus(this.project, id, 'interrupted', 'the process that trained this run stopped (the studio closed, or its command was killed); resume it to continue from its last checkpoint');
+      this.project.db.prepare('UPDATE runs SET owner = NULL, lease_until = NULL, control = NULL, progress = NULL WHERE id = ?').run(id);
+    }
   }
 
   private records(): { id: number; updated_at: string; status: Run['status'] }[] {
@@ -93,6 +100,8 @@ export class RunManager {
         // Asked of a run that ended meanwhile.
       }
     }
+    // A run whose process died while this one watched shows as interrupted within a lease.
+    this.interruptOrphans();
     for (const p of progressElsewhere(this.project)) {
       if (this.seenProgress.get(p.runId) === p.imagesSeen) continue;
       this.seenProgress.set(p.runId, p.imagesSeen);

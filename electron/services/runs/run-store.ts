@@ -3,6 +3,7 @@ import type { Checkpoint, Run, RunHealth, RunRequest } from '../../../shared/con
 import { collapseOnset, type HealthReport } from '../../engine/metrics/registry';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
+import { LEASE_MS } from './run-lease';
 
 interface RunRow {
   id: number;
@@ -86,9 +87,11 @@ export function parentCheckpoint(project: Project, runId: number): Checkpoint | 
 export function insertRun(project: Project, name: string, request: RunRequest, dirPath: string): number {
   const taken = project.db.prepare('SELECT 1 FROM runs WHERE name = ?').get(name);
   if (taken) throw new AppError('conflict', `a run named "${name}" already exists; choose another name`);
+  // Born with this process's lease, so that no other process takes it for a run left behind
+  // in the moment before its engine starts.
   const { lastInsertRowid } = project.db
-    .prepare(`INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`)
-    .run(name, request.datasetId, request.arch, JSON.stringify(request), dirPath, now(), now());
+    .prepare(`INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at, owner, lease_until) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`)
+    .run(name, request.datasetId, request.arch, JSON.stringify(request), dirPath, now(), now(), project.owner, Date.now() + LEASE_MS);
   return Number(lastInsertRowid);
 }
 
