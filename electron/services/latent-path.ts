@@ -3,7 +3,7 @@
 // portrait's newest projection) — or a JSON file holding the anchors and, optionally, the timing.
 // Anchors resolve against one generator's latents; seeds need the generator itself, so they stay
 // seeds until it is open.
-import { readFileSync } from 'node:fs';
+import { readUserTextSync } from './fs/user-file';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { mean } from '../engine/latent/arithmetic';
@@ -40,10 +40,11 @@ export interface PathSpec {
 export function parsePathSpec(spec: string): PathSpec {
   if (/\.json$/i.test(spec.trim())) {
     let raw: unknown;
+    const text = readUserTextSync(spec.trim(), 'path file (.json)');
     try {
-      raw = JSON.parse(readFileSync(spec.trim(), 'utf8'));
+      raw = JSON.parse(text);
     } catch (err) {
-      throw new AppError('invalid_request', `cannot read the path file ${spec}: ${(err as Error).message}`);
+      throw new AppError('invalid_request', `the path file ${spec} is not valid JSON: ${(err as Error).message}`);
     }
     const parsed = PathFile.safeParse(raw);
     if (!parsed.success) {

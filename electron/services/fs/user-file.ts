@@ -1,7 +1,7 @@
 // Reading a file a person named (a network, an archive, latents, a path spec): only a regular
 // file, and only up to a size the kind of file can have, so that /dev/zero, a named pipe or a
 // folder is refused at once with its reason instead of filling memory or waiting forever.
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 
@@ -46,7 +46,21 @@ export async function readUserFile(file: string, what: string, maxBytes: number)
   }
 }
 
-/** The same, synchronously opened, for text a command reads while parsing its arguments. */
-export async function readUserText(file: string, what: string): Promise<string> {
-  return (await readUserFile(file, what, FILE_LIMITS.small)).toString('utf8');
+/** The same, synchronously, for a small text file read while a command's arguments are parsed. */
+export function readUserTextSync(file: string, what: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError(code === 'ENOENT' ? 'not_found' : 'invalid_request', `cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (err as Error).message}): give the path of a ${what}`);
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw new AppError('invalid_request', `${file} is not a regular file: give the path of a ${what}`);
+    if (s.size > FILE_LIMITS.small) throw new AppError('invalid_request', `${file} is ${size(s.size)}, more than any ${what} (${size(FILE_LIMITS.small)} at most): is it the right file?`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
