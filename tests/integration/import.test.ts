@@ -182,3 +182,21 @@ test('PNG, WebP, TIFF and the first frame of an animated GIF import; an SVG is r
   assert.equal(thumb.info.height, 30);
   assert.ok(thumb.data[0]! > 240, 'the thumbnail shows the first (white) frame');
 });
+
+test('a file rejected once (cut short) and imported later leaves no stale rejection behind', async (t) => {
+  const { studio, base } = newStudio(t);
+  await studio.createProject('retry');
+  const dir = join(base, 'retry');
+  mkdirSync(dir);
+  const good = readFileSync(join(smallPortraits, portraits[0]!));
+  writeFileSync(join(dir, 'portrait.jpg'), good.subarray(0, 200));
+  const first = await studio.startImport({ paths: [dir], collection: 'retry' }).done;
+  assert.equal(first.rejected, 1);
+  // The curator copies the whole file again and imports the folder once more.
+  writeFileSync(join(dir, 'portrait.jpg'), good);
+  const second = await studio.startImport({ paths: [dir], collection: 'retry' }).done;
+  assert.equal(second.imported, 1);
+  const p = studio.requireProject();
+  assert.deepEqual(listImages(p, { status: 'rejected', offset: 0, limit: 10 }).total, 0, 'the rejection is gone');
+  assert.equal(listImages(p, { offset: 0, limit: 10 }).total, 1);
+});
