@@ -1,9 +1,11 @@
 // Leporello's native CPU kernels (kernels/native/, C++ through Node-API) as TensorFlow.js
 // kernels of the wasm and cpu backends: Conv2D, both of its gradients (Conv2DBackpropInput is
 // also every transposed convolution's forward pass) and BatchMatMul, as blocked matrix products
-// in the CPU's widest vector instructions (AVX-512, AVX2, NEON, SSE2) on every core; and Sum and
-// Mean over leading axes (batch norm's statistics, every bias gradient), which tfjs-wasm does only
-// after transposing the whole tensor.
+// in the CPU's widest vector instructions (AVX-512, AVX2, NEON, SSE2) on every core; Sum and Mean
+// over leading axes (batch norm's statistics, every bias gradient), which tfjs-wasm does only
+// after transposing the whole tensor; Transpose; on tfjs-cpu, arithmetic with per-channel
+// broadcasts; and kernels of our own that the models call where they exist (UPFIRDN2D,
+// BIAS_ACT and its gradient, ADAM).
 //
 // Optional by design: the module is compiled at install time (scripts/build-native.mjs); where
 // it could not be, or LEPORELLO_NATIVE=0, the backends keep their own kernels (tfjs-wasm's
@@ -13,8 +15,8 @@ import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelC
 import { createRequire } from 'node:module';
 import { convInfo, unsupportedConv, type ConvAttrs } from './conv-attrs';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { appRoot } from '../../app-paths';
 
 export interface NativeKernels {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
@@ -36,27 +38,15 @@ export type NativeStatus = { ok: true; kernels: NativeKernels; isa: string; thre
 
 const MODULE = join('out', 'native', 'leporello_kernels.node');
 
-/** The project (or packaged app) folder: the nearest one above this file with our package.json. */
-function appRoot(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'out'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
-}
-
 let status: NativeStatus | null = null;
 
 /** Loads the module once per process; says why not where it cannot. */
 export function nativeKernels(): NativeStatus {
   if (status) return status;
   if (process.env.LEPORELLO_NATIVE === '0') return (status = { ok: false, why: 'turned off (LEPORELLO_NATIVE=0)' });
-  const root = appRoot();
   // Electron cannot load a native module from inside the asar archive: electron-builder keeps it beside it.
-  const path = root ? join(root, MODULE).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1') : null;
-  if (!path || !existsSync(path)) {
+  const path = join(appRoot, MODULE).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  if (!existsSync(path)) {
     return (status = { ok: false, why: `not built (${MODULE} is missing: a C++ compiler was not found at install time; \`npm run build\` tries again)` });
   }
   try {
