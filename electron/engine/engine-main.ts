@@ -66,6 +66,7 @@ async function train(job: TrainJob): Promise<void> {
         onWitnesses: (vectors) => send({ type: 'witnesses', vectors }),
         onTick: (tick) => send({ type: 'tick', tick }),
         onCheckpoint: (checkpoint) => send({ type: 'checkpoint', checkpoint }),
+        onResumePoint: (point) => send({ type: 'resume-point', point }),
         shouldAbort: () => stopRequested,
         whilePaused,
       },

@@ -1,7 +1,7 @@
 // Messages between the main process and an engine process, one union each way. The engine
 // runs one training job; the main process records what it reports.
 import type { BackendAttempt, BackendChoice, BackendName } from './backends';
-import type { CheckpointWritten, TrainOptions, TrainResult, TrainTick } from './train/train-loop';
+import type { CheckpointWritten, ResumePointWritten, TrainOptions, TrainResult, TrainTick } from './train/train-loop';
 import type { SampleJob, SampleResult, SamplerSource } from './sampler-host';
 
 /** A training job as it crosses the process boundary: paths instead of open files. */
@@ -33,6 +33,8 @@ export type FromEngine =
   | { type: 'witnesses'; vectors: number[][] }
   | { type: 'tick'; tick: TrainTick }
   | { type: 'checkpoint'; checkpoint: CheckpointWritten }
+  /** A stop between checkpoints wrote the state to continue from (sent before `done`). */
+  | { type: 'resume-point'; point: ResumePointWritten }
   /** Training is holding between two steps, having taken `step` of them. */
   | { type: 'paused'; step: number; imagesSeen: number }
   | { type: 'done'; result: TrainResult }

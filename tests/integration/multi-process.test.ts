@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { EventBus } from '../../electron/api/event-bus';
 import { Project } from '../../electron/services/projects/project';
 import { Studio } from '../../electron/services/studio';
+import { hashFile } from '../../electron/services/datasets/dataset-file';
 import { repoRoot, runCli, smallPortraits, tempDir } from '../helpers';
 
 interface Background {
@@ -67,7 +68,7 @@ function trainable(t: Parameters<typeof tempDir>[0]): { base: string; project: s
   return { base, project };
 }
 
-const longRun = (project: string) => ['train', project, '--dataset', 'small-16', '--arch', 'dcgan', '--epochs', '400', '--batch', '8', '--width', '4', '--checkpoint-every', '50', '--backend', 'cpu'];
+const longRun = (project: string) => ['train', project, '--dataset', 'small-16', '--arch', 'dcgan', '--epochs', '5000', '--batch', '8', '--width', '4', '--checkpoint-every', '500', '--backend', 'cpu'];
 
 test('commands and a studio opening the project while the CLI trains leave the run alone; the studio sees it live and stops it', async (t) => {
   const { base, project } = trainable(t);
@@ -103,7 +104,7 @@ test('commands and a studio opening the project while the CLI trains leave the r
   assert.deepEqual(readdirSync(join(project, 'tmp')).filter((e) => /^\d+-/.test(e) && !e.startsWith(`${process.pid}-`)), [], 'the CLI removed its own half-written files folder');
 });
 
-test('Ctrl-C in the terminal stops `leporello train` cleanly: the run is stopped, not interrupted', async (t) => {
+test('Ctrl-C in the terminal stops `leporello train` cleanly: the run is stopped, not interrupted, with the steps since its last checkpoint kept', async (t) => {
   const { base, project } = trainable(t);
   const train = background(base, ...longRun(project));
   t.after(() => train.child.kill('SIGKILL'));
@@ -114,7 +115,16 @@ test('Ctrl-C in the terminal stops `leporello train` cleanly: the run is stopped
   assert.equal(await train.exited, 0, train.stderr());
   const run = runRow(project)!;
   assert.equal(run.status, 'stopped', run.reason ?? '');
-  assert.match(run.reason ?? '', /stopped after \d+ images/);
+  const [, images] = /stopped after (\d+) images/.exec(run.reason ?? '')!;
+  // The steps since the run's first checkpoint are kept: it resumes from where Ctrl-C stopped it.
+  const p = Project.open(project);
+  try {
+    const point = p.db.prepare('SELECT images_seen, path, sha256 FROM resume_points WHERE run_id = ?').get(run.id) as { images_seen: number; path: string; sha256: string };
+    assert.equal(point.images_seen, Number(images));
+    assert.equal(await hashFile(join(project, point.path)), point.sha256);
+  } finally {
+    p.close();
+  }
 });
 
 test('two imports of one folder at once import each file once, and no file is rejected', async (t) => {

@@ -1,7 +1,7 @@
 // Runs in real engine processes (forked Node children, as the headless studio and the CLI
 // start them), on 24 real portraits at 16×16 on the cpu backend.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -9,6 +9,7 @@ import type { RunProgress, RunRequest } from '../../shared/contract';
 import { contract } from '../../shared/contract';
 import { hashFile } from '../../electron/services/datasets/dataset-file';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
+import { resumePointOf } from '../../electron/services/runs/resume-point';
 import { buildTimeline } from '../../electron/services/runs/timeline';
 import { projectWithDataset, type tempDir } from '../helpers';
 
@@ -142,8 +143,8 @@ test('a batch larger than the dataset is refused before any run is recorded; a r
   assert.throws(() => buildTimeline(project, [Number(id)]), /run "empty" has no checkpoint yet, so no timeline/);
 });
 
-test('a stopped run says where it stopped; a finished run cannot be resumed', async (t) => {
-  const { studio, request } = await setup(t);
+test('a stopped run says where it stopped and resumes at the next step; a finished run cannot be resumed', async (t) => {
+  const { studio, project, request } = await setup(t);
   let runId = -1;
   studio.events.subscribe((m) => {
     if (m.event === 'run.progress' && (m.payload as RunProgress).runId === runId && (m.payload as RunProgress).step === 4) studio.runs.stop(runId);
@@ -153,13 +154,35 @@ test('a stopped run says where it stopped; a finished run cannot be resumed', as
   const stopped = await started.done;
   assert.equal(stopped.status, 'stopped');
   // The request arrives between steps: the engine may have taken one or two more.
-  const [, images, epoch, step] = /stopped after (\d+) images \(epoch (\d+), step (\d+)\); resume continues from its last checkpoint/.exec(stopped.reason!)!.map(Number);
+  const [, images, epoch, step] = /stopped after (\d+) images \(epoch (\d+), step (\d+)\); resume continues from there/.exec(stopped.reason!)!.map(Number);
   assert.ok(step! >= 4 && step! < 12, `stopped at step ${step}`);
   assert.equal(images, step! * 8);
   assert.equal(epoch, Math.floor(step! / 3) + 1);
+  // Unless it stopped right on an epoch's end, the steps since the last checkpoint are kept.
+  const point = resumePointOf(project, runId);
+  if (step! % 3 === 0) assert.equal(point, null);
+  else {
+    assert.deepEqual([point!.step, point!.imagesSeen], [step, images]);
+    assert.equal(await hashFile(join(project.dir, point!.path)), point!.sha256);
+    assert.ok(listCheckpoints(project, runId).every((c) => c.imagesSeen < images!), 'a resume point is not a checkpoint');
+  }
+  const steps: number[] = [];
+  studio.events.subscribe((m) => {
+    if (m.event === 'run.progress' && (m.payload as RunProgress).runId === runId) steps.push((m.payload as RunProgress).step);
+  });
   const again = await studio.runs.resume(runId);
+  let checkpointed!: () => void;
+  const nextCheckpoint = new Promise<void>((r) => (checkpointed = r));
+  studio.events.subscribe((m) => {
+    if (m.event === 'run.changed' && (m.payload as { id: number; lastCheckpoint: { imagesSeen: number } | null }).id === runId && ((m.payload as { lastCheckpoint: { imagesSeen: number } | null }).lastCheckpoint?.imagesSeen ?? 0) > images!) checkpointed();
+  });
+  await nextCheckpoint;
   studio.runs.stop(runId);
   await again.done;
+  assert.equal(steps[0], step! + 1, 'resumed at the very next step');
+  const later = resumePointOf(project, runId);
+  assert.ok(later === null || later.imagesSeen > listCheckpoints(project, runId).at(-1)!.imagesSeen, 'the next checkpoint dropped the old resume point');
+  if (point) assert.ok(!existsSync(join(project.dir, point.path)), 'and its file');
   const small = await studio.runs.start(request({ epochs: 1 }));
   await small.done;
   await assert.rejects(studio.runs.resume(small.run.id), /has finished all 1 epochs; fork it to train further/);

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { selectBackend } from '../../electron/engine/backends';
 import { defaultModelConfig } from '../../electron/engine/models/registry';
 import { readCheckpoint } from '../../electron/engine/train/checkpoint';
-import { trainLoop, type CheckpointWritten, type TrainOptions, type TrainTick } from '../../electron/engine/train/train-loop';
+import { trainLoop, type CheckpointWritten, type ResumePointWritten, type TrainOptions, type TrainTick } from '../../electron/engine/train/train-loop';
 import { DatasetFile } from '../../electron/services/datasets/dataset-file';
 import { projectWithDataset, type tempDir } from '../helpers';
 
@@ -86,6 +86,49 @@ test('stopping and resuming from a checkpoint ends exactly where an uninterrupte
     assert.deepEqual(await b.tensors.get(name)!.data(), await tensor.data(), `${name} differs after resume`);
   }
   assert.deepEqual(readFileSync(resumed[0]!.witnessGrid), readFileSync(straight.at(-1)!.witnessGrid));
+});
+
+test('a stop between checkpoints writes a resume point at that very step; resuming from it ends exactly where an uninterrupted run ends', async (t) => {
+  const { options } = await tinySetup(t);
+  const straight: CheckpointWritten[] = [];
+  await trainLoop(options('straight'), { onCheckpoint: (c) => void straight.push(c) });
+
+  // Stopped after step 7 of 12, one step into epoch 3: epoch 2's checkpoint holds 6 steps.
+  const checkpoints: CheckpointWritten[] = [];
+  const points: ResumePointWritten[] = [];
+  let steps = 0;
+  const stopped = await trainLoop(options('stopped'), { onCheckpoint: (c) => void checkpoints.push(c), onResumePoint: (p) => void points.push(p), onTick: () => steps++, shouldAbort: () => steps >= 7 });
+  assert.equal(stopped.aborted, true);
+  assert.deepEqual(checkpoints.map((c) => c.epoch), [0, 2]);
+  assert.equal(points.length, 1);
+  assert.deepEqual([points[0]!.epoch, points[0]!.step, points[0]!.imagesSeen], [2, 7, 56]);
+  assert.match(basename(points[0]!.file), /^resume-0000000056\.lepckpt$/);
+
+  // Resumed, it takes step 8 first, then writes epoch 4's checkpoint as the straight run did.
+  const ticks: TrainTick[] = [];
+  const resumed: CheckpointWritten[] = [];
+  const again: ResumePointWritten[] = [];
+  await trainLoop(options('stopped', { from: { file: points[0]!.file, sha256: points[0]!.sha256 } }), {
+    onTick: (x) => ticks.push(x),
+    onCheckpoint: (c) => void resumed.push(c),
+    onResumePoint: (p) => void again.push(p),
+  });
+  assert.deepEqual(ticks.map((x) => x.step), [8, 9, 10, 11, 12]);
+  assert.deepEqual(resumed.map((c) => c.epoch), [4]);
+  assert.equal(again.length, 0, 'a run that ends writes no resume point');
+  const a = await readCheckpoint(straight.at(-1)!.file);
+  const b = await readCheckpoint(resumed.at(-1)!.file);
+  assert.deepEqual(b.header.counters, a.header.counters);
+  assert.deepEqual(b.header.rng, a.header.rng);
+  for (const [name, tensor] of a.tensors) {
+    assert.deepEqual(await b.tensors.get(name)!.data(), await tensor.data(), `${name} differs after resuming from the resume point`);
+  }
+
+  // A stop right after a checkpoint has nothing new to write.
+  let n = 0;
+  const none: ResumePointWritten[] = [];
+  await trainLoop(options('at-checkpoint'), { onResumePoint: (p) => void none.push(p), onTick: () => n++, shouldAbort: () => n >= 6 });
+  assert.equal(none.length, 0);
 });
 
 test('a damaged checkpoint is refused by its hash; a checkpoint of another architecture is refused by name', async (t) => {

@@ -2,7 +2,8 @@
 // engine process that hosts it is a thin adapter. It reads batches by offset from a packed
 // dataset, trains k discriminator steps per generator step, reports ticks, and at every
 // checkpoint writes the networks, the optimisers, the counters and the random states, and
-// renders the run's fixed witness latents.
+// renders the run's fixed witness latents. A stop between checkpoints writes a resume point:
+// the same state, without witnesses or health, so that no step is lost and none is shown twice.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -64,10 +65,13 @@ export interface TrainTick extends TrainCounters {
   augmentP: number | null;
 }
 
-export interface CheckpointWritten extends TrainCounters {
+export interface ResumePointWritten extends TrainCounters {
   file: string;
   sha256: string;
   bytes: number;
+}
+
+export interface CheckpointWritten extends ResumePointWritten {
   witnessGrid: string;
   health: HealthReport;
 }
@@ -80,6 +84,8 @@ export interface TrainCallbacks {
   onWitnesses?: (vectors: number[][]) => void;
   onTick?: (tick: TrainTick) => void;
   onCheckpoint?: (c: CheckpointWritten) => void | Promise<void>;
+  /** A stop left steps after the last checkpoint: their state, to resume from, not a timeline column. */
+  onResumePoint?: (c: ResumePointWritten) => void | Promise<void>;
   shouldAbort?: () => boolean;
   /** Awaited before every step: resolves at once, or when a paused run is continued. */
   whilePaused?: (at: TrainCounters) => Promise<void>;
@@ -150,6 +156,11 @@ function checkpointName(length: TrainingLength, c: TrainCounters): string {
   return length.unit === 'epochs' ? `epoch-${String(c.epoch).padStart(5, '0')}` : `kimg-${(c.imagesSeen / 1000).toFixed(3).padStart(10, '0')}`;
 }
 
+/** A resume point's file stem: the images seen, which no scheduled checkpoint's name can be. */
+function resumePointName(c: TrainCounters): string {
+  return `resume-${String(c.imagesSeen).padStart(10, '0')}`;
+}
+
 export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
   const meta = options.dataset.meta;
   const spec = options.model;
@@ -201,7 +212,10 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
     }
     await model.setProgress?.(counters.imagesSeen);
 
+    // Images seen at the newest state written (a checkpoint, or the one resumed from).
+    let savedAt = options.from ? counters.imagesSeen : -1;
     const checkpoint = async (at?: EpochPosition) => {
+      savedAt = counters.imagesSeen;
       const name = checkpointName(length, counters);
       const file = join(options.runDir, 'checkpoints', `${name}.lepckpt`);
       const witnessGrid = join(options.runDir, 'witnesses', `${name}.png`);
@@ -232,6 +246,12 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         }
         if (callbacks.shouldAbort?.()) {
           aborted = true;
+          if (counters.imagesSeen > savedAt) {
+            // Stopped mid-way: the state before step s, so a resume takes step s next.
+            const file = join(options.runDir, 'checkpoints', `${resumePointName(counters)}.lepckpt`);
+            const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state(), { order, nextStep: s });
+            await callbacks.onResumePoint?.({ ...counters, file, ...written });
+          }
           break;
         }
         await model.setProgress?.(counters.imagesSeen);

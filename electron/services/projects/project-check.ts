@@ -65,6 +65,9 @@ function references(project: Project): Reference[] {
     refs.push({ table: 'checkpoints', id: r.id, path: r.path, sha256: r.sha256 });
     refs.push({ table: 'checkpoints', id: r.id, path: r.witness_grid, sha256: null });
   }
+  for (const r of rows<{ run_id: number; path: string; sha256: string }>('SELECT run_id, path, sha256 FROM resume_points')) {
+    refs.push({ table: 'resume_points', id: r.run_id, path: r.path, sha256: r.sha256 });
+  }
   for (const r of rows<{ id: number; dir_path: string }>('SELECT id, dir_path FROM runs')) refs.push({ table: 'runs', id: r.id, path: r.dir_path, sha256: null, folder: true });
   for (const r of rows<{ id: number; dir_path: string }>('SELECT id, dir_path FROM networks')) refs.push({ table: 'networks', id: r.id, path: r.dir_path, sha256: null, folder: true });
   for (const r of rows<{ id: number; path: string; sha256: string }>('SELECT id, path, sha256 FROM renders')) {

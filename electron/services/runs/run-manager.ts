@@ -14,6 +14,7 @@ import { hashFile } from '../datasets/dataset-file';
 import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
 import { trainJobFor, wasEverDiverse } from './train-job';
+import { dropResumePointBefore, recordResumePoint, resumePointOf } from './resume-point';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import type { EngineHandle, EngineLauncher } from './engine-launcher';
@@ -272,13 +273,20 @@ export class RunManager {
     if (run.status === 'finished') throw new AppError('conflict', `run "${run.name}" has finished all ${trainingTarget(run.options)} ${progressUnit(run.options)}; fork it to train further`);
     const unit = progressUnit(run.options);
     const notes: string[] = [];
-    // A fork killed before its first checkpoint starts again from the one it was forked from.
+    // A stop between checkpoints left a resume point; a fork killed before its first checkpoint
+    // starts again from the one it was forked from.
+    const checkpoints = listCheckpoints(this.project, runId);
+    const point = resumePointOf(this.project, runId);
     const inherited = parentCheckpoint(this.project, runId);
-    for (const c of [...listCheckpoints(this.project, runId).reverse(), ...(inherited ? [inherited] : [])]) {
+    const candidates = [
+      ...(point && point.imagesSeen > (checkpoints.at(-1)?.imagesSeen ?? -1) ? [{ ...point, what: `the resume point after ${point.imagesSeen} images` }] : []),
+      ...[...checkpoints.reverse(), ...(inherited ? [inherited] : [])].map((c) => ({ ...c, what: `checkpoint of ${describeAt(unit, checkpointAt(unit, c))}` })),
+    ];
+    for (const c of candidates) {
       const file = join(this.project.dir, c.path);
       const actual = await hashFile(file).catch(() => null);
       if (actual === c.sha256) return this.launch(runId, { file, sha256: c.sha256 }, notes);
-      notes.push(`checkpoint of ${describeAt(unit, checkpointAt(unit, c))} (${c.path}) is ${actual === null ? 'missing' : 'damaged (its hash no longer matches)'}; using the one before it`);
+      notes.push(`${c.what} (${c.path}) is ${actual === null ? 'missing' : 'damaged (its hash no longer matches)'}; using the one before it`);
     }
     throw new AppError('not_found', `run "${run.name}" has no intact checkpoint to resume from${notes.length ? ` (${notes.join('; ')})` : ''}; start it again`);
   }
@@ -332,6 +340,7 @@ export class RunManager {
         }
         case 'checkpoint':
           recordCheckpoint(this.project, runId, { ...m.checkpoint, path: rel(m.checkpoint.file), witnessGrid: rel(m.checkpoint.witnessGrid) });
+          dropResumePointBefore(this.project, runId, m.checkpoint.imagesSeen);
           {
             const before = getRun(this.project, runId).health;
             recordHealth(this.project, runId, m.checkpoint, m.checkpoint.health);
@@ -342,6 +351,9 @@ export class RunManager {
           }
           changed();
           break;
+        case 'resume-point':
+          recordResumePoint(this.project, runId, { ...m.point, path: rel(m.point.file) });
+          break;
         case 'paused':
           // The engine holds now; unless the run was continued meanwhile, say where.
           if (getRun(this.project, runId).status === 'paused') {
@@ -351,7 +363,7 @@ export class RunManager {
           break;
         case 'done':
           outcome = m.result.aborted
-            ? { status: 'stopped', reason: `stopped after ${m.result.imagesSeen} images (epoch ${m.result.epoch + 1}, step ${m.result.step}); resume continues from its last checkpoint` }
+            ? { status: 'stopped', reason: `stopped after ${m.result.imagesSeen} images (epoch ${m.result.epoch + 1}, step ${m.result.step}); resume continues from there` }
             : { status: 'finished', reason: null };
           break;
         case 'error':

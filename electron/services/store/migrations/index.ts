@@ -8,6 +8,7 @@ import * as m006 from './006-networks';
 import * as m007 from './007-latents';
 import * as m008 from './008-renders';
 import * as m009 from './009-run-leases';
+import * as m010 from './010-resume-points';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const migrations: Migration[] = [
   { version: 7, name: 'latents of every origin, with labels', up: m007.up, foreignKeysOff: m007.foreignKeysOff },
   { version: 8, name: 'renders', up: m008.up },
   { version: 9, name: 'run leases', up: m009.up },
+  { version: 10, name: 'resume points', up: m010.up },
 ];
