@@ -4,7 +4,7 @@
 // dataset.json, and requests and WebSocket frames that used to take the headless server down.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -14,11 +14,11 @@ import { EventBus } from '../../electron/api/event-bus';
 import { createHandlers } from '../../electron/api/handlers';
 import { ApiRouter } from '../../electron/api/router';
 import { readNetworkPickle } from '../../electron/services/exchange/pickle/stylegan2-pickle';
-import { endOfDirectory, listZip } from '../../electron/services/exchange/zip';
+import { endOfDirectory, listZip, writeZip } from '../../electron/services/exchange/zip';
 import { importStyleganArchive } from '../../electron/services/exchange/stylegan-archive';
 import { Studio } from '../../electron/services/studio';
 import { startHeadlessServer } from '../../electron/server/http-server';
-import { runCli, tempDir } from '../helpers';
+import { runCli, smallPortraits, tempDir } from '../helpers';
 
 /** A pickle, opcode by opcode. */
 class PickleWriter {
@@ -137,6 +137,29 @@ test('an archive that would unpack a thousandfold is refused before anything is 
   const rssBefore = process.memoryUsage.rss();
   assert.throws(() => listZip(bomb, 'bomb.zip'), /bomb\.zip is not a ZIP archive Leporello can read: img0\.png would unpack to \d+ times its packed size/);
   assert.ok(process.memoryUsage.rss() - rssBefore < 64 * 2 ** 20, 'nothing inflated');
+});
+
+test('a 3 GB archive (two portraits, a hole, its directory) imports reading only its directory and entries', async (t) => {
+  const base = tempDir(t);
+  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
+  t.after(() => studio.closeProject());
+  await studio.createProject('large');
+  const names = readdirSync(smallPortraits).filter((f) => f.endsWith('.jpg')).slice(0, 2);
+  const zip = writeZip(names.map((n) => ({ name: n, data: readFileSync(join(smallPortraits, n)) })));
+  const directoryBytes = zip.readUInt32LE(zip.length - 22 + 12);
+  const localsEnd = zip.readUInt32LE(zip.length - 22 + 16);
+  // A sparse file: the entries at the start, the directory 3 GB in, nothing stored in between.
+  const holeEnd = 3 * 2 ** 30;
+  const file = join(base, 'large.zip');
+  const fd = openSync(file, 'w');
+  writeSync(fd, zip, 0, localsEnd, 0);
+  writeSync(fd, zip, localsEnd, directoryBytes, holeEnd);
+  writeSync(fd, endOfDirectory(names.length, directoryBytes, holeEnd), 0, 22, holeEnd + directoryBytes);
+  closeSync(fd);
+  const rssBefore = process.memoryUsage.rss();
+  const summary = await importStyleganArchive(studio, file);
+  assert.equal(summary.imported, 2);
+  assert.ok(process.memoryUsage.rss() - rssBefore < 512 * 2 ** 20, `RSS grew by ${((process.memoryUsage.rss() - rssBefore) / 2 ** 20).toFixed(0)} MB`);
 });
 
 test('a malformed dataset.json is refused with what is wrong in it', async (t) => {

@@ -13,11 +13,11 @@ import { AppError } from '../../../shared/errors';
 import { getCollection } from '../collections';
 import { trainingItems } from '../datasets/datasets';
 import { atomicWrite } from '../fs/atomic-write';
-import { FILE_LIMITS, readUserFile } from '../fs/user-file';
+import { FILE_LIMITS, openUserFile } from '../fs/user-file';
 import { setLabel } from '../labels';
 import type { Project } from '../projects/project';
 import type { Studio } from '../studio';
-import { listZip, readZipEntry, writeZip, type ZipEntryInfo } from './zip';
+import { fileSource, listZip, readZipEntry, writeZip, type ZipEntryInfo, type ZipSource } from './zip';
 
 /** NVIDIA's dataset.json (labels: [file, class] pairs or null), with Leporello's class names beside. */
 const ArchiveJson = z.object({
@@ -96,7 +96,16 @@ export async function exportStyleganArchive(project: Project, req: ExportRequest
  */
 export async function importStyleganArchive(studio: Studio, file: string, collection?: string): Promise<ImportSummary & { labelled: number }> {
   const project = studio.requireProject();
-  const zip = await readUserFile(file, 'dataset archive (.zip)', FILE_LIMITS.archive);
+  // Read entry by entry from the open file: memory holds the directory and one entry, never the archive.
+  const { handle, size } = await openUserFile(file, 'dataset archive (.zip)', FILE_LIMITS.archive);
+  try {
+    return await importFromArchive(studio, project, fileSource(handle.fd, size), file, collection);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function importFromArchive(studio: Studio, project: Project, zip: ZipSource, file: string, collection: string | undefined): Promise<ImportSummary & { labelled: number }> {
   let listed: ZipEntryInfo[];
   try {
     listed = listZip(zip, file);

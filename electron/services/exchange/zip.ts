@@ -1,7 +1,39 @@
 // Just enough ZIP for dataset archives: writing stored entries (the PNGs inside are compressed
-// already) and reading stored or deflated ones. Entry names are only ever used as keys — never
-// as paths on disk — so a hostile archive cannot write outside anything.
+// already) and reading stored or deflated ones, from a buffer or straight from an open file, so
+// that reading an archive holds its directory and one entry in memory, never the whole file.
+// Entry names are only ever used as keys — never as paths on disk — so a hostile archive cannot
+// write outside anything.
+import { readSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
+
+/** Bytes of an archive by position: a buffer, or an open file read where asked. */
+export interface ZipSource {
+  size: number;
+  /** Up to `length` bytes from `at` (fewer only at the end). */
+  read(at: number, length: number): Buffer;
+}
+
+export function bufferSource(zip: Buffer): ZipSource {
+  return { size: zip.length, read: (at, length) => zip.subarray(at, at + length) };
+}
+
+export function fileSource(fd: number, size: number): ZipSource {
+  return {
+    size,
+    read(at, length) {
+      const out = Buffer.alloc(Math.max(0, Math.min(length, size - at)));
+      let done = 0;
+      while (done < out.length) {
+        const n = readSync(fd, out, done, out.length - done, at + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return out.subarray(0, done);
+    },
+  };
+}
+
+const asSource = (zip: Buffer | ZipSource): ZipSource => (Buffer.isBuffer(zip) ? bufferSource(zip) : zip);
 
 export interface ZipEntry {
   name: string;
@@ -91,22 +123,33 @@ export const ZIP_LIMITS = {
   ratio: 100,
 };
 
+/** The central directory can be this large (a million entries with long names). */
+const MAX_DIRECTORY_BYTES = 256 * 2 ** 20;
+
 /** The file entries of a ZIP archive (folders skipped), checked against the limits; nothing inflated yet. */
-export function listZip(zip: Buffer, label = 'the archive'): ZipEntryInfo[] {
+export function listZip(archive: Buffer | ZipSource, label = 'the archive'): ZipEntryInfo[] {
+  const source = asSource(archive);
   const bad = (why: string) => new Error(`${label} is not a ZIP archive Leporello can read: ${why}`);
+  // The end record is in the last 22 bytes, or before a comment of at most 64 KiB.
+  const tailAt = Math.max(0, source.size - 22 - 0xffff);
+  const tail = source.read(tailAt, source.size - tailAt);
   let end = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) {
       end = i;
       break;
     }
   }
   if (end < 0) throw bad('no end-of-directory record');
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
+  const count = tail.readUInt16LE(end + 10);
+  const directoryBytes = tail.readUInt32LE(end + 12);
+  const directoryAt = tail.readUInt32LE(end + 16);
   if (count > MAX_ENTRIES) throw bad(`${count} entries`);
+  if (directoryBytes > MAX_DIRECTORY_BYTES || directoryAt + directoryBytes > source.size) throw bad('a damaged central directory');
+  const zip = source.read(directoryAt, directoryBytes);
   const entries: ZipEntryInfo[] = [];
   let total = 0;
+  let at = 0;
   for (let n = 0; n < count; n++) {
     if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw bad('a damaged central directory');
     const method = zip.readUInt16LE(at + 10);
@@ -122,6 +165,7 @@ export function listZip(zip: Buffer, label = 'the archive'): ZipEntryInfo[] {
     if (name.endsWith('/')) continue;
     if (size > ZIP_LIMITS.entryBytes) throw bad(`${name} would unpack to ${size} bytes, more than any dataset file (${ZIP_LIMITS.entryBytes})`);
     if (size > 2 ** 20 && size > packed * ZIP_LIMITS.ratio) throw bad(`${name} would unpack to ${Math.round(size / Math.max(packed, 1))} times its packed size (a "zip bomb"?)`);
+    if (packed > ZIP_LIMITS.entryBytes + 2 ** 20) throw bad(`${name} is ${packed} bytes packed, more than any dataset file`);
     total += size;
     if (total > ZIP_LIMITS.totalBytes) throw bad(`its entries would unpack to more than ${ZIP_LIMITS.totalBytes / 2 ** 30} GB`);
     if (method !== 0 && method !== 8) throw bad(`${name} uses compression method ${method} (only stored and deflate are read)`);
@@ -131,11 +175,13 @@ export function listZip(zip: Buffer, label = 'the archive'): ZipEntryInfo[] {
 }
 
 /** One entry's bytes, inflated no further than its declared size and checked against its CRC. */
-export function readZipEntry(zip: Buffer, e: ZipEntryInfo, label = 'the archive'): Buffer {
+export function readZipEntry(archive: Buffer | ZipSource, e: ZipEntryInfo, label = 'the archive'): Buffer {
+  const source = asSource(archive);
   const bad = (why: string) => new Error(`${label} is not a ZIP archive Leporello can read: ${why}`);
-  if (e.localAt + 30 > zip.length || zip.readUInt32LE(e.localAt) !== 0x04034b50) throw bad(`${e.name} has no local header`);
-  const dataAt = e.localAt + 30 + zip.readUInt16LE(e.localAt + 26) + zip.readUInt16LE(e.localAt + 28);
-  const raw = zip.subarray(dataAt, dataAt + e.packed);
+  const local = source.read(e.localAt, 30);
+  if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw bad(`${e.name} has no local header`);
+  const dataAt = e.localAt + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  const raw = source.read(dataAt, e.packed);
   if (raw.length !== e.packed) throw bad(`${e.name} is truncated`);
   let data: Buffer;
   try {

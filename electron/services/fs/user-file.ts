@@ -2,18 +2,18 @@
 // file, and only up to a size the kind of file can have, so that /dev/zero, a named pipe or a
 // folder is refused at once with its reason instead of filling memory or waiting forever.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 
 const GB = 2 ** 30;
 const MB = 2 ** 20;
 
-/** The largest file of each kind that is read whole. */
+/** The largest file of each kind that is read (whole, or for an archive entry by entry). */
 export const FILE_LIMITS = {
   /** NVIDIA's largest published networks are ~380 MB; StyleGAN (v1) FFHQ 1024 is ~310 MB. */
   network: 2 * GB,
-  /** A dataset archive is read whole to list its entries; 70 000 FFHQ images at 256 px are ~5 GB. */
-  archive: 8 * GB,
+  /** A dataset archive is read entry by entry, never whole, up to what its entries may unpack to (ZIP_LIMITS). */
+  archive: 16 * GB,
   /** Latents, path specs: text or small arrays. */
   small: 64 * MB,
 } as const;
@@ -23,10 +23,10 @@ function size(bytes: number): string {
 }
 
 /**
- * The bytes of `file` (a `what`: "network pickle", "dataset archive"…), opened without blocking
- * and checked on the open handle, so that what is checked is what is read.
+ * `file` (a `what`: "network pickle", "dataset archive"…) opened without blocking, and checked on
+ * the open handle, so that what is checked is what is read. The caller closes the handle.
  */
-export async function readUserFile(file: string, what: string, maxBytes: number): Promise<Buffer> {
+export async function openUserFile(file: string, what: string, maxBytes: number): Promise<{ handle: FileHandle; size: number }> {
   let handle;
   try {
     handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -40,6 +40,17 @@ export async function readUserFile(file: string, what: string, maxBytes: number)
     if (s.isDirectory()) throw new AppError('invalid_request', `${file} is a folder: give the path of a ${what} file inside it`);
     if (!s.isFile()) throw new AppError('invalid_request', `${file} is not a regular file (a device, pipe or socket): give the path of a ${what}`);
     if (s.size > maxBytes) throw new AppError('invalid_request', `${file} is ${size(s.size)}, more than any ${what} (${size(maxBytes)} at most): is it the right file?`);
+    return { handle, size: s.size };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** The bytes of a file a person named, checked as `openUserFile` checks it. */
+export async function readUserFile(file: string, what: string, maxBytes: number): Promise<Buffer> {
+  const { handle } = await openUserFile(file, what, maxBytes);
+  try {
     return await handle.readFile();
   } finally {
     await handle.close();
