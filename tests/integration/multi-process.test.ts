@@ -70,7 +70,7 @@ function trainable(t: Parameters<typeof tempDir>[0]): { base: string; project: s
 
 const longRun = (project: string) => ['train', project, '--dataset', 'small-16', '--arch', 'dcgan', '--epochs', '5000', '--batch', '8', '--width', '4', '--checkpoint-every', '500', '--backend', 'cpu'];
 
-test('commands and a studio opening the project while the CLI trains leave the run alone; the studio sees it live and stops it', async (t) => {
+test('commands and a studio opening the project while the CLI trains leave the run alone; the studio sees it live, pauses, continues and stops it', async (t) => {
   const { base, project } = trainable(t);
   const train = background(base, ...longRun(project));
   t.after(() => train.child.kill('SIGKILL'));
@@ -94,6 +94,21 @@ test('commands and a studio opening the project while the CLI trains leave the r
   assert.equal(studio.runs.isActive(run.id), false, 'not trained by the studio itself');
   await assert.rejects(studio.runs.delete(run.id), /is training in another process \(pid \d+\): stop it before deleting it/);
   await assert.rejects(studio.runs.resume(run.id), /is training in another process/);
+
+  // Pause and continue reach the CLI's engine through the run's record too: it holds, then goes on.
+  studio.runs.pause(run.id);
+  const held = await until('the CLI run to pause', () => {
+    const r = runRow(project)!;
+    return r.status === 'paused' && r.reason?.startsWith('paused after') ? r : undefined;
+  });
+  const [, heldAt] = /paused after step (\d+)/.exec(held.reason!)!.map(Number);
+  assert.ok(!studio.runs.live().some((p) => p.runId === run.id && p.step > heldAt!), 'no step is taken while paused');
+  const continued = await studio.runs.resume(run.id);
+  assert.equal(continued.run.id, run.id);
+  await until('the CLI run to go on', () => {
+    const p = studio.runs.live().find((x) => x.runId === run.id);
+    return runRow(project)!.status === 'running' && p && p.step > heldAt! ? true : undefined;
+  });
 
   // The studio's Stop reaches the CLI's engine through the run's record; the CLI ends cleanly.
   studio.runs.stop(run.id);
