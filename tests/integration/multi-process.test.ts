@@ -3,7 +3,7 @@
 // Ctrl-C in a terminal; half-written files of live and dead processes; damaged project folders.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EventBus } from '../../electron/api/event-bus';
@@ -200,14 +200,28 @@ test('a damaged project is refused with one message naming the file and what to 
   }
   assert.equal(readdirSync(empty).includes('leporello.sqlite-wal'), false, 'the empty database was not opened, let alone migrated');
 
-  if (process.getuid?.() !== 0) {
-    // (As root every folder is writable: this case only means something for a person's account.)
-    const readonly = make('readonly');
-    chmodSync(readonly, 0o555);
-    t.after(() => chmodSync(readonly, 0o755));
-    const r = runCli(base, 'runs', readonly);
-    assert.match(r.stderr, /cannot be written \(read-only, or not yours\)/);
+  // A folder the person cannot write. As root every folder is writable, so there the command runs
+  // as the unprivileged user `nobody` (through util-linux's setpriv) on a folder root owns.
+  const readonly = make('readonly');
+  chmodSync(readonly, 0o555);
+  let r: { status: number | null; stderr: string };
+  if (process.getuid?.() === 0) {
+    // (The test's own folder is private; the checkout and /tmp are readable by everyone.)
+    chmodSync(base, 0o755);
+    const home = join(base, 'nobody');
+    mkdirSync(home);
+    chownSync(home, 65534, 65534);
+    r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(repoRoot, 'bin', 'leporello.mjs'), 'runs', readonly], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home, LEPORELLO_HOME: join(home, 'home'), LEPORELLO_PROJECTS: join(home, 'projects') },
+    });
+  } else {
+    const cli = runCli(base, 'runs', readonly);
+    r = { status: cli.code, stderr: cli.stderr };
   }
+  chmodSync(readonly, 0o755);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /readonly.* cannot be written \(read-only, or not yours\)/);
 });
 
 test('project check finds a damaged original and an orphan; --repair removes the orphan only', (t) => {
