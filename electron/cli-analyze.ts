@@ -8,7 +8,7 @@ import { describeGenerator, GENERATOR_OPTIONS, openGenerator } from './cli-laten
 import { generatorRef, withProject, type CliHelpers } from './cli-networks';
 import type { FeatureReport } from '../shared/feature-report';
 import { analyzeFeature, generateWithFeature } from './services/feature-analysis';
-import { atomicWrite } from './services/fs/atomic-write';
+import { atomicWrite } from './formats/atomic-write';
 
 function describeReport(r: FeatureReport): string {
   const lines = [`${r.feature} over ${r.dimensions} dimensions of ${r.generator}: ${r.classes.map((c) => `${c.value} ${c.count}`).join(', ')}`];

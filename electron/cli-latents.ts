@@ -10,7 +10,7 @@ import { AppError } from '../shared/errors';
 import type { Out } from './cli';
 import { generatorRef, withProject, type CliHelpers } from './cli-networks';
 import type { LatentGenerator } from './engine/latent/latent-generator';
-import { atomicWrite } from './services/fs/atomic-write';
+import { atomicWrite } from './formats/atomic-write';
 import { addLatents, labelLatents, labelMembers, latentsOf, listLatents, type StoredLatent } from './services/latents';
 import { resolveGenerator } from './services/networks/generator-sessions';
 import type { Project } from './services/projects/project';

@@ -9,7 +9,7 @@ import { describeGenerator, GENERATOR_OPTIONS, openGenerator } from './cli-laten
 import { generatorRef, withProject, type CliHelpers } from './cli-networks';
 import { framePositions, latentAt } from './engine/latent/keyframes';
 import { anchorVectors, parsePathSpec, resolveAnchors } from './services/latent-path';
-import { atomicWrite } from './services/fs/atomic-write';
+import { atomicWrite } from './formats/atomic-write';
 import { recordRender } from './services/renders/render-store';
 import { renderVideo } from './services/renders/video';
 

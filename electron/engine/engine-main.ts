@@ -5,7 +5,7 @@
 import { probeBackends, selectBackend } from './backends';
 import type { FromEngine, ToEngine, TrainJob } from './protocol';
 import { trainLoop } from './train/train-loop';
-import { DatasetFile } from '../services/datasets/dataset-file';
+import { DatasetFile } from '../formats/dataset-file';
 import type { BackendName } from './backends';
 import { SamplerHost, type SampleJob, type SamplerSource } from './sampler-host';
 

@@ -3,7 +3,7 @@
 // are written whole or not at all.
 import { dirname } from 'node:path';
 import sharp from 'sharp';
-import { atomicWrite } from '../services/fs/atomic-write';
+import { atomicWrite } from '../formats/atomic-write';
 import type { StyleGan2Sampler } from './stylegan2-sampler';
 
 export async function pngOf(image: Uint8Array, width: number, height: number, channels: number): Promise<Buffer> {

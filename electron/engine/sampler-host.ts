@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import type { ModelConfig } from './models/registry';
 import type { NoiseMode, StyleGan2Config } from './models/stylegan2-networks';
 import { readCheckpoint } from './train/checkpoint';
-import { readNetworkFiles } from '../services/networks/network-file';
+import { readNetworkFiles } from '../formats/network-file';
 import { gridFigure, styleMixFigure, writePng } from './sample-images';
 import { pathPositions, type Easing } from './latent/interpolate';
-import { atomicWrite } from '../services/fs/atomic-write';
+import { atomicWrite } from '../formats/atomic-write';
 import { seedLatents, StyleGan2Sampler } from './stylegan2-sampler';
 import * as tf from './tf';
 

@@ -3,7 +3,7 @@
 // back only where a display still is: a window restored onto an unplugged monitor is lost.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { atomicWriteSync } from '../services/fs/atomic-write';
+import { atomicWriteSync } from '../formats/atomic-write';
 
 export interface Rect {
   x: number;

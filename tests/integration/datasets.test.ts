@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { EventBus } from '../../electron/api/event-bus';
-import { DatasetFile, hashFile } from '../../electron/services/datasets/dataset-file';
+import { DatasetFile, hashFile } from '../../electron/formats/dataset-file';
 import { createDataset, listDatasets } from '../../electron/services/datasets/datasets';
 import { setLabel } from '../../electron/services/labels';
 import { Studio } from '../../electron/services/studio';

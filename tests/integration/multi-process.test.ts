@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { EventBus } from '../../electron/api/event-bus';
 import { Project } from '../../electron/services/projects/project';
 import { Studio } from '../../electron/services/studio';
-import { hashFile } from '../../electron/services/datasets/dataset-file';
+import { hashFile } from '../../electron/formats/dataset-file';
 import { repoRoot, runCli, smallPortraits, tempDir } from '../helpers';
 
 interface Background {

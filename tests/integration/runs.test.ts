@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { RunProgress, RunRequest } from '../../shared/contract';
 import { contract } from '../../shared/contract';
-import { hashFile } from '../../electron/services/datasets/dataset-file';
+import { hashFile } from '../../electron/formats/dataset-file';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
 import { resumePointOf } from '../../electron/services/runs/resume-point';
 import { buildTimeline } from '../../electron/services/runs/timeline';

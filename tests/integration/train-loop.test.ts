@@ -7,7 +7,7 @@ import { selectBackend } from '../../electron/engine/backends';
 import { defaultModelConfig } from '../../electron/engine/models/registry';
 import { readCheckpoint } from '../../electron/engine/train/checkpoint';
 import { trainLoop, type CheckpointWritten, type ResumePointWritten, type TrainOptions, type TrainTick } from '../../electron/engine/train/train-loop';
-import { DatasetFile } from '../../electron/services/datasets/dataset-file';
+import { DatasetFile } from '../../electron/formats/dataset-file';
 import { projectWithDataset, type tempDir } from '../helpers';
 
 before(async () => {

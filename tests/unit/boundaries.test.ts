@@ -45,3 +45,28 @@ test('only the Electron shell imports electron at run time', () => {
     assert.ok(!runtimeElectron.test(readFileSync(join(repoRoot, f), 'utf8')), `${f} imports electron at run time`);
   }
 });
+
+/** Where a relative import of `file` lands, from the repository root. */
+function target(file: string, spec: string): string {
+  return relative(repoRoot, join(repoRoot, file, '..', spec));
+}
+
+test('the engine imports nothing from the services: what both read and write lives in electron/formats/', () => {
+  for (const f of sources('electron/engine')) {
+    for (const spec of imports(f)) {
+      if (spec.startsWith('.')) assert.ok(!target(f, spec).startsWith('electron/services'), `${f} imports ${spec}`);
+    }
+  }
+});
+
+test('electron/formats/ runs on Node alone: at run time it imports only node: modules and its own files', () => {
+  // (A type, such as the network configuration a network file holds, may come from the engine:
+  // it is erased before anything runs.)
+  const runtimeImport = /^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]([^'"]+)['"]/gm;
+  for (const f of sources('electron/formats')) {
+    for (const [, spec] of readFileSync(join(repoRoot, f), 'utf8').matchAll(runtimeImport)) {
+      const ok = spec!.startsWith('node:') || (spec!.startsWith('.') && target(f, spec!).startsWith('electron/formats'));
+      assert.ok(ok, `${f} imports ${spec} at run time`);
+    }
+  }
+});

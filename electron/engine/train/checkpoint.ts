@@ -5,7 +5,7 @@
 // it and a damaged file is recognised on resume.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { atomicWrite } from '../../services/fs/atomic-write';
+import { atomicWrite } from '../../formats/atomic-write';
 import * as tf from '../tf';
 import type { GanModel } from '../models/gan-model';
 import type { RngState } from '../nn/rng';

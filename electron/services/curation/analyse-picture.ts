@@ -2,7 +2,7 @@
 // with no database in sight, so that it can run in a worker thread while the studio's main
 // thread stays free. Aligned crops are written (atomically) here; rows are returned.
 import { join } from 'node:path';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite } from '../../formats/atomic-write';
 import { alignedRelPath } from '../projects/layout';
 import { landmarksFrom68 } from './align';
 import { alignedCrop, decodeRgb } from './aligned-crop';

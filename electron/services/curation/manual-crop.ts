@@ -3,7 +3,7 @@
 // points by the same recipe as a detected face. It has no descriptor, so duplicate search skips it.
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite } from '../../formats/atomic-write';
 import { alignedRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';
 import type { Point } from './align';

@@ -8,9 +8,9 @@ import sharp from 'sharp';
 import type { Dataset, DatasetProgress, DatasetRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { getCollection } from '../collections';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite } from '../../formats/atomic-write';
 import type { Project } from '../projects/project';
-import { DATA_FILE, META_FILE, imageBytes, type DatasetMeta } from './dataset-file';
+import { DATA_FILE, META_FILE, imageBytes, type DatasetMeta } from '../../formats/dataset-file';
 
 interface DatasetRow {
   id: number;

@@ -12,7 +12,7 @@ import type { ImportSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { getCollection } from '../collections';
 import { trainingItems } from '../datasets/datasets';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite } from '../../formats/atomic-write';
 import { FILE_LIMITS, openUserFile } from '../fs/user-file';
 import { setLabel } from '../labels';
 import type { Project } from '../projects/project';

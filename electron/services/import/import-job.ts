@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ImportProgress, ImportSummary } from '../../../shared/contract';
 import { basename } from '../../../shared/format';
 import { ensureCollection } from '../collections';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite } from '../../formats/atomic-write';
 import { setLabel } from '../labels';
 import { originalRelPath, thumbRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';

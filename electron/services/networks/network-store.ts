@@ -12,7 +12,7 @@ import { styleGan2Config } from '../exchange/pickle/stylegan2-config';
 import { readNetworkPickle, type ImportedNetwork } from '../exchange/pickle/stylegan2-pickle';
 import type { TensorData } from '../exchange/pickle/torch-data';
 import type { Project } from '../projects/project';
-import { readNetworkFiles, writeNetworkFiles, type NetworkWeights } from './network-file';
+import { readNetworkFiles, writeNetworkFiles, type NetworkWeights } from '../../formats/network-file';
 
 /**
  * What NVIDIA's pretrained networks come with. Recorded with every imported network and shown at

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite } from '../../formats/atomic-write';
 
 /** The studio's own small state, outside any project: which project folders it has opened. */
 interface RegistryFile {

@@ -11,7 +11,7 @@ import { checkpointAt, describeAt, progressUnit } from '../../../shared/progress
 import { familyLearningRate } from '../../../shared/run-presets';
 import { nearestNeighbourDistances } from '../../engine/metrics/duplicates';
 import { distance, imageFeatures, median } from '../../engine/metrics/features';
-import { DatasetFile, imageBytes } from '../datasets/dataset-file';
+import { DatasetFile, imageBytes } from '../../formats/dataset-file';
 import { getDataset } from '../datasets/datasets';
 import type { Project } from '../projects/project';
 import { runSeries } from './run-series';

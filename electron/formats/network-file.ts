@@ -4,8 +4,8 @@
 // also what Leporello exports instead of a pickle.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StyleGan2Config } from '../../engine/models/stylegan2-networks';
-import { atomicWrite, atomicWriteChunks } from '../fs/atomic-write';
+import type { StyleGan2Config } from '../engine/models/stylegan2-networks';
+import { atomicWrite, atomicWriteChunks } from './atomic-write';
 
 export type NetworkRole = 'G' | 'D' | 'G_ema';
 
