@@ -8,6 +8,7 @@
 // flushed. Ratios are to the fastest of those references.
 //   node --import tsx bench/stylegan2.ts [--resolution 256] [--batch 8] [--train] [--warmup 3]
 //        [--steps 20] [--repeats 3] [--backends wasm] [--nvidia .cache/stylegan2-ada-pytorch]
+//        [--refs nvidia,ours] [--flush both|none|on|off] [--nvidia-flush the same]
 // With --train use a multiple of 16 steps (32), so that both sides time the same number of R1 steps.
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
@@ -35,8 +36,13 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'wasm' },
     threads: { type: 'string', default: String(availableParallelism()) },
     nvidia: { type: 'string', default: existsSync(defaultCheckout) ? defaultCheckout : '' },
-    // 'both' runs each reference with PyTorch's defaults and with denormals flushed.
+    // 'both' runs each reference with PyTorch's defaults and with denormals flushed; 'none' runs no reference.
     flush: { type: 'string', default: 'both' },
+    // Which references run: NVIDIA's trainer, our PyTorch statement, or both (the ratio is always to
+    // the fastest of those that ran, and the table names each).
+    refs: { type: 'string', default: 'nvidia,ours' },
+    // NVIDIA's trainer is the slowest reference here; a long --train run may time it in one setting only.
+    'nvidia-flush': { type: 'string' },
     'torch-device': { type: 'string', default: 'cpu' },
   },
 });
@@ -116,12 +122,15 @@ function reference(script: 'nvidia' | 'ours', flush: boolean): Side | string {
   return { label: `${name} (PyTorch ${r.version}, ${where}, ${flush ? 'denormals flushed' : 'defaults'})`, generate: r.result.generate_img_s, train: r.result.train_step_s, detail: '' };
 }
 
-const flushes = values.flush === 'both' ? [false, true] : [values.flush === 'on'];
+const flushSettings = (v: string) => (v === 'both' ? [false, true] : v === 'none' ? [] : [v === 'on']);
+const flushes = flushSettings(values.flush);
 const refs: (Side | string)[] = [];
-for (const script of values.nvidia ? (['nvidia', 'ours'] as const) : (['ours'] as const)) {
-  for (const flush of values['torch-device'] === 'cpu' ? flushes : [false]) refs.push(reference(script, flush));
+const wanted = values.refs.split(',');
+for (const script of (['nvidia', 'ours'] as const).filter((s) => wanted.includes(s) && (s === 'ours' || values.nvidia))) {
+  const settings = script === 'nvidia' && values['nvidia-flush'] ? flushSettings(values['nvidia-flush']) : flushes;
+  for (const flush of values['torch-device'] === 'cpu' ? settings : [false]) refs.push(reference(script, flush));
 }
-if (!values.nvidia) refs.push("NVIDIA's stylegan2-ada-pytorch: not run (clone it into .cache/stylegan2-ada-pytorch or pass --nvidia PATH)");
+if (!values.nvidia && wanted.includes('nvidia') && flushes.length) refs.push("NVIDIA's stylegan2-ada-pytorch: not run (clone it into .cache/stylegan2-ada-pytorch or pass --nvidia PATH)");
 const measured = refs.filter((r): r is Side => typeof r !== 'string');
 const fastestGen = measured.length ? Math.max(...measured.map((r) => mean(r.generate))) : null;
 const fastestTrain = measured.some((r) => r.train.length) ? Math.min(...measured.filter((r) => r.train.length).map((r) => mean(r.train))) : null;
