@@ -1,6 +1,6 @@
 // `leporello render video`: a blend video along a path of anchors, drawn by a network or a run's
 // checkpoint in this process and encoded by ffmpeg as it is drawn.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
 import { formatDuration } from '../shared/format';
@@ -9,7 +9,7 @@ import { describeGenerator, GENERATOR_OPTIONS, openGenerator } from './cli-laten
 import { generatorRef, withProject, type CliHelpers } from './cli-networks';
 import { framePositions, latentAt } from './engine/latent/keyframes';
 import { anchorVectors, parsePathSpec, resolveAnchors } from './services/latent-path';
-import { atomicWrite } from './formats/atomic-write';
+import { atomicWrite, removeDeadPartials } from './formats/atomic-write';
 import { recordRender } from './services/renders/render-store';
 import { renderVideo } from './services/renders/video';
 
@@ -186,6 +186,7 @@ async function exportLeporelloCommand(args: string[], out: Out, cli: CliHelpers)
     const recto = await rectoFromCollection(project, collection.id, panels);
     const verso = run ? await versoFromRun(project, run.id, panels, grid, witnesses) : await versoFromVideo(resolve(values['verso-video']!), panels, grid);
     const { pdf, result } = await renderLeporello(layout, recto.contents, verso);
+    await removeDeadPartials(dirname(file));
     await atomicWrite(file, pdf);
     const seconds = (performance.now() - started) / 1000;
     const warnings = [...recto.warnings, ...result.warnings];
@@ -244,6 +245,7 @@ async function exportContactSheetCommand(args: string[], out: Out, cli: CliHelpe
     }
     title = values.title ?? title;
     let detail: Record<string, number>;
+    await removeDeadPartials(dirname(file));
     if (/\.pdf$/i.test(file)) {
       const { pdf, pages } = await contactSheetPdf(items, columns, title);
       await atomicWrite(file, pdf);

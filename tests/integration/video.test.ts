@@ -4,7 +4,7 @@
 // and a cancelled render that leaves no file.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -113,6 +113,37 @@ test('render video: upscaled, looping, held at anchors, a title card first, and 
   assert.ok(meanAbsDiff(frame(out, 10), frame(out, 12)) < 1.5, 'held at the first anchor for 0.3 s');
   // A loop ends just short of its start: its last frame is close to the first path frame.
   assert.ok(meanAbsDiff(frame(out, 39), frame(out, 10)) < meanAbsDiff(frame(out, 20), frame(out, 10)), 'the loop returns toward its start');
+});
+
+test('render video: a render killed outright leaves its partial file; the next render into that folder removes it, not a live one', async (t) => {
+  const { base, project, cli } = setup(t);
+  const dir = join(base, 'out');
+  mkdirSync(dir);
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), 'render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:1,seed:2', '--seconds', '60', '--fps', '30', '--out', join(dir, 'killed.mp4')], {
+    env: { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') },
+    detached: true,
+  });
+  let stderr = '';
+  let killed = false;
+  // Killed once ffmpeg has created the partial file (it does after its encoder's first frames).
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (/frame \d+\/1800/.test(stderr) && !killed && readdirSync(dir).length > 0) {
+      killed = true;
+      process.kill(-child.pid!, 'SIGKILL');
+    }
+  });
+  await new Promise((resolve) => child.on('close', resolve));
+  assert.ok(killed, stderr);
+  const left = readdirSync(dir);
+  assert.equal(left.length, 1, `SIGKILL leaves no time to clean up: ${left.join(', ')}`);
+  assert.match(left[0]!, new RegExp(`^\\.killed\\.${child.pid}-[0-9a-f]+\\.[0-9a-f]+\\.partial\\.mp4$`));
+  // Another process's render in progress (this test's own pid: alive).
+  const live = `.other.${process.pid}-0badcafe.0001.partial.mp4`;
+  writeFileSync(join(dir, live), 'half');
+  const r = cli('render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:3,seed:4', '--seconds', '0.5', '--fps', '8', '--out', join(dir, 'next.mp4'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), [live, 'next.mp4'].sort());
 });
 
 test('render video: Ctrl-C in a terminal cancels it (no EPIPE) and leaves no file; bad paths are refused by name', async (t) => {

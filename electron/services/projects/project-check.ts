@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { ownerAlive, ownerPid } from './process-space';
+import { ownerAlive, ownerPid } from '../../formats/process-owner';
 import type { Project } from './project';
 
 export interface ProjectCheck {

@@ -7,7 +7,8 @@ import { AppError } from '../../../shared/errors';
 import { migrations } from '../store/migrations/index';
 import { openDatabase, type Database } from '../store/open-database';
 import { DATABASE_FILE, PROJECT_DIRS } from './layout';
-import { claimProcessSpace, PROCESS_OWNER, releaseProcessSpace } from './process-space';
+import { claimProcessSpace, releaseProcessSpace } from './process-space';
+import { PROCESS_OWNER } from '../../formats/process-owner';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 

@@ -3,14 +3,14 @@
 // temporary name that replaces the final file only once ffmpeg has finished and the bytes are on
 // disk. A cancelled or failed render leaves nothing behind.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { escapeXml } from './svg-text';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { locateFfmpeg } from '../ffmpeg';
+import { partialPath, removeDeadPartials } from '../../formats/atomic-write';
 
 export interface VideoFormat {
   /** Side of the generator's square frames, in pixels. */
@@ -64,8 +64,6 @@ async function titleCard(text: string, size: number): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-const partialName = (file: string) => join(dirname(file), `.${basename(file, extname(file))}.${randomBytes(6).toString('hex')}.partial${extname(file)}`);
-
 async function syncFile(file: string): Promise<void> {
   const handle = await open(file, 'r');
   try {
@@ -91,9 +89,11 @@ export async function renderVideo(
   if (!ffmpeg.path) throw new AppError('unavailable', ffmpeg.message);
   if (extname(file).toLowerCase() !== '.mp4') throw new AppError('invalid_request', `${file}: a blend video is written as .mp4; name the file so`);
   await mkdir(dirname(file), { recursive: true });
+  // What a render killed earlier left beside its output (a SIGKILL leaves no time to clean up).
+  await removeDeadPartials(dirname(file));
   const finals = format.prores ? [file, file.replace(/\.mp4$/i, '.mov')] : [file];
-  const partials = finals.map(partialName);
-  const titlePng = format.title ? partialName(file.replace(/\.mp4$/i, '-title.png')) : null;
+  const partials = finals.map((f) => partialPath(f));
+  const titlePng = format.title ? partialPath(file.replace(/\.mp4$/i, '-title.png')) : null;
   const started = performance.now();
   const cleanup = () => Promise.all([...partials, ...(titlePng ? [titlePng] : [])].map((p) => rm(p, { force: true })));
 

@@ -3,7 +3,7 @@
 // processes (pause, continue, stop) wait in `control` until the owner reads them.
 import type { RunProgress } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { ownerAlive, ownerPid } from '../projects/process-space';
+import { ownerAlive, ownerPid } from '../../formats/process-owner';
 import type { Project } from '../projects/project';
 
 /** How long a lease lasts unrenewed; the owner renews it three times as often. */
