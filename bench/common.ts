@@ -8,6 +8,7 @@ import type { GanModel } from '../electron/engine/models/gan-model';
 import type { Rng } from '../electron/engine/nn/rng';
 import type { Optimizers } from '../electron/engine/train/optimize';
 import type { TrainingSteps } from '../electron/engine/train/objectives';
+import { collectStats } from '../electron/engine/train/train-stats';
 
 /** One D step and one G step on `real`, waited for: a training step as the loop takes it. */
 export function ganStep(model: GanModel, opt: Optimizers, steps: TrainingSteps, real: tf.Tensor4D, rng: Rng): () => Promise<void> {
@@ -19,6 +20,8 @@ export function ganStep(model: GanModel, opt: Optimizers, steps: TrainingSteps, 
     const g = steps.generator(model, opt, zG);
     await d.data();
     await g.data();
+    // As the training loop does after every step: the statistics the step reported, read back.
+    await collectStats();
     tf.dispose([zD, d, zG, g]);
   };
 }

@@ -285,6 +285,8 @@ export const RunProgress = z.object({
   stage: z.object({ resolution: z.number().int(), alpha: z.number() }).nullable(),
   /** ADA's augmentation probability (StyleGAN2), null for families that do not augment. */
   augmentP: z.number().nullable(),
+  /** The step's statistics by name (`Loss/r1`, `D/signs`, `ADA/p`, `Timing/step_s`…). */
+  stats: z.record(z.string(), z.number()).default({}),
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 
@@ -320,6 +322,8 @@ export const RunSeries = z.object({
   dMax: z.array(z.number()),
   gLoss: z.array(z.number().nullable()),
   imagesPerSecond: z.array(z.number().nullable()),
+  /** Every other statistic the run stored (train-stats.ts), per bucket, by name. */
+  stats: z.array(z.object({ name: z.string(), values: z.array(z.number().nullable()) })),
   /** Every checkpoint with its health, in order. */
   checkpoints: z.array(
     z.object({

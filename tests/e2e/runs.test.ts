@@ -261,6 +261,9 @@ test('fine-tune an imported StyleGAN2 network from the studio: its license, the 
     const img = document.querySelector<HTMLImageElement>('[data-testid=witness-grid]');
     return !!img && img.complete && img.naturalWidth === 64;
   });
+  // ADA's p, R1 and D's signs charted beside the losses, each with a line drawn.
+  await page.waitForFunction(() => ['ADA/p', 'Loss/r1', 'D/signs'].every((n) => document.querySelector(`[data-testid="stat-${n}"] path[d^="M"]`)));
+  assert.match((await page.getByTestId('stat-ADA/p').textContent())!, /how often each image is augmented/);
   await s.shot('34-run-stylegan2');
   assert.deepEqual(s.problems, []);
 });

@@ -10,6 +10,7 @@ import type { RunProgress, RunRequest } from '../../shared/contract';
 import { contract } from '../../shared/contract';
 import { importNetwork, loadNetwork } from '../../electron/services/networks/network-store';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
+import { runSeries } from '../../electron/services/runs/run-series';
 import { buildTimeline } from '../../electron/services/runs/timeline';
 import { projectWithDataset, repoRoot, sharedData } from '../helpers';
 
@@ -67,6 +68,20 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   const last = progress.filter((p) => p.runId === runId).at(-1)!;
   assert.equal(last.imagesSeen, 200);
   assert.ok(last.augmentP! > 0, `p stayed at ${last.augmentP}`);
+
+  // Every statistic the steps report is stored per step and comes back as a series: ADA's p at
+  // every step, R1's penalty on its 16th steps only, D's signs, the timings.
+  const stored = (name: string) => (project.db.prepare('SELECT step, value FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step').all(runId, name) as { step: number; value: number }[]);
+  assert.equal(stored('ADA/p').length, 25, '200 images in batches of 8');
+  assert.equal(stored('ADA/p').at(-1)!.value, last.augmentP);
+  assert.deepEqual(stored('Loss/r1').map((r) => r.step), [1, 17], 'R1 on the first and the 17th step (lazy, every 16)');
+  assert.ok(stored('Loss/r1').every((r) => r.value > 0));
+  assert.ok(stored('D/signs').every((r) => r.value >= -1 && r.value <= 1));
+  assert.ok(stored('Timing/step_s').every((r) => r.value > 0));
+  assert.deepEqual(Object.keys(last.stats).sort(), ['ADA/p', 'D/signs', 'Timing/data_s', 'Timing/step_s']);
+  const series = runSeries(project, runId, 100);
+  assert.deepEqual(series.stats.map((s) => s.name), ['ADA/p', 'D/signs', 'Loss/r1', 'Timing/data_s', 'Timing/step_s']);
+  for (const s of series.stats) assert.equal(s.values.length, series.step.length, s.name);
 
   // The style tools draw from the run: at its first checkpoint it is the network itself; at its last it has moved.
   const sources = studio.generators.sources();

@@ -7,6 +7,7 @@ import * as tf from '../tf';
 import type { GanModel } from '../models/gan-model';
 import type { StyleGan2Model } from '../models/stylegan2';
 import { minimizeOver, type Optimizers } from './optimize';
+import { reportStat } from './train-stats';
 
 function r1Penalty(model: StyleGan2Model, real: tf.Tensor4D): tf.Scalar {
   const grad = tf.grad((x: tf.Tensor) => tf.sum(model.discriminate(x as tf.Tensor4D, true)))(real);
@@ -25,11 +26,19 @@ export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tens
     signMean = tf.keep(tf.mean(tf.sign(realLogits)) as tf.Scalar);
     return tf.add(tf.mean(tf.softplus(fakeLogits)), tf.mean(tf.softplus(tf.neg(realLogits)))) as tf.Scalar;
   });
+  // A clone: ADA's estimate keeps (and later releases) the original.
+  reportStat('D/signs', tf.clone(signMean!));
   model.observeRealSigns(signMean!, n);
   if (model.r1Due(n)) {
     const gamma = model.config.r1Gamma;
     const interval = model.config.r1Interval;
-    tf.dispose(minimizeOver(opt.d, model.params.trainable('D/'), () => tf.mul(r1Penalty(model, realAug), (gamma / 2) * interval) as tf.Scalar));
+    tf.dispose(
+      minimizeOver(opt.d, model.params.trainable('D/'), () => {
+        const penalty = r1Penalty(model, realAug);
+        reportStat('Loss/r1', penalty);
+        return tf.mul(penalty, (gamma / 2) * interval) as tf.Scalar;
+      }),
+    );
   }
   // Without augmentation realAug is the caller's own tensor: theirs to dispose.
   tf.dispose(realAug === real ? [fake] : [fake, realAug]);
@@ -43,7 +52,14 @@ export function generatorStep(base: GanModel, opt: Optimizers, z: tf.Tensor2D): 
   const n = z.shape[0];
   if (model.plDue(n)) {
     const half = tf.slice(z, [0, 0], [Math.max(1, Math.floor(n / 2)), -1]);
-    tf.dispose([minimizeOver(opt.g, model.params.trainable('G/'), () => model.pathLengthPenalty(half)), half]);
+    tf.dispose([
+      minimizeOver(opt.g, model.params.trainable('G/'), () => {
+        const penalty = model.pathLengthPenalty(half);
+        reportStat('Loss/pl', penalty);
+        return penalty;
+      }),
+      half,
+    ]);
   }
   model.params.applyQueued();
   return loss;

@@ -20,6 +20,7 @@ import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type EpochPosition, 
 import { trainingSteps } from './objectives';
 import { adamPair, type Optimizers } from './optimize';
 import { checkTrainingFits } from './memory-limit';
+import { collectStats } from './train-stats';
 
 export interface TrainOptions {
   runDir: string;
@@ -63,6 +64,8 @@ export interface TrainTick extends TrainCounters {
   stage: TrainingStage | null;
   /** ADA's augmentation probability, for the families that augment. */
   augmentP: number | null;
+  /** This step's statistics by name (train-stats.ts): R1's penalty, D's signs, ADA's p, timings. */
+  stats: Record<string, number>;
 }
 
 export interface ResumePointWritten extends TrainCounters {
@@ -257,7 +260,9 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         await model.setProgress?.(counters.imagesSeen);
         const positions = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
         const flips = positions.map(() => meta.xflip && rng.next() < 0.5);
+        const stepStarted = performance.now();
         const bytes = await options.dataset.readBatch(positions);
+        const dataSeconds = (performance.now() - stepStarted) / 1000;
         const full = toBatchTensor(bytes, positions.length, meta.resolution, meta.channels, flips);
         const real = model.prepareReals ? model.prepareReals(full) : full;
         const zD = model.sampleLatents(options.batchSize, rng);
@@ -270,6 +275,11 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
           model.afterGeneratorStep?.(options.batchSize, counters.imagesSeen + positions.length);
         }
         const [dLoss, gLoss] = [(await dLossT.data())[0]!, gLossT ? (await gLossT.data())[0]! : Number.NaN];
+        const stats = await collectStats();
+        const augmentP = 'augmentP' in model ? (model as StyleGan2Model).augmentP : null;
+        if (augmentP !== null) stats['ADA/p'] = augmentP;
+        stats['Timing/data_s'] = dataSeconds;
+        stats['Timing/step_s'] = (performance.now() - stepStarted) / 1000;
         tf.dispose([...new Set([full, real]), zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : [])]);
         losses.recent.d.push(dLoss);
         if (!Number.isNaN(gLoss)) losses.recent.g.push(gLoss);
@@ -289,7 +299,8 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
           imagesPerSecond: rate,
           etaSeconds: rate > 0 ? remaining / rate : null,
           stage: model.stage ?? null,
-          augmentP: 'augmentP' in model ? (model as StyleGan2Model).augmentP : null,
+          augmentP,
+          stats,
         });
         // Training measured in kimg checkpoints where it crosses a multiple, wherever in the epoch that falls.
         const crossed = Math.floor(counters.imagesSeen / checkpointImages) > Math.floor(before / checkpointImages);

@@ -6,6 +6,7 @@ import * as tf from '../tf';
 import type { GanModel } from '../models/gan-model';
 import type { Rng } from '../nn/rng';
 import { minimizeOver, type Optimizers } from './optimize';
+import { reportStat } from './train-stats';
 
 export const GP_WEIGHT = 10;
 export const DRIFT_WEIGHT = 1e-3;
@@ -27,7 +28,10 @@ export function discriminatorStep(model: GanModel, opt: Optimizers, real: tf.Ten
     const blend = tf.add(real, tf.mul(tf.sub(fake, real), mix)) as tf.Tensor4D;
     const wasserstein = tf.sub(tf.mean(fakeScores), tf.mean(realScores));
     const drift = tf.mul(tf.mean(tf.square(realScores)), DRIFT_WEIGHT);
-    return tf.addN([wasserstein, tf.mul(gradientPenalty(model, blend), GP_WEIGHT), drift]) as tf.Scalar;
+    const penalty = gradientPenalty(model, blend);
+    reportStat('Loss/gp', penalty);
+    reportStat('Loss/wasserstein', wasserstein as tf.Scalar);
+    return tf.addN([wasserstein, tf.mul(penalty, GP_WEIGHT), drift]) as tf.Scalar;
   });
   tf.dispose([fake, mix]);
   return loss;

@@ -331,7 +331,7 @@ export class RunManager {
           break;
         case 'tick': {
           const t = m.tick;
-          recordMetrics(this.project, runId, t.step, t.epoch, { 'Loss/D': t.dLoss, 'Loss/G': t.gLoss, 'Speed/img_per_s': t.imagesPerSecond });
+          recordMetrics(this.project, runId, t.step, t.epoch, { 'Loss/D': t.dLoss, 'Loss/G': t.gLoss, 'Speed/img_per_s': t.imagesPerSecond, ...t.stats });
           const progress = { runId, ...t, gLoss: Number.isNaN(t.gLoss) ? null : t.gLoss };
           this.latest.set(runId, progress);
           saveProgress(this.project, progress);

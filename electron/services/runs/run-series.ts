@@ -1,4 +1,4 @@
-// A run's curves for the dashboard: per-step losses and speed averaged into at most N buckets in
+// A run's curves for the dashboard: per-step losses, speed and every other statistic averaged into at most N buckets in
 // SQL (a long run has hundreds of thousands of steps; a chart needs a few hundred points), with
 // each bucket's extremes kept so spikes still show, and every checkpoint with its health.
 import type { RunSeries } from '../../../shared/contract';
@@ -31,6 +31,11 @@ export function runSeries(project: Project, runId: number, points: number): RunS
   const g = buckets(project, runId, 'Loss/G', width);
   const speed = buckets(project, runId, 'Speed/img_per_s', width);
   const keys = [...d.keys()];
+  const others = statNames(project, runId).filter((n) => !['Loss/D', 'Loss/G', 'Speed/img_per_s'].includes(n));
+  const stats = others.map((name) => {
+    const b = buckets(project, runId, name, width);
+    return { name, values: keys.map((k) => b.get(k)?.mean ?? null) };
+  });
   const health = new Map(
     (project.db.prepare('SELECT images_seen, verdict, metrics, reasons FROM run_health WHERE run_id = ?').all(runId) as { images_seen: number; verdict: 'healthy' | 'collapsed'; metrics: string; reasons: string }[]).map((h) => [
       h.images_seen,
@@ -62,9 +67,22 @@ export function runSeries(project: Project, runId: number, points: number): RunS
     dMax: keys.map((k) => d.get(k)!.hi),
     gLoss: keys.map((k) => g.get(k)?.mean ?? null),
     imagesPerSecond: keys.map((k) => speed.get(k)?.mean ?? null),
+    stats,
     checkpoints,
     onsetAt: onset?.at ?? null,
   };
+}
+
+/** The names a run stored, each found by one seek in the by-name index rather than a scan of every row. */
+function statNames(project: Project, runId: number): string[] {
+  const next = project.db.prepare('SELECT min(name) AS name FROM run_metrics WHERE run_id = ? AND name > ?');
+  const names: string[] = [];
+  for (let last = ''; ; ) {
+    const { name } = next.get(runId, last) as { name: string | null };
+    if (name === null) return names;
+    names.push(name);
+    last = name;
+  }
 }
 
 function getDatasetCount(project: Project, datasetId: number): number {

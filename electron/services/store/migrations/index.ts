@@ -9,6 +9,7 @@ import * as m007 from './007-latents';
 import * as m008 from './008-renders';
 import * as m009 from './009-run-leases';
 import * as m010 from './010-resume-points';
+import * as m011 from './011-metrics-by-name';
 
 export interface Migration {
   version: number;
@@ -29,4 +30,5 @@ export const migrations: Migration[] = [
   { version: 8, name: 'renders', up: m008.up },
   { version: 9, name: 'run leases', up: m009.up },
   { version: 10, name: 'resume points', up: m010.up },
+  { version: 11, name: 'statistics by name', up: m011.up },
 ];
