@@ -192,7 +192,7 @@ export const RunRequest = z
     kimg: z.number().positive().max(100_000).optional(),
     batchSize: z.number().int().min(1).max(1024).default(64),
     dSteps: z.number().int().min(1).max(10).default(1),
-    /** Adam's settings; the model family's own when absent (DCGAN 2e-4, β 0.5 / 0.999; progressive GAN 1e-3, β 0 / 0.99). */
+    /** Adam's settings; the model family's own when absent (FAMILY_OPTIMIZER in run-presets.ts). */
     learningRate: z.number().positive().max(1).optional(),
     beta1: z.number().min(0).max(0.999).optional(),
     beta2: z.number().min(0).max(0.9999).optional(),

@@ -55,9 +55,21 @@ export const RUN_PRESETS: RunPreset[] = [
   },
 ];
 
-/** Adam's learning rate each family trains with when the run gives none (the models' own defaults). */
+/**
+ * Adam's settings each family trains with when the run gives none: the one place they live (the
+ * models read them, the launcher shows them). DCGAN's and the thesis GAN's are Radford et al.'s;
+ * the progressive GAN's Karras et al.'s; StyleGAN2's NVIDIA's (β₁ 0, lr 0.0025).
+ */
+export const FAMILY_OPTIMIZER: Record<RunRequest['arch'], { learningRate: number; beta1: number; beta2: number }> = {
+  dcgan: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+  thesis: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+  progan: { learningRate: 1e-3, beta1: 0, beta2: 0.99 },
+  stylegan2: { learningRate: 0.0025, beta1: 0, beta2: 0.99 },
+};
+
+/** Adam's learning rate each family trains with when the run gives none. */
 export function familyLearningRate(arch: RunRequest['arch']): number {
-  return arch === 'progan' ? 1e-3 : arch === 'stylegan2' ? 0.0025 : 2e-4;
+  return FAMILY_OPTIMIZER[arch].learningRate;
 }
 
 /** One line per setting, for the launcher's form. */

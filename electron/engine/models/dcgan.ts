@@ -8,6 +8,7 @@ import { BatchNorm, Conv, ConvTranspose, Dense } from '../nn/layers';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel } from './gan-model';
+import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface DcganConfig {
   resolution: number;
@@ -52,7 +53,7 @@ export function buildDcgan(config: DcganConfig, rng: Rng): GanModel {
     params: p,
     noise: new Rng(rng.seed()),
     objective: 'nonsaturating',
-    optimizer: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+    optimizer: FAMILY_OPTIMIZER.dcgan,
     generate(z, training) {
       return tf.tidy(() => {
         let h = tf.reshape(gIn.apply(z), [z.shape[0], 4, 4, top]) as tf.Tensor4D;

@@ -13,6 +13,7 @@ import { updateMovingAverage } from '../nn/moving-average';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel, type TrainingStage } from './gan-model';
+import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface ProganConfig {
   resolution: number;
@@ -101,7 +102,7 @@ export function buildProgan(config: ProganConfig, rng: Rng): GanModel {
     params: p,
     noise: new Rng(rng.seed()),
     objective: 'wgan-gp',
-    optimizer: { learningRate: 1e-3, beta1: 0, beta2: 0.99 },
+    optimizer: FAMILY_OPTIMIZER.progan,
     get stage() {
       return stage;
     },

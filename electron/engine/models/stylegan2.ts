@@ -12,6 +12,7 @@ import { adjustP, augment } from '../train/ada';
 import { stopGradient } from '../nn/stop-gradient';
 import type { GanModel } from './gan-model';
 import { discriminator, expectedShapes, mapping, synthesis, type StyleGan2Config, type Weights } from './stylegan2-networks';
+import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface StyleGan2TrainConfig extends StyleGan2Config {
   /** R1 weight γ; NVIDIA's 'auto' is 0.0002 · resolution² / batch. */
@@ -137,8 +138,8 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     params: p,
     noise: noiseRng,
     objective: 'stylegan2',
-    // NVIDIA's: lr 0.0025, β (0, 0.99); D's adjusted for lazy R1 in the loop (optimize.ts).
-    optimizer: { learningRate: 0.0025, beta1: 0, beta2: 0.99, dRegInterval: config.r1Interval, ...(config.plWeight > 0 ? { gRegInterval: config.plInterval } : {}) },
+    // NVIDIA's (shared/run-presets.ts); D's adjusted for lazy R1 in the loop (optimize.ts).
+    optimizer: { ...FAMILY_OPTIMIZER.stylegan2, dRegInterval: config.r1Interval, ...(config.plWeight > 0 ? { gRegInterval: config.plInterval } : {}) },
     get augmentP() {
       return pValue;
     },

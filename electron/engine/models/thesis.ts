@@ -8,6 +8,7 @@ import { Conv, ConvTranspose, Dense } from '../nn/layers';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel } from './gan-model';
+import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface ThesisConfig {
   resolution: number;
@@ -46,7 +47,7 @@ export function buildThesisGan(config: ThesisConfig, rng: Rng): GanModel {
     params: p,
     noise,
     objective: 'nonsaturating',
-    optimizer: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+    optimizer: FAMILY_OPTIMIZER.thesis,
     generate(z, _training) {
       return tf.tidy(() => {
         let h = tf.leakyRelu(tf.reshape(gIn.apply(z), [z.shape[0], 4, 4, top]) as tf.Tensor4D, 0.2);
