@@ -101,7 +101,8 @@ async function measure(): Promise<{ generate: number; train: number | null }> {
       model.afterGeneratorStep?.(batch, seen + batch);
       seen += batch;
     };
-    train = steps / (await rate(scheduled, warmup, steps, 1));
+    // rate() gives steps per second: its inverse is seconds per step.
+    train = 1 / (await rate(scheduled, warmup, steps, 1));
     real.dispose();
     opt.g.dispose();
     opt.d.dispose();
