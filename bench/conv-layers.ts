@@ -1,6 +1,7 @@
 // Every convolution path the models train and draw with, layer by layer, against the raw matrix
 // product of the same shape on the same kernels: GMAC/s of the convolution (its useful
-// multiply-adds: N·OH·OW·KH·KW·CI·CO; for a gradient through the FIR, the time of tf.grad minus
+// multiply-adds: N·OH·OW·KH·KW·CI·CO; for a gradient through the FIR, the time of tf.grad, given
+// the output's gradient (a random tensor, as the layer above would hand down), minus
 // that of its forward pass) and of one plain GEMM with those M, N, K, and the ratio.
 // Paths: DCGAN-64's transposed convolutions (the generator's forward pass), D's strided
 // convolutions and both of their gradients; the progressive GAN's 3×3 convolutions; StyleGAN2's
@@ -104,16 +105,16 @@ function resampleLayers(label: string, n: number, h: number, ci: number, co: num
       name: `${label} down ÷2, input gradient (R1's first derivative)`,
       macs: n * h * h * 9 * ci * co,
       gemm: [n * h * h, co, 9 * ci],
-      run: () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(down(v as tf.Tensor4D), probeDown)))(xBig),
-      forward: () => tf.sum(tf.mul(down(xBig), probeDown)),
+      run: () => tf.grad((v: tf.Tensor) => down(v as tf.Tensor4D))(xBig, probeDown),
+      forward: () => down(xBig),
     },
     { name: `${label} 3×3 at ${2 * h}²`, macs: n * 4 * h * h * 9 * ci * co, gemm: [n * 4 * h * h, co, 9 * ci], run: () => flat(xBig) },
     {
       name: `${label} up ×2, input gradient (G's backward pass)`,
       macs: n * h * h * 9 * ci * co,
       gemm: [n * h * h, co, 9 * ci],
-      run: () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(up(v as tf.Tensor4D), probeUp)))(x),
-      forward: () => tf.sum(tf.mul(up(x), probeUp)),
+      run: () => tf.grad((v: tf.Tensor) => up(v as tf.Tensor4D))(x, probeUp),
+      forward: () => up(x),
     },
   ];
   return { layers, inputs: [w, x, xBig, probeUp, probeDown] };
@@ -135,11 +136,26 @@ const groups: LayerGroup[] = [
   resampleLayers('StyleGAN2-256 16→32, 512→512, batch 8', 8, 16, 512, 512),
 ];
 
+/**
+ * Waits for a result to be computed, without copying it out. On wasm and cpu every kernel has
+ * finished when its call returns; on webgpu one value is read back. Reading the whole output
+ * would time tfjs-wasm's copy of it out of its heap (about 190 ms for the 17 M floats of a
+ * 128 px StyleGAN2 layer at batch 8, four times the GEMM's output), not the convolution.
+ */
+const settle: (out: tf.Tensor) => Promise<void> =
+  choice.name === 'wasm' || choice.name === 'cpu'
+    ? async () => {}
+    : async (out) => {
+        const one = tf.tidy(() => out.reshape([-1]).slice(0, 1));
+        await one.data();
+        one.dispose();
+      };
+
 /** Seconds per call of `run`, after the warm-up. */
 async function seconds(run: () => tf.Tensor): Promise<number> {
   const call = async () => {
     const out = tf.tidy(run);
-    await out.data();
+    await settle(out);
     out.dispose();
   };
   return 1 / (await rate(call, warmup, steps, 1));

@@ -13,15 +13,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../electron/engine/backends';
 import { drawBatch, drawInBatches } from '../electron/engine/latent/latent-images';
-import { framePositions, latentAt } from '../electron/engine/latent/keyframes';
+import { framePositions, latentAt } from '../shared/latent/keyframes';
 import { modelLatentGenerator } from '../electron/engine/latent/latent-generator';
 import { defaultModelConfig } from '../electron/engine/models/registry';
 import { buildStyleGan2 } from '../electron/engine/models/stylegan2';
 import { Rng } from '../electron/engine/nn/rng';
-import { videoBatchSize } from '../electron/cli-renders';
-import { renderLeporello, type PanelContent } from '../electron/services/renders/leporello';
-import { pictureFromBytes } from '../electron/services/renders/leporello-content';
-import { renderVideo } from '../electron/services/renders/video';
+import { videoBatchSize } from '../electron/engine/jobs/render-video';
+import { renderLeporello, type PanelContent } from '../electron/engine/render/leporello-pdf';
+import { pictureFromBytes } from '../electron/engine/render/pictures';
+import { renderVideo } from '../electron/engine/render/video-encoder';
+import { locateFfmpeg } from '../electron/services/ffmpeg';
 import { mean, methodLine, runTorchReference, spread, useSwiftShaderWithoutGpu } from './common';
 
 const { values } = parseArgs({
@@ -36,6 +37,9 @@ const repeats = Number(values.repeats);
 useSwiftShaderWithoutGpu();
 const choice = await selectBackend(values.backend as BackendName | 'auto', 'train');
 const dir = mkdtempSync(join(tmpdir(), 'leporello-bench-render-'));
+const ffmpeg = locateFfmpeg().path ?? (() => {
+  throw new Error(locateFfmpeg().message);
+})();
 
 async function* fromMemory(batches: Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const b of batches) yield b;
@@ -79,10 +83,10 @@ for (const [resolution, frames] of [[64, Number(values.frames64)], [256, Number(
     for await (const b of drawInBatches(generator, latents, batch)) drawn.push(b);
     draw.push(frames / ((performance.now() - t) / 1000));
     t = performance.now();
-    await renderVideo(join(dir, `encode-${resolution}.mp4`), fromMemory(drawn), frames, format);
+    await renderVideo(join(dir, `encode-${resolution}.mp4`), fromMemory(drawn), frames, format, { ffmpeg });
     encode.push(frames / ((performance.now() - t) / 1000));
     t = performance.now();
-    await renderVideo(join(dir, `full-${resolution}.mp4`), drawInBatches(generator, latents, batch), frames, format);
+    await renderVideo(join(dir, `full-${resolution}.mp4`), drawInBatches(generator, latents, batch), frames, format, { ffmpeg });
     full.push(frames / ((performance.now() - t) / 1000));
     if (resolution === 256) frames256 = drawn;
   }

@@ -8,8 +8,8 @@ import { EventBus } from './api/event-bus';
 import { createHandlers } from './api/handlers';
 import { ApiRouter } from './api/router';
 import { appRoot, rendererDir } from './app-paths';
-import type { FromEngine, ToEngine } from './engine/protocol';
-import type { EngineLauncher } from './services/runs/engine-launcher';
+import type { FromEngine } from './engine/protocol';
+import type { EngineLauncher } from './services/engine/engine-launcher';
 import { Studio } from './services/studio';
 import { answerProtocolRequest } from './shell/protocol-handler';
 import { menuTemplate } from './shell/app-menu';
@@ -47,12 +47,7 @@ const launchEngine: EngineLauncher = () => {
       return child.pid;
     },
     send: (m) => child.postMessage(m),
-    onMessage: (l) =>
-      void child.on('message', (m: unknown) => {
-        l(m as FromEngine);
-        // The engine's last message: it has nothing more to say, so it may end (see protocol.ts).
-        if ((m as FromEngine).type === 'flush') child.postMessage({ type: 'exit' } satisfies ToEngine);
-      }),
+    onMessage: (l) => void child.on('message', (m: unknown) => l(m as FromEngine)),
     // utilityProcess reports a code only; a process killed by a signal exits with a non-zero one.
     onExit: (l) => void child.once('exit', (code: number) => l(code, null)),
     stderrTail: () => tail,

@@ -18,10 +18,9 @@ await Promise.all([
   esbuild({
     ...node,
     entryPoints: [
-      'electron/cli.ts',
+      { in: 'electron/cli/index.ts', out: 'cli' },
       'electron/main.ts',
       { in: 'electron/engine/engine-main.ts', out: 'engine' },
-      { in: 'electron/services/curation/curation-worker.ts', out: 'curation-worker' },
     ],
     outdir: 'out',
     entryNames: '[name]',

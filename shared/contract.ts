@@ -3,6 +3,7 @@
 // renderer client are all typed from this table, and every request is parsed against it at the
 // boundary before any service sees it.
 import { z } from 'zod';
+import type { FeatureReport } from './feature-report';
 
 const id = z.number().int().positive();
 const shortText = z.string().max(4000);
@@ -107,6 +108,8 @@ export const CurationSummary = CurationProgress.extend({
   cancelled: z.boolean(),
   error: z.string().nullable(),
   problems: z.array(z.object({ imageId: z.number().int(), source: z.string(), reason: z.string() })),
+  /** The backend the engine found the faces on. */
+  backend: z.string().nullable(),
 });
 export type CurationSummary = z.infer<typeof CurationSummary>;
 
@@ -137,7 +140,12 @@ export const FacesQuery = z
   .strict();
 export type FacesQuery = z.output<typeof FacesQuery>;
 export const QualityThresholds = z
-  .object({ minFacePx: z.number().min(0), minSharpness: z.number().min(0), greyBelow: z.number().min(0), maxAspect: z.number().min(1) })
+  .object({
+    minFacePx: z.number().min(0).describe('Flag faces smaller than this in their source picture, in pixels.'),
+    minSharpness: z.number().min(0).describe('Flag crops blurrier than this (variance of the Laplacian at 128 px).'),
+    greyBelow: z.number().min(0).describe('Flag grey faces in a colour collection, and colour ones in a grey one, by this colourfulness.'),
+    maxAspect: z.number().min(1).describe('Flag pictures longer than this to one side (a full figure, a strip).'),
+  })
   .strict();
 
 export const DatasetFit = z.enum(['crop', 'pad']);
@@ -162,15 +170,16 @@ export type Dataset = z.infer<typeof Dataset>;
 export const DatasetRequest = z
   .object({
     collectionId: id,
-    name: name.optional(),
+    name: name.describe("The dataset's name; from the collection and resolution when not given.").optional(),
     resolution: z
       .number()
       .int()
-      .refine((r) => r >= 16 && r <= 1024 && (r & (r - 1)) === 0, 'resolution must be a power of two from 16 to 1024'),
-    grayscale: z.boolean().default(false),
-    fit: DatasetFit.default('crop'),
-    xflip: z.boolean().default(false),
-    label: z.object({ key: labelKey, value: labelValue }).strict().optional(),
+      .refine((r) => r >= 16 && r <= 1024 && (r & (r - 1)) === 0, 'resolution must be a power of two from 16 to 1024')
+      .describe('Side of every image, a power of two from 16 to 1024: the size the networks train at.'),
+    grayscale: z.boolean().default(false).describe('One grey channel instead of three colour ones.'),
+    fit: DatasetFit.default('crop').describe('crop: fill the square, cutting the long side; pad: keep all of the picture, on black.'),
+    xflip: z.boolean().default(false).describe('Add mirrored copies: twice the images for the discriminator.'),
+    label: z.object({ key: labelKey, value: labelValue }).strict().optional().describe('Only the images with this label.'),
   })
   .strict();
 export type DatasetRequest = z.output<typeof DatasetRequest>;
@@ -182,40 +191,46 @@ export const RunStatus = z.enum(['running', 'paused', 'stopped', 'finished', 'fa
 export const Arch = z.enum(['dcgan', 'thesis', 'progan', 'stylegan2']);
 export const BackendPreference = z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
 
+/** A schema's description, through the optional and default wrappers around it. */
+export function describedAs(schema: z.ZodType): string | undefined {
+  for (let s: z.ZodType | undefined = schema; s; s = (s.def as { innerType?: z.ZodType }).innerType) if (s.description) return s.description;
+  return undefined;
+}
+
 export const RunRequest = z
   .object({
-    datasetId: id,
-    arch: Arch,
-    name: name.optional(),
+    datasetId: id.describe('The dataset to train on (a frozen, curated collection at one resolution).'),
+    arch: Arch.describe('The model family: DCGAN, the thesis GAN, the progressive GAN or StyleGAN2.'),
+    name: name.describe("The run's name (its folder); numbered after the dataset and family when not given.").optional(),
     /** How long to train: whole passes over the dataset, or thousands of images; 25 epochs when neither is given. */
-    epochs: z.number().int().min(1).max(100_000).optional(),
-    kimg: z.number().positive().max(100_000).optional(),
-    batchSize: z.number().int().min(1).max(1024).default(64),
-    dSteps: z.number().int().min(1).max(10).default(1),
+    epochs: z.number().int().min(1).max(100_000).describe('Passes over the whole dataset. With ~600 portraits, faces appear after some tens; hundreds refine them.').optional(),
+    kimg: z.number().positive().max(100_000).describe('Thousands of images shown to the discriminator; the progressive GAN grows on this clock.').optional(),
+    batchSize: z.number().int().min(1).max(1024).describe('Images per step. Larger is steadier and faster per image, but needs more memory; at most the dataset size.').default(64),
+    dSteps: z.number().int().min(1).max(10).describe('Discriminator steps per generator step. More when the generator wins too easily.').default(1),
     /** Adam's settings; the model family's own when absent (FAMILY_OPTIMIZER in run-presets.ts). */
-    learningRate: z.number().positive().max(1).optional(),
-    beta1: z.number().min(0).max(0.999).optional(),
-    beta2: z.number().min(0).max(0.9999).optional(),
-    backend: BackendPreference.default('auto'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-    witnesses: z.number().int().min(1).max(256).default(36),
+    learningRate: z.number().positive().max(1).describe('Adam\'s step size. Too high and training oscillates or collapses; halve it when a run collapses.').optional(),
+    beta1: z.number().min(0).max(0.999).describe('Adam\'s momentum. 0.5 is DCGAN\'s choice; 0 for the progressive GAN.').optional(),
+    beta2: z.number().min(0).max(0.9999).describe("Adam's second-moment decay. 0.999 for DCGAN; 0.99 for the progressive GAN and StyleGAN2.").optional(),
+    backend: BackendPreference.describe('Where the engine computes. Auto takes the best that works here; each one says why it can or cannot run.').default('auto'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).describe('Same seed, same witnesses and same shuffling: two runs that differ only in one setting.').default(1),
+    witnesses: z.number().int().min(1).max(256).describe('Fixed latents drawn at every checkpoint: the rows of the timeline and the leporello.').default(36),
     /** A checkpoint every this many epochs (a whole number) or kimg. */
-    checkpointEvery: z.number().positive().max(10_000).default(1),
-    width: z.number().int().min(2).max(512).optional(),
-    zDim: z.number().int().min(2).max(1024).optional(),
+    checkpointEvery: z.number().positive().max(10_000).describe('A checkpoint (and a column of the timeline) every this many epochs or kimg.').default(1),
+    width: z.number().int().min(2).max(512).describe('Channels of the networks (base width). Wider learns more detail, and costs quadratically.').optional(),
+    zDim: z.number().int().min(2).max(1024).describe('Size of the latent vector a face is drawn from.').optional(),
     /** Progressive GAN: thousands of images per fade-in and per stable phase, and the half-life of G's moving average. */
-    phaseKimg: z.number().positive().max(100_000).optional(),
-    emaHalfLifeKimg: z.number().positive().max(10_000).optional(),
+    phaseKimg: z.number().positive().max(100_000).describe('Progressive GAN: kimg per fade-in and per stable phase at each resolution.').optional(),
+    emaHalfLifeKimg: z.number().positive().max(10_000).describe("Progressive GAN and StyleGAN2: half-life, in kimg, of the moving average of G that draws the witnesses.").optional(),
     /** StyleGAN2: fine-tune this imported network (its resolution must be the dataset's). */
-    network: id.optional(),
-    augment: z.enum(['ada', 'none']).optional(),
+    network: id.describe("The pretrained network to start from; its resolution must be the dataset's.").optional(),
+    augment: z.enum(['ada', 'none']).describe('ADA augments what D sees so that a few hundred images do not make it overfit; p adapts by itself.').optional(),
     /** ADA's target for the mean sign of D's real logits (0.6 in StyleGAN2-ADA). */
-    adaTarget: z.number().min(0).max(1).optional(),
+    adaTarget: z.number().min(0).max(1).describe('How sure D may be of the reals before augmentation increases (0.6 in StyleGAN2-ADA).').optional(),
     /** FreezeD: keep the first this many discriminator layers as they are. */
-    freezeD: z.number().int().min(0).max(64).optional(),
-    r1Gamma: z.number().min(0).max(1000).optional(),
+    freezeD: z.number().int().min(0).max(64).describe('FreezeD: keep the first K layers of the pretrained discriminator as they are (a few, for very small sets).').optional(),
+    r1Gamma: z.number().min(0).max(1000).describe("StyleGAN2: weight of the R1 penalty on D's gradient at the real portraits; higher steadies D, lower learns finer detail.").optional(),
     /** StyleGAN2: weight of the path-length regulariser (NVIDIA's 2; 0 leaves it off). */
-    plWeight: z.number().min(0).max(100).optional(),
+    plWeight: z.number().min(0).max(100).describe('Path-length regularisation: keeps equal steps in W making equal changes in the face, for smoother blends. NVIDIA\'s weight is 2; 0 leaves it off and saves a double pass through G every 4th step.').optional(),
   })
   .strict()
   .refine((r) => r.epochs === undefined || r.kimg === undefined, { message: 'give either epochs or kimg, not both', path: ['kimg'] })
@@ -418,18 +433,16 @@ export const GeneratorSource = z.object({
 export type GeneratorSource = z.infer<typeof GeneratorSource>;
 
 const seedList = z.array(z.number().int().min(0).max(2 ** 32 - 1));
-const psi = z.number().min(-2).max(2);
-const classIndex = z.number().int().min(0).max(4095).optional();
+const psi = z.number().min(-2).max(2).describe('Truncation ψ: 1 draws faces as trained; toward 0 they approach the average face.');
+const classIndex = z.number().int().min(0).max(4095).optional().describe("A conditional network's class.");
 
 export const GenerateSeedsRequest = z
   .object({
     source: GeneratorRef,
-    seeds: seedList.min(1).max(64),
-    /** Truncation ψ: 1 draws faces as trained, toward 0 they approach the average face. */
+    seeds: seedList.min(1).max(64).describe("Seeds: seed N draws the same z as NVIDIA's generate.py."),
     psi: psi.default(1),
-    /** Truncate only the first this many style layers (null: all). */
-    cutoff: z.number().int().min(0).max(64).nullable().default(null),
-    noise: z.enum(['const', 'random', 'none']).default('const'),
+    cutoff: z.number().int().min(0).max(64).nullable().default(null).describe('Truncate only the first this many style layers (all by default).'),
+    noise: z.enum(['const', 'random', 'none']).default('const').describe("The synthesis network's noise: the network's constant noise, fresh random noise, or none."),
     classIndex,
   })
   .strict();
@@ -437,13 +450,11 @@ export const GenerateSeedsRequest = z
 export const InterpolateRequest = z
   .object({
     source: GeneratorRef,
-    fromSeed: seedList.element,
-    toSeed: seedList.element,
-    /** Faces along the path, both ends included. */
-    steps: z.number().int().min(2).max(32).default(9),
-    /** 'w': a straight line between the two faces' W; 'z': the great circle between their latents. */
-    space: z.enum(['w', 'z']).default('w'),
-    easing: z.enum(['linear', 'smooth']).default('linear'),
+    fromSeed: seedList.element.describe('The seed of the first face.'),
+    toSeed: seedList.element.describe('The seed of the last face.'),
+    steps: z.number().int().min(2).max(32).default(9).describe('Faces along the path, both ends included.'),
+    space: z.enum(['w', 'z']).default('w').describe("w: a straight line between the faces' W; z: the great circle between their latents."),
+    easing: z.enum(['linear', 'smooth']).default('linear').describe('smooth: slow in and out at the ends; linear: at one pace.'),
     psi: psi.default(1),
     classIndex,
   })
@@ -452,8 +463,8 @@ export const InterpolateRequest = z
 export const StyleMixRequest = z
   .object({
     source: GeneratorRef,
-    rowSeeds: seedList.min(1).max(8),
-    colSeeds: seedList.min(1).max(8),
+    rowSeeds: seedList.min(1).max(8).describe('Seeds of the rows: the faces that take the styles.'),
+    colSeeds: seedList.min(1).max(8).describe('Seeds of the columns: the faces that give their styles.'),
     /** Which styles the rows take from the columns: a named range of layers, or the layers themselves. */
     styles: z.union([z.enum(['coarse', 'middle', 'fine']), z.array(z.number().int().min(0).max(63)).min(1).max(64)]),
     psi: psi.default(1),
@@ -494,43 +505,104 @@ export const LatentSummary = z.object({
 export type LatentSummary = z.infer<typeof LatentSummary>;
 
 export const Anchor = z.string().regex(/^(seed|latent|image):\d{1,9}$|^label:[^=,]{1,60}=[^,]{1,60}$/, 'an anchor is seed:N, latent:ID, image:ID or label:key=value');
+/** A vector given as it is (a path file on the command line can hold one), with a name for captions. */
+const VectorAnchor = z.object({ vector: z.array(z.number().finite()).min(1).max(4096), name: z.string().max(80).optional() }).strict();
 const fileStem = z.string().trim().min(1).max(80).regex(/^[\p{L}\p{N} _.-]+$/u, 'a file name of letters, digits, spaces, dots, dashes and underscores');
+const easing = z.enum(['linear', 'smooth']).describe('smooth: slow in and out at each keyframe; linear: at one pace');
+const latentIds = z.array(id).min(1).max(500);
+const jobBackend = BackendPreference.optional().describe('Where the engine computes; the best that works here when not given.');
 
-/** Long work on a generator, run in its own process; its progress and end come as job events. */
+/**
+ * Long work, each kind run as one job in an engine process: its progress and end come as job
+ * events, and its result has one type per kind (JobResults). Output files are named by `name`
+ * and always lie under the project's renders/.
+ */
 export const JobRequest = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('seeds'), ref: GeneratorRef, seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(500) }).strict(),
-  z.object({ kind: z.literal('draw'), ref: GeneratorRef, ids: z.array(id).min(1).max(500) }).strict(),
+  z
+    .object({
+      kind: z.literal('seeds'),
+      ref: GeneratorRef,
+      backend: jobBackend,
+      seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(500).describe('the seeds to draw latents from'),
+      name: name.optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('draw'), ref: GeneratorRef, backend: jobBackend, ids: latentIds.describe('the latents to draw, side by side') }).strict(),
+  /** The frames of a keyframe path through latents, as one strip: the pictures a blend video is made of. */
+  z
+    .object({
+      kind: z.literal('path'),
+      ref: GeneratorRef,
+      backend: jobBackend,
+      ids: z.array(id).min(2).max(64).describe('the keyframes, in order'),
+      frames: z.number().int().min(2).max(256).default(12).describe('frames along the whole path, holds included'),
+      hold: z.number().int().min(0).max(256).default(0).describe('still frames at each keyframe'),
+      loop: z.boolean().default(false).describe('back to the first keyframe, to repeat without a seam'),
+      easing: easing.default('linear'),
+    })
+    .strict(),
   /** New latents from others: a mean, a sum or difference of two, a truncation toward the average face, a label's centroid. */
   z
     .object({
       kind: z.literal('arithmetic'),
       ref: GeneratorRef,
+      backend: jobBackend,
       operation: z.enum(['mean', 'add', 'subtract', 'truncate', 'centroid']),
       ids: z.array(id).max(500).optional(),
-      psi: z.number().min(-2).max(2).optional(),
+      psi: z.number().min(-2).max(2).optional().describe('truncation: 1 leaves the latent, 0 gives the average face'),
       label: z.object({ key: labelKey, value: labelValue }).strict().optional(),
       name: name.optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('project'), ref: GeneratorRef, imageId: id, steps: z.number().int().min(1).max(5000) }).strict(),
+  z
+    .object({
+      kind: z.literal('project'),
+      ref: GeneratorRef,
+      backend: jobBackend,
+      imageId: id,
+      steps: z.number().int().min(1).max(5000).default(300).describe('optimisation steps'),
+      featureWeight: z.number().min(0).max(100).default(1).describe('weight of the face-descriptor distance in the loss (0 leaves it out)'),
+      name: name.optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('video'),
       ref: GeneratorRef,
-      anchors: z.array(Anchor).min(2).max(64),
-      seconds: z.number().positive().max(3600),
-      fps: z.number().min(1).max(120),
-      size: z.number().int().min(16).max(4096).multipleOf(2).optional(),
-      easing: z.enum(['linear', 'smooth']),
-      loop: z.boolean(),
-      hold: z.number().min(0).max(60),
-      title: z.string().max(200).optional(),
-      prores: z.boolean(),
+      backend: jobBackend,
+      anchors: z.array(z.union([Anchor, VectorAnchor])).min(2).max(64),
+      seconds: z.number().positive().max(3600).describe('length of the path, holds included'),
+      fps: z.number().min(1).max(120).default(30).describe('frames per second'),
+      size: z.number().int().min(16).max(4096).multipleOf(2, 'H.264 in yuv420p needs an even size: give an even number of pixels').optional().describe('side of the video in pixels (upscaled with Lanczos); the generator\'s own by default'),
+      easing: easing.default('smooth'),
+      loop: z.boolean().default(false).describe('back to the first anchor at the end'),
+      hold: z.number().min(0).max(60).default(0).describe('seconds to hold at each anchor'),
+      title: z.string().max(200).optional().describe('a title card before the path'),
+      titleSeconds: z.number().positive().max(30).default(3).describe('how long the title card lasts'),
+      prores: z.boolean().default(false).describe('also a ProRes 422 HQ .mov, for editing'),
       name: fileStem,
     })
     .strict(),
-  z.object({ kind: z.literal('analyze'), ref: GeneratorRef, feature: labelKey }).strict(),
-  z.object({ kind: z.literal('generate'), ref: GeneratorRef, feature: labelKey, value: labelValue, count: z.number().int().min(1).max(500), multiplier: z.number().min(1).max(1000) }).strict(),
+  z
+    .object({
+      kind: z.literal('analyze'),
+      ref: GeneratorRef,
+      feature: labelKey,
+      shrinkage: z.number().min(0).max(0.99).optional().describe("LDA's shrinkage toward a scaled identity (chosen from the counts when not given)"),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('generate'),
+      ref: GeneratorRef,
+      backend: jobBackend,
+      feature: labelKey,
+      value: labelValue,
+      count: z.number().int().min(1).max(500).default(16).describe('faces to generate'),
+      multiplier: z.number().min(1).max(1000).default(2).describe("how many times the requested value's probability must exceed every other's"),
+      startSeed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('the first seed drawn (a random one when not given)'),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('leporello'),
@@ -539,25 +611,92 @@ export const JobRequest = z.discriminatedUnion('kind', [
       panels: z.number().int().min(2).max(400),
       panelWidthMm: z.number().min(30).max(1000),
       panelHeightMm: z.number().min(30).max(1000),
-      sheet: z.enum(['strip', 'A4', 'A3']),
-      bleedMm: z.number().min(0).max(10),
-      marginMm: z.number().min(0).max(100),
-      background: z.string().regex(/^#[0-9a-fA-F]{6}$/),
-      columns: z.number().int().min(1).max(8),
-      rows: z.number().int().min(1).max(8),
+      sheet: z.enum(['strip', 'A4', 'A3']).default('strip').describe('strip: long sheets for a print shop; A4 or A3: home printing, joined with glue tabs'),
+      bleedMm: z.number().min(0).max(10).default(3),
+      marginMm: z.number().min(0).max(100).default(10),
+      background: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb').default('#ffffff'),
+      columns: z.number().int().min(1).max(8).default(1).describe("verso: checkpoints (or frames) across each panel"),
+      rows: z.number().int().min(1).max(8).default(3).describe('verso: witnesses (or frames) down each panel'),
+      witnesses: z.array(z.number().int().min(0).max(4095)).max(8).optional().describe('verso: which witnesses, one per row (the first ones by default)'),
+      title: z.string().max(200).optional(),
+      name: fileStem,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('contact-sheet'),
+      source: z.union([z.object({ collectionId: id }).strict(), z.object({ runId: id, checkpointId: id.optional() }).strict(), z.object({ videoRenderId: id }).strict()]),
+      count: z.number().int().min(1).max(5000).optional().describe('pictures (spread evenly over the collection, the witnesses or the video)'),
+      columns: z.number().int().min(1).max(40).default(6),
+      cell: z.number().int().min(16).max(2048).default(192).describe('PNG: side of each picture, in pixels'),
+      format: z.enum(['png', 'pdf']).default('png').describe('png: one picture; pdf: A4 pages with the pictures at their own resolution'),
       title: z.string().max(200).optional(),
       name: fileStem,
     })
     .strict(),
 ]);
-export type JobRequest = z.infer<typeof JobRequest>;
+export type JobRequest = z.input<typeof JobRequest>;
+export type ParsedJobRequest = z.output<typeof JobRequest>;
 export type JobKind = JobRequest['kind'];
+
+const LatentsMade = z.object({ latents: z.array(LatentSummary), backend: z.string() });
+const Strip = z.object({ file: z.string(), width: z.number().int(), height: z.number().int(), backend: z.string() });
+const RenderedFile = z.object({ file: z.string(), render: id, warnings: z.array(z.string()), seconds: z.number() });
+
+/** What each kind of job answers. Files are project-relative where they lie in the project. */
+export const JobResults = {
+  seeds: LatentsMade,
+  arithmetic: LatentsMade.extend({ backend: z.string().nullable() }),
+  draw: Strip.extend({ latents: z.array(id) }),
+  path: Strip.extend({ frames: z.number().int(), keyframes: z.array(id), loop: z.boolean() }),
+  project: z.object({
+    latent: LatentSummary,
+    mse: z.number(),
+    msssim: z.number(),
+    featureDistance: z.number().nullable(),
+    steps: z.number().int(),
+    seconds: z.number(),
+    loss: z.string(),
+    /** The latent's drawing, when asked for (the command line's --out). */
+    file: z.string().nullable(),
+    backend: z.string(),
+  }),
+  video: z.object({
+    files: z.array(z.string()),
+    renders: z.array(id),
+    frames: z.number().int(),
+    seconds: z.number(),
+    elapsed: z.number(),
+    framesPerSecond: z.number(),
+    anchors: z.array(z.string()),
+    backend: z.string(),
+  }),
+  analyze: z.object({ report: z.custom<FeatureReport>((v) => typeof v === 'object' && v !== null), file: z.string().nullable() }),
+  generate: LatentsMade.extend({ attempts: z.number().int(), acceptance: z.number() }),
+  leporello: RenderedFile.extend({
+    pages: z.number().int(),
+    sheets: z.number().int(),
+    pageWidthMm: z.number(),
+    pageHeightMm: z.number(),
+    stripLengthMm: z.number(),
+    lowestDpi: z.object({ recto: z.number().nullable(), verso: z.number().nullable() }),
+  }),
+  'contact-sheet': RenderedFile.extend({ pictures: z.number().int(), pages: z.number().int().nullable(), width: z.number().int().nullable(), height: z.number().int().nullable() }),
+} satisfies Record<JobKind, z.ZodType>;
+export type JobResult<K extends JobKind> = z.infer<(typeof JobResults)[K]>;
 
 export const JobProgress = z.object({ jobId: id, kind: z.string(), done: z.number(), total: z.number(), secondsLeft: z.number().nullable(), message: z.string() });
 export type JobProgress = z.infer<typeof JobProgress>;
-/** A job's end: its CLI's JSON answer, or why it failed (cancelled jobs say so and leave no file). */
-export const JobFinished = z.object({ jobId: id, kind: z.string(), ok: z.boolean(), result: z.unknown(), error: z.string().nullable(), cancelled: z.boolean() });
-export type JobFinished = z.infer<typeof JobFinished>;
+
+const jobKinds = Object.keys(JobResults) as [JobKind, ...JobKind[]];
+/** A job's end: its kind's result, or why it failed (cancelled jobs say so and leave no file). */
+export type JobFinished =
+  | { [K in JobKind]: { jobId: number; kind: K; ok: true; result: JobResult<K>; error: null; cancelled: false } }[JobKind]
+  | { jobId: number; kind: JobKind; ok: false; result: null; error: string; cancelled: boolean };
+export const JobFinished = z.union([
+  ...jobKinds.map((kind) => z.object({ jobId: id, kind: z.literal(kind), ok: z.literal(true), result: JobResults[kind], error: z.null(), cancelled: z.literal(false) })),
+  z.object({ jobId: id, kind: z.enum(jobKinds), ok: z.literal(false), result: z.null(), error: z.string(), cancelled: z.boolean() }),
+] as unknown as [z.ZodType, z.ZodType]) as unknown as z.ZodType<JobFinished>;
 
 export const RenderRecord = z.object({ id, kind: z.enum(['video', 'leporello', 'contact-sheet']), path: z.string(), sha256: z.string(), bytes: z.number().int(), generator: z.string().nullable(), settings: z.record(z.string(), z.unknown()), createdAt: z.string() });
 export type RenderRecord = z.infer<typeof RenderRecord>;
@@ -637,8 +776,8 @@ export const contract = {
     z
       .object({
         collectionId: id.optional(),
-        masterSize: z.number().int().min(16).max(4096).default(1024),
-        backend: BackendPreference.default('auto'),
+        masterSize: z.number().int().min(16).max(4096).default(1024).describe('Side of the aligned crops, in pixels (smaller where the source is: never upscaled).'),
+        backend: BackendPreference.default('auto').describe('Where the faces are found. Auto takes the best that works here.'),
       })
       .strict(),
     z.object({ jobId: z.string() }),

@@ -1,6 +1,6 @@
 // The launcher's starting points: an architecture with settings that suit a few hundred portraits,
 // and one line per setting saying what it does, for the launcher's form.
-import type { RunRequest } from './contract';
+import { describedAs, RunRequest } from './contract';
 
 export interface RunPreset {
   id: string;
@@ -72,24 +72,10 @@ export function familyLearningRate(arch: RunRequest['arch']): number {
   return FAMILY_OPTIMIZER[arch].learningRate;
 }
 
-/** One line per setting, for the launcher's form. */
-export const SETTING_HELP: Record<string, string> = {
-  epochs: 'Passes over the whole dataset. With ~600 portraits, faces appear after some tens; hundreds refine them.',
-  kimg: 'Thousands of images shown to the discriminator; the progressive GAN grows on this clock.',
-  batchSize: 'Images per step. Larger is steadier and faster per image, but needs more memory; at most the dataset size.',
-  learningRate: "Adam's step size. Too high and training oscillates or collapses; halve it when a run collapses.",
-  beta1: "Adam's momentum. 0.5 is DCGAN's choice; 0 for the progressive GAN.",
-  dSteps: 'Discriminator steps per generator step. More when the generator wins too easily.',
-  width: 'Channels of the networks (base width). Wider learns more detail, and costs quadratically.',
-  zDim: 'Size of the latent vector a face is drawn from.',
-  checkpointEvery: 'A checkpoint (and a column of the timeline) every this many epochs or kimg.',
-  witnesses: 'Fixed latents drawn at every checkpoint: the rows of the timeline and the leporello.',
-  seed: 'Same seed, same witnesses and same shuffling: two runs that differ only in one setting.',
-  phaseKimg: 'Progressive GAN: kimg per fade-in and per stable phase at each resolution.',
-  network: 'The pretrained network to start from; its resolution must be the dataset\'s.',
-  augment: 'ADA augments what D sees so that a few hundred images do not make it overfit; p adapts by itself.',
-  adaTarget: 'How sure D may be of the reals before augmentation increases (0.6 in StyleGAN2-ADA).',
-  freezeD: 'FreezeD: keep the first K layers of the pretrained discriminator as they are (a few, for very small sets).',
-  plWeight: "Path-length regularisation: keeps equal steps in W making equal changes in the face, for smoother blends. NVIDIA's weight is 2; 0 leaves it off and saves a double pass through G every 4th step.",
-  backend: 'Where the engine computes. Auto takes the best that works here; each one says why it can or cannot run.',
-};
+/** One line per setting, for the launcher's form and the command line's help: the schema's own descriptions. */
+export const SETTING_HELP: Record<string, string> = Object.fromEntries(
+  Object.entries(RunRequest.shape).flatMap(([key, field]) => {
+    const text = describedAs(field);
+    return text ? [[key, text]] : [];
+  }),
+);

@@ -95,7 +95,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     },
     'runs.live': () => studio.runs.live(),
     'runs.series': ({ runId, points }) => runSeries(studio.requireProject(), runId, points),
-    'runs.inspect': ({ runId, at }) => inspectRun(studio.requireProject(), runId, at),
+    'runs.inspect': ({ runId, at }) => inspectRun(studio.requireProject(), studio.engine, runId, at),
     'runs.delete': ({ runId }) => studio.runs.delete(runId),
     'runs.estimate': (req) => studio.runs.estimate(req),
     'runs.exportTimeline': ({ runId, vsRunId, witnesses }) => exportTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId], witnesses),

@@ -133,6 +133,21 @@ async function tryBackend(name: BackendName, purpose: Purpose): Promise<BackendA
  * with a clear error when it is not available (a run asked for a GPU should not quietly crawl on the CPU).
  */
 export async function selectBackend(preference: BackendName | 'auto' = 'auto', purpose: Purpose = 'train'): Promise<BackendChoice> {
+  // An engine process runs job after job (a curation pass is one per picture): the choice is
+  // made once per preference and purpose, then only made active again.
+  const known = chosen.get(`${preference}:${purpose}`);
+  if (known) {
+    if (tf.getBackend() !== known.name) await tf.setBackend(known.name);
+    return known;
+  }
+  const choice = await choose(preference, purpose);
+  chosen.set(`${preference}:${purpose}`, choice);
+  return choice;
+}
+
+const chosen = new Map<string, BackendChoice>();
+
+async function choose(preference: BackendName | 'auto', purpose: Purpose): Promise<BackendChoice> {
   const order = preference === 'auto' ? BACKENDS : [preference];
   const attempts: BackendAttempt[] = [];
   for (const name of order) {

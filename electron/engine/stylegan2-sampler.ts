@@ -4,7 +4,7 @@
 import * as tf from './tf';
 import { mapping, numWs, synthesis, type NoiseMode, type StyleGan2Config, type Weights } from './models/stylegan2-networks';
 import { NumpyRandomState } from './nn/numpy-random';
-import { slerp } from './latent/interpolate';
+import { slerp } from '../../shared/latent/interpolate';
 
 export interface GenerateOptions {
   psi?: number;

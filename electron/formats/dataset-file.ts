@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 
 export const DATA_FILE = 'images.u8';
 export const META_FILE = 'dataset.json';
@@ -76,4 +77,18 @@ export class DatasetFile {
   close(): Promise<void> {
     return this.handle.close();
   }
+}
+
+/** One image at the dataset's size and colour mode, as raw NHWC bytes. */
+export async function packImage(file: string, req: { resolution: number; fit: 'crop' | 'pad'; channels: 1 | 3 }): Promise<Buffer> {
+  let img = sharp(file, { failOn: 'truncated' })
+    .rotate()
+    .flatten({ background: '#000000' })
+    .resize(req.resolution, req.resolution, { fit: req.fit === 'crop' ? 'cover' : 'contain', position: 'centre', background: '#000000', kernel: 'lanczos3' });
+  img = req.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== req.channels || info.width !== req.resolution || info.height !== req.resolution) {
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${req.resolution}×${req.resolution}×${req.channels}`);
+  }
+  return data;
 }

@@ -4,7 +4,7 @@
 // also what Leporello exports instead of a pickle.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StyleGan2Config } from '../engine/models/stylegan2-networks';
+import type { StyleGan2Config } from './stylegan2-layout';
 import { atomicWrite, atomicWriteChunks } from './atomic-write';
 
 export type NetworkRole = 'G' | 'D' | 'G_ema';

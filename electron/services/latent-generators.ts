@@ -1,12 +1,15 @@
 // The generators the latent tools offer in the studio: imported networks (W) and every run with a
 // checkpoint at its latest one — StyleGAN2 in W, DCGAN and the progressive GAN in Z — each with the
 // key its latents are stored under.
+import { join } from 'node:path';
 import type { GeneratorRef, LatentGenerator } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import type { GeneratorSpec } from '../engine/jobs/generator-spec';
 import { getDataset } from './datasets/datasets';
+import { resolveGenerator } from './networks/generator-sessions';
 import { findNetwork, listNetworks } from './networks/network-store';
 import type { Project } from './projects/project';
-import { listCheckpoints, listRuns } from './runs/run-store';
+import { getRun, listCheckpoints, listRuns } from './runs/run-store';
 
 export function listLatentGenerators(project: Project): LatentGenerator[] {
   const networks = listNetworks(project).map((n): LatentGenerator => ({ ref: { networkId: n.id }, key: `network:${n.id}`, label: n.name, arch: 'stylegan2', space: 'w', resolution: n.resolution }));
@@ -25,4 +28,23 @@ export function generatorKeyOf(project: Project, ref: GeneratorRef): string {
   const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
   if (!c) throw new AppError('not_found', `run #${ref.runId} has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
   return `run:${ref.runId}:${c.id}`;
+}
+
+/** A generator as a job draws with it: the key its latents are stored under, its name, and where its weights are. */
+export interface JobGenerator {
+  key: string;
+  label: string;
+  spec: GeneratorSpec;
+}
+
+export function jobGenerator(project: Project, ref: GeneratorRef): JobGenerator {
+  if ('runId' in ref && getRun(project, ref.runId).arch !== 'stylegan2') {
+    const run = getRun(project, ref.runId);
+    const checkpoints = listCheckpoints(project, run.id);
+    const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
+    if (!c) throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
+    return { key: `run:${run.id}:${c.id}`, label: `${run.name} (${run.arch}) at checkpoint #${c.id}`, spec: { kind: 'checkpoint', file: join(project.dir, c.path), sha256: c.sha256 } };
+  }
+  const target = resolveGenerator(project, ref);
+  return { key: target.key, label: target.describe.label, spec: target.source };
 }

@@ -1,17 +1,21 @@
 // A blend video's path, as the curator writes it: anchors separated by commas — `seed:3`,
 // `latent:12`, `label:expression=smiling` (the centroid of a label's members), `image:40` (that
 // portrait's newest projection) — or a JSON file holding the anchors and, optionally, the timing.
-// Anchors resolve against one generator's latents; seeds need the generator itself, so they stay
-// seeds until it is open.
+// Anchors resolve against one generator's latents; seeds need the generator itself and a centroid
+// is the mean of its members, so both go to the engine as they are.
 import { readUserTextSync } from './fs/user-file';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { mean } from '../engine/latent/arithmetic';
 import { labelMembers, latentsOf } from './latents';
 import type { Project } from './projects/project';
 
-/** A resolved anchor: a vector, or a seed the generator turns into one. */
-export type Anchor = { describe: string; vector: Float32Array } | { describe: string; seed: number };
+import type { Keyframe } from '../engine/jobs/render-video';
+
+/** A resolved anchor: what to call it, and the keyframe the engine draws. */
+export interface Anchor {
+  describe: string;
+  keyframe: Keyframe;
+}
 
 export interface PathTimingSpec {
   seconds?: number;
@@ -69,27 +73,20 @@ function projectionOf(project: Project, generator: string, imageId: number): Flo
   return latentsOf(project, generator, [row.id])[0]!.vector;
 }
 
-/** Each anchor of a path as a vector of `generator` (of dimension `dim`) or a seed. */
-export function resolveAnchors(project: Project, generator: string, dim: number, spec: PathSpec): Anchor[] {
-  return spec.anchors.map((a): Anchor => {
+/** Each anchor of a path as a keyframe of `generator` (whose latents have `dim` numbers, when known). */
+export function resolveAnchors(project: Project, generator: string, dim: number | null, anchors: PathSpec['anchors']): Anchor[] {
+  return anchors.map((a): Anchor => {
+    const vector = (v: Float32Array) => Array.from(v);
     if (typeof a !== 'string') {
-      if (a.vector.length !== dim) throw new AppError('invalid_request', `a vector anchor${a.name ? ` (${a.name})` : ''} has ${a.vector.length} numbers; this generator's latents have ${dim}`);
-      return { describe: a.name ?? 'a given vector', vector: Float32Array.from(a.vector) };
+      if (dim !== null && a.vector.length !== dim) throw new AppError('invalid_request', `a vector anchor${a.name ? ` (${a.name})` : ''} has ${a.vector.length} numbers; this generator's latents have ${dim}`);
+      return { describe: a.name ?? 'a given vector', keyframe: { vector: a.vector } };
     }
     const [kind, rest] = [a.slice(0, a.indexOf(':')), a.slice(a.indexOf(':') + 1)];
-    if (kind === 'seed') return { describe: a, seed: Number(rest) };
-    if (kind === 'latent') return { describe: a, vector: latentsOf(project, generator, [Number(rest)])[0]!.vector };
-    if (kind === 'image') return { describe: a, vector: projectionOf(project, generator, Number(rest)) };
+    if (kind === 'seed') return { describe: a, keyframe: { seed: Number(rest) } };
+    if (kind === 'latent') return { describe: a, keyframe: { vector: vector(latentsOf(project, generator, [Number(rest)])[0]!.vector) } };
+    if (kind === 'image') return { describe: a, keyframe: { vector: vector(projectionOf(project, generator, Number(rest))) } };
     const at = rest.indexOf('=');
     const members = labelMembers(project, generator, rest.slice(0, at).trim(), rest.slice(at + 1).trim());
-    return { describe: `${a} (centroid of ${members.length})`, vector: mean(members.map((m) => m.vector)) };
+    return { describe: `${a} (centroid of ${members.length})`, keyframe: { members: members.map((m) => vector(m.vector)) } };
   });
-}
-
-/** The anchors' vectors, seeds drawn through the generator. */
-export async function anchorVectors(anchors: Anchor[], fromSeeds: (seeds: number[]) => Promise<Float32Array[]>): Promise<Float32Array[]> {
-  const seeds = anchors.flatMap((a) => ('seed' in a ? [a.seed] : []));
-  const drawn = seeds.length ? await fromSeeds(seeds) : [];
-  let next = 0;
-  return anchors.map((a) => ('seed' in a ? drawn[next++]! : a.vector));
 }

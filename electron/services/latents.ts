@@ -1,6 +1,7 @@
 // The project's latents: where each came from, which generator and space it belongs to, its labels,
 // and the centroid of a label's members — generated faces the curator labelled, and portraits
 // projected into the generator whose images carry the label.
+import type { LatentSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { Project } from './projects/project';
 
@@ -140,4 +141,9 @@ export function labelMembers(project: Project, generator: string, key: string, v
     throw new AppError('not_found', `no latent of ${generator} is labelled ${key}=${value}: label generated faces (the Questionnaire, or "leporello latents … label"), or project portraits that carry the label (Latents → Project portrait, or "leporello project-image")`);
   }
   return members;
+}
+
+/** A latent as the studio lists it: without its vector, generator and space. */
+export function latentSummary({ vector: _, generator: __, space: ___, ...rest }: StoredLatent): LatentSummary {
+  return rest;
 }

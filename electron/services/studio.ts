@@ -2,7 +2,8 @@
 // The API router, the CLI and both shells (Electron, headless server) go through this object.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliJobs } from './jobs/cli-jobs';
+import { JobHost } from './jobs/job-host';
+import { EngineClient } from './engine/engine-client';
 import type { ImportSummary, ProjectSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { EventBus } from '../api/event-bus';
@@ -10,7 +11,7 @@ import { CurationJobs } from './curation/curation-jobs';
 import { ImportJob, type ImportOptions } from './import/import-job';
 import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
-import { forkNodeEngine, type EngineLauncher } from './runs/engine-launcher';
+import { forkNodeEngine, type EngineLauncher } from './engine/engine-launcher';
 import { RunManager } from './runs/run-manager';
 import { GeneratorSessions } from './networks/generator-sessions';
 
@@ -30,7 +31,8 @@ export class Studio {
   private runManager: RunManager | null = null;
   private curationJobs: CurationJobs | null = null;
   private generatorSessions: GeneratorSessions | null = null;
-  private cliJobs: CliJobs | null = null;
+  private jobHost: JobHost | null = null;
+  private quickEngine: EngineClient | null = null;
   private readonly registry: ProjectRegistry;
   private readonly imports = new Map<string, ImportJob>();
   private readonly running = new Set<Promise<ImportSummary>>();
@@ -57,28 +59,43 @@ export class Studio {
   /** The open project's runs. */
   get runs(): RunManager {
     const project = this.requireProject();
-    this.runManager ??= new RunManager(project, this.events, this.options.launchEngine ?? forkNodeEngine);
+    this.runManager ??= new RunManager(project, this.events, this.launchEngine);
     return this.runManager;
   }
 
   /** The open project's StyleGAN2 generator for the style tools. */
   get generators(): GeneratorSessions {
     const project = this.requireProject();
-    this.generatorSessions ??= new GeneratorSessions(project, this.options.launchEngine ?? forkNodeEngine);
+    this.generatorSessions ??= new GeneratorSessions(project, this.launchEngine);
     return this.generatorSessions;
   }
 
-  /** The open project's long generator work (latents, projection, videos, analysis, books), one at a time. */
-  get jobs(): CliJobs {
+  /** The open project's long work (latents, projection, videos, analysis, books, sheets), each in an engine, one at a time. */
+  get jobs(): JobHost {
     const project = this.requireProject();
-    this.cliJobs ??= new CliJobs(project, this.events);
-    return this.cliJobs;
+    this.jobHost ??= new JobHost(project, this.events, this.launchEngine);
+    return this.jobHost;
+  }
+
+  /**
+   * An engine process kept for short questions (a checkpoint's health pictures), so that the health
+   * panel does not wait for a process to start each time; it ends with the project.
+   */
+  get engine(): EngineClient {
+    this.requireProject();
+    this.quickEngine ??= new EngineClient(this.launchEngine);
+    return this.quickEngine;
+  }
+
+  /** How engine processes start: a Node child, or a utilityProcess in Electron. */
+  get launchEngine(): EngineLauncher {
+    return this.options.launchEngine ?? forkNodeEngine;
   }
 
   /** The open project's curation passes. */
   get curation(): CurationJobs {
     const project = this.requireProject();
-    this.curationJobs ??= new CurationJobs(project, this.events);
+    this.curationJobs ??= new CurationJobs(project, this.events, this.launchEngine);
     return this.curationJobs;
   }
 
@@ -136,8 +153,10 @@ export class Studio {
     this.runManager = null;
     this.generatorSessions?.close();
     this.generatorSessions = null;
-    this.cliJobs?.stop();
-    this.cliJobs = null;
+    await this.jobHost?.stop();
+    this.jobHost = null;
+    await this.quickEngine?.close({ cancel: true });
+    this.quickEngine = null;
     await this.curationJobs?.stop();
     this.curationJobs = null;
     this.project?.close();

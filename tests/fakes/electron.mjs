@@ -56,7 +56,7 @@ export const utilityProcess = {
       },
       stderr: child.stderr,
       postMessage: (message) => {
-        report.toEngine.push(message.type);
+        report.toEngine.push(message.type === 'start' ? `start ${message.kind}` : message.type);
         if (child.connected) child.send(message);
       },
       on: (event, listener) => (event === 'exit' ? child.on('exit', (code) => listener(code ?? 1)) : child.on(event, listener)),

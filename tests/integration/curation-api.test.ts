@@ -1,5 +1,5 @@
-// Curation started through the API, as the studio will: it runs in a worker thread — the main
-// thread never loads TensorFlow.js or the detector — pushes progress and its summary as events,
+// Curation started through the API, as the studio does: it runs in an engine process — the
+// studio's process never loads TensorFlow.js or the detector — pushes progress and its summary as events,
 // and can be cancelled between pictures. (Its own file: a test process of its own, so that no
 // other test has loaded the detector in this thread.)
 import assert from 'node:assert/strict';
@@ -9,14 +9,14 @@ import { test } from 'node:test';
 import { EventBus } from '../../electron/api/event-bus';
 import { createHandlers } from '../../electron/api/handlers';
 import { ApiRouter } from '../../electron/api/router';
-import { faceApiLoaded } from '../../electron/services/curation/face-detector';
+import { faceApiLoaded } from '../../electron/engine/curation/face-detector';
 import { Studio } from '../../electron/services/studio';
 import type { CurationSummary } from '../../shared/contract';
 import { sharedData, tempDir } from '../helpers';
 
 const neutral = join(sharedData, 'expressions204', 'neutral');
 
-test('curation.start runs in a worker thread with progress events; curation.cancel stops it between pictures', async (t) => {
+test('curation.start runs in an engine process with progress events; curation.cancel stops it between pictures', async (t) => {
   const base = tempDir(t);
   const events = new EventBus();
   const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events });

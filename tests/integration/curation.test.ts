@@ -8,8 +8,9 @@ import { before, test } from 'node:test';
 import sharp from 'sharp';
 import { EventBus } from '../../electron/api/event-bus';
 import { selectBackend } from '../../electron/engine/backends';
-import { cropPoint, type AlignQuad, type Point } from '../../electron/services/curation/align';
+import { cropPoint, type AlignQuad, type Point } from '../../electron/formats/faces/align';
 import { curateCollection } from '../../electron/services/curation/curate-job';
+import { forkNodeEngine } from '../../electron/services/engine/engine-launcher';
 import { placeFaceByHand } from '../../electron/services/curation/manual-crop';
 import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
 import { flaggedFaces, getThresholds, setThresholds } from '../../electron/services/curation/quality';
@@ -56,7 +57,7 @@ function faceRows(project: ReturnType<Studio['requireProject']>): FaceRow[] {
 
 test('faces are found in the portraits, their eye landmarks sit on the hand-placed pupils, and the aligned crops put the pupils in one place', async (t) => {
   const { project, collectionId } = await studioWith(t, people.map((f) => join(neutral, f)));
-  const summary = await curateCollection(project, { collectionId, masterSize: 256 });
+  const summary = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
   assert.deepEqual([summary.done, summary.faces, summary.noFace, summary.failed], [10, 10, 0, 0]);
   const rows = faceRows(project);
   const inCrop: Point[][] = [];
@@ -95,7 +96,7 @@ test('a tilted copy of a portrait aligns back upright; a picture without a face 
   const blank = join(base, 'blank.png');
   await sharp({ create: { width: 300, height: 300, channels: 3, background: '#9a8c7a' } }).png().toFile(blank);
   const { project, collectionId } = await studioWith(t, [original, tilted, blank]);
-  const summary = await curateCollection(project, { collectionId, masterSize: 256 });
+  const summary = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
   assert.deepEqual([summary.done, summary.faces, summary.noFace], [3, 2, 1]);
   assert.equal(summary.problems.length, 1);
   assert.match(summary.problems[0]!.source, /blank\.png$/);
@@ -127,17 +128,17 @@ test('a cancelled pass resumes where it stopped and never redoes a picture; a sm
   const files = [...people.slice(2, 6).map((f) => join(neutral, f)), join(base, 'small', 'small.jpg')];
   const { project, collectionId } = await studioWith(t, files);
   const controller = new AbortController();
-  const first = await curateCollection(project, { collectionId, masterSize: 256, signal: controller.signal, onProgress: (p) => p.done === 2 && controller.abort() });
+  const first = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256, signal: controller.signal, onProgress: (p) => p.done === 2 && controller.abort() });
   assert.equal(first.cancelled, true);
   assert.equal(first.done, 2);
-  const second = await curateCollection(project, { collectionId, masterSize: 256 });
+  const second = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
   assert.deepEqual([second.skipped, second.done, second.cancelled], [2, 3, false]);
   const rows = faceRows(project);
   assert.equal(rows.length, 5, 'one face per picture, none twice');
   const small = rows.find((r) => r.source_path.endsWith('small.jpg'))!;
   assert.ok(small.aligned_size < 256 && small.aligned_size > 50, `aligned at ${small.aligned_size} px`);
   assert.match(JSON.parse(small.quad).limitedBy, /aligned at \d+ px, not upscaled to 256/);
-  const third = await curateCollection(project, { collectionId, masterSize: 256 });
+  const third = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
   assert.deepEqual([third.skipped, third.done], [5, 0]);
 });
 
@@ -150,7 +151,7 @@ test('a re-scanned portrait clusters with its original, not with the same person
   await sharp(join(neutral, `${ids[0]}_03.jpg`)).extract({ left: 20, top: 14, width: 480, height: 490 }).resize(360).jpeg({ quality: 55 }).toFile(rescan);
   const files = [...ids.map((id) => join(neutral, `${id}_03.jpg`)), ...ids.map((id) => join(smiling, `${id}_08.jpg`)), rescan];
   const { project, collectionId } = await studioWith(t, files);
-  await curateCollection(project, { collectionId, masterSize: 256 });
+  await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
   const clusters = await findDuplicates(project, collectionId);
   assert.equal(clusters.length, 1, JSON.stringify(clusters.map((c) => c.faces.map((f) => f.source))));
   const [cluster] = clusters;
@@ -187,7 +188,7 @@ test('quality flags name small, blurred, grey and oddly shaped pictures by the c
   await sharp(join(neutral, people[9]!)).extend({ left: 600, right: 600, background: '#aaaaaa' }).toFile(files.wide);
   await sharp(join(neutral, people[5]!)).resize(150).toFile(files.small);
   const { project, collectionId } = await studioWith(t, [colour, ...Object.values(files)]);
-  await curateCollection(project, { collectionId, masterSize: 128 });
+  await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 128 });
   const sharpness = project.db.prepare('SELECT i.source_path, f.sharpness FROM faces f JOIN images i ON i.id = f.image_id').all() as { source_path: string; sharpness: number }[];
   const of = (name: string) => sharpness.find((s) => s.source_path.endsWith(name))!.sharpness;
   assert.ok(of('blurred.png') < of(people[6]!) / 5, `blurred ${of('blurred.png')} vs sharp ${of(people[6]!)}`);
@@ -215,7 +216,7 @@ test('a picture whose original cannot be read is recorded with why and what to d
   const { project, collectionId } = await studioWith(t, [join(neutral, people[0]!), join(neutral, people[1]!)]);
   const lost = project.db.prepare("SELECT original_path, source_path FROM images WHERE status = 'ok' ORDER BY id LIMIT 1").get() as { original_path: string; source_path: string };
   rmSync(join(project.dir, lost.original_path));
-  const summary = await curateCollection(project, { collectionId, masterSize: 128 });
+  const summary = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 128 });
   assert.deepEqual([summary.done, summary.faces, summary.failed], [2, 1, 1]);
   assert.equal(summary.problems[0]!.source, lost.source_path);
   assert.match(summary.problems[0]!.reason, /^could not be curated \(.+\): re-import the original or exclude the picture$/);

@@ -115,6 +115,6 @@ test('fake Electron: a run trains in a utility process started by main, and ever
   // diverse samples (so its health calls it collapsed), and then it finished.
   const titles = report.notifications.map((n: { title: string }) => n.title);
   assert.deepEqual(titles, [...(run.health.verdict === 'collapsed' ? [`Run “${run.name}” collapsed`] : []), `Run “${run.name}” finished`]);
-  // A utility process's postMessage has no delivery callback: main tells it when it may exit.
-  assert.deepEqual(report.toEngine, ['train', 'exit']);
+  // One training job, then main tells the engine it may exit, once every answer has arrived.
+  assert.deepEqual(report.toEngine, ['start train', 'exit']);
 });

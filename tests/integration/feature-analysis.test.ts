@@ -24,7 +24,8 @@ test('analyze: t-tests and LDA on labelled faces, a JSON report, generation with
   /** Mean brightness of each face, drawn by the generator. */
   const brightness = async (ids: number[]) => {
     const strip = join(base, 'strip.png');
-    latents('draw', ids.join(','), '--out', strip);
+    // The same strip each time: --force replaces it (--out never does by itself).
+    latents('draw', ids.join(','), '--out', strip, '--force');
     const { data, info } = await sharp(strip).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     return ids.map((_, k) => {
       let sum = 0;

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { decodeNpy } from '../../electron/services/exchange/npy';
+import { decodeNpy } from '../../electron/formats/npy';
 import { NumpyRandomState } from '../../electron/engine/nn/numpy-random';
 import { repoRoot, runCli, sharedData, tempDir } from '../helpers';
 
@@ -121,5 +121,5 @@ test('style-mix draws the figure: columns on top, rows down the side, a mix wher
   };
   assert.deepEqual(stripCell(0), Array.from(first!));
   assert.deepEqual(stripCell(3), Array.from(last!));
-  assert.match(cli(base, 'interpolate', project, '--network', '1', '--from', '1', '--to', '3', '--space', 'x', '--out', join(base, 'y.png')).stderr, /--space is w \(a straight line between the faces' W\) or z/);
+  assert.match(cli(base, 'interpolate', project, '--network', '1', '--from', '1', '--to', '3', '--space', 'x', '--out', join(base, 'y.png')).stderr, /--space is w or z \(w: a straight line between the faces' W; z: the great circle between their latents\.\); not "x"/);
 });

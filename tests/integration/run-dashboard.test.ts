@@ -55,7 +55,7 @@ test('inspection: near-duplicate witnesses grouped, nearest training portraits w
   const series = runSeries(project, run.id, 100);
   assert.equal(series.onsetAt, finished.health!.onsetEpoch);
 
-  const inspection = await inspectRun(project, run.id);
+  const inspection = await inspectRun(project, studio.engine, run.id);
   assert.equal(inspection.at, 6);
   // This run lost its diversity without drawing copies of one face: no duplicates, as the engine's metric said.
   assert.ok(finished.health!.metrics.largest_duplicate_cluster! < 0.5);
@@ -85,8 +85,8 @@ test('inspection: near-duplicate witnesses grouped, nearest training portraits w
   copy(1, 7);
   await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).png().toFile(gridFile + '.tmp.png');
   renameSync(gridFile + '.tmp.png', gridFile);
-  assert.deepEqual((await inspectRun(project, run.id, 5)).duplicateClusters, [[1, 3, 7]]);
-  await assert.rejects(inspectRun(project, run.id, 99), /no checkpoint at epoch 99/);
+  assert.deepEqual((await inspectRun(project, studio.engine, run.id, 5)).duplicateClusters, [[1, 3, 7]]);
+  await assert.rejects(inspectRun(project, studio.engine, run.id, 99), /no checkpoint at epoch 99/);
 });
 
 test('launcher: backends probed in an engine process; a warm-up of real steps estimates the run', async (t) => {

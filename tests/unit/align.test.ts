@@ -1,7 +1,7 @@
 // The FFHQ alignment square and its resampling, on synthetic faces whose answers are known.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alignQuad, cropPoint, quadPoint, renderAligned, type FaceLandmarks, type Point } from '../../electron/services/curation/align';
+import { alignQuad, cropPoint, quadPoint, renderAligned, type FaceLandmarks, type Point } from '../../electron/formats/faces/align';
 
 const close = (a: number, b: number, tol = 1e-9) => Math.abs(a - b) <= tol;
 const upright: FaceLandmarks = { leftEye: [40, 50], rightEye: [60, 50], mouthLeft: [42, 70], mouthRight: [58, 70] };

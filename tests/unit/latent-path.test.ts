@@ -2,7 +2,7 @@
 // evenly, the norm interpolated), and both pass through their ends; 'smooth' eases in and out.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lerp, pathPositions, slerp } from '../../electron/engine/latent/interpolate';
+import { lerp, pathPositions, slerp } from '../../shared/latent/interpolate';
 
 const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
 const angle = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.acos(Array.from(a).reduce((s, x, i) => s + x * b[i]!, 0) / (norm(a) * norm(b)));

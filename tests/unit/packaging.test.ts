@@ -46,8 +46,8 @@ test('packages: AppImage and deb on Linux, dmg on macOS, NSIS on Windows; native
 });
 
 test('every bundle the app loads at run time is in the package', () => {
-  // What main.ts, the engine launcher, curation and the protocol handler load, relative to appRoot.
-  const loaded = ['out/main.mjs', 'out/preload.cjs', 'out/engine.mjs', 'out/curation-worker.mjs', 'out/renderer/index.html', 'package.json', 'resources/README.md'];
+  // What main.ts, the engine launcher and the protocol handler load, relative to appRoot.
+  const loaded = ['out/main.mjs', 'out/preload.cjs', 'out/engine.mjs', 'out/renderer/index.html', 'package.json', 'resources/README.md'];
   assert.equal(config.extraMetadata.main, 'out/main.mjs');
   for (const file of loaded) {
     assert.ok(existsSync(join(repoRoot, file)), `${file} is not built`);

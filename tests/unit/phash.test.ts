@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { hammingDistance, phashOf } from '../../electron/services/import/phash';
+import { hammingDistance, phashOf } from '../../electron/formats/faces/phash';
 import { smallPortraits } from '../helpers';
 
 test('a recompressed, resized copy hashes close to its original; other portraits do not', async () => {

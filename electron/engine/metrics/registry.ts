@@ -4,6 +4,9 @@ import { diversity } from './diversity';
 import { largestDuplicateCluster } from './duplicates';
 import { lossSignature } from './loss-signature';
 import { memorisation } from './memorisation';
+import { DIVERSE, type HealthReport } from '../../../shared/health';
+
+export { collapseOnset, DIVERSE, type HealthReport } from '../../../shared/health';
 
 export interface HealthInput {
   /** Features of generated images (see features.ts). */
@@ -21,22 +24,12 @@ export interface HealthInput {
   stillLearning?: boolean;
 }
 
-/** Samples keeping at least this share of the real portraits' diversity are diverse. */
-export const DIVERSE = 0.35;
-
 export interface HealthMetric {
   name: string;
   measure(input: HealthInput): number;
 }
 
 export const HEALTH_METRICS: HealthMetric[] = [diversity, largestDuplicateCluster, memorisation, lossSignature];
-
-export interface HealthReport {
-  metrics: Record<string, number>;
-  verdict: 'healthy' | 'collapsed';
-  /** Why, in words, when it is not healthy; notes (memorisation) otherwise. */
-  reasons: string[];
-}
 
 /**
  * Collapse when the samples have lost most of the real data's diversity, or half of them are one
@@ -57,11 +50,4 @@ export function assessHealth(input: HealthInput): HealthReport {
   const verdict = reasons.length ? 'collapsed' : 'healthy';
   if (metrics.nearest_training_ratio! < 0.25) reasons.push('samples come very close to training portraits (memorisation)');
   return { metrics, verdict, reasons };
-}
-
-/** Where the current collapse began: the first of the latest run of collapsed checkpoints. */
-export function collapseOnset<T extends { imagesSeen: number; verdict: HealthReport['verdict'] }>(history: T[]): T | null {
-  let onset: T | null = null;
-  for (const h of [...history].sort((a, b) => a.imagesSeen - b.imagesSeen)) onset = h.verdict === 'collapsed' ? (onset ?? h) : null;
-  return onset;
 }

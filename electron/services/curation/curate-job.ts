@@ -2,9 +2,12 @@
 // its faces found, and each face aligned and written as a crop of its own. A picture is recorded
 // whole (its faces and its state in one transaction) or not at all, so a cancelled or crashed
 // pass resumes where it stopped and never redoes a picture.
+import type { BackendName } from '../../engine/backends';
+import { DETECTOR } from '../../formats/faces/detector-name';
+import { EngineClient } from '../engine/engine-client';
+import type { EngineLauncher } from '../engine/engine-launcher';
+import { alignedStem } from '../projects/layout';
 import type { Project } from '../projects/project';
-import { analysePicture, type Analyse } from './analyse-picture';
-import { DETECTOR } from './face-detector';
 
 export interface CurateOptions {
   collectionId?: number;
@@ -12,8 +15,8 @@ export interface CurateOptions {
   masterSize: number;
   signal?: AbortSignal;
   onProgress?: (p: CurateProgress) => void;
-  /** Where the compute runs: in this thread by default, or a worker thread (curation-worker.ts). */
-  analyse?: Analyse;
+  /** Where the faces are found: an engine process, on this backend. */
+  backend: BackendName | 'auto';
 }
 
 export interface CurateProgress {
@@ -31,11 +34,26 @@ export interface CurateSummary extends CurateProgress {
   cancelled: boolean;
   /** Per picture without a usable face: its id, source file and why. */
   problems: { imageId: number; source: string; reason: string }[];
+  /** What the faces were found on (the engine's backend choice), once a picture was looked at. */
+  backend: string | null;
 }
 
 const NO_FACE = 'no face found: place the crop by hand in the curation view, or exclude the picture';
 
-export async function curateCollection(project: Project, options: CurateOptions): Promise<CurateSummary> {
+/**
+ * Looks at the pictures in an engine process that keeps face-api loaded from one to the next; this
+ * process records each picture's faces as they come.
+ */
+export async function curateCollection(project: Project, launch: EngineLauncher, options: CurateOptions): Promise<CurateSummary> {
+  const engine = new EngineClient(launch);
+  try {
+    return await curatePictures(project, engine, options);
+  } finally {
+    await engine.close({ cancel: true });
+  }
+}
+
+async function curatePictures(project: Project, engine: EngineClient, options: CurateOptions): Promise<CurateSummary> {
   const where = options.collectionId === undefined ? '' : 'AND i.collection_id = @collection';
   const params = options.collectionId === undefined ? {} : { collection: options.collectionId };
   const pending = project.db
@@ -52,17 +70,17 @@ export async function curateCollection(project: Project, options: CurateOptions)
   const progress: CurateProgress = { done: 0, total: pending.length, faces: 0, noFace: 0, failed: 0, etaSeconds: null };
   const problems: CurateSummary['problems'] = [];
   const started = performance.now();
+  let backend: string | null = null;
 
   for (const image of pending) {
-    if (options.signal?.aborted) return { ...progress, skipped, cancelled: true, problems };
+    if (options.signal?.aborted) return { ...progress, skipped, cancelled: true, problems, backend };
     try {
-      const analysed = await (options.analyse ?? analysePicture)({
-        projectDir: project.dir,
-        tmpDir: project.tmpDir,
-        originalPath: image.original_path,
-        sha256: image.sha256,
-        masterSize: options.masterSize,
+      const answer = await engine.run('analyse-picture', {
+        backend: options.backend,
+        picture: { projectDir: project.dir, tmpDir: project.tmpDir, originalPath: image.original_path, alignedStem: alignedStem(image.sha256), masterSize: options.masterSize },
       });
+      backend = answer.backend;
+      const analysed = answer.faces;
       const rows = analysed.map((f) => ({
         ...f,
         imageId: image.id,
@@ -90,5 +108,5 @@ export async function curateCollection(project: Project, options: CurateOptions)
     progress.etaSeconds = rate > 0 ? (progress.total - progress.done) / rate : null;
     options.onProgress?.({ ...progress });
   }
-  return { ...progress, skipped, cancelled: false, problems };
+  return { ...progress, skipped, cancelled: false, problems, backend };
 }

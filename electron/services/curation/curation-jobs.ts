@@ -1,12 +1,12 @@
-// Curation passes started from the studio (API): one at a time per project, computed in a worker
-// thread, with progress and the summary pushed as events and a cancel that stops between pictures.
+// Curation passes started from the studio (API): one at a time per project, computed in an engine
+// process, with progress and the summary pushed as events and a cancel that stops between pictures.
 import { randomUUID } from 'node:crypto';
 import type { CurationSummary, ParsedRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { EventBus } from '../../api/event-bus';
 import type { Project } from '../projects/project';
+import type { EngineLauncher } from '../engine/engine-launcher';
 import { curateCollection } from './curate-job';
-import { CurationThread } from './curation-thread';
 
 interface Running {
   jobId: string;
@@ -20,18 +20,18 @@ export class CurationJobs {
   constructor(
     private readonly project: Project,
     private readonly events: EventBus,
+    private readonly launch: EngineLauncher,
   ) {}
 
   start(request: ParsedRequest<'curation.start'>): { jobId: string; done: Promise<CurationSummary> } {
     if (this.running) throw new AppError('conflict', 'a curation pass is already running; wait for it or cancel it');
     const jobId = randomUUID();
     const controller = new AbortController();
-    const thread = new CurationThread(request.backend);
-    const done = curateCollection(this.project, {
+    const done = curateCollection(this.project, this.launch, {
       collectionId: request.collectionId,
       masterSize: request.masterSize,
       signal: controller.signal,
-      analyse: thread.analyse,
+      backend: request.backend,
       onProgress: (p) => this.events.emit('curation.progress', { jobId, ...p }),
     })
       .then(
@@ -47,11 +47,11 @@ export class CurationJobs {
           skipped: 0,
           cancelled: false,
           problems: [],
+          backend: null,
           error: err instanceof Error ? err.message : String(err),
         }),
       )
-      .then(async (summary) => {
-        await thread.close();
+      .then((summary) => {
         this.running = null;
         this.events.emit('curation.finished', summary);
         this.events.emit('images.changed', { collectionId: request.collectionId ?? null });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
-import type { AlignQuad } from './align';
+import type { AlignQuad } from '../../formats/faces/align';
 
 export const DUPLICATE_SCORE = 0.2;
 /** Descriptor distance beyond which two faces are different people (face-api's usual 0.6, tightened). */

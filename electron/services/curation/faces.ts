@@ -3,7 +3,7 @@
 import type { FaceItem, FacesQuery } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
-import type { AlignQuad } from './align';
+import type { AlignQuad } from '../../formats/faces/align';
 import { flaggedFaces } from './quality';
 
 interface Row {

@@ -6,10 +6,10 @@ import { AppError } from '../../../shared/errors';
 import { atomicWrite } from '../../formats/atomic-write';
 import { alignedRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';
-import type { Point } from './align';
-import { alignedCrop, decodeRgb } from './aligned-crop';
-import { DETECTOR } from './face-detector';
-import { cropMeasures } from './quality';
+import type { Point } from '../../formats/faces/align';
+import { alignedCrop, decodeRgb } from '../../formats/faces/aligned-crop';
+import { cropMeasures } from '../../formats/faces/crop-measures';
+import { DETECTOR } from '../../formats/faces/detector-name';
 
 export interface HandPlacement {
   imageId: number;

@@ -4,13 +4,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { Dataset, DatasetProgress, DatasetRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { getCollection } from '../collections';
 import { atomicWrite } from '../../formats/atomic-write';
 import type { Project } from '../projects/project';
-import { DATA_FILE, META_FILE, imageBytes, type DatasetMeta } from '../../formats/dataset-file';
+import { DATA_FILE, META_FILE, imageBytes, packImage, type DatasetMeta } from '../../formats/dataset-file';
 
 interface DatasetRow {
   id: number;
@@ -86,20 +85,6 @@ export function trainingItems(project: Project, collectionId: number, label?: { 
         ORDER BY i.source_path COLLATE NOCASE, i.id, f.position`,
     )
     .all(...[collectionId, ...(label ? [label.key, label.value] : [])]) as { id: number; file: string }[];
-}
-
-/** One image at the dataset's size and colour mode, as raw NHWC bytes. */
-export async function packImage(file: string, req: DatasetRequest & { channels: 1 | 3 }): Promise<Buffer> {
-  let img = sharp(file, { failOn: 'truncated' })
-    .rotate()
-    .flatten({ background: '#000000' })
-    .resize(req.resolution, req.resolution, { fit: req.fit === 'crop' ? 'cover' : 'contain', position: 'centre', background: '#000000', kernel: 'lanczos3' });
-  img = req.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
-  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== req.channels || info.width !== req.resolution || info.height !== req.resolution) {
-    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${req.resolution}×${req.resolution}×${req.channels}`);
-  }
-  return data;
 }
 
 export interface FreezeCallbacks {

@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { describeFsError } from './scan';
-import { phashOf } from './phash';
+import { phashOf } from '../../formats/faces/phash';
 
 export interface ImportLimits {
   /** Decoded pixels above which a file is refused as a decompression bomb or an unwieldy scan. */

@@ -8,9 +8,11 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { GenerateSeedsRequest, GeneratorRef, GeneratorSource, InterpolateRequest, StyleMixRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import type { SampleJob, SampleResult, SamplerSource } from '../../engine/sampler-host';
+import type { SampleJob, SampleResult } from '../../engine/jobs/sample';
+import type { GeneratorSpec } from '../../engine/jobs/generator-spec';
 import type { Project } from '../projects/project';
-import type { EngineHandle, EngineLauncher } from '../runs/engine-launcher';
+import type { EngineLauncher } from '../engine/engine-launcher';
+import { asAppError, EngineClient } from '../engine/engine-client';
 import { getDataset } from '../datasets/datasets';
 import { getRun, listCheckpoints, listRuns } from '../runs/run-store';
 import { findNetwork, listNetworks } from './network-store';
@@ -34,7 +36,7 @@ export function namedStyles(range: 'coarse' | 'middle' | 'fine', numWs: number):
 
 interface Resolved {
   key: string;
-  source: SamplerSource;
+  source: GeneratorSpec;
   describe: GeneratorSource;
   /** Where its pictures go, project-relative. */
   outDir: string;
@@ -83,19 +85,12 @@ function labelFor(cDim: number, classIndex: number | undefined, label: string): 
   return Array.from({ length: cDim }, (_, i) => (i === classIndex ? 1 : 0));
 }
 
-interface Session {
-  key: string;
-  engine: EngineHandle;
-  ready: Promise<string>;
-  pending: Map<number, { resolve: (r: SampleResult) => void; reject: (e: Error) => void }>;
-}
-
 /** How long an unused generator stays loaded. */
 const IDLE_MS = 120_000;
 
 export class GeneratorSessions {
-  private session: Session | null = null;
-  private nextId = 1;
+  /** The engine process holding the generator last drawn with, and which one it is. */
+  private session: { key: string; engine: EngineClient } | null = null;
   private idle: NodeJS.Timeout | null = null;
 
   constructor(
@@ -117,8 +112,18 @@ export class GeneratorSessions {
     const prefix = `psi${request.psi.toFixed(2)}${request.cutoff !== null ? `-cut${request.cutoff}` : ''}${request.noise !== 'const' ? `-${request.noise}` : ''}${label ? `-class${request.classIndex}` : ''}-`;
     const outDir = join(this.project.dir, target.outDir);
     await mkdir(outDir, { recursive: true });
-    const { backend, result } = await this.run(target, { kind: 'seeds', seeds: request.seeds, psi: request.psi, cutoff: request.cutoff, noise: request.noise, label, outDir, prefix });
-    return { backend, seconds: result.seconds, images: result.files.map((f, i) => ({ seed: request.seeds[i]!, path: relative(this.project.dir, f).split('\\').join('/') })) };
+    const result = await this.run(target, {
+      kind: 'seeds',
+      latents: { seeds: request.seeds },
+      psi: request.psi,
+      cutoff: request.cutoff,
+      noise: request.noise,
+      labels: label ? { every: label } : null,
+      outDir,
+      prefix,
+      format: 'png',
+    });
+    return { backend: result.backend, seconds: result.seconds, images: result.files.map((f, i) => ({ seed: request.seeds[i]!, path: relative(this.project.dir, f).split('\\').join('/') })) };
   }
 
   async styleMix(request: MixRequest) {
@@ -131,9 +136,9 @@ export class GeneratorSessions {
     const digest = createHash('sha1').update(JSON.stringify([request.rowSeeds, request.colSeeds, styles, request.psi, label])).digest('hex').slice(0, 10);
     await mkdir(join(this.project.dir, target.outDir), { recursive: true });
     const rel = `${target.outDir}/style-mix-${digest}.png`;
-    const { backend, result } = await this.run(target, { kind: 'style-mix', rowSeeds: request.rowSeeds, colSeeds: request.colSeeds, styles, psi: request.psi, label, outFile: join(this.project.dir, rel) });
+    const result = await this.run(target, { kind: 'style-mix', rowSeeds: request.rowSeeds, colSeeds: request.colSeeds, styles, psi: request.psi, label, outFile: join(this.project.dir, rel) });
     const r = target.describe.resolution;
-    return { backend, seconds: result.seconds, path: rel, width: (request.colSeeds.length + 1) * r, height: (request.rowSeeds.length + 1) * r, resolution: r, styles };
+    return { backend: result.backend, seconds: result.seconds, path: rel, width: (request.colSeeds.length + 1) * r, height: (request.rowSeeds.length + 1) * r, resolution: r, styles };
   }
 
   async interpolate(request: PathRequest) {
@@ -142,9 +147,9 @@ export class GeneratorSessions {
     await mkdir(join(this.project.dir, target.outDir), { recursive: true });
     const rel = `${target.outDir}/path-${request.fromSeed}-${request.toSeed}-${request.space}-${request.easing}-${request.steps}-psi${request.psi.toFixed(2)}${label ? `-class${request.classIndex}` : ''}.png`;
     const { fromSeed, toSeed, steps, space, easing, psi } = request;
-    const { backend, result } = await this.run(target, { kind: 'interpolate', fromSeed, toSeed, steps, space, easing, psi, label, outFile: join(this.project.dir, rel) });
+    const result = await this.run(target, { kind: 'interpolate', fromSeed, toSeed, steps, space, easing, psi, label, outFile: join(this.project.dir, rel) });
     const r = target.describe.resolution;
-    return { backend, seconds: result.seconds, path: rel, width: steps * r, height: r, steps };
+    return { backend: result.backend, seconds: result.seconds, path: rel, width: steps * r, height: r, steps };
   }
 
   close(): void {
@@ -152,57 +157,27 @@ export class GeneratorSessions {
     this.idle = null;
     const s = this.session;
     this.session = null;
-    if (!s) return;
-    for (const p of s.pending.values()) p.reject(new AppError('unavailable', 'the generator was closed'));
-    s.engine.send({ type: 'stop' });
+    void s?.engine.close({ cancel: true });
   }
 
-  private async run(target: Resolved, job: SampleJob): Promise<{ backend: string; result: SampleResult }> {
+  /** Draws with the generator `target` names, in the engine that holds it (or a new one). */
+  private async run(target: Resolved, job: SampleJob): Promise<SampleResult & { backend: string }> {
     if (this.session?.key !== target.key) {
       this.close();
-      this.session = this.open(target);
+      this.session = { key: target.key, engine: new EngineClient(this.launch) };
     }
     const session = this.session!;
     if (this.idle) clearTimeout(this.idle);
-    const backend = await session.ready;
-    const id = this.nextId++;
-    const result = await new Promise<SampleResult>((resolve, reject) => {
-      session.pending.set(id, { resolve, reject });
-      session.engine.send({ type: 'sample', id, job });
-    });
-    if (this.session === session && session.pending.size === 0) {
-      this.idle = setTimeout(() => this.close(), IDLE_MS);
-      this.idle.unref();
+    try {
+      return await session.engine.run('sample', { generator: target.source, backend: 'auto', job });
+    } catch (err) {
+      const e = asAppError(err);
+      throw new AppError(e.code, `cannot draw from ${target.describe.label}: ${e.message}`);
+    } finally {
+      if (this.session === session) {
+        this.idle = setTimeout(() => this.close(), IDLE_MS);
+        this.idle.unref();
+      }
     }
-    return { backend, result };
-  }
-
-  private open(target: Resolved): Session {
-    const engine = this.launch();
-    const pending: Session['pending'] = new Map();
-    let backend = '';
-    let failure: string | null = null;
-    const ready = new Promise<string>((resolveReady, rejectReady) => {
-      engine.onMessage((m) => {
-        if (m.type === 'backend') backend = m.choice.name;
-        else if (m.type === 'sampler-ready') resolveReady(backend);
-        else if (m.type === 'sampled' || m.type === 'sample-failed') {
-          const p = pending.get(m.id);
-          pending.delete(m.id);
-          if (m.type === 'sampled') p?.resolve(m.result);
-          else p?.reject(new AppError('invalid_request', m.message));
-        } else if (m.type === 'error') failure = m.message;
-      });
-      engine.onExit((code, signal) => {
-        const reason = failure ?? `the generator's engine process ended (${signal ?? `exit code ${code}`}): ${engine.stderrTail().trim().split('\n').at(-1) ?? ''}`;
-        rejectReady(new AppError('unavailable', `cannot draw from ${target.describe.label}: ${reason}`));
-        for (const p of pending.values()) p.reject(new AppError('unavailable', reason));
-        pending.clear();
-        if (this.session?.engine === engine) this.session = null;
-      });
-    });
-    ready.catch(() => undefined);
-    engine.send({ type: 'sampler', source: target.source, backend: 'auto' });
-    return { key: target.key, engine, ready, pending };
   }
 }

@@ -7,7 +7,7 @@ import { FILE_LIMITS, readUserFile } from '../fs/user-file';
 import { basename, join } from 'node:path';
 import type { Network } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { expectedShapes, type StyleGan2Config } from '../../engine/models/stylegan2-networks';
+import { expectedShapes, type StyleGan2Config } from '../../formats/stylegan2-layout';
 import { styleGan2Config } from '../exchange/pickle/stylegan2-config';
 import { readNetworkPickle, type ImportedNetwork } from '../exchange/pickle/stylegan2-pickle';
 import type { TensorData } from '../exchange/pickle/torch-data';

@@ -16,9 +16,13 @@ export function thumbRelPath(sha256: string): string {
   return `thumbs/${sha256.slice(0, 2)}/${sha256}.webp`;
 }
 
-/** A face's aligned crop: one per face of a picture, by its position among them. */
+/** A picture's aligned crops, one per face, by its position among them: `${stem}-N.png`. */
+export function alignedStem(sha256: string): string {
+  return `aligned/${sha256.slice(0, 2)}/${sha256}`;
+}
+
 export function alignedRelPath(sha256: string, position: number): string {
-  return `aligned/${sha256.slice(0, 2)}/${sha256}-${position}.png`;
+  return `${alignedStem(sha256)}-${position}.png`;
 }
 
 /**

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
 
 export type RenderKind = 'video' | 'leporello' | 'contact-sheet';
@@ -39,4 +40,20 @@ export async function recordRender(project: Project, kind: RenderKind, file: str
 export function listRenders(project: Project): StoredRender[] {
   const rows = project.db.prepare('SELECT * FROM renders ORDER BY id DESC').all() as { id: number; kind: RenderKind; path: string; sha256: string; bytes: number; generator: string | null; settings: string; created_at: string }[];
   return rows.map((r) => ({ id: r.id, kind: r.kind, path: r.path, sha256: r.sha256, bytes: r.bytes, generator: r.generator, settings: JSON.parse(r.settings) as Record<string, unknown>, createdAt: r.created_at }));
+}
+
+/** Where a render's file is on disk. */
+export function renderFile(project: Project, render: StoredRender): string {
+  return isAbsolute(render.path) ? render.path : join(project.dir, render.path);
+}
+
+/** A video this project rendered, by its id or by its file; refused by name otherwise. */
+export function findVideoRender(project: Project, ref: { id: number } | { file: string }): StoredRender {
+  const videos = listRenders(project).filter((r) => r.kind === 'video');
+  const found = 'id' in ref ? videos.find((r) => r.id === ref.id) : videos.find((r) => renderFile(project, r) === resolve(ref.file));
+  if (!found) {
+    const named = 'id' in ref ? `video render #${ref.id}` : ref.file;
+    throw new AppError('not_found', `${named} is not a video this project rendered: render a blend video first (Latents → Render video, or "leporello render video")`);
+  }
+  return found;
 }

@@ -4,35 +4,27 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset, RunEstimate, RunRequest } from '../../../shared/contract';
-import { AppError } from '../../../shared/errors';
 import { trainingTarget } from '../../../shared/progress';
-import type { BackendAttempt, BackendChoice } from '../../engine/backends';
-import type { FromEngine, ToEngine } from '../../engine/protocol';
+import type { BackendAttempt } from '../../engine/backends';
 import type { Project } from '../projects/project';
-import type { EngineLauncher } from './engine-launcher';
+import { asAppError, EngineClient } from '../engine/engine-client';
+import type { EngineLauncher } from '../engine/engine-launcher';
 import { trainJobFor } from './train-job';
 
-/** Sends one message and collects what comes back until the process ends. */
-function ask(launch: EngineLauncher, message: ToEngine): Promise<FromEngine[]> {
-  const engine = launch();
-  const replies: FromEngine[] = [];
-  return new Promise((resolve, reject) => {
-    engine.onMessage((m) => replies.push(m));
-    engine.onExit((code, signal) => {
-      const error = replies.find((m) => m.type === 'error');
-      if (error) reject(new AppError('unavailable', error.message));
-      else if (code !== 0) reject(new AppError('internal', `the engine process ended unexpectedly (${signal ?? `exit code ${code}`}): ${engine.stderrTail().trim().split('\n').at(-1) ?? ''}`));
-      else resolve(replies);
-    });
-    engine.send(message);
-  });
+/** Runs one job in an engine process of its own, which ends with it. */
+async function once<T>(launch: EngineLauncher, work: (engine: EngineClient) => Promise<T>): Promise<T> {
+  const engine = new EngineClient(launch);
+  try {
+    return await work(engine);
+  } catch (err) {
+    throw asAppError(err);
+  } finally {
+    await engine.close();
+  }
 }
 
-export async function probeInEngine(launch: EngineLauncher): Promise<BackendAttempt[]> {
-  const replies = await ask(launch, { type: 'probe' });
-  const probed = replies.find((m) => m.type === 'probed');
-  if (!probed) throw new AppError('internal', 'the engine did not say which backends it has');
-  return probed.attempts;
+export function probeInEngine(launch: EngineLauncher): Promise<BackendAttempt[]> {
+  return once(launch, (engine) => engine.run('probe', { purpose: 'train' }));
 }
 
 /** Measures a few real training steps of the run `request` describes, in a scratch folder that is removed after. */
@@ -40,14 +32,11 @@ export async function estimateRun(project: Project, launch: EngineLauncher, requ
   const scratch = await mkdtemp(join(project.tmpDir, 'warmup-'));
   try {
     const job = trainJobFor(project, { ...request, witnesses: Math.min(request.witnesses, 4) }, dataset, scratch, undefined);
-    const replies = await ask(launch, { type: 'warmup', job, ...limits });
-    const backend = replies.find((m): m is { type: 'backend'; choice: BackendChoice } => m.type === 'backend');
-    const measured = replies.find((m) => m.type === 'measured');
-    if (!backend || !measured) throw new AppError('internal', 'the warm-up ended without a measurement');
+    const measured = await once(launch, (engine) => engine.run('warmup', { job, ...limits }));
     const images = request.kimg !== undefined ? request.kimg * 1000 : trainingTarget(request) * measured.stepsPerEpoch * request.batchSize;
     return {
-      backend: backend.choice.name,
-      backendDetail: backend.choice.summary,
+      backend: measured.backend.name,
+      backendDetail: measured.backend.summary,
       stepsMeasured: measured.steps,
       imagesPerSecond: measured.imagesPerSecond,
       secondsPerEpoch: (measured.stepsPerEpoch * request.batchSize) / measured.imagesPerSecond,

@@ -9,7 +9,7 @@ import { estimateRun, probeInEngine } from './engine-queries';
 import { AppError } from '../../../shared/errors';
 import { checkpointAt, DEFAULT_EPOCHS, describeAt, progressUnit, trainingTarget } from '../../../shared/progress';
 import type { EventBus } from '../../api/event-bus';
-import type { FromEngine, TrainJob } from '../../engine/protocol';
+import type { TrainEvent, TrainJob } from '../../engine/protocol';
 import { hashFile } from '../../formats/dataset-file';
 import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../../formats/atomic-write';
@@ -17,7 +17,8 @@ import { trainJobFor, wasEverDiverse } from './train-job';
 import { dropResumePointBefore, recordResumePoint, resumePointOf } from './resume-point';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
-import type { EngineHandle, EngineLauncher } from './engine-launcher';
+import type { EngineLauncher } from '../engine/engine-launcher';
+import { EngineClient, EngineExitError } from '../engine/engine-client';
 import { elsewhereMessage, progressElsewhere, releaseLease, renewLeases, RENEW_MS, requestControl, saveProgress, takeLease, trainedElsewhere } from './run-lease';
 import {
   getRun,
@@ -34,8 +35,9 @@ import {
 } from './run-store';
 
 interface Active {
-  engine: EngineHandle;
-  stopRequested: boolean;
+  engine: EngineClient;
+  /** Aborted by a stop: the engine ends the run after its current step. */
+  stop: AbortController;
   done: Promise<Run>;
 }
 
@@ -240,9 +242,9 @@ export class RunManager {
       requestControl(this.project, runId, 'pause');
       return run;
     }
-    if (!a || a.stopRequested) throw new AppError('conflict', `run "${run.name}" is not training, so it cannot pause`);
+    if (!a || a.stop.signal.aborted) throw new AppError('conflict', `run "${run.name}" is not training, so it cannot pause`);
     if (run.status === 'paused') return run;
-    a.engine.send({ type: 'pause' });
+    a.engine.pause();
     setRunStatus(this.project, runId, 'paused', 'pausing after the current step');
     const paused = getRun(this.project, runId);
     this.events.emit('run.changed', paused);
@@ -257,7 +259,7 @@ export class RunManager {
     const run = getRun(this.project, runId);
     const active = this.active.get(runId);
     if (active && run.status === 'paused') {
-      active.engine.send({ type: 'continue' });
+      active.engine.continue();
       setRunStatus(this.project, runId, 'running', null);
       const continued = getRun(this.project, runId);
       this.events.emit('run.changed', continued);
@@ -298,8 +300,7 @@ export class RunManager {
       return getRun(this.project, runId);
     }
     if (!a) throw new AppError('conflict', `run #${runId} is not training`);
-    a.stopRequested = true;
-    a.engine.send({ type: 'stop' });
+    a.stop.abort();
     return getRun(this.project, runId);
   }
 
@@ -316,11 +317,11 @@ export class RunManager {
     // This process owns the run from now until its engine ends; no other may start it twice.
     takeLease(this.project, runId, run.name);
     setRunStatus(this.project, runId, 'running', notes.length ? notes.join('; ') : null);
-    const engine = this.launchEngine();
-    let outcome: { status: Run['status']; reason: string | null } | null = null;
+    const engine = new EngineClient(this.launchEngine);
+    const stop = new AbortController();
     const changed = () => this.events.emit('run.changed', getRun(this.project, runId));
 
-    const onMessage = (m: FromEngine) => {
+    const onEvent = (m: TrainEvent) => {
       switch (m.type) {
         case 'backend':
           setRunBackend(this.project, runId, m.choice.name, m.choice.summary);
@@ -361,40 +362,31 @@ export class RunManager {
             changed();
           }
           break;
-        case 'done':
-          outcome = m.result.aborted
-            ? { status: 'stopped', reason: `stopped after ${m.result.imagesSeen} images (epoch ${m.result.epoch + 1}, step ${m.result.step}); resume continues from there` }
-            : { status: 'finished', reason: null };
-          break;
-        case 'error':
-          outcome = { status: 'failed', reason: m.message };
-          break;
-        case 'flush':
-          break;
       }
     };
 
-    let settle!: (run: Run) => void;
-    const done = new Promise<Run>((r) => (settle = r));
-    engine.onMessage(onMessage);
-    engine.onExit((code, signal) => {
+    const outcome = engine.run('train', job, { onEvent, signal: stop.signal }).then(
+      (result): { status: Run['status']; reason: string | null } =>
+        result.aborted
+          ? { status: 'stopped', reason: `stopped after ${result.imagesSeen} images (epoch ${result.epoch + 1}, step ${result.step}); resume continues from there` }
+          : { status: 'finished', reason: null },
+      (err: unknown): { status: Run['status']; reason: string | null } =>
+        err instanceof EngineExitError
+          ? { status: 'interrupted', reason: `${err.message}; resume continues from the last checkpoint` }
+          : { status: 'failed', reason: err instanceof Error ? err.message : String(err) },
+    );
+    const done = outcome.then(async (final) => {
+      await engine.close();
       this.active.delete(runId);
-      const final =
-        outcome ??
-        ({
-          status: 'interrupted',
-          reason: `the engine process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${lastLine(engine.stderrTail())}; resume continues from the last checkpoint`,
-        } as const);
-      if (!this.project.db.open) return settle({ ...run, status: final.status, reason: final.reason });
+      if (!this.project.db.open) return { ...run, status: final.status, reason: final.reason };
       setRunStatus(this.project, runId, final.status, final.reason);
       releaseLease(this.project, runId);
       const result = getRun(this.project, runId);
       this.seen.set(runId, result.updatedAt);
       this.events.emit('run.changed', result);
-      settle(result);
+      return result;
     });
-    this.active.set(runId, { engine, stopRequested: false, done });
-    engine.send({ type: 'train', job });
+    this.active.set(runId, { engine, stop, done });
     return { run: getRun(this.project, runId), done, notes };
   }
 }
@@ -425,7 +417,3 @@ async function countFiles(dir: string): Promise<number> {
   return entries.filter((e) => e.isFile()).length;
 }
 
-function lastLine(text: string): string {
-  const line = text.trim().split('\n').filter(Boolean).at(-1);
-  return line ? `: ${line.slice(0, 300)}` : '';
-}

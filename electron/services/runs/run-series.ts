@@ -3,7 +3,7 @@
 // each bucket's extremes kept so spikes still show, and every checkpoint with its health.
 import type { RunSeries } from '../../../shared/contract';
 import { checkpointAt, progressUnit } from '../../../shared/progress';
-import { collapseOnset } from '../../engine/metrics/registry';
+import { collapseOnset } from '../../../shared/health';
 import type { Project } from '../projects/project';
 import { getRun, listCheckpoints } from './run-store';
 

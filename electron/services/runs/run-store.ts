@@ -1,6 +1,6 @@
 // Runs, checkpoints, metrics and witness latents in the project database.
 import type { Checkpoint, Run, RunHealth, RunRequest } from '../../../shared/contract';
-import { collapseOnset, type HealthReport } from '../../engine/metrics/registry';
+import { collapseOnset, type HealthReport } from '../../../shared/health';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
 import { LEASE_MS } from './run-lease';

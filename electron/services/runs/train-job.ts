@@ -3,10 +3,9 @@
 import { join } from 'node:path';
 import type { Dataset, RunRequest } from '../../../shared/contract';
 import { DEFAULT_EPOCHS } from '../../../shared/progress';
-import { defaultModelConfig } from '../../engine/models/registry';
 import type { TrainJob } from '../../engine/protocol';
-import { DIVERSE } from '../../engine/metrics/registry';
-import type { StyleGan2Config } from '../../engine/models/stylegan2-networks';
+import { DIVERSE } from '../../../shared/health';
+import type { StyleGan2Config } from '../../formats/stylegan2-layout';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 
@@ -34,7 +33,11 @@ export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, r
     runDir,
     tmpDir: project.tmpDir,
     backend: o.backend,
-    model: defaultModelConfig(o.arch, dataset.resolution, dataset.channels, {
+    model: {
+      arch: o.arch,
+      resolution: dataset.resolution,
+      channels: dataset.channels,
+      overrides: {
       width: o.width,
       zDim: o.zDim,
       phaseKimg: o.phaseKimg,
@@ -46,7 +49,8 @@ export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, r
       adaTarget: o.adaTarget,
       freezeD: o.freezeD,
       ...(network ? { network: { ...network.config, initNetwork: network.name } } : {}),
-    }),
+      },
+    },
     ...(network ? { initNetwork: network.dir } : {}),
     length: o.kimg !== undefined ? { unit: 'kimg', kimg: o.kimg } : { unit: 'epochs', epochs: o.epochs ?? DEFAULT_EPOCHS },
     batchSize: o.batchSize,

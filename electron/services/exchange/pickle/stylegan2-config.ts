@@ -2,7 +2,7 @@
 // with NVIDIA's defaults where a pickle leaves a setting out; what Leporello cannot compute is
 // refused with the setting's name.
 import { AppError } from '../../../../shared/errors';
-import type { StyleGan2Config } from '../../../engine/models/stylegan2-networks';
+import type { StyleGan2Config } from '../../../formats/stylegan2-layout';
 import type { ImportedNetwork, JsonValue } from './stylegan2-pickle';
 
 type Kwargs = { [k: string]: JsonValue };

@@ -66,25 +66,56 @@ inline const float* pixel(const Windows& w, const Origin& o, int t) {
   return w.src + ((static_cast<std::ptrdiff_t>(o.n) * w.H + h) * w.W + x) * w.C;
 }
 
+/**
+ * The last tap (exclusive) of the run that starts at tap t: the taps after it in the same kernel
+ * row, each one pixel to the right, whose channels follow t's in memory. A forward convolution's
+ * 4×4 window is four such runs of four; over 3 colour channels a run is 12 floats in a row.
+ */
+inline int runEnd(const Windows& w, int t) {
+  int e = t + 1;
+  while (e < w.taps && w.dh[e] == w.dh[t] && w.dw[e] == w.dw[e - 1] + 1) e++;
+  return e;
+}
+
+/** Of `count` elements from `first` on, those [qa, qb) that lie in [0, length): the rest are padding. */
+inline void inside(long long first, int count, long long length, int& qa, int& qb) {
+  const long long a = first < 0 ? -first : 0;
+  const long long b = length - first;
+  qa = static_cast<int>(a < count ? a : count);
+  qb = static_cast<int>(b < qa ? qa : (b < count ? b : count));
+}
+
 }  // namespace
 
 void WindowRowsA::pack(int i0, int rows, int k0, int kc, int MR, float* dst) const {
   const int C = w.C;
+  const int end = k0 + kc;
   for (int r = 0; r < rows; r++) {
     const Origin o = origin(w, i0 + r);
     int k = k0;
-    const int end = k0 + kc;
     while (k < end) {
       const int t = k / C;
-      const int c = k - t * C;
-      const int len = (C - c < end - k) ? C - c : end - k;
-      const float* s = pixel(w, o, t);
+      // The taps of one run are one contiguous stretch of the source row: one lookup for all of
+      // them (per tap, a lookup for every C floats starved the few-channel first layer).
+      const int te = runEnd(w, t);
+      const int stop = te * C < end ? te * C : end;
+      const int h = o.h + w.dh[t];
       float* d = dst + (k - k0) * MR + r;
-      if (s)
-        for (int q = 0; q < len; q++) d[q * MR] = s[c + q];
-      else
-        for (int q = 0; q < len; q++) d[q * MR] = 0.f;
-      k += len;
+      if (h < 0 || h >= w.H) {
+        for (int q = 0; q < stop - k; q++) d[q * MR] = 0.f;
+      } else {
+        // Element k of the run is source column x0 + (k / C − t), channel k mod C.
+        const int x0 = o.w + w.dw[t];
+        const float* row = w.src + (static_cast<std::ptrdiff_t>(o.n) * w.H + h) * w.W * C;
+        const long long first = static_cast<long long>(x0) * C + (k - t * C);
+        int qa, qb;
+        inside(first, stop - k, static_cast<long long>(w.W) * C, qa, qb);
+        for (int q = 0; q < qa; q++) d[q * MR] = 0.f;
+        const float* src = row + first;
+        for (int q = qa; q < qb; q++) d[q * MR] = src[q];
+        for (int q = qb; q < stop - k; q++) d[q * MR] = 0.f;
+      }
+      k = stop;
     }
   }
   for (int r = rows; r < MR; r++)
@@ -109,24 +140,33 @@ void WindowColsA::pack(int i0, int rows, int k0, int kc, int MR, float* dst) con
     return;
   }
   int tap[64];
-  int chan[64];
+  int ends[64];
   for (int r = 0; r < rows; r++) {
     tap[r] = (i0 + r) / C;
-    chan[r] = (i0 + r) - tap[r] * C;
+    ends[r] = runEnd(w, tap[r]);
   }
+  const long long rowLength = static_cast<long long>(w.W) * C;
   for (int k = 0; k < kc; k++) {
     const Origin o = origin(w, k0 + k);
     float* d = dst + k * MR;
-    // Rows come in runs of one tap (a panel of 12 rows over 3 channels is 4 taps): one lookup each.
+    // Rows come in runs of taps one pixel apart in a kernel row (a panel of 12 rows over 3
+    // channels is 4 taps of one row): one contiguous stretch of the source each.
     for (int r = 0; r < rows;) {
       const int t = tap[r];
-      const float* s = pixel(w, o, t);
       int e = r;
-      while (e < rows && tap[e] == t) e++;
-      if (s)
-        for (int q = r; q < e; q++) d[q] = s[chan[q]];
-      else
+      while (e < rows && tap[e] < ends[r]) e++;
+      const int h = o.h + w.dh[t];
+      if (h < 0 || h >= w.H) {
         for (int q = r; q < e; q++) d[q] = 0.f;
+      } else {
+        const float* row = w.src + (static_cast<std::ptrdiff_t>(o.n) * w.H + h) * w.W * C;
+        const long long first = static_cast<long long>(o.w + w.dw[t]) * C + (i0 + r - t * C);
+        int qa, qb;
+        inside(first, e - r, rowLength, qa, qb);
+        for (int q = 0; q < qa; q++) d[r + q] = 0.f;
+        if (qb > qa) std::memcpy(d + r + qa, row + first + qa, sizeof(float) * static_cast<std::size_t>(qb - qa));
+        for (int q = qb; q < e - r; q++) d[r + q] = 0.f;
+      }
       r = e;
     }
     for (int r = rows; r < MR; r++) d[r] = 0.f;

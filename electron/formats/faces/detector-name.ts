@@ -1,0 +1,8 @@
+// The name of the face detector and its version, recorded with every face it found (and with the
+// faces placed by hand, after the pictures it found none in): read from its package, so that
+// naming it loads nothing of it.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export const DETECTOR = `face-api ${(require('@vladmandic/face-api/package.json') as { version: string }).version} ssd-mobilenet-v1 (+ tiny-face-detector) + landmark-68 + recognition`;

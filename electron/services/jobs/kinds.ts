@@ -1,0 +1,27 @@
+// Every kind of job the studio and the command line start, one file each under kinds/: a kind
+// without one is a compile error.
+import type { JobKind } from '../../../shared/contract';
+import type { HostJob } from './job-context';
+import { analyze } from './kinds/analyze';
+import { arithmetic } from './kinds/arithmetic';
+import { contactSheet } from './kinds/contact-sheet';
+import { draw } from './kinds/draw';
+import { generate } from './kinds/generate';
+import { leporello } from './kinds/leporello';
+import { path } from './kinds/path';
+import { project } from './kinds/project';
+import { seeds } from './kinds/seeds';
+import { video } from './kinds/video';
+
+export const HOST_JOBS: { [K in JobKind]: HostJob<K> } = {
+  seeds,
+  draw,
+  path,
+  arithmetic,
+  project,
+  video,
+  analyze,
+  generate,
+  leporello,
+  'contact-sheet': contactSheet,
+};
