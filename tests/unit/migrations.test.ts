@@ -134,3 +134,37 @@ test('migration 9 (run leases) keeps every run and starts each without an owner'
   assert.throws(() => db.prepare("UPDATE runs SET control = 'explode'").run(), /CHECK constraint failed/);
   db.close();
 });
+
+test('migration 7 (latents of generators) rebuilds latents keeping every witness, and adds their labels', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'v6.sqlite'));
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 6));
+  db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
+  db.prepare("INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', 'aa', 'originals/aa/aa.jpg', '/a.jpg', 'then')").run();
+  db.prepare("INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')").run();
+  db.prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')").run();
+  const witness = db.prepare("INSERT INTO latents (run_id, kind, position, vector, created_at) VALUES (1, 'witness', ?, ?, 'then')");
+  witness.run(0, Buffer.from(Float32Array.of(0.5, -1).buffer));
+  witness.run(1, Buffer.from(Float32Array.of(2, 3).buffer));
+  const before = db.prepare('SELECT id, run_id, kind, position, vector, source, created_at FROM latents ORDER BY id').all();
+
+  migrate(db, migrations.slice(0, 7));
+  assert.equal(db.pragma('user_version', { simple: true }), 7);
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys are back on');
+  const after = db.prepare('SELECT * FROM latents ORDER BY id').all() as Record<string, unknown>[];
+  assert.deepEqual(after.map(({ generator, space, name, image_id, detail, ...rest }) => rest), before, 'every witness kept, byte for byte');
+  assert.deepEqual(after.map((r) => [r.space, r.generator, r.name, r.image_id, r.detail]), [['z', null, null, null, '{}'], ['z', null, null, null, '{}']]);
+  // What version 7 is for: the curator's latents, of a generator, with labels; arithmetic is a kind now.
+  db.prepare("INSERT INTO latents (kind, vector, created_at, generator, space, image_id) VALUES ('arithmetic', x'00000000', 'now', 'network:1', 'w', 1)").run();
+  assert.throws(() => db.prepare("INSERT INTO latents (kind, vector, created_at, space) VALUES ('sample', x'00', 'now', 'q')").run(), /CHECK/);
+  assert.throws(() => witness.run(1, Buffer.alloc(4)), /UNIQUE/, 'one witness per run and position');
+  db.prepare("INSERT INTO label_keys (name) VALUES ('mood')").run();
+  db.prepare("INSERT INTO latent_labels (latent_id, key_id, value) VALUES (3, 1, 'calm')").run();
+  db.prepare('DELETE FROM images WHERE id = 1').run();
+  assert.equal((db.prepare('SELECT image_id FROM latents WHERE id = 3').get() as { image_id: number | null }).image_id, null, "a projected portrait's image may go; its latent stays");
+  db.prepare('DELETE FROM latents WHERE id = 3').run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM latent_labels').get() as { n: number }).n, 0, 'labels go with their latent');
+  db.prepare('DELETE FROM runs WHERE id = 1').run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM latents').get() as { n: number }).n, 0, "a run's witnesses go with it");
+  db.close();
+});
