@@ -9,7 +9,8 @@ export interface RunPreset {
   /** The dataset resolution the preset is meant for; the network always trains at the dataset's own. */
   resolution: number;
   about: string;
-  defaults: Partial<RunRequest>;
+  /** What the launcher fills in; length, batch, checkpoint spacing and witnesses are always given. */
+  defaults: Partial<RunRequest> & Pick<RunRequest, 'batchSize' | 'checkpointEvery' | 'witnesses'>;
 }
 
 export const RUN_PRESETS: RunPreset[] = [
@@ -66,6 +67,18 @@ export const FAMILY_OPTIMIZER: Record<RunRequest['arch'], { learningRate: number
   progan: { learningRate: 1e-3, beta1: 0, beta2: 0.99 },
   stylegan2: { learningRate: 0.0025, beta1: 0, beta2: 0.99 },
 };
+
+/**
+ * The network settings each family uses when the run gives none: the one place they live (the
+ * engine's models build with them, the launcher shows them). Radford et al.'s DCGAN, the thesis
+ * GAN's Keras defaults, Karras et al.'s progressive GAN at a curator's scale, NVIDIA's StyleGAN2.
+ */
+export const FAMILY_MODEL = {
+  dcgan: { zDim: 100, width: 64 },
+  thesis: { zDim: 100, width: 64 },
+  progan: { zDim: 256, width: 32, phaseKimg: 20, emaHalfLifeKimg: 10 },
+  stylegan2: { zDim: 512, emaHalfLifeKimg: 10, adaTarget: 0.6, plWeight: 0, freezeD: 0 },
+} as const;
 
 /** Adam's learning rate each family trains with when the run gives none. */
 export function familyLearningRate(arch: RunRequest['arch']): number {

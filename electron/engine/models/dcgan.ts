@@ -8,7 +8,7 @@ import { BatchNorm, Conv, ConvTranspose, Dense } from '../nn/layers';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel } from './gan-model';
-import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
+import { FAMILY_MODEL, FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface DcganConfig {
   resolution: number;
@@ -20,7 +20,7 @@ export interface DcganConfig {
   maxChannels: number;
 }
 
-export const DCGAN_DEFAULTS: Omit<DcganConfig, 'resolution' | 'channels'> = { zDim: 100, width: 64, maxChannels: 512 };
+export const DCGAN_DEFAULTS: Omit<DcganConfig, 'resolution' | 'channels'> = { ...FAMILY_MODEL.dcgan, maxChannels: 512 };
 
 export function buildDcgan(config: DcganConfig, rng: Rng): GanModel {
   const p = new Params();

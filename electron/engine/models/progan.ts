@@ -13,7 +13,7 @@ import { updateMovingAverage } from '../nn/moving-average';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel, type TrainingStage } from './gan-model';
-import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
+import { FAMILY_MODEL, FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface ProganConfig {
   resolution: number;
@@ -28,7 +28,7 @@ export interface ProganConfig {
   emaHalfLifeKimg: number;
 }
 
-export const PROGAN_DEFAULTS: Omit<ProganConfig, 'resolution' | 'channels'> = { zDim: 256, width: 32, maxChannels: 256, phaseKimg: 20, emaHalfLifeKimg: 10 };
+export const PROGAN_DEFAULTS: Omit<ProganConfig, 'resolution' | 'channels'> = { ...FAMILY_MODEL.progan, maxChannels: 256 };
 
 /**
  * Where training stands after `imagesSeen` images: 4×4 trains alone for one phase, then every

@@ -12,7 +12,7 @@ import { adjustP, augment } from '../train/ada';
 import { stopGradient } from '../nn/stop-gradient';
 import type { GanModel } from './gan-model';
 import { discriminator, expectedShapes, mapping, synthesis, type StyleGan2Config, type Weights } from './stylegan2-networks';
-import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
+import { FAMILY_MODEL, FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface StyleGan2TrainConfig extends StyleGan2Config {
   /** R1 weight γ; NVIDIA's 'auto' is 0.0002 · resolution² / batch. */
@@ -34,7 +34,7 @@ export interface StyleGan2TrainConfig extends StyleGan2Config {
 }
 
 export const STYLEGAN2_DEFAULTS = {
-  zDim: 512,
+  zDim: FAMILY_MODEL.stylegan2.zDim,
   wDim: 512,
   cDim: 0,
   mappingLayers: 2,
@@ -50,13 +50,13 @@ export const STYLEGAN2_DEFAULTS = {
   mappingLrMultiplier: 0.01,
   wAvgBeta: 0.995,
   r1Interval: 16,
-  plWeight: 0,
+  plWeight: FAMILY_MODEL.stylegan2.plWeight,
   plInterval: 4,
-  emaKimg: 10,
+  emaKimg: FAMILY_MODEL.stylegan2.emaHalfLifeKimg,
   augment: 'ada',
-  adaTarget: 0.6,
+  adaTarget: FAMILY_MODEL.stylegan2.adaTarget,
   adaKimg: 500,
-  freezeD: 0,
+  freezeD: FAMILY_MODEL.stylegan2.freezeD,
   initNetwork: null,
 } as const satisfies Partial<StyleGan2TrainConfig>;
 

@@ -8,7 +8,7 @@ import { Conv, ConvTranspose, Dense } from '../nn/layers';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel } from './gan-model';
-import { FAMILY_OPTIMIZER } from '../../../shared/run-presets';
+import { FAMILY_MODEL, FAMILY_OPTIMIZER } from '../../../shared/run-presets';
 
 export interface ThesisConfig {
   resolution: number;
@@ -21,7 +21,7 @@ export interface ThesisConfig {
   dropout: number;
 }
 
-export const THESIS_DEFAULTS: Omit<ThesisConfig, 'resolution' | 'channels'> = { zDim: 100, width: 64, maxChannels: 256, dropout: 0.3 };
+export const THESIS_DEFAULTS: Omit<ThesisConfig, 'resolution' | 'channels'> = { ...FAMILY_MODEL.thesis, maxChannels: 256, dropout: 0.3 };
 
 export function buildThesisGan(config: ThesisConfig, rng: Rng): GanModel {
   const p = new Params();
