@@ -12,7 +12,7 @@ import { decodeRgb } from '../electron/formats/faces/aligned-crop';
 import { curateCollection } from '../electron/services/curation/curate-job';
 import { detectFaces } from '../electron/engine/curation/face-detector';
 import { Studio } from '../electron/services/studio';
-import { forkNodeEngine, type EngineLauncher } from '../electron/services/engine/engine-launcher';
+import { forkNodeEngine, type EngineLauncher } from '../electron/services/engine-host/engine-launcher';
 import { BackendPreference } from '../shared/contract';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, backend: { type: 'string', default: 'auto' }, reference: { type: 'string', default: '100' } } });

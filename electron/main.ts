@@ -9,7 +9,7 @@ import { createHandlers } from './api/handlers';
 import { ApiRouter } from './api/router';
 import { appRoot, rendererDir } from './app-paths';
 import type { FromEngine } from './engine/protocol';
-import type { EngineLauncher } from './services/engine/engine-launcher';
+import type { EngineLauncher } from './services/engine-host/engine-launcher';
 import { Studio } from './services/studio';
 import { answerProtocolRequest } from './shell/protocol-handler';
 import { menuTemplate } from './shell/app-menu';

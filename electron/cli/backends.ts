@@ -1,5 +1,5 @@
-import { EngineClient, asAppError } from '../services/engine/engine-client';
-import { forkNodeEngine } from '../services/engine/engine-launcher';
+import { EngineClient, asAppError } from '../services/engine-host/engine-client';
+import { forkNodeEngine } from '../services/engine-host/engine-launcher';
 import type { Command } from './command';
 import { print } from './output';
 import { parseOptions } from './options';

@@ -3,7 +3,7 @@
 import { BackendPreference, type GeneratorRef } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { SampleJob, SampleResult } from '../engine/jobs/sample';
-import { asAppError, EngineClient } from '../services/engine/engine-client';
+import { asAppError, EngineClient } from '../services/engine-host/engine-client';
 import { resolveGenerator } from '../services/networks/generator-sessions';
 import type { Project } from '../services/projects/project';
 import type { Studio } from '../services/studio';

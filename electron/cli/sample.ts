@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../shared/progress';
-import { asAppError, EngineClient } from '../services/engine/engine-client';
+import { asAppError, EngineClient } from '../services/engine-host/engine-client';
 import { findRun, listCheckpoints } from '../services/runs/run-store';
 import type { Command } from './command';
 import { print, progressLines } from './output';

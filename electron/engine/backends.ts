@@ -50,6 +50,7 @@ const preparers: Record<BackendName, () => Promise<string>> = {
         missing
           ? '@tensorflow/tfjs-node-gpu is not installed (its libtensorflow download fails without internet, or on machines without CUDA 11 / cuDNN 8)'
           : `@tensorflow/tfjs-node-gpu did not load: ${firstLine(err)}`,
+        { cause: err },
       );
     }
     return 'CUDA through libtensorflow';
@@ -63,7 +64,7 @@ const preparers: Record<BackendName, () => Promise<string>> = {
     try {
       webgpu = (await import('webgpu')) as unknown as typeof webgpu;
     } catch (err) {
-      throw new Error(`the "webgpu" package (Dawn for Node) did not load: ${firstLine(err)}`);
+      throw new Error(`the "webgpu" package (Dawn for Node) did not load: ${firstLine(err)}`, { cause: err });
     }
     Object.assign(globalThis, webgpu.globals);
     const gpu = webgpu.create([]);

@@ -3,7 +3,7 @@
 // the classifier it gives (with its cross-validated accuracy), generation of faces with a requested
 // value, and the success rate of those faces once the curator has labelled them. Answers of
 // "invalid" (an unreadable face) are left out.
-import type { FeatureReport, RequestedOutcome } from '../../shared/feature-report';
+import type { RequestedOutcome } from '../../shared/feature-report';
 import { addLatents, type StoredLatent } from './latents';
 import type { Project } from './projects/project';
 

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JobHost } from './jobs/job-host';
-import { EngineClient } from './engine/engine-client';
+import { EngineClient } from './engine-host/engine-client';
 import type { ImportSummary, ProjectSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { EventBus } from '../api/event-bus';
@@ -11,7 +11,7 @@ import { CurationJobs } from './curation/curation-jobs';
 import { ImportJob, type ImportOptions } from './import/import-job';
 import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
-import { forkNodeEngine, type EngineLauncher } from './engine/engine-launcher';
+import { forkNodeEngine, type EngineLauncher } from './engine-host/engine-launcher';
 import { RunManager } from './runs/run-manager';
 import { GeneratorSessions } from './networks/generator-sessions';
 

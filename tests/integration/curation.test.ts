@@ -10,7 +10,7 @@ import { EventBus } from '../../electron/api/event-bus';
 import { selectBackend } from '../../electron/engine/backends';
 import { cropPoint, type AlignQuad, type Point } from '../../electron/formats/faces/align';
 import { curateCollection } from '../../electron/services/curation/curate-job';
-import { forkNodeEngine } from '../../electron/services/engine/engine-launcher';
+import { forkNodeEngine } from '../../electron/services/engine-host/engine-launcher';
 import { placeFaceByHand } from '../../electron/services/curation/manual-crop';
 import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
 import { flaggedFaces, getThresholds, setThresholds } from '../../electron/services/curation/quality';

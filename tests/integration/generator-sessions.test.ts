@@ -13,7 +13,7 @@ import { selectBackend } from '../../electron/engine/backends';
 import { seedLatents, StyleGan2Sampler } from '../../electron/engine/stylegan2-sampler';
 import { GeneratorSessions, namedStyles } from '../../electron/services/networks/generator-sessions';
 import { importNetwork, loadNetwork } from '../../electron/services/networks/network-store';
-import { forkNodeEngine, type EngineLauncher } from '../../electron/services/engine/engine-launcher';
+import { forkNodeEngine, type EngineLauncher } from '../../electron/services/engine-host/engine-launcher';
 import { Studio } from '../../electron/services/studio';
 import { sharedData, tempDir } from '../helpers';
 

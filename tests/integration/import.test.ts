@@ -127,7 +127,7 @@ test('an import can be cancelled: it stops early and what it kept is whole', asy
   const { studio } = newStudio(t);
   await studio.createProject('Cancel');
   let cancelledAt = -1;
-  let job: ReturnType<Studio['startImport']>['job'] | undefined;
+  let job: ReturnType<Studio['startImport']>['job'] | undefined = undefined;
   studio.events.subscribe((m) => {
     if (m.event === 'import.progress' && (m.payload as ImportProgress).done >= 2 && cancelledAt < 0) {
       cancelledAt = (m.payload as ImportProgress).done;

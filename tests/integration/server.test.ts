@@ -90,7 +90,7 @@ test('the API over HTTP: validated requests, a real import, its events on the We
       headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, reply: (await res.json()) as { ok: boolean; value?: any; error?: { code: string; message: string } } };
+    return { status: res.status, reply: (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string; message: string } } };
   };
 
   const noProject = await call('collections.list', {});

@@ -3,7 +3,7 @@
 // "synthesis.b8.conv0.affine.weight"), so that an imported network and one trained here are the
 // same thing. Images are NHWC in [-1, 1]. See stylegan2.ts for the model the studio trains.
 import * as tf from '../tf';
-import { blockResolutions, channelsAt, numWs, type StyleGan2Config } from '../../formats/stylegan2-layout';
+import { blockResolutions, numWs, type StyleGan2Config } from '../../formats/stylegan2-layout';
 import { biasAct } from '../nn/bias-act';
 import { conv2dResample, downsample2d, setupFilter, upsample2d } from '../nn/upfirdn';
 

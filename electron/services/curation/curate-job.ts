@@ -4,8 +4,8 @@
 // pass resumes where it stopped and never redoes a picture.
 import type { BackendName } from '../../engine/backends';
 import { DETECTOR } from '../../formats/faces/detector-name';
-import { EngineClient } from '../engine/engine-client';
-import type { EngineLauncher } from '../engine/engine-launcher';
+import { EngineClient } from '../engine-host/engine-client';
+import type { EngineLauncher } from '../engine-host/engine-launcher';
 import { alignedStem } from '../projects/layout';
 import type { Project } from '../projects/project';
 

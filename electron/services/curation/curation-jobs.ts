@@ -5,7 +5,7 @@ import type { CurationSummary, ParsedRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { EventBus } from '../../api/event-bus';
 import type { Project } from '../projects/project';
-import type { EngineLauncher } from '../engine/engine-launcher';
+import type { EngineLauncher } from '../engine-host/engine-launcher';
 import { curateCollection } from './curate-job';
 
 interface Running {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { JobKind, JobResult, ParsedJobRequest } from '../../../shared/contract';
 import type { JobProgressMessage } from '../../engine/protocol';
-import type { EngineClient } from '../engine/engine-client';
+import type { EngineClient } from '../engine-host/engine-client';
 import type { Project } from '../projects/project';
 
 export interface HostJobContext {

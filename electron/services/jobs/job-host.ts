@@ -6,8 +6,8 @@ import type { JobFinished, JobKind, JobProgress, JobRequest, JobResult, ParsedJo
 import { AppError } from '../../../shared/errors';
 import type { EventBus } from '../../api/event-bus';
 import type { JobProgressMessage } from '../../engine/protocol';
-import { asAppError, EngineClient } from '../engine/engine-client';
-import type { EngineLauncher } from '../engine/engine-launcher';
+import { asAppError, EngineClient } from '../engine-host/engine-client';
+import type { EngineLauncher } from '../engine-host/engine-launcher';
 import type { Project } from '../projects/project';
 import type { HostJob } from './job-context';
 import { HOST_JOBS } from './kinds';

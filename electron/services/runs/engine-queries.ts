@@ -7,8 +7,8 @@ import type { Dataset, RunEstimate, RunRequest } from '../../../shared/contract'
 import { trainingTarget } from '../../../shared/progress';
 import type { BackendAttempt } from '../../engine/backends';
 import type { Project } from '../projects/project';
-import { asAppError, EngineClient } from '../engine/engine-client';
-import type { EngineLauncher } from '../engine/engine-launcher';
+import { asAppError, EngineClient } from '../engine-host/engine-client';
+import type { EngineLauncher } from '../engine-host/engine-launcher';
 import { trainJobFor } from './train-job';
 
 /** Runs one job in an engine process of its own, which ends with it. */

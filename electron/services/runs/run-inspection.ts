@@ -6,7 +6,7 @@ import type { RunInspection } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../../shared/progress';
 import { familyLearningRate } from '../../../shared/run-presets';
-import { asAppError, type EngineClient } from '../engine/engine-client';
+import { asAppError, type EngineClient } from '../engine-host/engine-client';
 import { getDataset } from '../datasets/datasets';
 import type { Project } from '../projects/project';
 import { runSeries } from './run-series';

@@ -17,8 +17,8 @@ import { trainJobFor, wasEverDiverse } from './train-job';
 import { dropResumePointBefore, recordResumePoint, resumePointOf } from './resume-point';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
-import type { EngineLauncher } from '../engine/engine-launcher';
-import { EngineClient, EngineExitError } from '../engine/engine-client';
+import type { EngineLauncher } from '../engine-host/engine-launcher';
+import { EngineClient, EngineExitError } from '../engine-host/engine-client';
 import { elsewhereMessage, progressElsewhere, releaseLease, renewLeases, RENEW_MS, requestControl, saveProgress, takeLease, trainedElsewhere } from './run-lease';
 import {
   getRun,

@@ -40,8 +40,6 @@ export interface UnpickleOptions {
 
 export class PickleError extends Error {}
 
-const MARK = Symbol('mark');
-
 /** Reads one pickle starting at `offset`; returns its value and where it ended. */
 export function unpickle(buf: Uint8Array, offset = 0, options: UnpickleOptions = {}): { value: unknown; end: number } {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -1,6 +1,5 @@
 // A contact sheet — a collection's portraits, a checkpoint's witnesses or a video's frames in a
 // captioned grid — as one PNG or A4 pages of PDF, recorded as a render.
-import { join } from 'node:path';
 import { AppError } from '../../../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../../../shared/progress';
 import { getCollection } from '../../collections';

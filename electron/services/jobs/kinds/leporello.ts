@@ -1,7 +1,5 @@
 // A leporello book: a collection's portraits on the recto, a run's timeline or a video's frames on
 // the verso, chosen here; laid out and written as print-ready PDF by an engine; recorded as a render.
-import { join } from 'node:path';
-import { AppError } from '../../../../shared/errors';
 import { getCollection } from '../../collections';
 import { locateFfmpeg } from '../../ffmpeg';
 import { findVideoRender, recordRender, renderFile } from '../../renders/render-store';
