@@ -90,7 +90,9 @@ test('the API over HTTP: validated requests, a real import, its events on the We
       headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, reply: (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string; message: string } } };
+    // The values these tests read: an images page, a project, a job's id.
+    type Value = { total: number; items: { thumbPath: string }[]; [field: string]: unknown };
+    return { status: res.status, reply: (await res.json()) as { ok: boolean; value: Value; error?: { code: string; message: string } } };
   };
 
   const noProject = await call('collections.list', {});
@@ -124,7 +126,7 @@ test('the API over HTTP: validated requests, a real import, its events on the We
 
   const list = await call('images.list', {});
   assert.equal(list.reply.value.total, 24);
-  const thumb = await fetch(`${base}/files/${list.reply.value.items[0].thumbPath}`, { headers: { Authorization: `Bearer ${server.token}` } });
+  const thumb = await fetch(`${base}/files/${list.reply.value.items[0]!.thumbPath}`, { headers: { Authorization: `Bearer ${server.token}` } });
   assert.equal(thumb.status, 200);
   assert.equal(thumb.headers.get('content-type'), 'image/webp');
   for (const evil of ['..%2F..%2Fetc%2Fpasswd', 'thumbs%2F..%2F..%2F..%2Fetc%2Fpasswd', 'leporello.sqlite', '%2Fetc%2Fpasswd']) {
@@ -134,7 +136,7 @@ test('the API over HTTP: validated requests, a real import, its events on the We
   }
   // The same real file without the token, or with a wrong one: refused, and nothing of it sent.
   for (const headers of [{}, { Authorization: 'Bearer not-the-token' }, { Cookie: 'leporello_token=guess' }] as Record<string, string>[]) {
-    const r = await raw(server.port, `/files/${list.reply.value.items[0].thumbPath}`, { Host: `127.0.0.1:${server.port}`, ...headers });
+    const r = await raw(server.port, `/files/${list.reply.value.items[0]!.thumbPath}`, { Host: `127.0.0.1:${server.port}`, ...headers });
     assert.equal(r.status, 401, JSON.stringify(headers));
     assert.doesNotMatch(r.body, /WEBP/);
   }
