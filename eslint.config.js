@@ -8,7 +8,10 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const tensorflow = { group: ['@tensorflow/*', '@vladmandic/face-api', '@vladmandic/face-api/*', 'webgpu'], message: 'TensorFlow.js loads in engine processes only (electron/engine/).' };
+const tensorflow = {
+  group: ['@tensorflow/*', '@vladmandic/face-api', '@vladmandic/face-api/*', 'webgpu'],
+  message: 'TensorFlow.js loads in engine processes only (electron/engine/).',
+};
 
 export default tseslint.config(
   { ignores: ['out/', 'dist/', 'node_modules/', '.cache/', 'electron/engine/kernels/native/build/', 'renderer/dist/'] },
@@ -19,7 +22,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       // Unused arguments named _ are how a destructuring leaves a field out.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   { files: ['**/*.svelte', '**/*.svelte.ts'], languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } } },
@@ -34,19 +40,38 @@ export default tseslint.config(
     files: ['renderer/**'],
     ignores: ['renderer/vite.config.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/electron/**', 'node:*', 'electron'], message: 'The renderer is untrusted: it reaches the studio through shared/contract.ts only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/electron/**', 'node:*', 'electron'], message: 'The renderer is untrusted: it reaches the studio through shared/contract.ts only.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['shared/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'electron', '**/electron/**', '**/renderer/**'], message: 'shared/ is pure: both sides import it.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', 'electron', '**/electron/**', '**/renderer/**'], message: 'shared/ is pure: both sides import it.' }] },
+      ],
+    },
   },
   {
     files: ['electron/engine/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/services/**', '**/api/**', '**/server/**', '**/cli/**', '**/shell/**', 'electron'], message: 'The engine imports nothing of the host: what both use lives in electron/formats/ or shared/.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/services/**', '**/api/**', '**/server/**', '**/cli/**', '**/shell/**', 'electron'],
+              message: 'The engine imports nothing of the host: what both use lives in electron/formats/ or shared/.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -57,7 +82,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/engine/**', '!**/engine/protocol'], allowTypeImports: true, message: 'The host reaches the engine through its protocol: types here, code in engine processes.' },
+            {
+              group: ['**/engine/**', '!**/engine/protocol'],
+              allowTypeImports: true,
+              message: 'The host reaches the engine through its protocol: types here, code in engine processes.',
+            },
             tensorflow,
           ],
         },
@@ -69,7 +98,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/engine/**', '**/services/**'], allowTypeImports: true, message: 'formats/ sits below both the engine and the services.' }, tensorflow] },
+        {
+          patterns: [
+            { group: ['**/engine/**', '**/services/**'], allowTypeImports: true, message: 'formats/ sits below both the engine and the services.' },
+            tensorflow,
+          ],
+        },
       ],
     },
   },

@@ -33,7 +33,23 @@ try {
   const rates: number[] = [];
   let detail = '';
   for (let r = 0; r < Number(values.repeats); r++) {
-    const run = (epochs: number) => cli('train', project, '--dataset', 'congress-64', '--arch', 'dcgan', '--epochs', String(epochs), '--batch', '64', '--backend', values.backend, '--seed', String(r + 1));
+    const run = (epochs: number) =>
+      cli(
+        'train',
+        project,
+        '--dataset',
+        'congress-64',
+        '--arch',
+        'dcgan',
+        '--epochs',
+        String(epochs),
+        '--batch',
+        '64',
+        '--backend',
+        values.backend,
+        '--seed',
+        String(r + 1),
+      );
     const one = run(1);
     const three = run(3);
     type Summary = { backendDetail: string | null; lastCheckpoint: { imagesSeen: number } | null };
@@ -42,7 +58,9 @@ try {
     const images = (b.lastCheckpoint?.imagesSeen ?? 0) - (a.lastCheckpoint?.imagesSeen ?? 0);
     rates.push(images / (three.seconds - one.seconds));
   }
-  console.log(`\nleporello train, DCGAN-64, batch 64, the 600 archival portraits at 64 px, checkpoints and witnesses every epoch; (3 epochs − 1 epoch) / time difference, ${values.repeats} repetitions; Node ${process.version}\n`);
+  console.log(
+    `\nleporello train, DCGAN-64, batch 64, the 600 archival portraits at 64 px, checkpoints and witnesses every epoch; (3 epochs − 1 epoch) / time difference, ${values.repeats} repetitions; Node ${process.version}\n`,
+  );
   console.log('| backend | train img/s (mean, min–max) |');
   console.log('|---|---:|');
   console.log(`| ${detail || values.backend} | ${spread(rates)} |`);

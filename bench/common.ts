@@ -65,7 +65,8 @@ export function methodLine(warmup: number, steps: number, repeats: number): stri
  */
 export function runTorchReference<T>(script: string, args: string[], device = 'cpu'): { version: string; result: T } | string {
   const pythons = ['python3', ...(existsSync('/usr/bin/python3') ? ['/usr/bin/python3'] : [])];
-  const probeOf = (python: string) => spawnSync(python, ['-c', `import torch; torch.zeros(1, device='${device}'); print(torch.__version__)`], { encoding: 'utf8' });
+  const probeOf = (python: string) =>
+    spawnSync(python, ['-c', `import torch; torch.zeros(1, device='${device}'); print(torch.__version__)`], { encoding: 'utf8' });
   const python = pythons.find((p) => probeOf(p).status === 0);
   if (!python) return device === 'cpu' ? 'not installed (apt install python3-torch)' : `no python3 with torch on ${device}`;
   const probe = probeOf(python);

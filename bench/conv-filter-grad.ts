@@ -18,7 +18,11 @@ const layers: [string, number, number, number][] = [
 async function time(batch: number, side: number, cin: number, cout: number): Promise<number> {
   const x = tf.randomNormal([batch, side, side, cin]) as tf.Tensor4D;
   const dy = tf.randomNormal([batch, side / 2, side / 2, cout]) as tf.Tensor4D;
-  const run = () => tf.tidy(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [4, 4, cin, cout] }) as tf.Tensor);
+  const run = () =>
+    tf.tidy(
+      () =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [4, 4, cin, cout] }) as tf.Tensor,
+    );
   (run() as tf.Tensor).dispose(); // warm-up
   const t0 = performance.now();
   const out = run() as tf.Tensor;
@@ -37,5 +41,7 @@ for (const [name, side, cin, cout] of layers) {
   const stock = await time(batch, side, cin, cout);
   installFastCpuFilterGradient();
   const fast = await time(batch, side, cin, cout);
-  console.log(`| ${name} (${batch}) | ${(macs / 1e6).toFixed(0)} M | ${(macs / stock / 1e9).toFixed(3)} | ${(macs / fast / 1e9).toFixed(3)} | ${(stock / fast).toFixed(0)}× |`);
+  console.log(
+    `| ${name} (${batch}) | ${(macs / 1e6).toFixed(0)} M | ${(macs / stock / 1e9).toFixed(3)} | ${(macs / fast / 1e9).toFixed(3)} | ${(stock / fast).toFixed(0)}× |`,
+  );
 }

@@ -51,28 +51,28 @@ const normal = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, '
 /** A stride-s convolution 'same' layer (k×k, ci→co) at input size h, and its two gradients. */
 function convLayers(label: string, n: number, h: number, ci: number, co: number, k: number, s: number): LayerGroup {
   return () => {
-  const oh = Math.ceil(h / s);
-  const x = normal([n, h, h, ci], 1) as tf.Tensor4D;
-  const w = normal([k, k, ci, co], 2) as tf.Tensor4D;
-  const dy = normal([n, oh, oh, co], 3) as tf.Tensor4D;
-  const macs = n * oh * oh * k * k * ci * co;
-  const attrs = { strides: s, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined };
-  const layers: Layer[] = [
-    { name: `${label} forward`, macs, gemm: [n * oh * oh, co, k * k * ci], run: () => tf.conv2d(x, w, s, 'same') },
-    {
-      name: `${label} input gradient`,
-      macs,
-      gemm: [n * h * h, ci, Math.round((k * k * co) / (s * s))],
-      run: () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor,
-    },
-    {
-      name: `${label} filter gradient`,
-      macs,
-      gemm: [k * k * ci, co, n * oh * oh],
-      run: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape } as never) as tf.Tensor,
-    },
-  ];
-  return { layers, inputs: [x, w, dy] };
+    const oh = Math.ceil(h / s);
+    const x = normal([n, h, h, ci], 1) as tf.Tensor4D;
+    const w = normal([k, k, ci, co], 2) as tf.Tensor4D;
+    const dy = normal([n, oh, oh, co], 3) as tf.Tensor4D;
+    const macs = n * oh * oh * k * k * ci * co;
+    const attrs = { strides: s, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined };
+    const layers: Layer[] = [
+      { name: `${label} forward`, macs, gemm: [n * oh * oh, co, k * k * ci], run: () => tf.conv2d(x, w, s, 'same') },
+      {
+        name: `${label} input gradient`,
+        macs,
+        gemm: [n * h * h, ci, Math.round((k * k * co) / (s * s))],
+        run: () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor,
+      },
+      {
+        name: `${label} filter gradient`,
+        macs,
+        gemm: [k * k * ci, co, n * oh * oh],
+        run: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape } as never) as tf.Tensor,
+      },
+    ];
+    return { layers, inputs: [x, w, dy] };
   };
 }
 
@@ -82,7 +82,12 @@ function transposedLayer(label: string, n: number, h: number, ci: number, co: nu
     const x = normal([n, h, h, ci], 4) as tf.Tensor4D;
     const w = normal([4, 4, co, ci], 5) as tf.Tensor4D;
     const out: Shape4 = [n, 2 * h, 2 * h, co];
-    const layer: Layer = { name: `${label} (transposed)`, macs: n * h * h * 16 * ci * co, gemm: [n * 4 * h * h, co, 4 * ci], run: () => tf.conv2dTranspose(x, w, out, 2, 'same') };
+    const layer: Layer = {
+      name: `${label} (transposed)`,
+      macs: n * h * h * 16 * ci * co,
+      gemm: [n * 4 * h * h, co, 4 * ci],
+      run: () => tf.conv2dTranspose(x, w, out, 2, 'same'),
+    };
     return { layers: [layer], inputs: [x, w] };
   };
 }
@@ -90,34 +95,34 @@ function transposedLayer(label: string, n: number, h: number, ci: number, co: nu
 /** StyleGAN2's resampling convolutions (3×3, OIHW weights) through the FIR filter, and their input gradient. */
 function resampleLayers(label: string, n: number, h: number, ci: number, co: number): LayerGroup {
   return () => {
-  const w = normal([co, ci, 3, 3], 6) as tf.Tensor4D;
-  const x = normal([n, h, h, ci], 7) as tf.Tensor4D;
-  const xBig = normal([n, 2 * h, 2 * h, ci], 8) as tf.Tensor4D;
-  const up = (v: tf.Tensor4D) => conv2dResample(v, w, FIR, { up: 2, padding: 1, flipWeight: false, transposed: true });
-  const down = (v: tf.Tensor4D) => conv2dResample(v, w, FIR, { down: 2, padding: 1 });
-  const flat = (v: tf.Tensor4D) => conv2dResample(v, w, FIR, { padding: 1 });
-  const probeUp = normal([n, 2 * h, 2 * h, co], 9);
-  const probeDown = normal([n, h, h, co], 10);
-  const layers: Layer[] = [
-    { name: `${label} up ×2: transposed conv + FIR`, macs: n * h * h * 9 * ci * co, gemm: [n * h * h, co, 9 * ci], run: () => up(x) },
-    { name: `${label} down ÷2: FIR + strided conv`, macs: n * h * h * 9 * ci * co, gemm: [n * h * h, co, 9 * ci], run: () => down(xBig) },
-    {
-      name: `${label} down ÷2, input gradient (R1's first derivative)`,
-      macs: n * h * h * 9 * ci * co,
-      gemm: [n * h * h, co, 9 * ci],
-      run: () => tf.grad((v: tf.Tensor) => down(v as tf.Tensor4D))(xBig, probeDown),
-      forward: () => down(xBig),
-    },
-    { name: `${label} 3×3 at ${2 * h}²`, macs: n * 4 * h * h * 9 * ci * co, gemm: [n * 4 * h * h, co, 9 * ci], run: () => flat(xBig) },
-    {
-      name: `${label} up ×2, input gradient (G's backward pass)`,
-      macs: n * h * h * 9 * ci * co,
-      gemm: [n * h * h, co, 9 * ci],
-      run: () => tf.grad((v: tf.Tensor) => up(v as tf.Tensor4D))(x, probeUp),
-      forward: () => up(x),
-    },
-  ];
-  return { layers, inputs: [w, x, xBig, probeUp, probeDown] };
+    const w = normal([co, ci, 3, 3], 6) as tf.Tensor4D;
+    const x = normal([n, h, h, ci], 7) as tf.Tensor4D;
+    const xBig = normal([n, 2 * h, 2 * h, ci], 8) as tf.Tensor4D;
+    const up = (v: tf.Tensor4D) => conv2dResample(v, w, FIR, { up: 2, padding: 1, flipWeight: false, transposed: true });
+    const down = (v: tf.Tensor4D) => conv2dResample(v, w, FIR, { down: 2, padding: 1 });
+    const flat = (v: tf.Tensor4D) => conv2dResample(v, w, FIR, { padding: 1 });
+    const probeUp = normal([n, 2 * h, 2 * h, co], 9);
+    const probeDown = normal([n, h, h, co], 10);
+    const layers: Layer[] = [
+      { name: `${label} up ×2: transposed conv + FIR`, macs: n * h * h * 9 * ci * co, gemm: [n * h * h, co, 9 * ci], run: () => up(x) },
+      { name: `${label} down ÷2: FIR + strided conv`, macs: n * h * h * 9 * ci * co, gemm: [n * h * h, co, 9 * ci], run: () => down(xBig) },
+      {
+        name: `${label} down ÷2, input gradient (R1's first derivative)`,
+        macs: n * h * h * 9 * ci * co,
+        gemm: [n * h * h, co, 9 * ci],
+        run: () => tf.grad((v: tf.Tensor) => down(v as tf.Tensor4D))(xBig, probeDown),
+        forward: () => down(xBig),
+      },
+      { name: `${label} 3×3 at ${2 * h}²`, macs: n * 4 * h * h * 9 * ci * co, gemm: [n * 4 * h * h, co, 9 * ci], run: () => flat(xBig) },
+      {
+        name: `${label} up ×2, input gradient (G's backward pass)`,
+        macs: n * h * h * 9 * ci * co,
+        gemm: [n * h * h, co, 9 * ci],
+        run: () => tf.grad((v: tf.Tensor) => up(v as tf.Tensor4D))(x, probeUp),
+        forward: () => up(x),
+      },
+    ];
+    return { layers, inputs: [w, x, xBig, probeUp, probeDown] };
   };
 }
 
@@ -167,26 +172,30 @@ async function gmacs(macs: number, run: () => tf.Tensor, forward?: () => tf.Tens
   return macs / t / 1e9;
 }
 
-console.log(`\nConvolutions against the raw GEMM of their shape on ${choice.name} (${choice.detail}); ${methodLine(warmup, steps, repeats)}; Node ${process.version}\n`);
+console.log(
+  `\nConvolutions against the raw GEMM of their shape on ${choice.name} (${choice.detail}); ${methodLine(warmup, steps, repeats)}; Node ${process.version}\n`,
+);
 console.log('| layer | GMAC per call | convolution GMAC/s | raw GEMM GMAC/s (M×N×K) | ratio | ≥ 70 % |');
 console.log('|---|---:|---:|---:|---:|:-:|');
 const ratios: number[] = [];
 for (const group of groups) {
   const { layers, inputs } = group();
   for (const layer of layers) {
-  const [m, n, k] = layer.gemm;
-  const a = normal([m, k], 11);
-  const b = normal([k, n], 12);
-  const conv: number[] = [];
-  const gemm: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    conv.push(await gmacs(layer.macs, layer.run, layer.forward));
-    gemm.push(await gmacs(m * n * k, () => tf.matMul(a, b)));
-  }
-  tf.dispose([a, b]);
-  const ratio = mean(conv) / mean(gemm);
-  ratios.push(ratio);
-  console.log(`| ${layer.name} | ${(layer.macs / 1e9).toFixed(2)} | ${mean(conv).toFixed(1)} (${Math.min(...conv).toFixed(1)}–${Math.max(...conv).toFixed(1)}) | ${mean(gemm).toFixed(1)} (${m}×${n}×${k}) | ${(ratio * 100).toFixed(0)} % | ${ratio >= 0.7 ? 'yes' : '**no**'} |`);
+    const [m, n, k] = layer.gemm;
+    const a = normal([m, k], 11);
+    const b = normal([k, n], 12);
+    const conv: number[] = [];
+    const gemm: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      conv.push(await gmacs(layer.macs, layer.run, layer.forward));
+      gemm.push(await gmacs(m * n * k, () => tf.matMul(a, b)));
+    }
+    tf.dispose([a, b]);
+    const ratio = mean(conv) / mean(gemm);
+    ratios.push(ratio);
+    console.log(
+      `| ${layer.name} | ${(layer.macs / 1e9).toFixed(2)} | ${mean(conv).toFixed(1)} (${Math.min(...conv).toFixed(1)}–${Math.max(...conv).toFixed(1)}) | ${mean(gemm).toFixed(1)} (${m}×${n}×${k}) | ${(ratio * 100).toFixed(0)} % | ${ratio >= 0.7 ? 'yes' : '**no**'} |`,
+    );
   }
   tf.dispose(inputs);
 }

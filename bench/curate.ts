@@ -15,7 +15,9 @@ import { Studio } from '../electron/services/studio';
 import { forkNodeEngine, type EngineLauncher } from '../electron/services/engine-host/engine-launcher';
 import { BackendPreference } from '../shared/contract';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, backend: { type: 'string', default: 'auto' }, reference: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: '256' }, backend: { type: 'string', default: 'auto' }, reference: { type: 'string', default: '100' } },
+});
 const data = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const base = mkdtempSync(join(tmpdir(), 'leporello-bench-curate-'));
 const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
@@ -61,7 +63,9 @@ try {
     );
   }
   // Reference: face-api's detection, landmarks and descriptors alone, on the first pictures of the archival set.
-  const files = (project.db.prepare("SELECT original_path FROM images WHERE status = 'ok' ORDER BY id LIMIT ?").all(Number(values.reference)) as { original_path: string }[]).map((r) => join(project.dir, r.original_path));
+  const files = (
+    project.db.prepare("SELECT original_path FROM images WHERE status = 'ok' ORDER BY id LIMIT ?").all(Number(values.reference)) as { original_path: string }[]
+  ).map((r) => join(project.dir, r.original_path));
   const decoded = await Promise.all(files.map(decodeRgb));
   const t0 = performance.now();
   for (const img of decoded) await detectFaces(img.data, img.width, img.height);
@@ -71,7 +75,9 @@ try {
   console.log('| collection | pictures | faces | pictures with a face | seconds | pictures/s | engine peak RSS (MB) | engine RSS at 25/50/75/100 % (MB) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(r);
-  console.log(`\nreference: face-api detection + landmarks + descriptors alone, first ${decoded.length} archival pictures already decoded: ${referenceRate.toFixed(2)} pictures/s`);
+  console.log(
+    `\nreference: face-api detection + landmarks + descriptors alone, first ${decoded.length} archival pictures already decoded: ${referenceRate.toFixed(2)} pictures/s`,
+  );
 } finally {
   await studio.closeProject();
   rmSync(base, { recursive: true, force: true });

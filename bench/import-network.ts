@@ -31,15 +31,38 @@ if (values.child) {
 function shapesFile(resolution: number, dir: string): string {
   const channelBase = resolution >= 512 ? 32768 : 16384;
   const config: StyleGan2Config = {
-    resolution, channels: 3, zDim: 512, wDim: 512, cDim: 0, mappingLayers: 8, channelBase, channelMax: 512,
-    gArchitecture: 'skip', dArchitecture: 'resnet', convClamp: 256, mbstdGroupSize: 4, mbstdChannels: 1, cmapDim: 0,
-    dMappingLayers: 8, mappingLrMultiplier: 0.01, wAvgBeta: 0.995,
+    resolution,
+    channels: 3,
+    zDim: 512,
+    wDim: 512,
+    cDim: 0,
+    mappingLayers: 8,
+    channelBase,
+    channelMax: 512,
+    gArchitecture: 'skip',
+    dArchitecture: 'resnet',
+    convClamp: 256,
+    mbstdGroupSize: 4,
+    mbstdChannels: 1,
+    cmapDim: 0,
+    dMappingLayers: 8,
+    mappingLrMultiplier: 0.01,
+    wAvgBeta: 0.995,
   };
   const synthesis = { channel_base: channelBase, channel_max: 512, conv_clamp: 256, architecture: 'skip' };
   const spec = {
     kwargs: {
       G: { z_dim: 512, c_dim: 0, w_dim: 512, img_resolution: resolution, img_channels: 3, mapping_kwargs: { num_layers: 8 }, synthesis_kwargs: synthesis },
-      D: { c_dim: 0, img_resolution: resolution, img_channels: 3, architecture: 'resnet', channel_base: channelBase, channel_max: 512, conv_clamp: 256, epilogue_kwargs: { mbstd_group_size: 4 } },
+      D: {
+        c_dim: 0,
+        img_resolution: resolution,
+        img_channels: 3,
+        architecture: 'resnet',
+        channel_base: channelBase,
+        channel_max: 512,
+        conv_clamp: 256,
+        epilogue_kwargs: { mbstd_group_size: 4 },
+      },
     },
     shapes: { G: Object.fromEntries(expectedShapes(config, 'G')), D: Object.fromEntries(expectedShapes(config, 'D')) },
   };

@@ -75,10 +75,12 @@ const rows = [
   ['Leporello import (hash, copy, thumbnail, pHash, SQLite)', run.summary.imported, run.seconds, run.peak],
   ['reference: sharp decode + WebP thumbnail only', files.length, ref.seconds, ref.peak],
 ] as const;
-console.log(`\nImport of ${files.length} portraits — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${CONCURRENCY} files at a time\n`);
+console.log(
+  `\nImport of ${files.length} portraits — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${CONCURRENCY} files at a time\n`,
+);
 console.log('| what | images | seconds | images/s | peak RSS (MB) |');
 console.log('|---|---:|---:|---:|---:|');
 for (const [what, n, s, peak] of rows) console.log(`| ${what} | ${n} | ${s.toFixed(2)} | ${(n / s).toFixed(0)} | ${mb(peak)} |`);
-console.log(`\nimport / reference speed: ${((run.summary.imported / run.seconds) / (files.length / ref.seconds)).toFixed(2)}×`);
+console.log(`\nimport / reference speed: ${(run.summary.imported / run.seconds / (files.length / ref.seconds)).toFixed(2)}×`);
 console.log(`RSS at 25/50/75/100 % of the import (MB): ${run.rssAt.map(mb).join(' / ')} — flat means the import does not hold the images`);
 console.log(`target: ≥ 40 images/s: ${run.summary.imported / run.seconds >= 40 ? 'met' : 'NOT met'}`);

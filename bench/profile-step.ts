@@ -102,8 +102,12 @@ for (const k of profile.kernels) {
 }
 const totalMs = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
 const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(values.top));
-console.log(`\n${values.model} ${resolution}×${resolution}, batch ${batch}, ${values.generate ? 'drawing one batch' : 'one training step'} on ${choice.name} (${choice.detail}); Node ${process.version}\n`);
-console.log(`step: ${plainMs.toFixed(0)} ms as trained; ${profiledMs.toFixed(0)} ms profiled (every kernel timed alone); ${profile.kernels.length} kernels, ${totalMs.toFixed(0)} ms of kernel time`);
+console.log(
+  `\n${values.model} ${resolution}×${resolution}, batch ${batch}, ${values.generate ? 'drawing one batch' : 'one training step'} on ${choice.name} (${choice.detail}); Node ${process.version}\n`,
+);
+console.log(
+  `step: ${plainMs.toFixed(0)} ms as trained; ${profiledMs.toFixed(0)} ms profiled (every kernel timed alone); ${profile.kernels.length} kernels, ${totalMs.toFixed(0)} ms of kernel time`,
+);
 console.log(`a kernel's fixed cost: ${perKernelUs.toFixed(0)} µs (2000 chained additions of 64 floats)${values.flags ? `; flags ${values.flags}` : ''}\n`);
 console.log('| kernel | calls | ms | share |');
 console.log('|---|---:|---:|---:|');

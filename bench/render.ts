@@ -37,9 +37,11 @@ const repeats = Number(values.repeats);
 useSwiftShaderWithoutGpu();
 const choice = await selectBackend(values.backend as BackendName | 'auto', 'train');
 const dir = mkdtempSync(join(tmpdir(), 'leporello-bench-render-'));
-const ffmpeg = locateFfmpeg().path ?? (() => {
-  throw new Error(locateFfmpeg().message);
-})();
+const ffmpeg =
+  locateFfmpeg().path ??
+  (() => {
+    throw new Error(locateFfmpeg().message);
+  })();
 
 async function* fromMemory(batches: Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const b of batches) yield b;
@@ -51,9 +53,19 @@ const threads = availableParallelism();
 function torchGeneration(batch: number): { label: string; rate: number[] } | string {
   let best: { label: string; rate: number[] } | string = 'not run';
   for (const flush of [false, true]) {
-    const r = runTorchReference<{ generate_img_s: number[] }>('stylegan2_torch.py', [String(threads), '3', '20', String(batch), '256', String(repeats), flush ? '1' : '0', '0']);
+    const r = runTorchReference<{ generate_img_s: number[] }>('stylegan2_torch.py', [
+      String(threads),
+      '3',
+      '20',
+      String(batch),
+      '256',
+      String(repeats),
+      flush ? '1' : '0',
+      '0',
+    ]);
     if (typeof r === 'string') return r;
-    if (typeof best === 'string' || mean(r.result.generate_img_s) > mean(best.rate)) best = { label: `PyTorch ${r.version}, ${threads} threads, ${flush ? 'denormals flushed' : 'defaults'}`, rate: r.result.generate_img_s };
+    if (typeof best === 'string' || mean(r.result.generate_img_s) > mean(best.rate))
+      best = { label: `PyTorch ${r.version}, ${threads} threads, ${flush ? 'denormals flushed' : 'defaults'}`, rate: r.result.generate_img_s };
   }
   return best;
 }
@@ -62,7 +74,10 @@ const rows: string[] = [];
 let frames256: Uint8Array[] = [];
 let torch256: ReturnType<typeof torchGeneration> = 'not run';
 let video256: number[] = [];
-for (const [resolution, frames] of [[64, Number(values.frames64)], [256, Number(values.frames256)]] as const) {
+for (const [resolution, frames] of [
+  [64, Number(values.frames64)],
+  [256, Number(values.frames256)],
+] as const) {
   // At 64 px the StyleGAN2 the studio trains at that size; at 256 px the paper256 width an FFHQ
   // fine-tune has. Drawn in Z along a two-seed path.
   const spec = defaultModelConfig('stylegan2', resolution, 3, { augment: 'none', batchSize: 8, ...(resolution === 256 ? { network: PAPER256 } : {}) });
@@ -95,36 +110,67 @@ for (const [resolution, frames] of [[64, Number(values.frames64)], [256, Number(
     video256 = full;
     torch256 = torchGeneration(batch);
   }
-  rows.push(`| ${resolution} px | ${choice.name} | ${frames} | ${batch} | ${spread(draw)} | ${spread(encode)} | **${spread(full)}** | ${((mean(draw) / mean(full)) * 100).toFixed(0)} % |`);
+  rows.push(
+    `| ${resolution} px | ${choice.name} | ${frames} | ${batch} | ${spread(draw)} | ${spread(encode)} | **${spread(full)}** | ${((mean(draw) / mean(full)) * 100).toFixed(0)} % |`,
+  );
 }
-console.log(`\nBlend video, StyleGAN2 (64 px: the studio default config; 256 px: paper256 width), H.264 CRF 16 "medium", on this machine; ${repeats} renders each (mean, min–max), after one warm-up batch\n`);
-console.log('| resolution | backend | frames rendered | batch | drawing alone (fps) | encoding alone (fps) | drawn + encoded (fps) | full time / drawing time |');
+console.log(
+  `\nBlend video, StyleGAN2 (64 px: the studio default config; 256 px: paper256 width), H.264 CRF 16 "medium", on this machine; ${repeats} renders each (mean, min–max), after one warm-up batch\n`,
+);
+console.log(
+  '| resolution | backend | frames rendered | batch | drawing alone (fps) | encoding alone (fps) | drawn + encoded (fps) | full time / drawing time |',
+);
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);
 if (typeof torch256 === 'string') console.log(`\nPyTorch reference at 256 px: ${torch256}`);
-else console.log(`\n256 px video drawn + encoded: ${spread(video256)} fps against ${torch256.label} generating the same network: ${spread(torch256.rate, 2)} img/s (${methodLine(3, 20, repeats)}) — ${(mean(video256) / mean(torch256.rate)).toFixed(2)}×`);
+else
+  console.log(
+    `\n256 px video drawn + encoded: ${spread(video256)} fps against ${torch256.label} generating the same network: ${spread(torch256.rate, 2)} img/s (${methodLine(3, 20, repeats)}) — ${(mean(video256) / mean(torch256.rate)).toFixed(2)}×`,
+  );
 
 // A 46-panel book: real portraits (their own JPEGs) on the recto, 256 px frames on the verso (1×3).
 const portraits = join(import.meta.dirname, '..', '..', 'shared', 'data', 'portraits600');
 const { readdirSync } = await import('node:fs');
-const files = readdirSync(portraits).filter((f) => f.endsWith('.jpg')).slice(0, 46);
+const files = readdirSync(portraits)
+  .filter((f) => f.endsWith('.jpg'))
+  .slice(0, 46);
 const t0 = performance.now();
 const recto: PanelContent[] = [];
 for (const f of files) recto.push({ pictures: [await pictureFromBytes(await readFile(join(portraits, f)), f)], columns: 1, rows: 1, caption: f });
 const framePngs = await Promise.all(
-  frames256.flatMap((batch) => Array.from({ length: batch.length / (256 * 256 * 3) }, (_, i) => batch.subarray(i * 256 * 256 * 3, (i + 1) * 256 * 256 * 3))).map(async (raw) => {
-    const sharp = (await import('sharp')).default;
-    return { bytes: await sharp(raw, { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer(), format: 'png' as const, width: 256, height: 256 };
-  }),
+  frames256
+    .flatMap((batch) => Array.from({ length: batch.length / (256 * 256 * 3) }, (_, i) => batch.subarray(i * 256 * 256 * 3, (i + 1) * 256 * 256 * 3)))
+    .map(async (raw) => {
+      const sharp = (await import('sharp')).default;
+      return {
+        bytes: await sharp(raw, { raw: { width: 256, height: 256, channels: 3 } })
+          .png()
+          .toBuffer(),
+        format: 'png' as const,
+        width: 256,
+        height: 256,
+      };
+    }),
 );
-const verso: PanelContent[] = Array.from({ length: 46 }, (_, p) => ({ pictures: [0, 1, 2].map((k) => framePngs[(p * 3 + k) % framePngs.length]!), columns: 1, rows: 3, caption: `frame ${p * 3 + 1}` }));
+const verso: PanelContent[] = Array.from({ length: 46 }, (_, p) => ({
+  pictures: [0, 1, 2].map((k) => framePngs[(p * 3 + k) % framePngs.length]!),
+  columns: 1,
+  rows: 3,
+  caption: `frame ${p * 3 + 1}`,
+}));
 const prepared = (performance.now() - t0) / 1000;
 const t1 = performance.now();
-const { pdf, result } = await renderLeporello({ panels: 46, panelWidthMm: 150, panelHeightMm: 210, bleedMm: 3, marginMm: 10, sheet: 'strip', background: [255, 255, 255], title: 'bench' }, recto, verso);
+const { pdf, result } = await renderLeporello(
+  { panels: 46, panelWidthMm: 150, panelHeightMm: 210, bleedMm: 3, marginMm: 10, sheet: 'strip', background: [255, 255, 255], title: 'bench' },
+  recto,
+  verso,
+);
 writeFileSync(join(dir, 'book.pdf'), pdf);
 const layoutSeconds = (performance.now() - t1) / 1000;
 console.log('\nLeporello export, 46 panels of 15×21 cm (6.9 m), strip sheets\n');
 console.log('| pictures | reading and preparing them (s) | laying out and writing the PDF (s) | total (s) | PDF size | pages |');
 console.log('|---:|---:|---:|---:|---:|---:|');
-console.log(`| ${files.length} portraits + 138 frames | ${prepared.toFixed(2)} | ${layoutSeconds.toFixed(2)} | **${(prepared + layoutSeconds).toFixed(2)}** | ${(statSync(join(dir, 'book.pdf')).size / 1e6).toFixed(1)} MB | ${result.pages} |`);
+console.log(
+  `| ${files.length} portraits + 138 frames | ${prepared.toFixed(2)} | ${layoutSeconds.toFixed(2)} | **${(prepared + layoutSeconds).toFixed(2)}** | ${(statSync(join(dir, 'book.pdf')).size / 1e6).toFixed(1)} MB | ${result.pages} |`,
+);
 rmSync(dir, { recursive: true, force: true });

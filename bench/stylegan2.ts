@@ -112,15 +112,33 @@ async function measure(): Promise<{ generate: number; train: number | null }> {
 }
 
 function reference(script: 'nvidia' | 'ours', flush: boolean): Side | string {
-  const args = [String(threads), String(warmup), String(steps), String(batch), String(resolution), String(repeats), flush ? '1' : '0', values.train ? '1' : '0'];
+  const args = [
+    String(threads),
+    String(warmup),
+    String(steps),
+    String(batch),
+    String(resolution),
+    String(repeats),
+    flush ? '1' : '0',
+    values.train ? '1' : '0',
+  ];
   const r =
     script === 'nvidia'
-      ? runTorchReference<{ torch: string; generate_img_s: number[]; train_step_s: number[] }>('stylegan2_nvidia.py', [values.nvidia, ...args], values['torch-device'])
+      ? runTorchReference<{ torch: string; generate_img_s: number[]; train_step_s: number[] }>(
+          'stylegan2_nvidia.py',
+          [values.nvidia, ...args],
+          values['torch-device'],
+        )
       : runTorchReference<{ torch: string; generate_img_s: number[]; train_step_s: number[] }>('stylegan2_torch.py', args, values['torch-device']);
   const name = script === 'nvidia' ? "NVIDIA's stylegan2-ada-pytorch" : 'our PyTorch statement';
   if (typeof r === 'string') return `${name}: ${r}`;
   const where = values['torch-device'] === 'cpu' ? `${threads} threads` : values['torch-device'];
-  return { label: `${name} (PyTorch ${r.version}, ${where}, ${flush ? 'denormals flushed' : 'defaults'})`, generate: r.result.generate_img_s, train: r.result.train_step_s, detail: '' };
+  return {
+    label: `${name} (PyTorch ${r.version}, ${where}, ${flush ? 'denormals flushed' : 'defaults'})`,
+    generate: r.result.generate_img_s,
+    train: r.result.train_step_s,
+    detail: '',
+  };
 }
 
 const flushSettings = (v: string) => (v === 'both' ? [false, true] : v === 'none' ? [] : [v === 'on']);
@@ -131,7 +149,8 @@ for (const script of (['nvidia', 'ours'] as const).filter((s) => wanted.includes
   const settings = script === 'nvidia' && values['nvidia-flush'] ? flushSettings(values['nvidia-flush']) : flushes;
   for (const flush of values['torch-device'] === 'cpu' ? settings : [false]) refs.push(reference(script, flush));
 }
-if (!values.nvidia && wanted.includes('nvidia') && flushes.length) refs.push("NVIDIA's stylegan2-ada-pytorch: not run (clone it into .cache/stylegan2-ada-pytorch or pass --nvidia PATH)");
+if (!values.nvidia && wanted.includes('nvidia') && flushes.length)
+  refs.push("NVIDIA's stylegan2-ada-pytorch: not run (clone it into .cache/stylegan2-ada-pytorch or pass --nvidia PATH)");
 const measured = refs.filter((r): r is Side => typeof r !== 'string');
 const fastestGen = measured.length ? Math.max(...measured.map((r) => mean(r.generate))) : null;
 const fastestTrain = measured.some((r) => r.train.length) ? Math.min(...measured.filter((r) => r.train.length).map((r) => mean(r.train))) : null;
@@ -163,10 +182,14 @@ console.log(`| | generate img/s | × fastest reference | ${values.train ? 'train
 console.log('|---|---:|---:|---:|---:|---|');
 for (const r of refs) {
   if (typeof r === 'string') console.log(`| ${r} | | | | | |`);
-  else console.log(`| ${r.label} | ${spread(r.generate, 2)} | ${genRatio(r)} | ${r.train.length ? spread(r.train, 2) : '—'} | ${trainRatio(r)} | ${values['torch-device'] === 'cpu' ? 'CPU' : 'GPU'} |`);
+  else
+    console.log(
+      `| ${r.label} | ${spread(r.generate, 2)} | ${genRatio(r)} | ${r.train.length ? spread(r.train, 2) : '—'} | ${trainRatio(r)} | ${values['torch-device'] === 'cpu' ? 'CPU' : 'GPU'} |`,
+    );
 }
 for (const o of ours) {
   if (typeof o === 'string') console.log(o);
-  else console.log(`| ${o.label} | ${spread(o.generate, 2)} | ${genRatio(o)} | ${o.train.length ? spread(o.train, 2) : '—'} | ${trainRatio(o)} | ${o.detail} |`);
+  else
+    console.log(`| ${o.label} | ${spread(o.generate, 2)} | ${genRatio(o)} | ${o.train.length ? spread(o.train, 2) : '—'} | ${trainRatio(o)} | ${o.detail} |`);
 }
 if (heaps.length) console.log(`\n${heaps.join('; ')}`);

@@ -78,7 +78,12 @@ function torchSide(flush: boolean): Side | string {
   );
   if (typeof r === 'string') return r;
   const where = values['torch-device'] === 'cpu' ? `${threads} threads` : values['torch-device'];
-  return { label: `PyTorch ${r.result.torch}, ${where}, ${flush ? 'denormals flushed' : 'defaults'}`, train: r.result.train_img_s, sample: r.result.sample_img_s, detail: '' };
+  return {
+    label: `PyTorch ${r.result.torch}, ${where}, ${flush ? 'denormals flushed' : 'defaults'}`,
+    train: r.result.train_img_s,
+    sample: r.result.sample_img_s,
+    detail: '',
+  };
 }
 
 const torch = [torchSide(false), ...(values['torch-device'] === 'cpu' ? [torchSide(true)] : [])];
@@ -92,7 +97,9 @@ for (const name of BACKENDS.filter((b) => values.backends.split(',').includes(b)
   try {
     detail = (await selectBackend(name, 'train')).detail;
   } catch (err) {
-    ours.push(`| ${name} | cannot train here: ${(err as Error).message.replace(/^the \w+ backend cannot run here: /, '').replace(/\. Choose "auto".*$/, '')} | | | | |`);
+    ours.push(
+      `| ${name} | cannot train here: ${(err as Error).message.replace(/^the \w+ backend cannot run here: /, '').replace(/\. Choose "auto".*$/, '')} | | | | |`,
+    );
     continue;
   }
   const side: Side = { label: `Leporello ${name}`, train: [], sample: [], detail };
@@ -110,9 +117,15 @@ console.log('| | train img/s | × fastest PyTorch | sample img/s | × fastest Py
 console.log('|---|---:|---:|---:|---:|---|');
 for (const t of torch) {
   if (typeof t === 'string') console.log(`| PyTorch (reference) | — | | — | | ${t} |`);
-  else console.log(`| ${t.label} | ${spread(t.train)} | ${ratio(t.train, fastest, 'train')} | ${spread(t.sample)} | ${ratio(t.sample, fastestSample, 'sample')} | ${values['torch-device'] === 'cpu' ? 'CPU' : 'GPU'} |`);
+  else
+    console.log(
+      `| ${t.label} | ${spread(t.train)} | ${ratio(t.train, fastest, 'train')} | ${spread(t.sample)} | ${ratio(t.sample, fastestSample, 'sample')} | ${values['torch-device'] === 'cpu' ? 'CPU' : 'GPU'} |`,
+    );
 }
 for (const o of ours) {
   if (typeof o === 'string') console.log(o);
-  else console.log(`| ${o.label} | ${spread(o.train)} | ${ratio(o.train, fastest, 'train')} | ${spread(o.sample)} | ${ratio(o.sample, fastestSample, 'sample')} | ${o.detail} |`);
+  else
+    console.log(
+      `| ${o.label} | ${spread(o.train)} | ${ratio(o.train, fastest, 'train')} | ${spread(o.sample)} | ${ratio(o.sample, fastestSample, 'sample')} | ${o.detail} |`,
+    );
 }

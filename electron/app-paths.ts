@@ -12,7 +12,7 @@ export const appRoot: string = (() => {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'leporello') return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find Leporello\'s package.json above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error("cannot find Leporello's package.json above " + fileURLToPath(import.meta.url));
     dir = parent;
   }
 })();

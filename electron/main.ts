@@ -1,6 +1,20 @@
 // Electron main process: a thin shell around the studio services. It owns the window, the
 // custom protocol, native dialogs and the IPC bridge; all behaviour lives in services/.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, screen, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  protocol,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { methods, type EventPayload } from '../shared/contract';
@@ -59,7 +73,10 @@ const launchEngine: EngineLauncher = () => {
 const windowStateFile = () => join(app.getPath('userData'), 'window-state.json');
 
 function createWindow(): BrowserWindow {
-  const saved = placeOnScreen(readWindowState(windowStateFile()), screen.getAllDisplays().map((d) => d.workArea));
+  const saved = placeOnScreen(
+    readWindowState(windowStateFile()),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   // The renderer is untrusted: isolated from the preload's world, sandboxed, without Node, and
   // allowed to load only what the app serves itself. Written out here, literally, so that the
   // static audit (electronegativity, run by the tests) reads exactly what Electron gets.

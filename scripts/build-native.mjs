@@ -18,7 +18,7 @@ export function buildNative(root) {
   try {
     gyp = createRequire(join(root, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
   } catch {
-    return 'native kernels not built: node-gyp is not installed (npm install installs it); the engine uses tfjs-wasm\'s kernels';
+    return "native kernels not built: node-gyp is not installed (npm install installs it); the engine uses tfjs-wasm's kernels";
   }
   // Node's own headers, so that nothing is downloaded (npm sets npm_config_nodedir where it has them).
   const guessed = dirname(dirname(process.execPath));

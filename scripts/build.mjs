@@ -17,11 +17,7 @@ await Promise.all([
   // loaded lazily, and every other command starts fast.
   esbuild({
     ...node,
-    entryPoints: [
-      { in: 'electron/cli/index.ts', out: 'cli' },
-      'electron/main.ts',
-      { in: 'electron/engine/engine-main.ts', out: 'engine' },
-    ],
+    entryPoints: [{ in: 'electron/cli/index.ts', out: 'cli' }, 'electron/main.ts', { in: 'electron/engine/engine-main.ts', out: 'engine' }],
     outdir: 'out',
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',

@@ -17,7 +17,7 @@ function electronBinary() {
     const why = err?.code === 'MODULE_NOT_FOUND' ? 'the optional "electron" package is not installed (its binary download failed or was skipped)' : err.message;
     return { ok: false, why };
   }
-  if (typeof binary !== 'string' || !existsSync(binary)) return { ok: false, why: 'Electron\'s binary is missing from node_modules/electron' };
+  if (typeof binary !== 'string' || !existsSync(binary)) return { ok: false, why: "Electron's binary is missing from node_modules/electron" };
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { ok: false, why: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
   }

@@ -135,9 +135,7 @@ export const FaceItem = z.object({
   flags: z.array(z.string()),
 });
 export type FaceItem = z.infer<typeof FaceItem>;
-export const FacesQuery = z
-  .object({ collectionId: id.optional(), filter: z.enum(['all', 'kept', 'excluded', 'flagged']).default('all') })
-  .strict();
+export const FacesQuery = z.object({ collectionId: id.optional(), filter: z.enum(['all', 'kept', 'excluded', 'flagged']).default('all') }).strict();
 export type FacesQuery = z.output<typeof FacesQuery>;
 export const QualityThresholds = z
   .object({
@@ -203,16 +201,41 @@ export const RunRequest = z
     arch: Arch.describe('The model family: DCGAN, the thesis GAN, the progressive GAN or StyleGAN2.'),
     name: name.describe("The run's name (its folder); numbered after the dataset and family when not given.").optional(),
     /** How long to train: whole passes over the dataset, or thousands of images; 25 epochs when neither is given. */
-    epochs: z.number().int().min(1).max(100_000).describe('Passes over the whole dataset. With ~600 portraits, faces appear after some tens; hundreds refine them.').optional(),
+    epochs: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .describe('Passes over the whole dataset. With ~600 portraits, faces appear after some tens; hundreds refine them.')
+      .optional(),
     kimg: z.number().positive().max(100_000).describe('Thousands of images shown to the discriminator; the progressive GAN grows on this clock.').optional(),
-    batchSize: z.number().int().min(1).max(1024).describe('Images per step. Larger is steadier and faster per image, but needs more memory; at most the dataset size.').default(64),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .describe('Images per step. Larger is steadier and faster per image, but needs more memory; at most the dataset size.')
+      .default(64),
     dSteps: z.number().int().min(1).max(10).describe('Discriminator steps per generator step. More when the generator wins too easily.').default(1),
     /** Adam's settings; the model family's own when absent (FAMILY_OPTIMIZER in run-presets.ts). */
-    learningRate: z.number().positive().max(1).describe('Adam\'s step size. Too high and training oscillates or collapses; halve it when a run collapses.').optional(),
-    beta1: z.number().min(0).max(0.999).describe('Adam\'s momentum. 0.5 is DCGAN\'s choice; 0 for the progressive GAN.').optional(),
+    learningRate: z
+      .number()
+      .positive()
+      .max(1)
+      .describe("Adam's step size. Too high and training oscillates or collapses; halve it when a run collapses.")
+      .optional(),
+    beta1: z.number().min(0).max(0.999).describe("Adam's momentum. 0.5 is DCGAN's choice; 0 for the progressive GAN.").optional(),
     beta2: z.number().min(0).max(0.9999).describe("Adam's second-moment decay. 0.999 for DCGAN; 0.99 for the progressive GAN and StyleGAN2.").optional(),
-    backend: BackendPreference.describe('Where the engine computes. Auto takes the best that works here; each one says why it can or cannot run.').default('auto'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).describe('Same seed, same witnesses and same shuffling: two runs that differ only in one setting.').default(1),
+    backend: BackendPreference.describe('Where the engine computes. Auto takes the best that works here; each one says why it can or cannot run.').default(
+      'auto',
+    ),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .describe('Same seed, same witnesses and same shuffling: two runs that differ only in one setting.')
+      .default(1),
     witnesses: z.number().int().min(1).max(256).describe('Fixed latents drawn at every checkpoint: the rows of the timeline and the leporello.').default(36),
     /** A checkpoint every this many epochs (a whole number) or kimg. */
     checkpointEvery: z.number().positive().max(10_000).describe('A checkpoint (and a column of the timeline) every this many epochs or kimg.').default(1),
@@ -220,21 +243,47 @@ export const RunRequest = z
     zDim: z.number().int().min(2).max(1024).describe('Size of the latent vector a face is drawn from.').optional(),
     /** Progressive GAN: thousands of images per fade-in and per stable phase, and the half-life of G's moving average. */
     phaseKimg: z.number().positive().max(100_000).describe('Progressive GAN: kimg per fade-in and per stable phase at each resolution.').optional(),
-    emaHalfLifeKimg: z.number().positive().max(10_000).describe("Progressive GAN and StyleGAN2: half-life, in kimg, of the moving average of G that draws the witnesses.").optional(),
+    emaHalfLifeKimg: z
+      .number()
+      .positive()
+      .max(10_000)
+      .describe('Progressive GAN and StyleGAN2: half-life, in kimg, of the moving average of G that draws the witnesses.')
+      .optional(),
     /** StyleGAN2: fine-tune this imported network (its resolution must be the dataset's). */
     network: id.describe("The pretrained network to start from; its resolution must be the dataset's.").optional(),
     augment: z.enum(['ada', 'none']).describe('ADA augments what D sees so that a few hundred images do not make it overfit; p adapts by itself.').optional(),
     /** ADA's target for the mean sign of D's real logits (0.6 in StyleGAN2-ADA). */
     adaTarget: z.number().min(0).max(1).describe('How sure D may be of the reals before augmentation increases (0.6 in StyleGAN2-ADA).').optional(),
     /** FreezeD: keep the first this many discriminator layers as they are. */
-    freezeD: z.number().int().min(0).max(64).describe('FreezeD: keep the first K layers of the pretrained discriminator as they are (a few, for very small sets).').optional(),
-    r1Gamma: z.number().min(0).max(1000).describe("StyleGAN2: weight of the R1 penalty on D's gradient at the real portraits; higher steadies D, lower learns finer detail.").optional(),
+    freezeD: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .describe('FreezeD: keep the first K layers of the pretrained discriminator as they are (a few, for very small sets).')
+      .optional(),
+    r1Gamma: z
+      .number()
+      .min(0)
+      .max(1000)
+      .describe("StyleGAN2: weight of the R1 penalty on D's gradient at the real portraits; higher steadies D, lower learns finer detail.")
+      .optional(),
     /** StyleGAN2: weight of the path-length regulariser (NVIDIA's 2; 0 leaves it off). */
-    plWeight: z.number().min(0).max(100).describe('Path-length regularisation: keeps equal steps in W making equal changes in the face, for smoother blends. NVIDIA\'s weight is 2; 0 leaves it off and saves a double pass through G every 4th step.').optional(),
+    plWeight: z
+      .number()
+      .min(0)
+      .max(100)
+      .describe(
+        "Path-length regularisation: keeps equal steps in W making equal changes in the face, for smoother blends. NVIDIA's weight is 2; 0 leaves it off and saves a double pass through G every 4th step.",
+      )
+      .optional(),
   })
   .strict()
   .refine((r) => r.epochs === undefined || r.kimg === undefined, { message: 'give either epochs or kimg, not both', path: ['kimg'] })
-  .refine((r) => r.kimg !== undefined || Number.isInteger(r.checkpointEvery), { message: 'checkpointEvery counts whole epochs when training by epochs', path: ['checkpointEvery'] });
+  .refine((r) => r.kimg !== undefined || Number.isInteger(r.checkpointEvery), {
+    message: 'checkpointEvery counts whole epochs when training by epochs',
+    path: ['checkpointEvery'],
+  });
 export type RunRequest = z.output<typeof RunRequest>;
 
 export const Checkpoint = z.object({
@@ -371,11 +420,13 @@ export const RunInspection = z.object({
   advice: z.array(
     z.object({
       text: z.string(),
-      action: z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('fork'), at: z.number(), learningRate: z.number() }),
-        z.object({ kind: z.literal('curate') }),
-        z.object({ kind: z.literal('augment') }),
-      ]).nullable(),
+      action: z
+        .discriminatedUnion('kind', [
+          z.object({ kind: z.literal('fork'), at: z.number(), learningRate: z.number() }),
+          z.object({ kind: z.literal('curate') }),
+          z.object({ kind: z.literal('augment') }),
+        ])
+        .nullable(),
     }),
   ),
 });
@@ -432,7 +483,13 @@ export const GeneratorSource = z.object({
 });
 export type GeneratorSource = z.infer<typeof GeneratorSource>;
 
-const seedList = z.array(z.number().int().min(0).max(2 ** 32 - 1));
+const seedList = z.array(
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+);
 const psi = z.number().min(-2).max(2).describe('Truncation ψ: 1 draws faces as trained; toward 0 they approach the average face.');
 const classIndex = z.number().int().min(0).max(4095).optional().describe("A conditional network's class.");
 
@@ -442,7 +499,10 @@ export const GenerateSeedsRequest = z
     seeds: seedList.min(1).max(64).describe("Seeds: seed N draws the same z as NVIDIA's generate.py."),
     psi: psi.default(1),
     cutoff: z.number().int().min(0).max(64).nullable().default(null).describe('Truncate only the first this many style layers (all by default).'),
-    noise: z.enum(['const', 'random', 'none']).default('const').describe("The synthesis network's noise: the network's constant noise, fresh random noise, or none."),
+    noise: z
+      .enum(['const', 'random', 'none'])
+      .default('const')
+      .describe("The synthesis network's noise: the network's constant noise, fresh random noise, or none."),
     classIndex,
   })
   .strict();
@@ -480,7 +540,6 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-
 /** Any generator the latent tools draw from: a network, or a run of any architecture at a checkpoint. */
 export const LatentGenerator = z.object({
   ref: GeneratorRef,
@@ -504,10 +563,17 @@ export const LatentSummary = z.object({
 });
 export type LatentSummary = z.infer<typeof LatentSummary>;
 
-export const Anchor = z.string().regex(/^(seed|latent|image):\d{1,9}$|^label:[^=,]{1,60}=[^,]{1,60}$/, 'an anchor is seed:N, latent:ID, image:ID or label:key=value');
+export const Anchor = z
+  .string()
+  .regex(/^(seed|latent|image):\d{1,9}$|^label:[^=,]{1,60}=[^,]{1,60}$/, 'an anchor is seed:N, latent:ID, image:ID or label:key=value');
 /** A vector given as it is (a path file on the command line can hold one), with a name for captions. */
 const VectorAnchor = z.object({ vector: z.array(z.number().finite()).min(1).max(4096), name: z.string().max(80).optional() }).strict();
-const fileStem = z.string().trim().min(1).max(80).regex(/^[\p{L}\p{N} _.-]+$/u, 'a file name of letters, digits, spaces, dots, dashes and underscores');
+const fileStem = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[\p{L}\p{N} _.-]+$/u, 'a file name of letters, digits, spaces, dots, dashes and underscores');
 const easing = z.enum(['linear', 'smooth']).describe('smooth: slow in and out at each keyframe; linear: at one pace');
 const latentIds = z.array(id).min(1).max(500);
 const jobBackend = BackendPreference.optional().describe('Where the engine computes; the best that works here when not given.');
@@ -523,7 +589,17 @@ export const JobRequest = z.discriminatedUnion('kind', [
       kind: z.literal('seeds'),
       ref: GeneratorRef,
       backend: jobBackend,
-      seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(500).describe('the seeds to draw latents from'),
+      seeds: z
+        .array(
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(2 ** 31 - 1),
+        )
+        .min(1)
+        .max(500)
+        .describe('the seeds to draw latents from'),
       name: name.optional(),
     })
     .strict(),
@@ -570,10 +646,20 @@ export const JobRequest = z.discriminatedUnion('kind', [
       kind: z.literal('video'),
       ref: GeneratorRef,
       backend: jobBackend,
-      anchors: z.array(z.union([Anchor, VectorAnchor])).min(2).max(64),
+      anchors: z
+        .array(z.union([Anchor, VectorAnchor]))
+        .min(2)
+        .max(64),
       seconds: z.number().positive().max(3600).describe('length of the path, holds included'),
       fps: z.number().min(1).max(120).default(30).describe('frames per second'),
-      size: z.number().int().min(16).max(4096).multipleOf(2, 'H.264 in yuv420p needs an even size: give an even number of pixels').optional().describe('side of the video in pixels (upscaled with Lanczos); the generator\'s own by default'),
+      size: z
+        .number()
+        .int()
+        .min(16)
+        .max(4096)
+        .multipleOf(2, 'H.264 in yuv420p needs an even size: give an even number of pixels')
+        .optional()
+        .describe("side of the video in pixels (upscaled with Lanczos); the generator's own by default"),
       easing: easing.default('smooth'),
       loop: z.boolean().default(false).describe('back to the first anchor at the end'),
       hold: z.number().min(0).max(60).default(0).describe('seconds to hold at each anchor'),
@@ -600,7 +686,13 @@ export const JobRequest = z.discriminatedUnion('kind', [
       value: labelValue,
       count: z.number().int().min(1).max(500).default(16).describe('faces to generate'),
       multiplier: z.number().min(1).max(1000).default(2).describe("how many times the requested value's probability must exceed every other's"),
-      startSeed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('the first seed drawn (a random one when not given)'),
+      startSeed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional()
+        .describe('the first seed drawn (a random one when not given)'),
     })
     .strict(),
   z
@@ -614,8 +706,11 @@ export const JobRequest = z.discriminatedUnion('kind', [
       sheet: z.enum(['strip', 'A4', 'A3']).default('strip').describe('strip: long sheets for a print shop; A4 or A3: home printing, joined with glue tabs'),
       bleedMm: z.number().min(0).max(10).default(3),
       marginMm: z.number().min(0).max(100).default(10),
-      background: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb').default('#ffffff'),
-      columns: z.number().int().min(1).max(8).default(1).describe("verso: checkpoints (or frames) across each panel"),
+      background: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb')
+        .default('#ffffff'),
+      columns: z.number().int().min(1).max(8).default(1).describe('verso: checkpoints (or frames) across each panel'),
       rows: z.number().int().min(1).max(8).default(3).describe('verso: witnesses (or frames) down each panel'),
       witnesses: z.array(z.number().int().min(0).max(4095)).max(8).optional().describe('verso: which witnesses, one per row (the first ones by default)'),
       title: z.string().max(200).optional(),
@@ -625,7 +720,11 @@ export const JobRequest = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('contact-sheet'),
-      source: z.union([z.object({ collectionId: id }).strict(), z.object({ runId: id, checkpointId: id.optional() }).strict(), z.object({ videoRenderId: id }).strict()]),
+      source: z.union([
+        z.object({ collectionId: id }).strict(),
+        z.object({ runId: id, checkpointId: id.optional() }).strict(),
+        z.object({ videoRenderId: id }).strict(),
+      ]),
       count: z.number().int().min(1).max(5000).optional().describe('pictures (spread evenly over the collection, the witnesses or the video)'),
       columns: z.number().int().min(1).max(40).default(6),
       cell: z.number().int().min(16).max(2048).default(192).describe('PNG: side of each picture, in pixels'),
@@ -681,11 +780,23 @@ export const JobResults = {
     stripLengthMm: z.number(),
     lowestDpi: z.object({ recto: z.number().nullable(), verso: z.number().nullable() }),
   }),
-  'contact-sheet': RenderedFile.extend({ pictures: z.number().int(), pages: z.number().int().nullable(), width: z.number().int().nullable(), height: z.number().int().nullable() }),
+  'contact-sheet': RenderedFile.extend({
+    pictures: z.number().int(),
+    pages: z.number().int().nullable(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+  }),
 } satisfies Record<JobKind, z.ZodType>;
 export type JobResult<K extends JobKind> = z.infer<(typeof JobResults)[K]>;
 
-export const JobProgress = z.object({ jobId: id, kind: z.string(), done: z.number(), total: z.number(), secondsLeft: z.number().nullable(), message: z.string() });
+export const JobProgress = z.object({
+  jobId: id,
+  kind: z.string(),
+  done: z.number(),
+  total: z.number(),
+  secondsLeft: z.number().nullable(),
+  message: z.string(),
+});
 export type JobProgress = z.infer<typeof JobProgress>;
 
 const jobKinds = Object.keys(JobResults) as [JobKind, ...JobKind[]];
@@ -694,11 +805,22 @@ export type JobFinished =
   | { [K in JobKind]: { jobId: number; kind: K; ok: true; result: JobResult<K>; error: null; cancelled: false } }[JobKind]
   | { jobId: number; kind: JobKind; ok: false; result: null; error: string; cancelled: boolean };
 export const JobFinished = z.union([
-  ...jobKinds.map((kind) => z.object({ jobId: id, kind: z.literal(kind), ok: z.literal(true), result: JobResults[kind], error: z.null(), cancelled: z.literal(false) })),
+  ...jobKinds.map((kind) =>
+    z.object({ jobId: id, kind: z.literal(kind), ok: z.literal(true), result: JobResults[kind], error: z.null(), cancelled: z.literal(false) }),
+  ),
   z.object({ jobId: id, kind: z.enum(jobKinds), ok: z.literal(false), result: z.null(), error: z.string(), cancelled: z.boolean() }),
 ] as unknown as [z.ZodType, z.ZodType]) as unknown as z.ZodType<JobFinished>;
 
-export const RenderRecord = z.object({ id, kind: z.enum(['video', 'leporello', 'contact-sheet']), path: z.string(), sha256: z.string(), bytes: z.number().int(), generator: z.string().nullable(), settings: z.record(z.string(), z.unknown()), createdAt: z.string() });
+export const RenderRecord = z.object({
+  id,
+  kind: z.enum(['video', 'leporello', 'contact-sheet']),
+  path: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  generator: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
 export type RenderRecord = z.infer<typeof RenderRecord>;
 
 const empty = z.object({}).strict();
@@ -730,10 +852,7 @@ export const contract = {
     z.object({ imageIds: z.array(id).min(1).max(100_000), key: labelKey, value: labelValue }).strict(),
     z.object({ updated: z.number().int() }),
   ),
-  'labels.remove': method(
-    z.object({ imageIds: z.array(id).min(1).max(100_000), key: labelKey }).strict(),
-    z.object({ updated: z.number().int() }),
-  ),
+  'labels.remove': method(z.object({ imageIds: z.array(id).min(1).max(100_000), key: labelKey }).strict(), z.object({ updated: z.number().int() })),
   'import.start': method(
     z
       .object({
@@ -776,7 +895,13 @@ export const contract = {
     z
       .object({
         collectionId: id.optional(),
-        masterSize: z.number().int().min(16).max(4096).default(1024).describe('Side of the aligned crops, in pixels (smaller where the source is: never upscaled).'),
+        masterSize: z
+          .number()
+          .int()
+          .min(16)
+          .max(4096)
+          .default(1024)
+          .describe('Side of the aligned crops, in pixels (smaller where the source is: never upscaled).'),
         backend: BackendPreference.default('auto').describe('Where the faces are found. Auto takes the best that works here.'),
       })
       .strict(),
@@ -789,13 +914,17 @@ export const contract = {
       items: z.array(FaceItem),
       /** Pictures curation found no face in (or could not read), for the curator to place a crop by hand. */
       noFace: z.array(z.object({ imageId: id, source: z.string(), originalPath: z.string(), reason: z.string() })),
-      counts: z.object({ kept: z.number().int(), excluded: z.number().int(), flagged: z.number().int(), noFace: z.number().int(), notLookedAt: z.number().int() }),
+      counts: z.object({
+        kept: z.number().int(),
+        excluded: z.number().int(),
+        flagged: z.number().int(),
+        noFace: z.number().int(),
+        notLookedAt: z.number().int(),
+      }),
     }),
   ),
   'faces.setStatus': method(
-    z
-      .object({ faceIds: z.array(id).min(1).max(100_000), status: z.enum(['kept', 'excluded']), reason: z.string().trim().min(1).max(500).optional() })
-      .strict(),
+    z.object({ faceIds: z.array(id).min(1).max(100_000), status: z.enum(['kept', 'excluded']), reason: z.string().trim().min(1).max(500).optional() }).strict(),
     z.object({ updated: z.number().int() }),
   ),
   'faces.placeByHand': method(
@@ -834,7 +963,10 @@ export const contract = {
   'latents.generators': method(empty, z.array(LatentGenerator)),
   'latents.list': method(z.object({ ref: GeneratorRef }).strict(), z.array(LatentSummary)),
   /** The questionnaire's answers: key = value on latents of the generator ("invalid" for an unreadable face). */
-  'latents.label': method(z.object({ ref: GeneratorRef, ids: z.array(id).min(1).max(1000), key: labelKey, value: labelValue }).strict(), z.object({ labelled: z.number().int() })),
+  'latents.label': method(
+    z.object({ ref: GeneratorRef, ids: z.array(id).min(1).max(1000), key: labelKey, value: labelValue }).strict(),
+    z.object({ labelled: z.number().int() }),
+  ),
   'jobs.start': method(JobRequest, z.object({ jobId: id })),
   'jobs.cancel': method(z.object({ jobId: id }).strict(), z.object({ cancelled: z.boolean() })),
   'renders.list': method(empty, z.array(RenderRecord)),
@@ -848,7 +980,15 @@ export const contract = {
   ),
   'generate.styleMix': method(
     StyleMixRequest,
-    z.object({ backend: z.string(), seconds: z.number(), path: z.string(), width: z.number().int(), height: z.number().int(), resolution: z.number().int(), styles: z.array(z.number().int()) }),
+    z.object({
+      backend: z.string(),
+      seconds: z.number(),
+      path: z.string(),
+      width: z.number().int(),
+      height: z.number().int(),
+      resolution: z.number().int(),
+      styles: z.array(z.number().int()),
+    }),
   ),
 } as const;
 

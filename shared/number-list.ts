@@ -4,7 +4,10 @@ import { AppError } from './errors';
 
 export function parseNumberList(text: string, option = '--images', what = 'an image id', maxCount = 100_000): number[] {
   const ids: number[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
     if (!m) throw new AppError('invalid_request', `${option} "${text}": "${part}" is neither ${what} nor a range like 5-9`);
     const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];

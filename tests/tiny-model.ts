@@ -46,7 +46,6 @@ export async function trainTiny(data: Float32Array, steps: number): Promise<numb
   return losses;
 }
 
-
 /**
  * A tiny progressive GAN at 8×8 (stage 8×8, stable) trained with WGAN-GP for `steps` D and G
  * steps: the second-order gradient of the penalty runs on the backend under test.

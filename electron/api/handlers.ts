@@ -113,7 +113,14 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     },
     'latents.label': ({ ref, ids, key, value }) => {
       const project = studio.requireProject();
-      return { labelled: labelLatents(project, latentsOf(project, generatorKeyOf(project, ref), ids).map((l) => l.id), key, value) };
+      return {
+        labelled: labelLatents(
+          project,
+          latentsOf(project, generatorKeyOf(project, ref), ids).map((l) => l.id),
+          key,
+          value,
+        ),
+      };
     },
     'jobs.start': (request) => studio.jobs.start(request),
     'jobs.cancel': ({ jobId }) => ({ cancelled: studio.jobs.cancel(jobId) }),

@@ -14,7 +14,12 @@ export const backends: Command = {
     try {
       const train = await engine.run('probe', { purpose: 'train' });
       const sample = await engine.run('probe', { purpose: 'sample' });
-      const rows = train.map((t, i) => ({ name: t.name, train: t.ok, sample: sample[i]!.ok, detail: t.ok ? t.detail : sample[i]!.ok ? `${sample[i]!.detail}; not for training: ${t.detail}` : t.detail }));
+      const rows = train.map((t, i) => ({
+        name: t.name,
+        train: t.ok,
+        sample: sample[i]!.ok,
+        detail: t.ok ? t.detail : sample[i]!.ok ? `${sample[i]!.detail}; not for training: ${t.detail}` : t.detail,
+      }));
       print(out, rows, rows.map((r) => `${r.name.padEnd(11)} train ${r.train ? 'yes' : 'no '}  sample ${r.sample ? 'yes' : 'no '}  ${r.detail}`).join('\n'));
     } catch (err) {
       throw asAppError(err);

@@ -18,7 +18,8 @@ export const datasetCreate: Command = {
   options: () => ['  --collection NAME\n      The collection to freeze.', '  --label key=value\n      Only the images with this label.', ...helpLines(FLAGS)],
   async run(args, out) {
     const { positionals, values, fields } = parseOptions(args, FLAGS, { collection: { type: 'string' }, label: { type: 'string' } });
-    if (!values.collection || fields.resolution === undefined) throw new AppError('invalid_request', 'dataset create needs --collection NAME and --resolution R (a power of two, 16–1024)');
+    if (!values.collection || fields.resolution === undefined)
+      throw new AppError('invalid_request', 'dataset create needs --collection NAME and --resolution R (a power of two, 16–1024)');
     await withProject(positionals[0], `usage: leporello dataset create ${this.usage}`, async (_, project) => {
       const request = validated(schema, {
         ...fields,
@@ -30,7 +31,11 @@ export const datasetCreate: Command = {
         onProgress: showProgress ? (p) => drawProgress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, imagesPerSecond: null }) : undefined,
       });
       if (showProgress) process.stderr.write('\n');
-      print(out, dataset, `dataset "${dataset.name}": ${dataset.imageCount} images at ${dataset.resolution}×${dataset.resolution} ${dataset.channels === 1 ? 'grayscale' : 'RGB'} in ${dataset.path} (sha256 ${dataset.sha256.slice(0, 12)}…)`);
+      print(
+        out,
+        dataset,
+        `dataset "${dataset.name}": ${dataset.imageCount} images at ${dataset.resolution}×${dataset.resolution} ${dataset.channels === 1 ? 'grayscale' : 'RGB'} in ${dataset.path} (sha256 ${dataset.sha256.slice(0, 12)}…)`,
+      );
     });
   },
 };

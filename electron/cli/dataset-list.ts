@@ -11,7 +11,9 @@ export const datasetList: Command = {
   async run(args, out) {
     const { positionals } = parseOptions(args, []);
     const datasets = await withProject(positionals[0], 'usage: leporello dataset list <project>', async (_, project) => listDatasets(project));
-    const text = datasets.map((d) => `${d.id}\t${d.name}\t${d.imageCount} images\t${d.resolution}px ${d.channels === 1 ? 'gray' : 'RGB'} ${d.fit}${d.xflip ? ' x-flip' : ''}`).join('\n');
+    const text = datasets
+      .map((d) => `${d.id}\t${d.name}\t${d.imageCount} images\t${d.resolution}px ${d.channels === 1 ? 'gray' : 'RGB'} ${d.fit}${d.xflip ? ' x-flip' : ''}`)
+      .join('\n');
     print(out, datasets, `${text}${text ? '\n' : ''}${datasets.length} datasets`);
   },
 };

@@ -23,7 +23,8 @@ export function describeGeneratorOf(project: Project, ref: GeneratorRef): { labe
 
 export async function drawWith(studio: Studio, ref: GeneratorRef, backend: unknown, job: SampleJob): Promise<SampleResult & { backend: string }> {
   const preference = backend === undefined ? 'auto' : BackendPreference.safeParse(backend);
-  if (typeof preference !== 'string' && !preference.success) throw new AppError('invalid_request', `--backend is one of ${BackendPreference.options.join(', ')}`);
+  if (typeof preference !== 'string' && !preference.success)
+    throw new AppError('invalid_request', `--backend is one of ${BackendPreference.options.join(', ')}`);
   const target = resolveGenerator(studio.requireProject(), ref);
   const engine = new EngineClient(studio.launchEngine);
   try {

@@ -12,16 +12,32 @@ export const duplicates: Command = {
   async run(args, out) {
     const { positionals, values } = parseOptions(args, [], { collection: { type: 'string' }, 'keep-suggested': { type: 'boolean' } });
     const keep = values['keep-suggested'] === true;
-    await withProject(positionals[0], 'duplicates needs a project: leporello duplicates <project> [--collection NAME] [--keep-suggested]', async (_, project) => {
-      const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection as string).id;
-      const clusters = await findDuplicates(project, collectionId);
-      let excluded = 0;
-      if (keep) for (const c of clusters) excluded += keepOne(project, c.keeper, c.faces.map((f) => f.faceId));
-      const lines = clusters.map((c, n) =>
-        [`cluster ${n + 1}:`, ...c.faces.map((f) => `  ${f.faceId === c.keeper ? 'keep' : keep ? 'excluded' : 'repeat'}\tface ${f.faceId}\t${f.source}\t${f.sourceSide} px, sharpness ${f.sharpness.toFixed(0)}`)].join('\n'),
-      );
-      const tail = `${clusters.length} clusters of near-duplicates${keep ? `; ${excluded} faces excluded, the suggested keeper of each kept` : clusters.length ? '; --keep-suggested keeps the suggested face of each and excludes the rest' : ''}`;
-      print(out, { clusters, excluded }, [...lines, tail].join('\n'));
-    });
+    await withProject(
+      positionals[0],
+      'duplicates needs a project: leporello duplicates <project> [--collection NAME] [--keep-suggested]',
+      async (_, project) => {
+        const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection as string).id;
+        const clusters = await findDuplicates(project, collectionId);
+        let excluded = 0;
+        if (keep)
+          for (const c of clusters)
+            excluded += keepOne(
+              project,
+              c.keeper,
+              c.faces.map((f) => f.faceId),
+            );
+        const lines = clusters.map((c, n) =>
+          [
+            `cluster ${n + 1}:`,
+            ...c.faces.map(
+              (f) =>
+                `  ${f.faceId === c.keeper ? 'keep' : keep ? 'excluded' : 'repeat'}\tface ${f.faceId}\t${f.source}\t${f.sourceSide} px, sharpness ${f.sharpness.toFixed(0)}`,
+            ),
+          ].join('\n'),
+        );
+        const tail = `${clusters.length} clusters of near-duplicates${keep ? `; ${excluded} faces excluded, the suggested keeper of each kept` : clusters.length ? '; --keep-suggested keeps the suggested face of each and excludes the rest' : ''}`;
+        print(out, { clusters, excluded }, [...lines, tail].join('\n'));
+      },
+    );
   },
 };

@@ -13,9 +13,14 @@ const FLAGS = flagsOf(jobSchema('contact-sheet'), ['kind', 'name', 'format']);
 
 export const exportContactSheet: Command = {
   name: 'export contact-sheet',
-  usage: '<project> (--collection NAME | --run R [--at EPOCH|KIMG] | --video FILE) [--count N] [--columns 6] [--cell 192] [--title TEXT] --out FILE.png|FILE.pdf',
+  usage:
+    '<project> (--collection NAME | --run R [--at EPOCH|KIMG] | --video FILE) [--count N] [--columns 6] [--cell 192] [--title TEXT] --out FILE.png|FILE.pdf',
   summary: 'pictures in a captioned grid: one PNG, or A4 pages of PDF',
-  options: () => ['  --collection NAME | --run R [--at N] | --video FILE\n      A collection\'s portraits, a checkpoint\'s witnesses, or the frames of a video this project rendered.', ...helpLines(FLAGS), ...OUT_HELP],
+  options: () => [
+    "  --collection NAME | --run R [--at N] | --video FILE\n      A collection's portraits, a checkpoint's witnesses, or the frames of a video this project rendered.",
+    ...helpLines(FLAGS),
+    ...OUT_HELP,
+  ],
   async run(args, out) {
     const own = { ...OUT_FLAGS, collection: { type: 'string' }, run: { type: 'string' }, at: { type: 'string' }, video: { type: 'string' } } as const;
     const { positionals, values, fields } = parseOptions(args, FLAGS, own);

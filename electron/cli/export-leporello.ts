@@ -23,31 +23,51 @@ export function parsePanelSize(text: string): { width: number; height: number } 
 export function parseGrid(text: string | undefined): { columns: number; rows: number } {
   const m = /^(\d+)x(\d+)$/.exec(text ?? '1x3');
   const grid = m ? { columns: Number(m[1]), rows: Number(m[2]) } : null;
-  if (!grid || grid.columns < 1 || grid.rows < 1 || grid.columns * grid.rows > 64) throw new AppError('invalid_request', `--verso-grid "${text}" is COLUMNSxROWS, e.g. 1x3 (one checkpoint, three witnesses per panel), at most 64 pictures`);
+  if (!grid || grid.columns < 1 || grid.rows < 1 || grid.columns * grid.rows > 64)
+    throw new AppError('invalid_request', `--verso-grid "${text}" is COLUMNSxROWS, e.g. 1x3 (one checkpoint, three witnesses per panel), at most 64 pictures`);
   return grid;
 }
 
 export const exportLeporello: Command = {
   name: 'export leporello',
-  usage: '<project> --recto COLLECTION (--run R | --verso-video FILE) --panels N --panel-size WxH --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
-  summary: "an accordion book as print-ready PDF: portraits on the recto, the run's timeline (or a video's frames) on the verso; crop and fold marks, bleed, glue tabs when tiled onto A4/A3",
+  usage:
+    '<project> --recto COLLECTION (--run R | --verso-video FILE) --panels N --panel-size WxH --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
+  summary:
+    "an accordion book as print-ready PDF: portraits on the recto, the run's timeline (or a video's frames) on the verso; crop and fold marks, bleed, glue tabs when tiled onto A4/A3",
   options: () => [
     '  --recto COLLECTION\n      The portraits, one per panel (spread evenly over the collection).',
-    '  --run R | --verso-video FILE\n      The verso: a run\'s witnesses at its checkpoints, or the frames of a video this project rendered.',
+    "  --run R | --verso-video FILE\n      The verso: a run's witnesses at its checkpoints, or the frames of a video this project rendered.",
     '  --panel-size WxH\n      Each panel, in cm (15x21), or with a unit (150x210mm, 6x8in).',
     '  --verso-grid CxR\n      Checkpoints (or frames) across and witnesses down each verso panel (default 1x3).',
     ...helpLines(FLAGS, ALIASES),
     ...OUT_HELP,
   ],
   async run(args, out) {
-    const own = { ...OUT_FLAGS, recto: { type: 'string' }, run: { type: 'string' }, 'verso-video': { type: 'string' }, 'verso-grid': { type: 'string' }, 'panel-size': { type: 'string' } } as const;
+    const own = {
+      ...OUT_FLAGS,
+      recto: { type: 'string' },
+      run: { type: 'string' },
+      'verso-video': { type: 'string' },
+      'verso-grid': { type: 'string' },
+      'panel-size': { type: 'string' },
+    } as const;
     const { positionals, values, fields } = parseOptions(args, FLAGS, own, ALIASES);
     const usage = `usage: leporello export leporello ${this.usage}`;
-    if (!values.recto || fields.panels === undefined || !values['panel-size'] || !values.out || (values.run === undefined) === (values['verso-video'] === undefined)) throw new AppError('invalid_request', usage);
+    if (
+      !values.recto ||
+      fields.panels === undefined ||
+      !values['panel-size'] ||
+      !values.out ||
+      (values.run === undefined) === (values['verso-video'] === undefined)
+    )
+      throw new AppError('invalid_request', usage);
     const size = parsePanelSize(values['panel-size'] as string);
     const grid = parseGrid(values['verso-grid'] as string | undefined);
     await withProject(positionals[0], usage, async (studio, project) => {
-      const verso = values.run !== undefined ? { runId: findRun(project, values.run as string).id } : { videoRenderId: findVideoRender(project, { file: values['verso-video'] as string }).id };
+      const verso =
+        values.run !== undefined
+          ? { runId: findRun(project, values.run as string).id }
+          : { videoRenderId: findVideoRender(project, { file: values['verso-video'] as string }).id };
       const request = jobRequest('leporello', {
         ...fields,
         collectionId: findCollectionByName(project, values.recto as string).id,

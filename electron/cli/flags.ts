@@ -13,7 +13,7 @@ const ALIASES = { 'min-face': 'min-face-px' };
 export const flags: Command = {
   name: 'flags',
   usage: '<project> [--collection NAME] [--min-face-px PX] [--min-sharpness X] [--grey-below X] [--max-aspect R]',
-  summary: "faces the quality thresholds flag, with every reason; given thresholds are kept for the project",
+  summary: 'faces the quality thresholds flag, with every reason; given thresholds are kept for the project',
   options: () => ['  --collection NAME\n      Only this collection.', ...helpLines(FLAGS, ALIASES)],
   async run(args, out) {
     const { positionals, values, fields } = parseOptions(args, FLAGS, { collection: { type: 'string' } }, ALIASES);

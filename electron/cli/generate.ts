@@ -23,7 +23,8 @@ async function latentsFromFile(file: string): Promise<number[][]> {
   if (file.toLowerCase().endsWith('.npy')) {
     const { shape, data } = decodeNpy(bytes, file);
     const [rows, cols] = shape.length === 1 ? [1, shape[0]!] : shape;
-    if (shape.length > 2 || rows === undefined || cols === undefined) throw new AppError('invalid_request', `${file} has shape (${shape.join(', ')}); give latents as (N, z_dim)`);
+    if (shape.length > 2 || rows === undefined || cols === undefined)
+      throw new AppError('invalid_request', `${file} has shape (${shape.join(', ')}); give latents as (N, z_dim)`);
     return Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)));
   }
   let parsed: unknown;
@@ -47,14 +48,19 @@ export const generate: Command = {
   options: () => [
     ...GENERATOR_HELP,
     '  --z FILE\n      Latents instead of seeds: a JSON array of arrays, or a (N, z_dim) .npy file.',
-    '  --c FILE\n      A conditional network\'s labels, one per latent (JSON or .npy).',
+    "  --c FILE\n      A conditional network's labels, one per latent (JSON or .npy).",
     '  --format png|npy\n      PNGs, or the raw float output of all images as one .npy (default png).',
     '  --backend B\n      Where to compute (auto by default).',
     '  --out DIR\n      The folder to write the pictures into.',
     ...helpLines(FLAGS, ALIASES),
   ],
   async run(args, out) {
-    const { positionals, values, fields } = parseOptions(args, FLAGS, { ...GENERATOR_FLAGS, ...BACKEND_FLAG, z: { type: 'string' }, c: { type: 'string' }, format: { type: 'string' }, ...OUT_FLAGS }, ALIASES);
+    const { positionals, values, fields } = parseOptions(
+      args,
+      FLAGS,
+      { ...GENERATOR_FLAGS, ...BACKEND_FLAG, z: { type: 'string' }, c: { type: 'string' }, format: { type: 'string' }, ...OUT_FLAGS },
+      ALIASES,
+    );
     const usage = `usage: leporello generate ${this.usage}`;
     if (!values.out || (fields.seeds === undefined) === (values.z === undefined)) throw new AppError('invalid_request', usage);
     const format = (values.format as string | undefined) ?? 'png';
@@ -88,7 +94,11 @@ export const generate: Command = {
         format,
         npyName,
       });
-      print(out, { source: ref, backend: result.backend, seeds, psi: request.psi, cutoff: request.cutoff, noise: request.noise, files: result.files }, `${count} images from "${name}" (ψ ${request.psi}, ${result.backend}) in ${dir}`);
+      print(
+        out,
+        { source: ref, backend: result.backend, seeds, psi: request.psi, cutoff: request.cutoff, noise: request.noise, files: result.files },
+        `${count} images from "${name}" (ψ ${request.psi}, ${result.backend}) in ${dir}`,
+      );
     });
   },
 };

@@ -23,6 +23,10 @@ export function generatorRef(project: Project, values: { network?: unknown; run?
   const checkpoints = listCheckpoints(project, run.id);
   const at = Number(values.at);
   const c = checkpoints.find((x) => checkpointAt(unit, x) === at);
-  if (!c) throw new AppError('not_found', `run "${run.name}" has no checkpoint at ${describeAt(unit, at)} (its checkpoints, in ${unit}: ${checkpoints.map((x) => checkpointAt(unit, x)).join(', ') || 'none'})`);
+  if (!c)
+    throw new AppError(
+      'not_found',
+      `run "${run.name}" has no checkpoint at ${describeAt(unit, at)} (its checkpoints, in ${unit}: ${checkpoints.map((x) => checkpointAt(unit, x)).join(', ') || 'none'})`,
+    );
   return { runId: run.id, checkpointId: c.id };
 }

@@ -22,9 +22,14 @@ export const importCommand: Command = {
   usage: '<project> <paths...> [--collection NAME] [--label key=value ...] [--archive NAME]',
   summary: 'import image files and folders (recursive)',
   async run(args, out) {
-    const { positionals, values } = parseOptions(args, [], { collection: { type: 'string' }, label: { type: 'string', multiple: true }, archive: { type: 'string' } });
+    const { positionals, values } = parseOptions(args, [], {
+      collection: { type: 'string' },
+      label: { type: 'string', multiple: true },
+      archive: { type: 'string' },
+    });
     const [projectDir, ...paths] = positionals;
-    if (!projectDir || paths.length === 0) throw new AppError('invalid_request', 'import needs a project and at least one path: leporello import <project> <paths...>');
+    if (!projectDir || paths.length === 0)
+      throw new AppError('invalid_request', 'import needs a project and at least one path: leporello import <project> <paths...>');
     const labels: Record<string, string> = {};
     for (const l of (values.label as string[] | undefined) ?? []) {
       const { key, value } = parseLabel(l);

@@ -81,7 +81,13 @@ function usage(): string {
 }
 
 function help(command: Command): string {
-  return [`usage: leporello ${command.name} ${command.usage}`.trimEnd(), '', command.summary, ...(command.options ? ['', 'options:', ...command.options()] : []), '  --json\n      Answer in JSON.'].join('\n');
+  return [
+    `usage: leporello ${command.name} ${command.usage}`.trimEnd(),
+    '',
+    command.summary,
+    ...(command.options ? ['', 'options:', ...command.options()] : []),
+    '  --json\n      Answer in JSON.',
+  ].join('\n');
 }
 
 /** The command `argv` names: its one or two words, and the arguments after them. */

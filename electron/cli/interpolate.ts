@@ -36,7 +36,19 @@ export const interpolate: Command = {
       const result = await drawWith(studio, ref, values.backend, { kind: 'interpolate', fromSeed, toSeed, steps, space, easing, psi, label, outFile: file });
       print(
         out,
-        { source: ref, backend: result.backend, from: fromSeed, to: toSeed, steps, space, easing, psi, file, width: steps * result.resolution, height: result.resolution },
+        {
+          source: ref,
+          backend: result.backend,
+          from: fromSeed,
+          to: toSeed,
+          steps,
+          space,
+          easing,
+          psi,
+          file,
+          width: steps * result.resolution,
+          height: result.resolution,
+        },
         `${steps} faces from seed ${fromSeed} to seed ${toSeed} of "${name}" (${space === 'w' ? 'straight in W' : 'great circle in Z'}) in ${file}`,
       );
     });

@@ -15,13 +15,21 @@ export const label: Command = {
   usage: '<project> (--images 1,2,5-9 | --all) [--collection NAME] (--set key=value | --remove key)',
   summary: 'set or remove a label on many images at once (all or nothing)',
   async run(args, out) {
-    const { positionals, values } = parseOptions(args, [], { images: { type: 'string' }, all: { type: 'boolean' }, collection: { type: 'string' }, set: { type: 'string' }, remove: { type: 'string' } });
+    const { positionals, values } = parseOptions(args, [], {
+      images: { type: 'string' },
+      all: { type: 'boolean' },
+      collection: { type: 'string' },
+      set: { type: 'string' },
+      remove: { type: 'string' },
+    });
     if (!positionals[0] || !!values.images === !!values.all || !!values.set === !!values.remove) {
       throw new AppError('invalid_request', 'label needs a project, either --images IDS or --all, and either --set key=value or --remove key');
     }
     await withProject(positionals[0], '', async (studio, project) => {
       const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection as string).id;
-      const imageIds = values.all ? listImages(project, parseRequest('images.list', { collectionId, status: 'ok' })).items.map((i) => i.id) : parseNumberList(values.images as string);
+      const imageIds = values.all
+        ? listImages(project, parseRequest('images.list', { collectionId, status: 'ok' })).items.map((i) => i.id)
+        : parseNumberList(values.images as string);
       if (imageIds.length === 0) throw new AppError('invalid_request', 'no images to label: the collection has no kept images');
       if (values.set) {
         const { key, value } = parseLabel(values.set as string, '--set');

@@ -16,13 +16,16 @@ import { withProject } from './session';
 
 const PATH_FLAGS = flagsOf(jobSchema('path'), ['kind', 'ids']);
 const PSI_FLAGS = flagsOf(jobSchema('arithmetic'), ['kind', 'ids', 'operation', 'label', 'name']);
-const ACTIONS = 'list | seeds 1,2,3 | label IDS key=value | centroid key=value | mean IDS | add A,B | subtract A,B | truncate ID --psi 0.7 | draw IDS --out FILE.png | path IDS --out FILE.png [--frames 12] [--hold N] [--loop] [--easing smooth]';
+const ACTIONS =
+  'list | seeds 1,2,3 | label IDS key=value | centroid key=value | mean IDS | add A,B | subtract A,B | truncate ID --psi 0.7 | draw IDS --out FILE.png | path IDS --out FILE.png [--frames 12] [--hold N] [--loop] [--easing smooth]';
 
 /** Latents as the command line prints them: with their vectors, for scripts. */
 const withVector = (l: StoredLatent) => ({ ...l, vector: Array.from(l.vector) });
 
 function describeLatent(l: StoredLatent): string {
-  const labels = Object.entries(l.labels).map(([k, v]) => `${k}=${v}`).join(' ');
+  const labels = Object.entries(l.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return `#${l.id}\t${l.kind}\t${l.space.toUpperCase()}\t${l.name ?? ''}\t${l.source}${labels ? `\t[${labels}]` : ''}`;
 }
 
@@ -35,8 +38,15 @@ function ids(text: string | undefined, what: string, usage: string): number[] {
 export const latents: Command = {
   name: 'latents',
   usage: `<project> ${GENERATOR_USAGE} ACTION [--name NAME]\n                 ${ACTIONS}`,
-  summary: "the project's latents of a generator (W for StyleGAN2, Z for the others): from seeds, labelled, centroids, arithmetic, keyframe paths (eased, held, looping)",
-  options: () => [...GENERATOR_HELP, '  --name NAME\n      A name for the latents made.', ...helpLines(PSI_FLAGS), ...helpLines(PATH_FLAGS), '  --out FILE.png\n      draw and path: where to write the strip.'],
+  summary:
+    "the project's latents of a generator (W for StyleGAN2, Z for the others): from seeds, labelled, centroids, arithmetic, keyframe paths (eased, held, looping)",
+  options: () => [
+    ...GENERATOR_HELP,
+    '  --name NAME\n      A name for the latents made.',
+    ...helpLines(PSI_FLAGS),
+    ...helpLines(PATH_FLAGS),
+    '  --out FILE.png\n      draw and path: where to write the strip.',
+  ],
   async run(args, out) {
     const { positionals, values, fields } = parseOptions(args, [...PSI_FLAGS, ...PATH_FLAGS], { ...GENERATOR_FLAGS, ...OUT_FLAGS, name: { type: 'string' } });
     const usage = `usage: leporello latents ${this.usage}`;
@@ -49,19 +59,42 @@ export const latents: Command = {
       const say = (made: StoredLatent[]) => print(out, made.map(withVector), made.map(describeLatent).join('\n'));
       if (action === 'list') {
         const all = listLatents(project, key);
-        print(out, all.map(withVector), all.length ? all.map(describeLatent).join('\n') : `no latents of ${label} yet; "latents … seeds 1,2,3" or "project-image" makes some`);
+        print(
+          out,
+          all.map(withVector),
+          all.length ? all.map(describeLatent).join('\n') : `no latents of ${label} yet; "latents … seeds 1,2,3" or "project-image" makes some`,
+        );
       } else if (action === 'label') {
         const { key: labelKey, value } = parseLabel(rest[1] ?? '', 'a label');
-        const n = labelLatents(project, latentsOf(project, key, ids(rest[0], 'IDS', usage)).map((l) => l.id), labelKey, value);
+        const n = labelLatents(
+          project,
+          latentsOf(project, key, ids(rest[0], 'IDS', usage)).map((l) => l.id),
+          labelKey,
+          value,
+        );
         print(out, { labelled: n, key: labelKey, value }, `${n} latent${n === 1 ? '' : 's'} labelled ${labelKey}=${value}`);
       } else if (action === 'seeds') {
         const made = await runJob(studio, jobRequest('seeds', { ref, seeds: parseNumberList(rest[0] ?? '', 'SEEDS', 'a seed'), name }));
-        say(getLatents(project, made.latents.map((l) => l.id)));
+        say(
+          getLatents(
+            project,
+            made.latents.map((l) => l.id),
+          ),
+        );
       } else if (action === 'centroid' || action === 'mean' || action === 'add' || action === 'subtract' || action === 'truncate') {
-        if (action === 'truncate' && fields.psi === undefined) throw new AppError('invalid_request', '--psi is the truncation, from -2 to 2 (1 leaves the latent, 0 gives the average face)');
-        const operands = action === 'centroid' ? { label: parseLabel(rest[0] ?? '', 'a label') } : { ids: ids(rest[0], 'IDS', usage), ...(action === 'truncate' ? { psi: fields.psi } : {}) };
+        if (action === 'truncate' && fields.psi === undefined)
+          throw new AppError('invalid_request', '--psi is the truncation, from -2 to 2 (1 leaves the latent, 0 gives the average face)');
+        const operands =
+          action === 'centroid'
+            ? { label: parseLabel(rest[0] ?? '', 'a label') }
+            : { ids: ids(rest[0], 'IDS', usage), ...(action === 'truncate' ? { psi: fields.psi } : {}) };
         const made = await runJob(studio, jobRequest('arithmetic', { ref, operation: action, ...operands, name }));
-        say(getLatents(project, made.latents.map((l) => l.id)));
+        say(
+          getLatents(
+            project,
+            made.latents.map((l) => l.id),
+          ),
+        );
       } else if (action === 'draw' || action === 'path') {
         if (!values.out) throw new AppError('invalid_request', `${action} needs --out FILE.png`);
         const list = ids(rest[0], 'IDS', usage);

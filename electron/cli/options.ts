@@ -63,7 +63,9 @@ export function flagsOf(schema: z.ZodObject, skip: string[] = []): FlagSpec[] {
 export function helpLines(flags: FlagSpec[], aliases: Record<string, string> = {}): string[] {
   return flags.map((f) => {
     const arg = f.kind === 'boolean' ? '' : f.choices ? ` ${f.choices.join('|')}` : f.kind === 'numbers' ? ' N,N-M' : f.kind === 'number' ? ' N' : ' TEXT';
-    const also = Object.entries(aliases).filter(([, to]) => to === f.flag).map(([a]) => `--${a}`);
+    const also = Object.entries(aliases)
+      .filter(([, to]) => to === f.flag)
+      .map(([a]) => `--${a}`);
     const fallback = f.fallback === undefined || f.kind === 'boolean' ? '' : ` (default ${String(f.fallback)})`;
     return `  --${f.flag}${arg}${also.length ? ` (also ${also.join(', ')})` : ''}\n      ${f.help ?? ''}${fallback}`;
   });
@@ -110,7 +112,8 @@ export function parseOptions(args: string[], flags: FlagSpec[], own: ParseArgsCo
       fields[f.field] = n;
     } else if (f.kind === 'numbers') fields[f.field] = parseNumberList(v, `--${f.flag}`);
     else {
-      if (f.choices && !f.choices.includes(v)) throw new AppError('invalid_request', `--${f.flag} is ${f.choices.join(' or ')}${f.help ? ` (${f.help})` : ''}; not "${v}"`);
+      if (f.choices && !f.choices.includes(v))
+        throw new AppError('invalid_request', `--${f.flag} is ${f.choices.join(' or ')}${f.help ? ` (${f.help})` : ''}; not "${v}"`);
       fields[f.field] = v;
     }
   }
@@ -122,6 +125,9 @@ export function validated<S extends z.ZodType>(schema: S, request: unknown): z.o
   const result = schema.safeParse(request);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).filter((p) => !/^\d+$/.test(p)).at(-1);
+  const field = issue.path
+    .map(String)
+    .filter((p) => !/^\d+$/.test(p))
+    .at(-1);
   throw new AppError('invalid_request', field ? `--${kebab(field)}: ${issue.message}` : issue.message);
 }

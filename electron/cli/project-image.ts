@@ -14,7 +14,8 @@ const ALIASES = { image: 'image-id' };
 export const projectImage: Command = {
   name: 'project-image',
   usage: `<project> ${GENERATOR_USAGE} --image-id ID [--steps 300] [--feature-weight 1] [--name NAME] [--out DRAWING.png]`,
-  summary: "the latent that best redraws an image's aligned face (pixels, multi-scale SSIM and face descriptors), stored with its distances; --feature-weight 0 leaves descriptors out",
+  summary:
+    "the latent that best redraws an image's aligned face (pixels, multi-scale SSIM and face descriptors), stored with its distances; --feature-weight 0 leaves descriptors out",
   options: () => [...GENERATOR_HELP, ...helpLines(FLAGS, ALIASES), ...OUT_HELP],
   async run(args, out) {
     const { positionals, values, fields } = parseOptions(args, FLAGS, { ...GENERATOR_FLAGS, ...OUT_FLAGS }, ALIASES);

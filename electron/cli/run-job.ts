@@ -11,16 +11,27 @@ import { validated } from './options';
 import { progressLines } from './output';
 
 export const OUT_FLAGS = { out: { type: 'string' }, force: { type: 'boolean' } } as const;
-export const OUT_HELP = ['  --out FILE\n      Where to write it (refused when the file exists, unless --force).', '  --force\n      Replace the file --out names.'];
+export const OUT_HELP = [
+  '  --out FILE\n      Where to write it (refused when the file exists, unless --force).',
+  '  --force\n      Replace the file --out names.',
+];
 
 /** Refuses to write over files that are there already, unless --force: --out never replaces a file silently. */
 export function refuseExisting(files: string[], force: unknown): void {
   if (force === true) return;
   const there = files.filter((f) => existsSync(f));
-  if (there.length) throw new AppError('conflict', `${there[0]}${there.length > 1 ? ` (and ${there.length - 1} more)` : ''} exists already: give another --out, or --force to replace it`);
+  if (there.length)
+    throw new AppError(
+      'conflict',
+      `${there[0]}${there.length > 1 ? ` (and ${there.length - 1} more)` : ''} exists already: give another --out, or --force to replace it`,
+    );
 }
 
-export async function runJob<K extends JobKind>(studio: Studio, request: Extract<ParsedJobRequest, { kind: K }>, options: { out?: string; force?: boolean } = {}): Promise<JobResult<K>> {
+export async function runJob<K extends JobKind>(
+  studio: Studio,
+  request: Extract<ParsedJobRequest, { kind: K }>,
+  options: { out?: string; force?: boolean } = {},
+): Promise<JobResult<K>> {
   const out = options.out === undefined ? undefined : resolve(options.out);
   if (out) refuseExisting([out], options.force);
   const controller = new AbortController();

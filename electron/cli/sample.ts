@@ -15,7 +15,14 @@ export const sample: Command = {
   usage: '<project> --run R [--at EPOCH|KIMG] --count N [--seed S] --out DIR',
   summary: "draw new images from a run's generator as PNGs (computed in an engine process)",
   async run(args, out) {
-    const { positionals, values } = parseOptions(args, [], { run: { type: 'string' }, at: { type: 'string' }, checkpoint: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, ...OUT_FLAGS });
+    const { positionals, values } = parseOptions(args, [], {
+      run: { type: 'string' },
+      at: { type: 'string' },
+      checkpoint: { type: 'string' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      ...OUT_FLAGS,
+    });
     const count = Number(values.count);
     if (!positionals[0] || !values.run || !values.out || !Number.isInteger(count) || count < 1 || count > 10_000) {
       throw new AppError('invalid_request', 'sample needs a project, --run R, --count N (1–10000) and --out DIR');
@@ -28,18 +35,28 @@ export const sample: Command = {
       const chosen = at === undefined ? checkpoints.at(-1) : checkpoints.find((c) => checkpointAt(unit, c) === Number(at));
       if (!chosen) {
         const wanted = at === undefined ? '' : ` at ${describeAt(unit, Number(at))}`;
-        throw new AppError('not_found', `run "${run.name}" has no checkpoint${wanted}; its checkpoints (${unit}): ${checkpoints.map((c) => checkpointAt(unit, c)).join(', ') || 'none'}`);
+        throw new AppError(
+          'not_found',
+          `run "${run.name}" has no checkpoint${wanted}; its checkpoints (${unit}): ${checkpoints.map((c) => checkpointAt(unit, c)).join(', ') || 'none'}`,
+        );
       }
       const where = describeAt(unit, checkpointAt(unit, chosen));
       const seed = values.seed === undefined ? 1 : Number(values.seed);
       const dir = resolve(values.out as string);
       const stem = `${run.name}-${where.replace(' ', '')}-seed${seed}`;
-      refuseExisting(Array.from({ length: count }, (_, i) => join(dir, `${stem}-${String(i + 1).padStart(4, '0')}.png`)), values.force);
+      refuseExisting(
+        Array.from({ length: count }, (_, i) => join(dir, `${stem}-${String(i + 1).padStart(4, '0')}.png`)),
+        values.force,
+      );
       await mkdir(dir, { recursive: true });
       const engine = new EngineClient(studio.launchEngine);
       try {
         const { files } = await engine
-          .run('sample-checkpoint', { file: join(project.dir, chosen.path), sha256: chosen.sha256, count, seed, outDir: dir, stem }, { onProgress: progressLines() })
+          .run(
+            'sample-checkpoint',
+            { file: join(project.dir, chosen.path), sha256: chosen.sha256, count, seed, outDir: dir, stem },
+            { onProgress: progressLines() },
+          )
           .catch((err: unknown) => {
             throw asAppError(err);
           });

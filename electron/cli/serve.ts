@@ -19,7 +19,11 @@ export const serve: Command = {
     if (positionals[0]) await studio.openProject(positionals[0]);
     const router = new ApiRouter(createHandlers(studio));
     const server = await startHeadlessServer({ router, events: studio.events, projectDir: () => studio.current?.dir ?? null, port });
-    print(out, { url: server.url, port: server.port, token: server.token }, `Leporello studio for the browser: ${server.url}\n(listening on 127.0.0.1 only; the token in the address is the key, keep it private. Ctrl-C stops.)`);
+    print(
+      out,
+      { url: server.url, port: server.port, token: server.token },
+      `Leporello studio for the browser: ${server.url}\n(listening on 127.0.0.1 only; the token in the address is the key, keep it private. Ctrl-C stops.)`,
+    );
     const stop = async () => {
       await server.close();
       await studio.closeProject();

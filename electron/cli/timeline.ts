@@ -21,7 +21,11 @@ export const timeline: Command = {
       const ids = [findRun(project, values.run as string).id, ...(values.vs ? [findRun(project, values.vs as string).id] : [])];
       const t = buildTimeline(project, ids);
       const size = await renderTimeline(project, t, file);
-      print(out, { ...t, image: file, ...size }, `${file}: ${t.runs.map((r) => `${r.witnesses} witnesses of "${r.name}"`).join(' over ')} × ${t.positions.length} checkpoints (${t.unit} ${t.positions.join(', ')}), ${size.width}×${size.height} px`);
+      print(
+        out,
+        { ...t, image: file, ...size },
+        `${file}: ${t.runs.map((r) => `${r.witnesses} witnesses of "${r.name}"`).join(' over ')} × ${t.positions.length} checkpoints (${t.unit} ${t.positions.join(', ')}), ${size.width}×${size.height} px`,
+      );
     });
   },
 };

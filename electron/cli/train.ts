@@ -15,7 +15,11 @@ const ALIASES = { batch: 'batch-size', lr: 'learning-rate', gamma: 'r1-gamma', t
 export function datasetByRef(project: Project, ref: string) {
   const all = listDatasets(project);
   const found = all.find((d) => String(d.id) === ref || d.name.toLowerCase() === ref.toLowerCase());
-  if (!found) throw new AppError('not_found', `no dataset "${ref}" in ${project.dir}; datasets: ${all.map((d) => d.name).join(', ') || 'none yet (leporello dataset create)'}`);
+  if (!found)
+    throw new AppError(
+      'not_found',
+      `no dataset "${ref}" in ${project.dir}; datasets: ${all.map((d) => d.name).join(', ') || 'none yet (leporello dataset create)'}`,
+    );
   return found;
 }
 
@@ -25,12 +29,13 @@ export const train: Command = {
   summary: 'train a GAN in an engine process (Ctrl-C stops it cleanly); --checkpoint-every counts epochs, or kimg with --kimg',
   options: () => [
     '  --dataset D\n      The dataset to train on, by its id or name.',
-    '  --network N (also --from)\n      StyleGAN2: the imported network to fine-tune, by its id or name; its resolution must be the dataset\'s.',
+    "  --network N (also --from)\n      StyleGAN2: the imported network to fine-tune, by its id or name; its resolution must be the dataset's.",
     ...helpLines(FLAGS, ALIASES),
   ],
   async run(args, out) {
     const { positionals, values, fields } = parseOptions(args, FLAGS, { dataset: { type: 'string' }, network: { type: 'string' } }, ALIASES);
-    if (!positionals[0] || !values.dataset || fields.arch === undefined) throw new AppError('invalid_request', 'train needs a project, --dataset D and --arch dcgan|thesis|progan|stylegan2');
+    if (!positionals[0] || !values.dataset || fields.arch === undefined)
+      throw new AppError('invalid_request', 'train needs a project, --dataset D and --arch dcgan|thesis|progan|stylegan2');
     const studio = newStudio();
     await studio.openProject(positionals[0]);
     try {

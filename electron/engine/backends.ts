@@ -70,7 +70,9 @@ const preparers: Record<BackendName, () => Promise<string>> = {
     const gpu = webgpu.create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) {
-      throw new Error('Dawn found no GPU adapter (no Vulkan, Metal or D3D12 device; on Linux without a GPU, VK_ICD_FILENAMES can name a software Vulkan driver such as SwiftShader)');
+      throw new Error(
+        'Dawn found no GPU adapter (no Vulkan, Metal or D3D12 device; on Linux without a GPU, VK_ICD_FILENAMES can name a software Vulkan driver such as SwiftShader)',
+      );
     }
     // tfjs-backend-webgpu looks for navigator.gpu, as in a browser.
     Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true, writable: true });
@@ -98,7 +100,9 @@ const preparers: Record<BackendName, () => Promise<string>> = {
 
   async cpu() {
     const native = installNativeKernels('cpu');
-    return native.ok ? `plain JavaScript for element-wise work; convolutions and matrix products in ${describeNative(native)}` : `plain JavaScript (${describeNative(native)})`;
+    return native.ok
+      ? `plain JavaScript for element-wise work; convolutions and matrix products in ${describeNative(native)}`
+      : `plain JavaScript (${describeNative(native)})`;
   },
 };
 
@@ -116,7 +120,10 @@ async function tryBackend(name: BackendName, purpose: Purpose): Promise<BackendA
     const detail = await preparers[name]();
     if (!(await tf.setBackend(name))) throw new Error(`tfjs could not initialise the ${name} backend`);
     const missing = REQUIRED_KERNELS[purpose].filter((k) => !tf.getKernel(k, name));
-    if (missing.length) throw new Error(`it has no ${missing.join(', ')} kernel${missing.length > 1 ? 's' : ''}, which ${purpose === 'train' ? 'training' : 'sampling'} convolutional networks needs`);
+    if (missing.length)
+      throw new Error(
+        `it has no ${missing.join(', ')} kernel${missing.length > 1 ? 's' : ''}, which ${purpose === 'train' ? 'training' : 'sampling'} convolutional networks needs`,
+      );
     await tf.ready();
     // One real computation: a backend that registers but cannot run is no backend.
     const check = tf.tidy(() => tf.sum(tf.matMul(tf.ones([4, 4]), tf.ones([4, 4]))));

@@ -24,7 +24,9 @@ function dispose(loaded: Loaded): void {
 let current: Loaded | null = null;
 
 /** The settings and moving-average weights of a StyleGAN2 network folder or fine-tuned run's checkpoint. */
-async function styleGan2Weights(spec: GeneratorSpec): Promise<{ config: StyleGan2Config; weights: Map<string, { shape: number[]; data: Float32Array }> } | null> {
+async function styleGan2Weights(
+  spec: GeneratorSpec,
+): Promise<{ config: StyleGan2Config; weights: Map<string, { shape: number[]; data: Float32Array }> } | null> {
   if (spec.kind === 'network') {
     const { manifest, weights } = await readNetworkFiles(spec.dir);
     return { config: manifest.config, weights: weights.G_ema };
@@ -60,7 +62,8 @@ async function load(spec: GeneratorSpec): Promise<Loaded> {
 /** The StyleGAN2 sampler of a network or fine-tuned run; other families are refused by name. */
 export async function styleGan2Sampler(spec: GeneratorSpec): Promise<StyleGan2Sampler> {
   const { generator } = await load(spec);
-  if (!('sampler' in generator)) throw new Error(`${spec.kind === 'checkpoint' ? spec.file : spec.dir} is not a StyleGAN2 generator; the style tools draw from StyleGAN2 networks and runs`);
+  if (!('sampler' in generator))
+    throw new Error(`${spec.kind === 'checkpoint' ? spec.file : spec.dir} is not a StyleGAN2 generator; the style tools draw from StyleGAN2 networks and runs`);
   return generator.sampler;
 }
 

@@ -61,7 +61,11 @@ export interface EngineJobs {
   /** The latents seeds give a generator (W for StyleGAN2, Z for the others). */
   'latent-seeds': { request: LatentSeedsRequest; event: never; result: LatentVectors };
   /** The latent of the generator's average face, for truncation. */
-  'latent-average': { request: { generator: GeneratorSpec; backend?: BackendName | 'auto' }; event: never; result: { space: 'z' | 'w'; vector: number[]; backend: string } };
+  'latent-average': {
+    request: { generator: GeneratorSpec; backend?: BackendName | 'auto' };
+    event: never;
+    result: { space: 'z' | 'w'; vector: number[]; backend: string };
+  };
   /** Latents, or the frames of a path through them, drawn side by side as one PNG. */
   'draw-latents': { request: DrawLatentsRequest; event: never; result: DrawnStrip };
   'project-image': { request: ProjectionRequest; event: never; result: ProjectionResult };

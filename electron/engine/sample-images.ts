@@ -35,7 +35,13 @@ export async function gridFigure(rows: (Uint8Array | null)[][], r: number, chann
 }
 
 /** The style-mixing figure for these seeds' latents: rows take the listed style layers from the columns. */
-export async function styleMixFigure(sampler: StyleGan2Sampler, rows: number[][], cols: number[][], styles: number[], options: { psi: number; label?: number[] }): Promise<Figure> {
+export async function styleMixFigure(
+  sampler: StyleGan2Sampler,
+  rows: number[][],
+  cols: number[][],
+  styles: number[],
+  options: { psi: number; label?: number[] },
+): Promise<Figure> {
   const { resolution: r, channels } = sampler.config;
   const mix = await sampler.styleMix(rows, cols, styles, options);
   return gridFigure([[null, ...mix.cols.images], ...mix.rows.images.map((img, i) => [img, ...mix.mixed[i]!.images])], r, channels);

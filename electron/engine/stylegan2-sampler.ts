@@ -48,7 +48,8 @@ export class StyleGan2Sampler {
   private labelsFor(count: number, given?: number[][], label?: number[]): tf.Tensor2D | null {
     if (this.config.cDim === 0) return null;
     const labels = given ?? (label ? Array.from({ length: count }, () => label) : undefined);
-    if (!labels || labels.length !== count) throw new Error(`this network is conditional on ${this.config.cDim} classes: give a label for every latent (--class or --c)`);
+    if (!labels || labels.length !== count)
+      throw new Error(`this network is conditional on ${this.config.cDim} classes: give a label for every latent (--class or --c)`);
     if (labels.some((l) => l.length !== this.config.cDim)) throw new Error(`labels must have ${this.config.cDim} values`);
     return tf.tensor2d(labels);
   }
@@ -57,7 +58,10 @@ export class StyleGan2Sampler {
   ws(z: number[][], options: GenerateOptions = {}): tf.Tensor3D {
     return tf.tidy(() => {
       if (z.some((v) => v.length !== this.config.zDim)) throw new Error(`latents must have ${this.config.zDim} values (the network's z_dim)`);
-      return mapping(this.weights, this.config, tf.tensor2d(z), this.labelsFor(z.length, options.labels, options.label), { psi: options.psi ?? 1, cutoff: options.cutoff ?? null });
+      return mapping(this.weights, this.config, tf.tensor2d(z), this.labelsFor(z.length, options.labels, options.label), {
+        psi: options.psi ?? 1,
+        cutoff: options.cutoff ?? null,
+      });
     });
   }
 
@@ -99,7 +103,12 @@ export class StyleGan2Sampler {
    * The style-mixing figure: for each row latent and column latent, the row's W with the column's W
    * at the given style layers (coarse 0–3, middle 4–7, fine 8 and up at 1024 px).
    */
-  async styleMix(rows: number[][], cols: number[][], styles: number[], options: GenerateOptions = {}): Promise<{ rows: Generated; cols: Generated; mixed: Generated[] }> {
+  async styleMix(
+    rows: number[][],
+    cols: number[][],
+    styles: number[],
+    options: GenerateOptions = {},
+  ): Promise<{ rows: Generated; cols: Generated; mixed: Generated[] }> {
     const n = numWs(this.config);
     const bad = styles.find((s) => s < 0 || s >= n);
     if (bad !== undefined) throw new Error(`style layer ${bad} does not exist: this network has layers 0–${n - 1}`);
@@ -128,7 +137,11 @@ export class StyleGan2Sampler {
    * or the great circle between their z, mapped at each step.
    */
   async interpolate(a: number[], b: number[], positions: number[], space: 'w' | 'z', options: GenerateOptions = {}): Promise<Generated> {
-    if (space === 'z') return this.generate(positions.map((t) => Array.from(slerp(a, b, t))), options);
+    if (space === 'z')
+      return this.generate(
+        positions.map((t) => Array.from(slerp(a, b, t))),
+        options,
+      );
     const ends = this.ws([a, b], options);
     const ws = tf.tidy(() => {
       const [wa, wb] = tf.unstack(ends) as [tf.Tensor2D, tf.Tensor2D];

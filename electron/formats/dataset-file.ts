@@ -53,7 +53,9 @@ export class DatasetFile {
     const { size } = await handle.stat();
     if (size !== meta.count * imageBytes(meta)) {
       await handle.close();
-      throw new Error(`${dataPath} holds ${size} bytes, expected ${meta.count * imageBytes(meta)}: the dataset is damaged; create it again from its collection`);
+      throw new Error(
+        `${dataPath} holds ${size} bytes, expected ${meta.count * imageBytes(meta)}: the dataset is damaged; create it again from its collection`,
+      );
     }
     return new DatasetFile(meta, handle, dataPath);
   }

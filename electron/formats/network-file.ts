@@ -34,18 +34,25 @@ export const WEIGHTS = 'weights.bin';
  * weights are written a tensor at a time, each read (converted) only then: an imported FFHQ
  * network is never held twice in memory.
  */
-export async function writeNetworkFiles(dir: string, tmpDir: string, manifest: Omit<NetworkManifest, 'tensors'>, weights: Partial<Record<NetworkRole, Map<string, { shape: number[]; readonly data: ArrayLike<number> }>>>): Promise<number> {
+export async function writeNetworkFiles(
+  dir: string,
+  tmpDir: string,
+  manifest: Omit<NetworkManifest, 'tensors'>,
+  weights: Partial<Record<NetworkRole, Map<string, { shape: number[]; readonly data: ArrayLike<number> }>>>,
+): Promise<number> {
   const tensors: NetworkManifest['tensors'] = [];
   let length = 0;
-  for (const role of ['G', 'D', 'G_ema'] as const) for (const [name, t] of weights[role] ?? []) {
-    const count = t.shape.reduce((a, b) => a * b, 1);
-    tensors.push({ role, name, shape: t.shape, offset: length, length: count });
-    length += count;
-  }
+  for (const role of ['G', 'D', 'G_ema'] as const)
+    for (const [name, t] of weights[role] ?? []) {
+      const count = t.shape.reduce((a, b) => a * b, 1);
+      tensors.push({ role, name, shape: t.shape, offset: length, length: count });
+      length += count;
+    }
   function* chunks(): Generator<Uint8Array> {
     for (const entry of tensors) {
       const data = weights[entry.role]!.get(entry.name)!.data;
-      if (data.length !== entry.length) throw new Error(`${entry.role} ${entry.name} holds ${data.length} numbers, its shape [${entry.shape.join(', ')}] ${entry.length}`);
+      if (data.length !== entry.length)
+        throw new Error(`${entry.role} ${entry.name} holds ${data.length} numbers, its shape [${entry.shape.join(', ')}] ${entry.length}`);
       const floats = data instanceof Float32Array ? data : Float32Array.from(data);
       // Float32Array is the machine's byte order; every platform Electron ships on is little-endian.
       yield new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
@@ -65,7 +72,8 @@ export async function readNetworkFiles(dir: string): Promise<{ manifest: Network
   const floats = new Float32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.byteLength / 4));
   const weights: NetworkWeights = { G: new Map(), D: new Map(), G_ema: new Map() };
   for (const t of manifest.tensors) {
-    if (t.offset + t.length > floats.length) throw new Error(`${join(dir, WEIGHTS)} is shorter than its manifest says: the network is damaged; import it again`);
+    if (t.offset + t.length > floats.length)
+      throw new Error(`${join(dir, WEIGHTS)} is shorter than its manifest says: the network is damaged; import it again`);
     weights[t.role].set(t.name, { shape: t.shape, data: floats.subarray(t.offset, t.offset + t.length) });
   }
   return { manifest, weights };

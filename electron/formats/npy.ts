@@ -33,7 +33,11 @@ export function decodeNpy(bytes: Uint8Array, file: string): { shape: number[]; d
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) throw new AppError('invalid_request', `${file}: a .npy header this reader does not understand`);
   if (fortran === 'True') throw new AppError('invalid_request', `${file} is Fortran-ordered; save it with numpy.ascontiguousarray`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLength;
   const readers: Record<string, [number, (o: number) => number]> = {

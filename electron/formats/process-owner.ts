@@ -24,4 +24,3 @@ export function ownerAlive(owner: string): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-

@@ -39,6 +39,14 @@ export function ensureCollection(project: Project, name: string): number {
 /** A collection by its name, any case; the error lists the project's collections. */
 export function findCollectionByName(project: Project, name: string): Collection {
   const c = listCollections(project).find((x) => x.name.toLowerCase() === name.toLowerCase());
-  if (!c) throw new AppError('not_found', `no collection "${name}" in ${project.dir}; collections: ${listCollections(project).map((x) => x.name).join(', ') || 'none yet'}`);
+  if (!c)
+    throw new AppError(
+      'not_found',
+      `no collection "${name}" in ${project.dir}; collections: ${
+        listCollections(project)
+          .map((x) => x.name)
+          .join(', ') || 'none yet'
+      }`,
+    );
   return c;
 }

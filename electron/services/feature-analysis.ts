@@ -27,7 +27,11 @@ export function featureSamples(project: Project, generator: string, feature: str
     .all(feature, feature, generator) as { id: number; vector: Buffer; value: string | null }[];
   return rows
     .filter((r) => r.value !== null && r.value !== INVALID_ANSWER)
-    .map((r) => ({ latentId: r.id, value: r.value!, vector: Array.from(new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength))) }));
+    .map((r) => ({
+      latentId: r.id,
+      value: r.value!,
+      vector: Array.from(new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength))),
+    }));
 }
 
 /** What became of earlier faces generated for each value of `feature`, once the curator answered them. */

@@ -36,6 +36,7 @@ export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocati
   return {
     path: null,
     source: 'none',
-    message: 'no ffmpeg found: ffmpeg-static did not install and none is on PATH. Videos cannot be rendered until one is installed (e.g. "apt install ffmpeg", or reinstall with internet access).',
+    message:
+      'no ffmpeg found: ffmpeg-static did not install and none is on PATH. Videos cannot be rendered until one is installed (e.g. "apt install ffmpeg", or reinstall with internet access).',
   };
 }

@@ -56,7 +56,9 @@ export function listImages(project: Project, q: ParsedRequest<'images.list'>): {
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const { total } = project.db.prepare(`SELECT count(*) AS total FROM images i ${clause}`).get(...args) as { total: number };
-  const rows = project.db.prepare(`SELECT * FROM images i ${clause} ORDER BY i.source_path COLLATE NOCASE, i.id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as ImageRow[];
+  const rows = project.db
+    .prepare(`SELECT * FROM images i ${clause} ORDER BY i.source_path COLLATE NOCASE, i.id LIMIT ? OFFSET ?`)
+    .all(...args, q.limit, q.offset) as ImageRow[];
   const labels = labelsByImage(project, rows.length > 2000 ? 'all' : rows.map((r) => r.id));
   return { total, items: rows.map((r) => toTile(r, labels.get(r.id) ?? {})) };
 }

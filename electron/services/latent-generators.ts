@@ -12,11 +12,27 @@ import type { Project } from './projects/project';
 import { getRun, listCheckpoints, listRuns } from './runs/run-store';
 
 export function listLatentGenerators(project: Project): LatentGenerator[] {
-  const networks = listNetworks(project).map((n): LatentGenerator => ({ ref: { networkId: n.id }, key: `network:${n.id}`, label: n.name, arch: 'stylegan2', space: 'w', resolution: n.resolution }));
+  const networks = listNetworks(project).map((n): LatentGenerator => ({
+    ref: { networkId: n.id },
+    key: `network:${n.id}`,
+    label: n.name,
+    arch: 'stylegan2',
+    space: 'w',
+    resolution: n.resolution,
+  }));
   const runs = listRuns(project).flatMap((r): LatentGenerator[] => {
     const last = listCheckpoints(project, r.id).at(-1);
     if (!last) return [];
-    return [{ ref: { runId: r.id, checkpointId: last.id }, key: `run:${r.id}:${last.id}`, label: `${r.name} at checkpoint #${last.id}`, arch: r.arch, space: r.arch === 'stylegan2' ? 'w' : 'z', resolution: getDataset(project, r.datasetId).resolution }];
+    return [
+      {
+        ref: { runId: r.id, checkpointId: last.id },
+        key: `run:${r.id}:${last.id}`,
+        label: `${r.name} at checkpoint #${last.id}`,
+        arch: r.arch,
+        space: r.arch === 'stylegan2' ? 'w' : 'z',
+        resolution: getDataset(project, r.datasetId).resolution,
+      },
+    ];
   });
   return [...networks, ...runs];
 }
@@ -42,8 +58,13 @@ export function jobGenerator(project: Project, ref: GeneratorRef): JobGenerator 
     const run = getRun(project, ref.runId);
     const checkpoints = listCheckpoints(project, run.id);
     const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
-    if (!c) throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
-    return { key: `run:${run.id}:${c.id}`, label: `${run.name} (${run.arch}) at checkpoint #${c.id}`, spec: { kind: 'checkpoint', file: join(project.dir, c.path), sha256: c.sha256 } };
+    if (!c)
+      throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
+    return {
+      key: `run:${run.id}:${c.id}`,
+      label: `${run.name} (${run.arch}) at checkpoint #${c.id}`,
+      spec: { kind: 'checkpoint', file: join(project.dir, c.path), sha256: c.sha256 },
+    };
   }
   const target = resolveGenerator(project, ref);
   return { key: target.key, label: target.describe.label, spec: target.source };

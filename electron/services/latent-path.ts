@@ -53,23 +53,37 @@ export function parsePathSpec(spec: string): PathSpec {
     const parsed = PathFile.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new AppError('invalid_request', `the path file ${spec} is not a path: ${issue.path.join('.') || 'the document'}: ${issue.message}. It holds {"anchors": ["seed:3", "label:expression=smiling", …], "seconds"?, "fps"?, "easing"?, "loop"?, "hold"?}`);
+      throw new AppError(
+        'invalid_request',
+        `the path file ${spec} is not a path: ${issue.path.join('.') || 'the document'}: ${issue.message}. It holds {"anchors": ["seed:3", "label:expression=smiling", …], "seconds"?, "fps"?, "easing"?, "loop"?, "hold"?}`,
+      );
     }
     const { anchors, ...timing } = parsed.data;
     return { anchors, timing };
   }
-  const anchors = spec.split(',').map((a) => a.trim()).filter(Boolean);
+  const anchors = spec
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   for (const a of anchors) {
-    if (!AnchorText.safeParse(a).success) throw new AppError('invalid_request', `"${a}" is not an anchor: write seed:N, latent:ID, image:ID or label:key=value, separated by commas`);
+    if (!AnchorText.safeParse(a).success)
+      throw new AppError('invalid_request', `"${a}" is not an anchor: write seed:N, latent:ID, image:ID or label:key=value, separated by commas`);
   }
-  if (anchors.length < 2) throw new AppError('invalid_request', `a path needs at least two anchors (e.g. label:expression=death,label:expression=orgasm); got ${anchors.length}`);
+  if (anchors.length < 2)
+    throw new AppError('invalid_request', `a path needs at least two anchors (e.g. label:expression=death,label:expression=orgasm); got ${anchors.length}`);
   return { anchors, timing: {} };
 }
 
 /** The newest projection of an image into this generator. */
 function projectionOf(project: Project, generator: string, imageId: number): Float32Array {
-  const row = project.db.prepare("SELECT id FROM latents WHERE generator = ? AND kind = 'projected' AND image_id = ? ORDER BY id DESC LIMIT 1").get(generator, imageId) as { id: number } | undefined;
-  if (!row) throw new AppError('not_found', `image #${imageId} has not been projected into ${generator}: project it first (Latents → Project portrait, or "leporello project-image ${project.dir} … --image ${imageId}")`);
+  const row = project.db
+    .prepare("SELECT id FROM latents WHERE generator = ? AND kind = 'projected' AND image_id = ? ORDER BY id DESC LIMIT 1")
+    .get(generator, imageId) as { id: number } | undefined;
+  if (!row)
+    throw new AppError(
+      'not_found',
+      `image #${imageId} has not been projected into ${generator}: project it first (Latents → Project portrait, or "leporello project-image ${project.dir} … --image ${imageId}")`,
+    );
   return latentsOf(project, generator, [row.id])[0]!.vector;
 }
 
@@ -78,7 +92,11 @@ export function resolveAnchors(project: Project, generator: string, dim: number 
   return anchors.map((a): Anchor => {
     const vector = (v: Float32Array) => Array.from(v);
     if (typeof a !== 'string') {
-      if (dim !== null && a.vector.length !== dim) throw new AppError('invalid_request', `a vector anchor${a.name ? ` (${a.name})` : ''} has ${a.vector.length} numbers; this generator's latents have ${dim}`);
+      if (dim !== null && a.vector.length !== dim)
+        throw new AppError(
+          'invalid_request',
+          `a vector anchor${a.name ? ` (${a.name})` : ''} has ${a.vector.length} numbers; this generator's latents have ${dim}`,
+        );
       return { describe: a.name ?? 'a given vector', keyframe: { vector: a.vector } };
     }
     const [kind, rest] = [a.slice(0, a.indexOf(':')), a.slice(a.indexOf(':') + 1)];

@@ -39,14 +39,19 @@ function labelsOf(project: Project, ids: number[]): Map<number, Record<string, s
   const out = new Map<number, Record<string, string>>(ids.map((id) => [id, {}]));
   if (!ids.length) return out;
   const rows = project.db
-    .prepare(`SELECT l.latent_id AS id, k.name AS key, l.value FROM latent_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.latent_id IN (${ids.map(() => '?').join(',')})`)
+    .prepare(
+      `SELECT l.latent_id AS id, k.name AS key, l.value FROM latent_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.latent_id IN (${ids.map(() => '?').join(',')})`,
+    )
     .all(...ids) as { id: number; key: string; value: string }[];
   for (const r of rows) out.get(r.id)![r.key] = r.value;
   return out;
 }
 
 function fromRows(project: Project, rows: LatentRow[]): StoredLatent[] {
-  const labels = labelsOf(project, rows.map((r) => r.id));
+  const labels = labelsOf(
+    project,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -77,9 +82,12 @@ export function addLatents(project: Project, generator: string, space: 'z' | 'w'
   );
   const ids = project.db.transaction(() =>
     latents.map((l) => {
-      if (!Array.from(l.vector).every(Number.isFinite)) throw new AppError('invalid_request', `latent "${l.source}" has values that are not finite numbers; nothing was stored`);
+      if (!Array.from(l.vector).every(Number.isFinite))
+        throw new AppError('invalid_request', `latent "${l.source}" has values that are not finite numbers; nothing was stored`);
       const bytes = Buffer.from(Float32Array.from(l.vector).buffer);
-      return Number(insert.run(l.kind, bytes, l.source, now(), generator, space, l.name ?? null, l.imageId ?? null, JSON.stringify(l.detail ?? {})).lastInsertRowid);
+      return Number(
+        insert.run(l.kind, bytes, l.source, now(), generator, space, l.name ?? null, l.imageId ?? null, JSON.stringify(l.detail ?? {})).lastInsertRowid,
+      );
     }),
   )();
   return getLatents(project, ids);
@@ -97,7 +105,14 @@ export function getLatents(project: Project, ids: number[]): StoredLatent[] {
   const rows = project.db.prepare(`SELECT * FROM latents WHERE id IN (${ids.map(() => '?').join(',')}) AND kind <> 'witness'`).all(...ids) as LatentRow[];
   const byId = new Map(fromRows(project, rows).map((l) => [l.id, l]));
   const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length) throw new AppError('not_found', `no latent ${missing.slice(0, 5).map((m) => `#${m}`).join(', ')} in project "${project.name}"; see "leporello latents ${project.dir} … list"`);
+  if (missing.length)
+    throw new AppError(
+      'not_found',
+      `no latent ${missing
+        .slice(0, 5)
+        .map((m) => `#${m}`)
+        .join(', ')} in project "${project.name}"; see "leporello latents ${project.dir} … list"`,
+    );
   return ids.map((id) => byId.get(id)!);
 }
 
@@ -105,7 +120,11 @@ export function getLatents(project: Project, ids: number[]): StoredLatent[] {
 export function latentsOf(project: Project, generator: string, ids: number[]): StoredLatent[] {
   const latents = getLatents(project, ids);
   const stranger = latents.find((l) => l.generator !== generator);
-  if (stranger) throw new AppError('invalid_request', `latent #${stranger.id} belongs to ${stranger.generator}, not ${generator}: latents of different generators cannot be combined or drawn together`);
+  if (stranger)
+    throw new AppError(
+      'invalid_request',
+      `latent #${stranger.id} belongs to ${stranger.generator}, not ${generator}: latents of different generators cannot be combined or drawn together`,
+    );
   return latents;
 }
 
@@ -116,7 +135,9 @@ export function labelLatents(project: Project, ids: number[], key: string, value
     getLatents(project, ids);
     project.db.prepare('INSERT INTO label_keys (name) VALUES (?) ON CONFLICT (name) DO NOTHING').run(key);
     const keyId = (project.db.prepare('SELECT id FROM label_keys WHERE name = ?').get(key) as { id: number }).id;
-    const stmt = project.db.prepare('INSERT INTO latent_labels (latent_id, key_id, value) VALUES (?, ?, ?) ON CONFLICT (latent_id, key_id) DO UPDATE SET value = excluded.value');
+    const stmt = project.db.prepare(
+      'INSERT INTO latent_labels (latent_id, key_id, value) VALUES (?, ?, ?) ON CONFLICT (latent_id, key_id) DO UPDATE SET value = excluded.value',
+    );
     for (const id of new Set(ids)) stmt.run(id, keyId, value);
     return new Set(ids).size;
   })();
@@ -138,7 +159,10 @@ export function labelMembers(project: Project, generator: string, key: string, v
     .all(generator, key, value, key, value) as LatentRow[];
   const members = fromRows(project, rows);
   if (!members.length) {
-    throw new AppError('not_found', `no latent of ${generator} is labelled ${key}=${value}: label generated faces (the Questionnaire, or "leporello latents … label"), or project portraits that carry the label (Latents → Project portrait, or "leporello project-image")`);
+    throw new AppError(
+      'not_found',
+      `no latent of ${generator} is labelled ${key}=${value}: label generated faces (the Questionnaire, or "leporello latents … label"), or project portraits that carry the label (Latents → Project portrait, or "leporello project-image")`,
+    );
   }
   return members;
 }

@@ -113,7 +113,8 @@ export class Studio {
 
   async createProject(name: string, dir?: string): Promise<ProjectSummary> {
     const folder = dir ? resolve(dir) : join(this.options.projectsRoot, folderNameFor(name));
-    if (!dir && existsSync(folder)) throw new AppError('conflict', `a project folder named "${folderNameFor(name)}" already exists in ${this.options.projectsRoot}; choose another name`);
+    if (!dir && existsSync(folder))
+      throw new AppError('conflict', `a project folder named "${folderNameFor(name)}" already exists in ${this.options.projectsRoot}; choose another name`);
     const project = Project.create(folder, name);
     return this.switchTo(project);
   }

@@ -13,7 +13,21 @@ export interface MenuActions {
 export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, appName = 'Leporello'): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   return [
-    ...(mac ? [{ label: appName, submenu: [{ role: 'about' as const }, { type: 'separator' as const }, { role: 'hide' as const }, { role: 'hideOthers' as const }, { type: 'separator' as const }, { role: 'quit' as const }] }] : []),
+    ...(mac
+      ? [
+          {
+            label: appName,
+            submenu: [
+              { role: 'about' as const },
+              { type: 'separator' as const },
+              { role: 'hide' as const },
+              { role: 'hideOthers' as const },
+              { type: 'separator' as const },
+              { role: 'quit' as const },
+            ],
+          },
+        ]
+      : []),
     {
       label: 'File',
       submenu: [

@@ -24,6 +24,10 @@ export function runNotifier(): (m: EventMessage) => RunNotice | null {
     lastStatus.set(run.id, run.status);
     const ending = ENDINGS[run.status];
     if (!ending || before === run.status) return null;
-    return { runId: run.id, title: `Run “${run.name}” ${ending}`, body: run.reason ?? (run.health?.verdict === 'collapsed' ? 'its samples are collapsed: see its health' : 'its timeline is ready') };
+    return {
+      runId: run.id,
+      title: `Run “${run.name}” ${ending}`,
+      body: run.reason ?? (run.health?.verdict === 'collapsed' ? 'its samples are collapsed: see its health' : 'its timeline is ready'),
+    };
   };
 }

@@ -73,7 +73,10 @@ function httpTransport(): Transport {
         return { ok: false, error: { code: 'unavailable', message: 'the studio server does not answer: is "leporello serve" still running?' } };
       }
       if (res.status === 401) {
-        return { ok: false, error: { code: 'unavailable', message: 'the studio server refused the session: open the address it printed (with its token) again' } };
+        return {
+          ok: false,
+          error: { code: 'unavailable', message: 'the studio server refused the session: open the address it printed (with its token) again' },
+        };
       }
       return (await res.json()) as Reply<unknown>;
     },

@@ -25,7 +25,8 @@ function parse(hash: string): Route {
   if (parts[0] === 'styles') return { view: 'styles' };
   if (parts[0] === 'latents' || parts[0] === 'questionnaire' || parts[0] === 'analysis' || parts[0] === 'book') return { view: parts[0] };
   if (parts[0] === 'run' && parts[1]) return { view: 'run', runId: Number(parts[1]) };
-  if (parts[0] === 'timeline' && parts[1]) return { view: 'timeline', runId: Number(parts[1]), vsRunId: parts[2] === 'vs' && parts[3] ? Number(parts[3]) : null };
+  if (parts[0] === 'timeline' && parts[1])
+    return { view: 'timeline', runId: Number(parts[1]), vsRunId: parts[2] === 'vs' && parts[3] ? Number(parts[3]) : null };
   return { view: 'projects' };
 }
 

@@ -5,7 +5,12 @@ import { api } from './api';
 import { notify, reportError } from './notices.svelte';
 import { go } from './route.svelte';
 
-export const runs = $state<{ list: Run[]; datasets: Dataset[]; live: Record<number, RunProgress>; loaded: boolean }>({ list: [], datasets: [], live: {}, loaded: false });
+export const runs = $state<{ list: Run[]; datasets: Dataset[]; live: Record<number, RunProgress>; loaded: boolean }>({
+  list: [],
+  datasets: [],
+  live: {},
+  loaded: false,
+});
 
 export async function refreshRuns(): Promise<void> {
   try {
@@ -39,9 +44,13 @@ api.on('run.changed', (run) => {
   if (run.status !== 'running' && run.status !== 'paused') delete runs.live[run.id];
 });
 api.on('run.collapsed', ({ runId, name, health }) => {
-  notify('error', `Run "${name}" collapsed from ${health.onsetKimg !== null && runById(runId)?.options.kimg !== undefined ? `kimg ${health.onsetKimg}` : `epoch ${health.onsetEpoch}`}: ${health.reasons[0] ?? ''}`, {
-    label: 'Open its health',
-    run: () => go(`#/run/${runId}`),
-  });
+  notify(
+    'error',
+    `Run "${name}" collapsed from ${health.onsetKimg !== null && runById(runId)?.options.kimg !== undefined ? `kimg ${health.onsetKimg}` : `epoch ${health.onsetEpoch}`}: ${health.reasons[0] ?? ''}`,
+    {
+      label: 'Open its health',
+      run: () => go(`#/run/${runId}`),
+    },
+  );
 });
 api.on('project.changed', () => void refreshRuns());

@@ -30,7 +30,11 @@ export interface BrowserSession {
 export async function openBrowserSession(): Promise<BrowserSession> {
   const base = mkdtempSync(join(tmpdir(), 'leporello-e2e-'));
   const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
-  const server = await startHeadlessServer({ router: new ApiRouter(createHandlers(studio)), events: studio.events, projectDir: () => studio.current?.dir ?? null });
+  const server = await startHeadlessServer({
+    router: new ApiRouter(createHandlers(studio)),
+    events: studio.events,
+    projectDir: () => studio.current?.dir ?? null,
+  });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -29,9 +29,18 @@ before(async () => {
 after(() => s?.close());
 
 const waitText = (testid: string, pattern: RegExp, timeout = 120_000) =>
-  s.page.waitForFunction(([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), [testid, pattern.source], { timeout });
+  s.page.waitForFunction(
+    ([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''),
+    [testid, pattern.source],
+    { timeout },
+  );
 
-const frames = (file: string) => Number(spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).stdout.trim());
+const frames = (file: string) =>
+  Number(
+    spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], {
+      encoding: 'utf8',
+    }).stdout.trim(),
+  );
 
 test('latents, a blend video, the questionnaire, the analysis and a leporello book, from the studio', async () => {
   const { page } = s;
@@ -61,7 +70,9 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   await waitText('video-done', /24 frames, 2\.0 s/);
   const video = join(projectDir, 'renders', 'videos', 'blend.mp4');
   assert.equal(frames(video), 24);
-  await page.waitForFunction(() => ((document.querySelector('[data-testid=video-player]') as HTMLVideoElement | null)?.readyState ?? 0) >= 1, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => ((document.querySelector('[data-testid=video-player]') as HTMLVideoElement | null)?.readyState ?? 0) >= 1, undefined, {
+    timeout: 30_000,
+  });
   await s.shot('latents-video');
   // Rendered again under the same name: the first video is kept, the new one numbered and played.
   const firstSrc = await page.getByTestId('video-player').getAttribute('src');
@@ -96,9 +107,17 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   }
   await waitText('question-progress', /^6 of 6 answered/);
   const db = new Database(join(projectDir, DATABASE_FILE), { readonly: true });
-  const answers = db.prepare("SELECT l.value, count(*) AS n FROM latent_labels l JOIN label_keys k ON k.id = l.key_id WHERE k.name = 'bright' GROUP BY l.value ORDER BY l.value").all();
+  const answers = db
+    .prepare(
+      "SELECT l.value, count(*) AS n FROM latent_labels l JOIN label_keys k ON k.id = l.key_id WHERE k.name = 'bright' GROUP BY l.value ORDER BY l.value",
+    )
+    .all();
   db.close();
-  assert.deepEqual(answers, [{ value: 'invalid', n: 1 }, { value: 'no', n: 2 }, { value: 'yes', n: 3 }]);
+  assert.deepEqual(answers, [
+    { value: 'invalid', n: 1 },
+    { value: 'no', n: 2 },
+    { value: 'yes', n: 3 },
+  ]);
 
   // Asked again, the question brings back its answers.
   await page.goto(s.at('#/analysis'));

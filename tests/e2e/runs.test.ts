@@ -28,13 +28,17 @@ after(() => s?.close());
 const text = (testid: string) => s.page.getByTestId(testid).textContent();
 /** Waits until an element's text matches: the DOM follows a click within a frame, not within a round trip. */
 const waitText = (testid: string, pattern: RegExp) =>
-  s.page.waitForFunction(([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), [testid, pattern.source]);
+  s.page.waitForFunction(
+    ([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''),
+    [testid, pattern.source],
+  );
 
 /** Fills the launcher: the tiny network the engine tests use, on the cpu backend. */
 async function fillLauncher(fields: Record<string, string>) {
   const { page } = s;
   await page.getByTestId('preset-dcgan-64').click();
-  for (const [testid, value] of Object.entries({ 'run-batch': '8', 'run-width': '4', 'run-zdim': '16', 'run-every': '1', ...fields })) await page.getByTestId(testid).fill(value);
+  for (const [testid, value] of Object.entries({ 'run-batch': '8', 'run-width': '4', 'run-zdim': '16', 'run-every': '1', ...fields }))
+    await page.getByTestId(testid).fill(value);
   await page.waitForFunction(() => /cpu/.test(document.querySelector('[data-testid=backend-report]')?.textContent ?? ''));
   await page.getByTestId('run-backend').selectOption('cpu');
 }
@@ -47,7 +51,9 @@ test('launch a run from the UI, watch it, reload mid-run, pause, resume and stop
   await page.getByTestId('preset-dcgan-64').click();
   await page.getByTestId('dataset-resolution').selectOption('16');
   await page.getByTestId('build-dataset').click();
-  await page.waitForFunction(() => /small.*24 portraits, 16 px/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /small.*24 portraits, 16 px/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''),
+  );
 
   await fillLauncher({ 'run-length': '3000', 'run-witnesses': '16', 'run-name': 'long' });
   // Each backend the engine could not use says why.
@@ -114,7 +120,9 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   assert.equal(await page.locator('[data-testid=loss-chart] .marker.onset').count(), 1);
   assert.equal(await page.locator('[data-testid=diversity-chart] .marker.onset').count(), 1);
   await page.getByTestId('nearest-pairs').waitFor();
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=nearest-pairs] img')].every((i) => i.complete && i.naturalWidth === 16));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLImageElement>('[data-testid=nearest-pairs] img')].every((i) => i.complete && i.naturalWidth === 16),
+  );
   assert.equal(await page.locator('[data-testid=nearest-pairs] figure').count(), 6);
   await page.getByTestId('advice-fork').scrollIntoViewIfNeeded();
   await s.shot('24-health-collapsed');
@@ -167,7 +175,11 @@ test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, t
   await page.getByTestId('timeline-zoom').fill('160');
   const viewports = page.getByTestId('timeline-viewport');
   assert.equal(await viewports.count(), 2);
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-viewport]')].every((v) => v.scrollWidth - v.clientWidth > 150 && v.scrollHeight - v.clientHeight > 120));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=timeline-viewport]')].every(
+      (v) => v.scrollWidth - v.clientWidth > 150 && v.scrollHeight - v.clientHeight > 120,
+    ),
+  );
   await viewports.nth(0).evaluate((el) => el.scrollTo(150, 120));
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-viewport]')].every((v) => v.scrollTop === 120 && v.scrollLeft === 150));
   await s.shot('27-timeline-side-by-side');
@@ -191,7 +203,20 @@ test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, t
 test('a timeline of 100 checkpoints × 64 witnesses paints in under a second and scrolls virtualised', async () => {
   const project = s.studio.requireProject();
   const dataset = (project.db.prepare('SELECT id FROM datasets').get() as { id: number }).id;
-  const { run, done } = await s.studio.runs.start({ datasetId: dataset, arch: 'dcgan', epochs: 99, batchSize: 8, dSteps: 1, backend: 'cpu', seed: 3, witnesses: 64, checkpointEvery: 1, width: 4, zDim: 16, name: 'hundred' });
+  const { run, done } = await s.studio.runs.start({
+    datasetId: dataset,
+    arch: 'dcgan',
+    epochs: 99,
+    batchSize: 8,
+    dSteps: 1,
+    backend: 'cpu',
+    seed: 3,
+    witnesses: 64,
+    checkpointEvery: 1,
+    width: 4,
+    zDim: 16,
+    name: 'hundred',
+  });
   assert.equal((await done).status, 'finished');
   const { page } = s;
   await page.goto(s.at('#/runs'));
@@ -237,12 +262,16 @@ test('a timeline of 100 checkpoints × 64 witnesses paints in under a second and
     return times.sort((a, b) => a - b);
   });
   const p95 = frames[Math.floor(frames.length * 0.95)]!;
-  console.log(`timeline 100 × 64: first paint ${firstPaint.toFixed(0)} ms (${overviewCells} cells drawn at 16 px), ${cells} cells in the DOM at 64 px, scroll frames median ${frames[30]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${frames.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `timeline 100 × 64: first paint ${firstPaint.toFixed(0)} ms (${overviewCells} cells drawn at 16 px), ${cells} cells in the DOM at 64 px, scroll frames median ${frames[30]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${frames.at(-1)!.toFixed(1)} ms`,
+  );
   await s.shot('30-timeline-100x64');
   assert.ok(firstPaint < 1000, `first paint took ${firstPaint.toFixed(0)} ms`);
   assert.ok(cells < 600, `${cells} of 6400 cells in the DOM at 64 px: not virtualised`);
   // The last column (epoch 99) and the last witness are reachable.
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=timeline-cell]')].some((c) => c.getAttribute('aria-label') === 'witness 64 at epoch 99'));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=timeline-cell]')].some((c) => c.getAttribute('aria-label') === 'witness 64 at epoch 99'),
+  );
   assert.deepEqual(s.problems, []);
 });
 
@@ -262,7 +291,8 @@ test('fine-tune an imported StyleGAN2 network from the studio: its license, the 
   await page.getByTestId('build-dataset').click();
   await page.waitForFunction(() => /32 px/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''));
   assert.equal(await page.getByTestId('network-mismatch').count(), 0);
-  for (const [testid, value] of Object.entries({ 'run-length': '0.1', 'run-batch': '8', 'run-every': '0.05', 'run-witnesses': '4', 'run-name': 'fine-tuned' })) await page.getByTestId(testid).fill(value);
+  for (const [testid, value] of Object.entries({ 'run-length': '0.1', 'run-batch': '8', 'run-every': '0.05', 'run-witnesses': '4', 'run-name': 'fine-tuned' }))
+    await page.getByTestId(testid).fill(value);
   await page.waitForFunction(() => /wasm/.test(document.querySelector('[data-testid=backend-report]')?.textContent ?? ''));
   await page.getByTestId('run-backend').selectOption('wasm');
   await s.shot('33-launcher-stylegan2');
@@ -308,7 +338,11 @@ test('styles: faces by seed redrawn as the truncation slider moves, a path betwe
   await facesLoaded('1.00', 5);
   // Random noise redraws into the same files: each drawing gets a fresh address, or the browser would keep the old picture.
   await page.getByTestId('styles-noise').selectOption('random');
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=styles-face] img')].every((i) => i.complete && /psi1\.00-random-seed\d+\.png\?draw=\d+$/.test(i.src)));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLImageElement>('[data-testid=styles-face] img')].every(
+      (i) => i.complete && /psi1\.00-random-seed\d+\.png\?draw=\d+$/.test(i.src),
+    ),
+  );
   await page.getByTestId('styles-noise').selectOption('const');
   await facesLoaded('1.00', 5);
   await page.getByTestId('styles-mix-draw').click();
@@ -345,7 +379,10 @@ test('after a studio that died mid-run restarts, the run is shown interrupted wi
   const { page } = s;
   await page.goto(s.at(`#/run/${runId}`));
   await waitText('run-status', /^interrupted$/);
-  assert.match((await text('run-reason'))!, /the process that trained this run stopped \(the studio closed, or its command was killed\); resume it to continue from its last checkpoint/);
+  assert.match(
+    (await text('run-reason'))!,
+    /the process that trained this run stopped \(the studio closed, or its command was killed\); resume it to continue from its last checkpoint/,
+  );
   await s.shot('31-run-interrupted');
   const before = s.studio.requireProject().db.prepare('SELECT max(images_seen) AS n FROM checkpoints WHERE run_id = ?').get(runId) as { n: number };
   await page.getByTestId('resume-run').click();

@@ -137,11 +137,14 @@ test('600 portraits: the grid keeps only what is in view in the DOM and scrolls 
   const inDom = await page.locator('[data-testid=tile]').count();
   assert.ok(inDom > 20 && inDom < 150, `${inDom} tiles in the DOM for 600 images`);
   await page.getByTestId('virtual-grid').evaluate((el) => (el.scrollTop = el.scrollHeight));
-  const expectedLast = (studio.requireProject().db.prepare('SELECT source_path FROM images WHERE collection_id = 2 ORDER BY source_path COLLATE NOCASE DESC LIMIT 1').get() as { source_path: string }).source_path.split('/').pop();
-  await page.waitForFunction(
-    (name) => [...document.querySelectorAll('[data-testid=tile] .caption')].map((c) => c.textContent).at(-1) === name,
-    expectedLast,
-  );
+  const expectedLast = (
+    studio.requireProject().db.prepare('SELECT source_path FROM images WHERE collection_id = 2 ORDER BY source_path COLLATE NOCASE DESC LIMIT 1').get() as {
+      source_path: string;
+    }
+  ).source_path
+    .split('/')
+    .pop();
+  await page.waitForFunction((name) => [...document.querySelectorAll('[data-testid=tile] .caption')].map((c) => c.textContent).at(-1) === name, expectedLast);
   await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=tile] img')].every((i) => i.complete && i.naturalWidth > 0));
   await shot('10-grid-600-scrolled');
   assert.deepEqual(problems, []);
@@ -158,7 +161,10 @@ test('an import is cancelled from its panel; what it imported stays, the project
   await shot('11-import-cancelled');
   await page.getByTestId('import-close').click();
 
-  const modern = studio.requireProject().db.prepare("SELECT count(*) AS n FROM images i JOIN collections c ON c.id = i.collection_id WHERE c.name = 'modern'").get() as { n: number };
+  const modern = studio
+    .requireProject()
+    .db.prepare("SELECT count(*) AS n FROM images i JOIN collections c ON c.id = i.collection_id WHERE c.name = 'modern'")
+    .get() as { n: number };
   assert.equal(modern.n, done);
   await page.goto(server.url.replace(/\?token=.*/, '#/projects'));
   const expected = (studio.requireProject().db.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number }).n;
@@ -171,10 +177,17 @@ test('curation: faces found and aligned with progress, a face before and after a
   const incoming = join(base, 'faces');
   mkdirSync(incoming);
   const neutral = join(sharedData, 'expressions204', 'neutral');
-  for (const f of readdirSync(neutral).filter((n) => n.endsWith('.jpg')).sort().slice(0, 4)) copyFileSync(join(neutral, f), join(incoming, f));
+  for (const f of readdirSync(neutral)
+    .filter((n) => n.endsWith('.jpg'))
+    .sort()
+    .slice(0, 4))
+    copyFileSync(join(neutral, f), join(incoming, f));
   // The first portrait scanned again, smaller and recompressed.
   const { default: sharp } = await import('sharp');
-  await sharp(join(incoming, readdirSync(incoming).sort()[0]!)).resize(380).jpeg({ quality: 60 }).toFile(join(incoming, 'scanned-again.jpg'));
+  await sharp(join(incoming, readdirSync(incoming).sort()[0]!))
+    .resize(380)
+    .jpeg({ quality: 60 })
+    .toFile(join(incoming, 'scanned-again.jpg'));
   // A picture the detector finds nothing in: its crop is placed by hand.
   await sharp(join(sharedData, 'portraits600', '000143.jpg')).toFile(join(incoming, 'engraving.png'));
   await startImportFromGrid(incoming, 'faces');
@@ -187,7 +200,14 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.locator('#size').fill('256');
   await page.getByTestId('curation-start').click();
   await page.getByRole('progressbar').waitFor();
-  await page.waitForFunction(() => /^5 kept · 0 excluded · \d+ flagged · 1 without a face · 0 not looked at/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''), null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () =>
+      /^5 kept · 0 excluded · \d+ flagged · 1 without a face · 0 not looked at/.test(
+        document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? '',
+      ),
+    null,
+    { timeout: 120_000 },
+  );
   await page.waitForFunction(() => {
     const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=face-tile] img')];
     return imgs.length === 5 && imgs.every((i) => i.complete && i.naturalWidth > 0);
@@ -202,7 +222,9 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.getByTestId('find-duplicates').click();
   await page.getByTestId('duplicate-clusters').waitFor();
   assert.equal(await page.locator('[data-testid=duplicate-clusters] .cluster').count(), 1);
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid=duplicate-clusters] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLImageElement>('[data-testid=duplicate-clusters] img')].every((i) => i.complete && i.naturalWidth > 0),
+  );
   await shot('16-curation-duplicates');
   await page.getByTestId('keep-suggested').click();
   await page.waitForFunction(() => /^4 kept · 1 excluded/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''));
@@ -218,11 +240,18 @@ test('curation: faces found and aligned with progress, a face before and after a
   const stage = page.getByTestId('manual-stage');
   await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-testid=manual-stage] img')?.naturalWidth ?? 0) > 0);
   const box = (await stage.boundingBox())!;
-  for (const [x, y] of [[0.4, 0.3], [0.6, 0.3], [0.5, 0.5]] as const) await stage.click({ position: { x: box.width * x, y: box.height * y } });
+  for (const [x, y] of [
+    [0.4, 0.3],
+    [0.6, 0.3],
+    [0.5, 0.5],
+  ] as const)
+    await stage.click({ position: { x: box.width * x, y: box.height * y } });
   await shot('18-curation-manual-crop');
   await page.getByTestId('manual-align').click();
   await page.getByText('Face placed by hand and aligned.').waitFor();
-  await page.waitForFunction(() => /^5 kept · 1 excluded · \d+ flagged · 0 without a face/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''));
+  await page.waitForFunction(() =>
+    /^5 kept · 1 excluded · \d+ flagged · 0 without a face/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''),
+  );
   await page.getByTestId('face-preview').waitFor();
   assert.match((await page.getByTestId('face-detail').textContent())!, /found by hand/);
   await shot('19-curation-placed-by-hand');
@@ -235,7 +264,10 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.getByTestId('faces-tab-flagged').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=face-tile]').length === 6);
   await page.getByTestId('face-tile').nth(0).click();
-  await page.getByTestId('face-tile').nth(1).click({ modifiers: ['Control'] });
+  await page
+    .getByTestId('face-tile')
+    .nth(1)
+    .click({ modifiers: ['Control'] });
   await page.getByText('2 faces picked').waitFor();
   await page.getByTestId('bulk-bar').getByTestId('label-key').fill('expression');
   await page.getByTestId('bulk-bar').getByTestId('label-value').fill('neutral');

@@ -9,7 +9,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const base = mkdtempSync(join(tmpdir(), 'fake-electron-'));
-const report = { schemes: [], ipcChannels: [], windows: [], appEvents: [], webContentsEvents: [], calls: {}, protocol: {}, utilityProcesses: [], events: [], toEngine: [], notifications: [], menu: null };
+const report = {
+  schemes: [],
+  ipcChannels: [],
+  windows: [],
+  appEvents: [],
+  webContentsEvents: [],
+  calls: {},
+  protocol: {},
+  utilityProcesses: [],
+  events: [],
+  toEngine: [],
+  notifications: [],
+  menu: null,
+};
 // The settings folder may be given, to test what main keeps there between sessions (window state).
 const userData = process.env.FAKE_ELECTRON_USER_DATA;
 /** Events main sends to windows, and who waits for which. */
@@ -73,7 +86,12 @@ export const shell = { openPath: async () => '' };
 
 /** Menu items as data: labels, roles and accelerators, submenus followed. */
 function describeMenu(items) {
-  return items.map((i) => ({ label: i.label, role: i.role, accelerator: i.accelerator, submenu: Array.isArray(i.submenu) ? describeMenu(i.submenu) : undefined }));
+  return items.map((i) => ({
+    label: i.label,
+    role: i.role,
+    accelerator: i.accelerator,
+    submenu: Array.isArray(i.submenu) ? describeMenu(i.submenu) : undefined,
+  }));
 }
 export const Menu = {
   buildFromTemplate: (template) => ({ template }),

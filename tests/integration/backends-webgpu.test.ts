@@ -84,7 +84,10 @@ test("StyleGAN2 on webgpu (SwiftShader): NVIDIA's images and logits, and a train
   const onGpu = await steps();
   await selectBackend('cpu');
   const onCpu = await steps();
-  assert.ok(Math.abs(onGpu.d - onCpu.d) / Math.abs(onCpu.d) < 1e-3 && Math.abs(onGpu.g - onCpu.g) / Math.abs(onCpu.g) < 1e-3, `losses: cpu ${onCpu.d}, ${onCpu.g}; webgpu ${onGpu.d}, ${onGpu.g}`);
+  assert.ok(
+    Math.abs(onGpu.d - onCpu.d) / Math.abs(onCpu.d) < 1e-3 && Math.abs(onGpu.g - onCpu.g) / Math.abs(onCpu.g) < 1e-3,
+    `losses: cpu ${onCpu.d}, ${onCpu.g}; webgpu ${onGpu.d}, ${onGpu.g}`,
+  );
   const moved = Array.from(onCpu.after).reduce((m, v, i) => Math.max(m, Math.abs(v - onGpu.after[i]!)), 0);
   assert.ok(moved < 1e-4, `G's weights after the steps differ by ${moved}`);
 });

@@ -18,7 +18,7 @@ test('auto picks the best backend that can train here and says why the better on
   assert.match(choice.summary, /^computing on wasm \(WebAssembly .*\); tensorflow unavailable: .*; webgpu unavailable: /);
 });
 
-test('the same tiny model trains to the same losses on cpu and on wasm (with Leporello\'s convolution gradients)', async () => {
+test("the same tiny model trains to the same losses on cpu and on wasm (with Leporello's convolution gradients)", async () => {
   const data = await portraits8(6);
   await selectBackend('cpu');
   const onCpu = await trainTiny(data, 12);
@@ -53,6 +53,14 @@ test('a backend asked for by name is that one or a clear error, never a silent f
   assert.equal((await selectBackend('cpu')).name, 'cpu');
   for (const purpose of ['sample', 'train'] as const) {
     const all = await probeBackends(purpose);
-    assert.deepEqual(all.map((a) => [a.name, a.ok]), [['tensorflow', false], ['webgpu', false], ['wasm', true], ['cpu', true]]);
+    assert.deepEqual(
+      all.map((a) => [a.name, a.ok]),
+      [
+        ['tensorflow', false],
+        ['webgpu', false],
+        ['wasm', true],
+        ['cpu', true],
+      ],
+    );
   }
 });

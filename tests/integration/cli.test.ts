@@ -38,18 +38,66 @@ test('project create, import, images, dataset, train, timeline, sample: all with
   assert.equal(dataset.code, 0, dataset.stderr);
   assert.deepEqual([dataset.json().imageCount, dataset.json().resolution, dataset.json().channels], [24, 16, 1]);
   const listedSets = cli(t, base, 'dataset', 'list', project, '--json');
-  assert.deepEqual(listedSets.json().map((d: { name: string }) => d.name), ['portraits-16-gray']);
+  assert.deepEqual(
+    listedSets.json().map((d: { name: string }) => d.name),
+    ['portraits-16-gray'],
+  );
   // Training through the built CLI and the built engine process.
-  const trained = cli(t, base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'dcgan', '--epochs', '2', '--batch', '8', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--json');
+  const trained = cli(
+    t,
+    base,
+    'train',
+    project,
+    '--dataset',
+    'portraits-16-gray',
+    '--arch',
+    'dcgan',
+    '--epochs',
+    '2',
+    '--batch',
+    '8',
+    '--backend',
+    'cpu',
+    '--width',
+    '4',
+    '--witnesses',
+    '4',
+    '--json',
+  );
   assert.equal(trained.code, 0, trained.stderr);
   assert.deepEqual([trained.json().status, trained.json().lastCheckpoint.epoch, trained.json().backend], ['finished', 2, 'cpu']);
   const runs = cli(t, base, 'runs', project, '--json');
-  assert.deepEqual(runs.json().map((r: { name: string }) => r.name), ['00001-portraits-16-gray-dcgan']);
+  assert.deepEqual(
+    runs.json().map((r: { name: string }) => r.name),
+    ['00001-portraits-16-gray-dcgan'],
+  );
   const resumeFinished = cli(t, base, 'resume', project, '--run', '00001-portraits-16-gray-dcgan');
   assert.equal(resumeFinished.code, 1);
   assert.match(resumeFinished.stderr, /has finished all 2 epochs; fork it to train further/);
   // A second run to compare with: same seed and witness count, so the same witness latents.
-  const other = cli(t, base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'thesis', '--epochs', '1', '--batch', '8', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--name', 'thesis-short', '--json');
+  const other = cli(
+    t,
+    base,
+    'train',
+    project,
+    '--dataset',
+    'portraits-16-gray',
+    '--arch',
+    'thesis',
+    '--epochs',
+    '1',
+    '--batch',
+    '8',
+    '--backend',
+    'cpu',
+    '--width',
+    '4',
+    '--witnesses',
+    '4',
+    '--name',
+    'thesis-short',
+    '--json',
+  );
   assert.equal(other.code, 0, other.stderr);
   const png = join(base, 'timeline.png');
   const timeline = cli(t, base, 'timeline', project, '--run', '1', '--vs', 'thesis-short', '--out', png, '--json');
@@ -58,8 +106,14 @@ test('project create, import, images, dataset, train, timeline, sample: all with
   assert.deepEqual(timeline.json().positions, [0, 1, 2]);
   const meta = await sharp(png).metadata();
   assert.deepEqual([meta.width, meta.height], [3 * 16, 8 * 16 + 4], '3 epochs × (4 + 4 witnesses), a 4-px gap between runs');
-  const corner = await sharp(png).extract({ left: 2 * 16, top: 4 * 16 + 4, width: 16, height: 16 }).raw().toBuffer();
-  assert.ok(corner.every((v) => v === 24), 'the short run has no epoch 2: its cell is left empty');
+  const corner = await sharp(png)
+    .extract({ left: 2 * 16, top: 4 * 16 + 4, width: 16, height: 16 })
+    .raw()
+    .toBuffer();
+  assert.ok(
+    corner.every((v) => v === 24),
+    'the short run has no epoch 2: its cell is left empty',
+  );
 
   const samplesDir = join(base, 'samples');
   const sampled = cli(t, base, 'sample', project, '--run', '1', '--count', '5', '--seed', '3', '--out', samplesDir, '--json');
@@ -76,7 +130,33 @@ test('project create, import, images, dataset, train, timeline, sample: all with
   assert.deepEqual([forked.json().status, forked.json().parentRunId, forked.json().lastCheckpoint.epoch], ['finished', 1, 3]);
 
   // A progressive GAN measured in kimg: checkpoints every 0.05 kimg, addressed by kimg.
-  const grown = cli(t, base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'progan', '--kimg', '0.1', '--checkpoint-every', '0.05', '--phase-kimg', '0.02', '--batch', '8', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--name', 'grown', '--json');
+  const grown = cli(
+    t,
+    base,
+    'train',
+    project,
+    '--dataset',
+    'portraits-16-gray',
+    '--arch',
+    'progan',
+    '--kimg',
+    '0.1',
+    '--checkpoint-every',
+    '0.05',
+    '--phase-kimg',
+    '0.02',
+    '--batch',
+    '8',
+    '--backend',
+    'cpu',
+    '--width',
+    '4',
+    '--witnesses',
+    '4',
+    '--name',
+    'grown',
+    '--json',
+  );
   assert.equal(grown.code, 0, grown.stderr);
   assert.deepEqual([grown.json().status, grown.json().lastCheckpoint.kimg, grown.json().options.kimg], ['finished', 0.104, 0.1]);
   assert.match(cli(t, base, 'runs', project).stdout, /grown\tfinished\tprogan\tkimg 0.1\/0.1\tcpu/);
@@ -171,7 +251,9 @@ test('curate finds and aligns faces, says the detection rate and names pictures 
   const project = join(base, 'faces');
   assert.equal(cli(t, base, 'project', 'create', project).code, 0);
   const blank = join(base, 'blank.png');
-  await sharp({ create: { width: 200, height: 240, channels: 3, background: '#777' } }).png().toFile(blank);
+  await sharp({ create: { width: 200, height: 240, channels: 3, background: '#777' } })
+    .png()
+    .toFile(blank);
   const portraits = join(repoRoot, '..', 'shared', 'data', 'expressions204', 'neutral');
   assert.equal(cli(t, base, 'import', project, join(portraits, '001_03.jpg'), join(portraits, '002_03.jpg'), blank, '--collection', 'mixed').code, 0);
   const badSize = cli(t, base, 'curate', project, '--size', '8');
@@ -231,5 +313,8 @@ test('label sets and removes labels on ranges of images or a whole collection, a
   const back = cli(t, base, 'import-dataset', project, zip, '--collection', 'from-archive', '--json');
   assert.equal(back.code, 0, back.stderr);
   assert.deepEqual([back.json().imported, back.json().labelled], [24, 24]);
-  assert.match(cli(t, base, 'import-dataset', project, join(base, 'nope.zip')).stderr, /cannot read .*nope\.zip \(no such file\): give the path of a dataset archive/);
+  assert.match(
+    cli(t, base, 'import-dataset', project, join(base, 'nope.zip')).stderr,
+    /cannot read .*nope\.zip \(no such file\): give the path of a dataset archive/,
+  );
 });

@@ -22,7 +22,11 @@ test('curation.start runs in an engine process with progress events; curation.ca
   const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events });
   t.after(() => studio.closeProject());
   await studio.createProject('Curation API');
-  const files = readdirSync(neutral).filter((f) => f.endsWith('.jpg')).sort().slice(0, 6).map((f) => join(neutral, f));
+  const files = readdirSync(neutral)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, 6)
+    .map((f) => join(neutral, f));
   const { collectionId } = await studio.startImport({ paths: files, collection: 'faces' }).done;
   const router = new ApiRouter(createHandlers(studio, { chooseImportPaths: async () => [] }));
 
@@ -53,7 +57,10 @@ test('curation.start runs in an engine process with progress events; curation.ca
   const again = await router.handle('curation.start', { collectionId, masterSize: 128, backend: 'wasm' });
   assert.equal(again.ok, true);
   const summary = await finished;
-  assert.deepEqual([summary.cancelled, summary.error, summary.skipped, summary.done, summary.faces], [false, null, cancelled.done, 6 - cancelled.done, 6 - cancelled.done]);
+  assert.deepEqual(
+    [summary.cancelled, summary.error, summary.skipped, summary.done, summary.faces],
+    [false, null, cancelled.done, 6 - cancelled.done, 6 - cancelled.done],
+  );
   const faces = studio.requireProject().db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number };
   assert.equal(faces.n, 6);
   assert.equal(faceApiLoaded(), false, 'the detector never loaded in the main thread');
@@ -66,17 +73,26 @@ test('curation.start runs in an engine process with progress events; curation.ca
     if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
     return reply.value as T;
   };
-  type Listing = { items: { id: number; status: string; reason: string | null; landmarks: number[]; quad: { side: number }; alignedPath: string; flags: string[] }[]; counts: Record<string, number> };
+  type Listing = {
+    items: { id: number; status: string; reason: string | null; landmarks: number[]; quad: { side: number }; alignedPath: string; flags: string[] }[];
+    counts: Record<string, number>;
+  };
   const all = await call<Listing>('faces.list', { collectionId });
   assert.equal(all.items.length, 6);
   assert.deepEqual(all.counts, { kept: 6, excluded: 0, flagged: 0, noFace: 0, notLookedAt: 0 });
-  assert.equal(all.items[0]!.landmarks.length, 136, '68 landmarks in the picture\'s pixels, for the before/after preview');
+  assert.equal(all.items[0]!.landmarks.length, 136, "68 landmarks in the picture's pixels, for the before/after preview");
   assert.ok(all.items[0]!.quad.side > 100 && all.items[0]!.alignedPath.startsWith('aligned/'));
   const noReason = await router.handle('faces.setStatus', { faceIds: [all.items[0]!.id], status: 'excluded' });
   assert.match(noReason.ok ? '' : noReason.error.message, /say why these faces are excluded/);
   assert.deepEqual(await call('faces.setStatus', { faceIds: [all.items[0]!.id, all.items[1]!.id], status: 'excluded', reason: 'eyes closed' }), { updated: 2 });
   const excluded = await call<Listing>('faces.list', { collectionId, filter: 'excluded' });
-  assert.deepEqual(excluded.items.map((f) => [f.id, f.reason]), [[all.items[0]!.id, 'eyes closed'], [all.items[1]!.id, 'eyes closed']]);
+  assert.deepEqual(
+    excluded.items.map((f) => [f.id, f.reason]),
+    [
+      [all.items[0]!.id, 'eyes closed'],
+      [all.items[1]!.id, 'eyes closed'],
+    ],
+  );
   assert.deepEqual(await call('faces.setStatus', { faceIds: [all.items[1]!.id], status: 'kept' }), { updated: 1 });
   assert.equal((await call<Listing>('faces.list', { collectionId, filter: 'kept' })).items.length, 5);
   // Thresholds: a minimum face size no face meets flags every face; they are the project's.

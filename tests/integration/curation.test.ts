@@ -21,10 +21,19 @@ import { sharedData, tempDir } from '../helpers';
 
 const neutral = join(sharedData, 'expressions204', 'neutral');
 /** The first ten neutral portraits (512 px) and their hand-placed pupils, in 512-px coordinates. */
-const people = readdirSync(neutral).filter((f) => f.endsWith('.jpg')).sort().slice(0, 10);
+const people = readdirSync(neutral)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort()
+  .slice(0, 10);
 function pupils(jpg: string): [Point, Point] {
-  const lines = readFileSync(join(neutral, jpg.replace(/\.jpg$/, '.tem')), 'utf8').trim().split('\n');
-  const at = (line: string): Point => line.trim().split(/\s+/).map((v) => (Number(v) * 512) / 1350) as Point;
+  const lines = readFileSync(join(neutral, jpg.replace(/\.jpg$/, '.tem')), 'utf8')
+    .trim()
+    .split('\n');
+  const at = (line: string): Point =>
+    line
+      .trim()
+      .split(/\s+/)
+      .map((v) => (Number(v) * 512) / 1350) as Point;
   return [at(lines[1]!), at(lines[2]!)];
 }
 
@@ -56,7 +65,10 @@ function faceRows(project: ReturnType<Studio['requireProject']>): FaceRow[] {
 }
 
 test('faces are found in the portraits, their eye landmarks sit on the hand-placed pupils, and the aligned crops put the pupils in one place', async (t) => {
-  const { project, collectionId } = await studioWith(t, people.map((f) => join(neutral, f)));
+  const { project, collectionId } = await studioWith(
+    t,
+    people.map((f) => join(neutral, f)),
+  );
   const summary = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
   assert.deepEqual([summary.done, summary.faces, summary.noFace, summary.failed], [10, 10, 0, 0]);
   const rows = faceRows(project);
@@ -71,7 +83,10 @@ test('faces are found in the portraits, their eye landmarks sit on the hand-plac
       for (let i = from; i < from + 6; i++) [x, y] = [x + lm[2 * i]! / 6, y + lm[2 * i + 1]! / 6];
       return [x, y];
     };
-    for (const [found, truth] of [[eye(36), left], [eye(42), right]] as const) {
+    for (const [found, truth] of [
+      [eye(36), left],
+      [eye(42), right],
+    ] as const) {
       const error = Math.hypot(found[0] - truth[0], found[1] - truth[1]) / interocular;
       assert.ok(error < 0.06, `${jpg}: eye landmarks ${(error * 100).toFixed(1)} % of the interocular distance from the pupil`);
     }
@@ -94,7 +109,9 @@ test('a tilted copy of a portrait aligns back upright; a picture without a face 
   const tilted = join(base, 'tilted.png');
   await sharp(original).rotate(20, { background: '#808080' }).png().toFile(tilted);
   const blank = join(base, 'blank.png');
-  await sharp({ create: { width: 300, height: 300, channels: 3, background: '#9a8c7a' } }).png().toFile(blank);
+  await sharp({ create: { width: 300, height: 300, channels: 3, background: '#9a8c7a' } })
+    .png()
+    .toFile(blank);
   const { project, collectionId } = await studioWith(t, [original, tilted, blank]);
   const summary = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
   assert.deepEqual([summary.done, summary.faces, summary.noFace], [3, 2, 1]);
@@ -105,9 +122,17 @@ test('a tilted copy of a portrait aligns back upright; a picture without a face 
   assert.equal(state.n, 1);
   // The curator places the blank picture's crop by hand: eyes level 100 px apart, mouth 100 px below.
   const blankId = summary.problems[0]!.imageId;
-  await assert.rejects(placeFaceByHand(project, { imageId: blankId, leftEye: [100, 100], rightEye: [100, 100], mouth: [150, 200], masterSize: 256 }), /the two eyes are on the same spot/);
+  await assert.rejects(
+    placeFaceByHand(project, { imageId: blankId, leftEye: [100, 100], rightEye: [100, 100], mouth: [150, 200], masterSize: 256 }),
+    /the two eyes are on the same spot/,
+  );
   const placed = await placeFaceByHand(project, { imageId: blankId, leftEye: [100, 100], rightEye: [200, 100], mouth: [150, 200], masterSize: 256 });
-  const manual = project.db.prepare('SELECT source, descriptor, aligned_size, quad FROM faces WHERE id = ?').get(placed) as { source: string; descriptor: null; aligned_size: number; quad: string };
+  const manual = project.db.prepare('SELECT source, descriptor, aligned_size, quad FROM faces WHERE id = ?').get(placed) as {
+    source: string;
+    descriptor: null;
+    aligned_size: number;
+    quad: string;
+  };
   assert.deepEqual([manual.source, manual.descriptor, manual.aligned_size], ['manual', null, 256]);
   assert.equal((JSON.parse(manual.quad) as AlignQuad).side, 400, 'side max(4 · 100, 3.6 · 100)');
   assert.equal((project.db.prepare('SELECT state FROM image_curation WHERE image_id = ?').get(blankId) as { state: string }).state, 'faces');
@@ -124,11 +149,19 @@ test('a cancelled pass resumes where it stopped and never redoes a picture; a sm
   const base = tempDir(t);
   mkdirSync(join(base, 'small'));
   // One portrait shrunk so that its face spans about 100 px: aligned at that size, not at 256.
-  await sharp(join(neutral, people[1]!)).resize(160).toFile(join(base, 'small', 'small.jpg'));
+  await sharp(join(neutral, people[1]!))
+    .resize(160)
+    .toFile(join(base, 'small', 'small.jpg'));
   const files = [...people.slice(2, 6).map((f) => join(neutral, f)), join(base, 'small', 'small.jpg')];
   const { project, collectionId } = await studioWith(t, files);
   const controller = new AbortController();
-  const first = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256, signal: controller.signal, onProgress: (p) => p.done === 2 && controller.abort() });
+  const first = await curateCollection(project, forkNodeEngine, {
+    backend: 'auto',
+    collectionId,
+    masterSize: 256,
+    signal: controller.signal,
+    onProgress: (p) => p.done === 2 && controller.abort(),
+  });
   assert.equal(first.cancelled, true);
   assert.equal(first.done, 2);
   const second = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
@@ -148,7 +181,11 @@ test('a re-scanned portrait clusters with its original, not with the same person
   const ids = people.slice(0, 4).map((f) => f.slice(0, 3));
   // A cutting scanned twice: cropped by a few percent, shrunk, recompressed.
   const rescan = join(base, 'rescan-of-001.jpg');
-  await sharp(join(neutral, `${ids[0]}_03.jpg`)).extract({ left: 20, top: 14, width: 480, height: 490 }).resize(360).jpeg({ quality: 55 }).toFile(rescan);
+  await sharp(join(neutral, `${ids[0]}_03.jpg`))
+    .extract({ left: 20, top: 14, width: 480, height: 490 })
+    .resize(360)
+    .jpeg({ quality: 55 })
+    .toFile(rescan);
   const files = [...ids.map((id) => join(neutral, `${id}_03.jpg`)), ...ids.map((id) => join(smiling, `${id}_08.jpg`)), rescan];
   const { project, collectionId } = await studioWith(t, files);
   await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
@@ -159,8 +196,18 @@ test('a re-scanned portrait clusters with its original, not with the same person
   // The suggested keeper is the larger original, not the shrunk re-scan.
   const keeper = cluster!.faces.find((f) => f.faceId === cluster!.keeper)!;
   assert.match(keeper.source, /_03\.jpg$/);
-  assert.equal(keepOne(project, cluster!.keeper, cluster!.faces.map((f) => f.faceId)), 1);
-  const excluded = project.db.prepare("SELECT f.reason, i.source_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'excluded'").all() as { reason: string; source_path: string }[];
+  assert.equal(
+    keepOne(
+      project,
+      cluster!.keeper,
+      cluster!.faces.map((f) => f.faceId),
+    ),
+    1,
+  );
+  const excluded = project.db.prepare("SELECT f.reason, i.source_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'excluded'").all() as {
+    reason: string;
+    source_path: string;
+  }[];
   assert.equal(excluded.length, 1);
   assert.match(excluded[0]!.source_path, /rescan-of-001\.jpg$/);
   assert.match(excluded[0]!.reason, new RegExp(`near-duplicate of face #${cluster!.keeper} \\(.*${ids[0]}_03\\.jpg\\)`));
@@ -169,12 +216,14 @@ test('a re-scanned portrait clusters with its original, not with the same person
   const dataset = await createDataset(project, contract['datasets.create'].request.parse({ collectionId, resolution: 32 }));
   assert.equal(dataset.imageCount, 8);
   const packed = readFileSync(join(project.dir, dataset.path, 'images.u8'));
-  const first = project.db.prepare("SELECT f.aligned_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'kept' ORDER BY i.source_path COLLATE NOCASE LIMIT 1").get() as { aligned_path: string };
+  const first = project.db
+    .prepare("SELECT f.aligned_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'kept' ORDER BY i.source_path COLLATE NOCASE LIMIT 1")
+    .get() as { aligned_path: string };
   const expected = await sharp(join(project.dir, first.aligned_path)).resize(32, 32, { kernel: 'lanczos3' }).toColourspace('srgb').raw().toBuffer();
   assert.deepEqual(packed.subarray(0, 32 * 32 * 3), expected, 'the first item is the first kept face, aligned');
 });
 
-test('quality flags name small, blurred, grey and oddly shaped pictures by the curator\'s thresholds, and hide nothing', async (t) => {
+test("quality flags name small, blurred, grey and oddly shaped pictures by the curator's thresholds, and hide nothing", async (t) => {
   const base = tempDir(t);
   const colour = join(neutral, people[6]!);
   const files = {
@@ -189,7 +238,10 @@ test('quality flags name small, blurred, grey and oddly shaped pictures by the c
   await sharp(join(neutral, people[5]!)).resize(150).toFile(files.small);
   const { project, collectionId } = await studioWith(t, [colour, ...Object.values(files)]);
   await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 128 });
-  const sharpness = project.db.prepare('SELECT i.source_path, f.sharpness FROM faces f JOIN images i ON i.id = f.image_id').all() as { source_path: string; sharpness: number }[];
+  const sharpness = project.db.prepare('SELECT i.source_path, f.sharpness FROM faces f JOIN images i ON i.id = f.image_id').all() as {
+    source_path: string;
+    sharpness: number;
+  }[];
   const of = (name: string) => sharpness.find((s) => s.source_path.endsWith(name))!.sharpness;
   assert.ok(of('blurred.png') < of(people[6]!) / 5, `blurred ${of('blurred.png')} vs sharp ${of(people[6]!)}`);
 
@@ -201,20 +253,36 @@ test('quality flags name small, blurred, grey and oddly shaped pictures by the c
   assert.match(reasons('wide.png'), /picture of extreme aspect 3\.3:1, over 2:1/);
   assert.match(reasons('small.png'), /face is \d+ px in its source, under 90/);
   assert.equal(reasons(people[6]!), '', 'the good portrait is not flagged');
-  assert.ok(flagged.every((f) => f.status === 'kept'), 'flags exclude nothing');
+  assert.ok(
+    flagged.every((f) => f.status === 'kept'),
+    'flags exclude nothing',
+  );
   // A face found only on the detector's second look is flagged for a check.
-  project.db.prepare("UPDATE faces SET pass = 'tiny-low', score = 0.34 WHERE image_id = (SELECT id FROM images WHERE source_path LIKE ?)").run(`%${people[6]!}`);
-  assert.match(flaggedFaces(project, collectionId, thresholds).find((f) => f.source.endsWith(people[6]!))!.reasons.join(), /found only on a second look \(confidence 0\.34\): check that it is a face/);
+  project.db
+    .prepare("UPDATE faces SET pass = 'tiny-low', score = 0.34 WHERE image_id = (SELECT id FROM images WHERE source_path LIKE ?)")
+    .run(`%${people[6]!}`);
+  assert.match(
+    flaggedFaces(project, collectionId, thresholds)
+      .find((f) => f.source.endsWith(people[6]!))!
+      .reasons.join(),
+    /found only on a second look \(confidence 0\.34\): check that it is a face/,
+  );
   // The thresholds are the project's: read back, and loosened, fewer faces are flagged.
   assert.deepEqual(getThresholds(project), thresholds);
   const loose = flaggedFaces(project, collectionId, setThresholds(project, { minFacePx: 10, minSharpness: 0, greyBelow: 0, maxAspect: 10 }));
-  assert.ok(loose.length >= 1 && loose.every((f) => f.reasons.every((r) => /second look/.test(r))), 'only the second-look flags remain: ' + JSON.stringify(loose.map((f) => f.reasons)));
+  assert.ok(
+    loose.length >= 1 && loose.every((f) => f.reasons.every((r) => /second look/.test(r))),
+    'only the second-look flags remain: ' + JSON.stringify(loose.map((f) => f.reasons)),
+  );
   assert.throws(() => setThresholds(project, { minFacePx: -1 }), /minFacePx must be a number of at least 0/);
 });
 
 test('a picture whose original cannot be read is recorded with why and what to do; the pass goes on', async (t) => {
   const { project, collectionId } = await studioWith(t, [join(neutral, people[0]!), join(neutral, people[1]!)]);
-  const lost = project.db.prepare("SELECT original_path, source_path FROM images WHERE status = 'ok' ORDER BY id LIMIT 1").get() as { original_path: string; source_path: string };
+  const lost = project.db.prepare("SELECT original_path, source_path FROM images WHERE status = 'ok' ORDER BY id LIMIT 1").get() as {
+    original_path: string;
+    source_path: string;
+  };
   rmSync(join(project.dir, lost.original_path));
   const summary = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 128 });
   assert.deepEqual([summary.done, summary.faces, summary.failed], [2, 1, 1]);

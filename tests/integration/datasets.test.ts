@@ -31,17 +31,26 @@ test('a collection freezes into a packed uint8 file whose images match their ori
   assert.equal(ds.imageCount, 24);
   assert.equal(ds.channels, 3);
   assert.equal(ds.bytes, 24 * 32 * 32 * 3);
-  assert.deepEqual(progress, Array.from({ length: 24 }, (_, i) => i + 1));
+  assert.deepEqual(
+    progress,
+    Array.from({ length: 24 }, (_, i) => i + 1),
+  );
   const dir = join(project.dir, ds.path);
   assert.equal(statSync(join(dir, 'images.u8')).size, ds.bytes);
-  assert.equal(await hashFile(join(dir, 'images.u8')), ds.sha256, 'the hash in the database is the file\'s');
+  assert.equal(await hashFile(join(dir, 'images.u8')), ds.sha256, "the hash in the database is the file's");
   assert.equal(readdirSync(project.tmpDir).length, 0);
 
   const file = await DatasetFile.open(dir);
   t.after(() => file.close());
   assert.equal(await file.verify(), true);
-  const members = project.db.prepare('SELECT position, image_id AS imageId FROM dataset_images WHERE dataset_id = ? ORDER BY position').all(ds.id) as { position: number; imageId: number }[];
-  assert.deepEqual(members.map((m) => m.imageId), file.meta.imageIds);
+  const members = project.db.prepare('SELECT position, image_id AS imageId FROM dataset_images WHERE dataset_id = ? ORDER BY position').all(ds.id) as {
+    position: number;
+    imageId: number;
+  }[];
+  assert.deepEqual(
+    members.map((m) => m.imageId),
+    file.meta.imageIds,
+  );
   // Image 5 of the dataset, read by offset, against its original decoded independently here.
   const original = project.db.prepare('SELECT original_path FROM images WHERE id = ?').get(file.meta.imageIds[5]) as { original_path: string };
   const expected = await sharp(join(project.dir, original.original_path)).resize(32, 32, { fit: 'cover' }).toColourspace('srgb').raw().toBuffer();
@@ -67,13 +76,22 @@ test('grayscale, pad, label filter and x-flip are recorded; pad leaves black bar
   // The portraits are taller than wide: padded to a square, their left and right columns are black.
   const img = await file.readBatch([0]);
   const column = (x: number) => Array.from({ length: 32 }, (_, y) => img[y * 32 + x]!);
-  assert.ok(column(0).every((v) => v === 0), 'pad: black bar on the left');
+  assert.ok(
+    column(0).every((v) => v === 0),
+    'pad: black bar on the left',
+  );
   const crop = await createDataset(project, request(collectionId, { grayscale: true }));
   const cropped = await DatasetFile.open(join(project.dir, crop.path));
   t.after(() => cropped.close());
   const c = await cropped.readBatch([0]);
-  assert.ok(Array.from({ length: 32 }, (_, y) => c[y * 32]!).some((v) => v > 20), 'crop: picture to the edge');
-  assert.deepEqual(listDatasets(project).map((d) => d.name), ['congress-era-before-1830-32-gray', 'congress-32-gray']);
+  assert.ok(
+    Array.from({ length: 32 }, (_, y) => c[y * 32]!).some((v) => v > 20),
+    'crop: picture to the edge',
+  );
+  assert.deepEqual(
+    listDatasets(project).map((d) => d.name),
+    ['congress-era-before-1830-32-gray', 'congress-32-gray'],
+  );
 });
 
 test('bad requests are refused with what to do, and nothing is left behind', async (t) => {

@@ -60,7 +60,10 @@ test('fake Electron: main registers every method once, a secure window, guards a
   assert.deepEqual(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8')), { x: 210, y: 120, width: 1500, height: 950, maximized: false });
   // The application menu: the studio's own items and the standard Edit menu (copy and paste in fields).
   const file = report.menu.find((m: { label?: string }) => m.label === 'File');
-  assert.deepEqual(file.submenu.filter((i: { label?: string }) => i.label).map((i: { label: string }) => i.label), ['Projects…', 'Import Portraits…', 'New Run…', 'Show Projects Folder']);
+  assert.deepEqual(
+    file.submenu.filter((i: { label?: string }) => i.label).map((i: { label: string }) => i.label),
+    ['Projects…', 'Import Portraits…', 'New Run…', 'Show Projects Folder'],
+  );
   assert.ok(report.menu.some((m: { role?: string }) => m.role === 'editMenu'));
 
   assert.deepEqual([...report.ipcChannels].sort(), methods.map((m) => `api:${m}`).sort());

@@ -52,10 +52,20 @@ test('a labelled collection exports as a StyleGAN2-ADA archive and comes back as
   const summary = await importStyleganArchive(studio, out);
   assert.deepEqual([summary.imported, summary.rejected, summary.labelled], [24, 0, 24]);
   const back = studio.requireProject();
-  const counts = back.db.prepare("SELECT l.value, count(*) AS n FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE k.name = 'category' GROUP BY l.value ORDER BY l.value").all();
-  assert.deepEqual(counts, [{ value: 'death', n: 10 }, { value: 'detained', n: 14 }]);
+  const counts = back.db
+    .prepare(
+      "SELECT l.value, count(*) AS n FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE k.name = 'category' GROUP BY l.value ORDER BY l.value",
+    )
+    .all();
+  assert.deepEqual(counts, [
+    { value: 'death', n: 10 },
+    { value: 'detained', n: 14 },
+  ]);
   const sources = back.db.prepare('SELECT source_path, archive FROM images ORDER BY source_path').all() as { source_path: string; archive: string }[];
-  assert.deepEqual(sources.map((s) => s.source_path), json.labels.map(([name]) => `${out}:${name}`).sort());
+  assert.deepEqual(
+    sources.map((s) => s.source_path),
+    json.labels.map(([name]) => `${out}:${name}`).sort(),
+  );
   assert.ok(sources.every((s) => s.archive === 'portraits-32.zip'));
   assert.equal((back.db.prepare('SELECT name FROM collections').get() as { name: string }).name, 'portraits-32');
 });
@@ -67,7 +77,10 @@ test('a damaged archive is refused naming the entry; an export without a label o
   const { collectionId } = await studio.startImport({ paths: [smallPortraits], collection: 'portraits' }).done;
   const project = studio.requireProject();
   setLabel(project, [listImages(project, { collectionId, status: 'ok', offset: 0, limit: 1 }).items[0]!.id], 'category', 'death');
-  await assert.rejects(exportStyleganArchive(project, { collectionId, resolution: 16, labelKey: 'category', out: join(base, 'x.zip') }), /23 images of "portraits" have no "category" label/);
+  await assert.rejects(
+    exportStyleganArchive(project, { collectionId, resolution: 16, labelKey: 'category', out: join(base, 'x.zip') }),
+    /23 images of "portraits" have no "category" label/,
+  );
   await assert.rejects(exportStyleganArchive(project, { collectionId, resolution: 48, out: join(base, 'x.zip') }), /not a power of two/);
   const out = join(base, 'plain.zip');
   await exportStyleganArchive(project, { collectionId, resolution: 16, out });

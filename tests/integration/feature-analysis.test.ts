@@ -51,8 +51,15 @@ test('analyze: t-tests and LDA on labelled faces, a JSON report, generation with
   const analysed = cli('analyze', project, '--network', 'sg2-tiny-32', '--feature', 'bright', '--out', reportFile, '--json');
   assert.equal(analysed.code, 0, analysed.stderr);
   const report = analysed.json();
-  assert.deepEqual(report.classes.map((c: { value: string }) => c.value), ['no', 'yes'], '"invalid" is left out');
-  assert.equal(report.classes.reduce((n: number, c: { count: number }) => n + c.count, 0), 59);
+  assert.deepEqual(
+    report.classes.map((c: { value: string }) => c.value),
+    ['no', 'yes'],
+    '"invalid" is left out',
+  );
+  assert.equal(
+    report.classes.reduce((n: number, c: { count: number }) => n + c.count, 0),
+    59,
+  );
   assert.equal(report.dimensions, 64);
   const [comparison] = report.comparisons;
   assert.equal(comparison.dimensions.length, 64);
@@ -68,12 +75,33 @@ test('analyze: t-tests and LDA on labelled faces, a JSON report, generation with
   assert.deepEqual(JSON.parse(readFileSync(reportFile, 'utf8')).classes, report.classes, 'the JSON report');
 
   // Faces requested bright, then "labelled" by the same rule: the measured success rate.
-  const generated = cli('analyze', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--feature', 'bright', '--generate', 'yes', '--count', '12', '--multiplier', '3', '--json');
+  const generated = cli(
+    'analyze',
+    project,
+    '--network',
+    'sg2-tiny-32',
+    '--backend',
+    'wasm',
+    '--feature',
+    'bright',
+    '--generate',
+    'yes',
+    '--count',
+    '12',
+    '--multiplier',
+    '3',
+    '--json',
+  );
   assert.equal(generated.code, 0, generated.stderr);
   const made = generated.json();
   assert.equal(made.latents.length, 12);
   assert.ok(made.attempts >= 12 && made.acceptance <= 1);
-  assert.ok(made.latents.every((l: { detail: { requested: { key: string; value: string }; probability: number } }) => l.detail.requested.value === 'yes' && l.detail.probability >= 0.75), 'p ≥ 3 × (1 − p)');
+  assert.ok(
+    made.latents.every(
+      (l: { detail: { requested: { key: string; value: string }; probability: number } }) => l.detail.requested.value === 'yes' && l.detail.probability >= 0.75,
+    ),
+    'p ≥ 3 × (1 − p)',
+  );
   const ids = made.latents.map((l: { id: number }) => l.id);
   const matched = label(ids, await brightness(ids));
   const analysedAgain = cli('analyze', project, '--network', 'sg2-tiny-32', '--feature', 'bright', '--json');

@@ -20,7 +20,17 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   const { studio, project, dataset } = await projectWithDataset(t, 32);
   const network = await importNetwork(project, join(fixtures, 'sg2-tiny-32.pkl'));
   const request = (extra: object = {}): RunRequest =>
-    contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'stylegan2', network: network.id, kimg: 0.2, batchSize: 8, checkpointEvery: 0.1, backend: 'wasm', witnesses: 4, ...extra });
+    contract['runs.start'].request.parse({
+      datasetId: dataset.id,
+      arch: 'stylegan2',
+      network: network.id,
+      kimg: 0.2,
+      batchSize: 8,
+      checkpointEvery: 0.1,
+      backend: 'wasm',
+      witnesses: 4,
+      ...extra,
+    });
 
   const progress: RunProgress[] = [];
   let runId = -1;
@@ -53,7 +63,9 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   assert.equal(first.imagesSeen, 0);
   const grid = await sharp(join(project.dir, first.witnessGrid)).raw().toBuffer({ resolveWithObject: true });
   let diff = 0;
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) diff += Math.abs(grid.data[(y * grid.info.width + x) * grid.info.channels + c]! - drawn.images[0]![(y * 32 + x) * 3 + c]!);
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++)
+      for (let c = 0; c < 3; c++) diff += Math.abs(grid.data[(y * grid.info.width + x) * grid.info.channels + c]! - drawn.images[0]![(y * 32 + x) * 3 + c]!);
   assert.ok(diff / (32 * 32 * 3) < 2, `the first witness differs from the network's image by ${(diff / 3072).toFixed(2)} levels on average`);
 
   // ADA was on, and its probability is reported with every step.
@@ -63,7 +75,10 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   const finished = await resumed.done;
   assert.equal(finished.status, 'finished', finished.reason ?? '');
   // A snapshot where each 0.1 kimg is crossed (batch 8: at 104 images, then at the end), no step counted twice.
-  assert.deepEqual(listCheckpoints(project, runId).map((c) => c.imagesSeen), [0, 104, 200]);
+  assert.deepEqual(
+    listCheckpoints(project, runId).map((c) => c.imagesSeen),
+    [0, 104, 200],
+  );
   assert.deepEqual(buildTimeline(project, [runId]).positions, [0, 0.1, 0.2]);
   const last = progress.filter((p) => p.runId === runId).at(-1)!;
   assert.equal(last.imagesSeen, 200);
@@ -71,37 +86,77 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
 
   // Every statistic the steps report is stored per step and comes back as a series: ADA's p at
   // every step, R1's penalty on its 16th steps only, D's signs, the timings.
-  const stored = (name: string) => (project.db.prepare('SELECT step, value FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step').all(runId, name) as { step: number; value: number }[]);
+  const stored = (name: string) =>
+    project.db.prepare('SELECT step, value FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step').all(runId, name) as { step: number; value: number }[];
   assert.equal(stored('ADA/p').length, 25, '200 images in batches of 8');
   assert.equal(stored('ADA/p').at(-1)!.value, last.augmentP);
-  assert.deepEqual(stored('Loss/r1').map((r) => r.step), [1, 17], 'R1 on the first and the 17th step (lazy, every 16)');
+  assert.deepEqual(
+    stored('Loss/r1').map((r) => r.step),
+    [1, 17],
+    'R1 on the first and the 17th step (lazy, every 16)',
+  );
   assert.ok(stored('Loss/r1').every((r) => r.value > 0));
   assert.ok(stored('D/signs').every((r) => r.value >= -1 && r.value <= 1));
   assert.ok(stored('Timing/step_s').every((r) => r.value > 0));
   assert.deepEqual(Object.keys(last.stats).sort(), ['ADA/p', 'D/signs', 'Timing/data_s', 'Timing/step_s']);
   const series = runSeries(project, runId, 100);
-  assert.deepEqual(series.stats.map((s) => s.name), ['ADA/p', 'D/signs', 'Loss/r1', 'Timing/data_s', 'Timing/step_s']);
+  assert.deepEqual(
+    series.stats.map((s) => s.name),
+    ['ADA/p', 'D/signs', 'Loss/r1', 'Timing/data_s', 'Timing/step_s'],
+  );
   for (const s of series.stats) assert.equal(s.values.length, series.step.length, s.name);
 
   // The style tools draw from the run: at its first checkpoint it is the network itself; at its last it has moved.
   const sources = studio.generators.sources();
-  assert.deepEqual(sources.map((s) => s.label), ['sg2-tiny-32', `${finished.name} at 0.2 kimg`]);
+  assert.deepEqual(
+    sources.map((s) => s.label),
+    ['sg2-tiny-32', `${finished.name} at 0.2 kimg`],
+  );
   const seeds = (source: object) => studio.generators.seeds(contract['generate.seeds'].request.parse({ source, seeds: [4], psi: 0.8 }));
   const fromNetwork = await seeds({ networkId: network.id });
   const atStart = await seeds({ runId, checkpointId: first.id });
   const atEnd = await seeds({ runId });
   const [n, s, e] = await Promise.all([fromNetwork, atStart, atEnd].map((r) => sharp(join(project.dir, r.images[0]!.path)).raw().toBuffer()));
-  assert.ok(n!.every((v, i) => Math.abs(v - s![i]!) <= 1), 'checkpoint 0 draws what the network draws');
-  assert.ok(n!.some((v, i) => Math.abs(v - e![i]!) > 8), 'the fine-tuned generator draws something else');
+  assert.ok(
+    n!.every((v, i) => Math.abs(v - s![i]!) <= 1),
+    'checkpoint 0 draws what the network draws',
+  );
+  assert.ok(
+    n!.some((v, i) => Math.abs(v - e![i]!) > 8),
+    'the fine-tuned generator draws something else',
+  );
   assert.match(atEnd.images[0]!.path, /^renders\/generated\/.+-0\.2kimg\/psi0\.80-seed0004\.png$/);
 
   // The CLI draws from the run too: at kimg 0 the network's face, and a checkpoint that is not there is named.
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LEPORELLO_HOME: join(project.dir, 'tmp', 'cli-home') } });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, LEPORELLO_HOME: join(project.dir, 'tmp', 'cli-home') },
+    });
   const out = join(project.dir, 'tmp', 'cli-generate');
-  const drawnByCli = cli('generate', project.dir, '--run', finished.name, '--at', '0', '--seeds', '4', '--trunc', '0.8', '--backend', 'cpu', '--out', out, '--json');
+  const drawnByCli = cli(
+    'generate',
+    project.dir,
+    '--run',
+    finished.name,
+    '--at',
+    '0',
+    '--seeds',
+    '4',
+    '--trunc',
+    '0.8',
+    '--backend',
+    'cpu',
+    '--out',
+    out,
+    '--json',
+  );
   assert.equal(drawnByCli.status, 0, drawnByCli.stderr);
   const c = await sharp(JSON.parse(drawnByCli.stdout).files[0]).raw().toBuffer();
-  assert.ok(n!.every((v, i) => Math.abs(v - c[i]!) <= 1), 'the CLI at kimg 0 draws the network');
+  assert.ok(
+    n!.every((v, i) => Math.abs(v - c[i]!) <= 1),
+    'the CLI at kimg 0 draws the network',
+  );
   const missing = cli('generate', project.dir, '--run', finished.name, '--at', '0.15', '--seeds', '4', '--out', out);
   assert.match(missing.stderr, /has no checkpoint at kimg 0\.15 \(its checkpoints, in kimg: 0, 0\.1, 0\.2\)/);
 });
@@ -113,5 +168,8 @@ test('a network and a dataset of different resolutions are refused, saying which
     studio.runs.start(contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'stylegan2', network: network.id, kimg: 1, batchSize: 8 })),
     /network "sg2-tiny-32" draws 32 px images but dataset ".*" is 16 px: the resolution differs\. Build a dataset of the same collection at 32 px/,
   );
-  await assert.rejects(studio.runs.start(contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'dcgan', network: network.id, epochs: 1, batchSize: 8 })), /only a StyleGAN2 run can start from a pretrained network/);
+  await assert.rejects(
+    studio.runs.start(contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'dcgan', network: network.id, epochs: 1, batchSize: 8 })),
+    /only a StyleGAN2 run can start from a pretrained network/,
+  );
 });

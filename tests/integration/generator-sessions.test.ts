@@ -27,7 +27,11 @@ async function pixels(file: string) {
 /** One cell of a figure of r × r cells. */
 function cell(img: { data: Buffer; width: number; channels: number }, col: number, row: number, r: number): Uint8Array {
   const out = new Uint8Array(r * r * img.channels);
-  for (let y = 0; y < r; y++) out.set(img.data.subarray(((row * r + y) * img.width + col * r) * img.channels, ((row * r + y) * img.width + (col + 1) * r) * img.channels), y * r * img.channels);
+  for (let y = 0; y < r; y++)
+    out.set(
+      img.data.subarray(((row * r + y) * img.width + col * r) * img.channels, ((row * r + y) * img.width + (col + 1) * r) * img.channels),
+      y * r * img.channels,
+    );
   return out;
 }
 
@@ -50,7 +54,10 @@ test('seeds, truncation, style mixing and paths in W and Z from an imported netw
   assert.match(source!.license!, /non-commercial/);
 
   const drawn = await sessions.seeds(contract['generate.seeds'].request.parse({ source: { networkId: network.id }, seeds: [3, 5], psi: 0.7 }));
-  assert.deepEqual(drawn.images.map((i) => i.path), ['renders/generated/sg2-tiny-32/psi0.70-seed0003.png', 'renders/generated/sg2-tiny-32/psi0.70-seed0005.png']);
+  assert.deepEqual(
+    drawn.images.map((i) => i.path),
+    ['renders/generated/sg2-tiny-32/psi0.70-seed0003.png', 'renders/generated/sg2-tiny-32/psi0.70-seed0005.png'],
+  );
   // The same generator computed in this process: the engine's pictures are those images (±1 level for backend rounding).
   await selectBackend('cpu');
   const { config, weights } = await loadNetwork(project, network.id);
@@ -72,12 +79,19 @@ test('seeds, truncation, style mixing and paths in W and Z from an imported netw
   // The figure: columns on top, rows down the left, a blank corner; taking every style from the column draws the column's face.
   const rows = [7, 8];
   const cols = [9, 10, 11];
-  const all = await sessions.styleMix(contract['generate.styleMix'].request.parse({ source: { networkId: network.id }, rowSeeds: rows, colSeeds: cols, styles: [0, 1, 2, 3, 4, 5, 6, 7] }));
+  const all = await sessions.styleMix(
+    contract['generate.styleMix'].request.parse({ source: { networkId: network.id }, rowSeeds: rows, colSeeds: cols, styles: [0, 1, 2, 3, 4, 5, 6, 7] }),
+  );
   assert.deepEqual([all.width, all.height, all.styles.length], [4 * 32, 3 * 32, 8]);
   const figure = await pixels(join(project.dir, all.path));
-  assert.ok(cell(figure, 0, 0, 32).every((v) => v === 255), 'a blank corner');
+  assert.ok(
+    cell(figure, 0, 0, 32).every((v) => v === 255),
+    'a blank corner',
+  );
   for (let j = 0; j < cols.length; j++) assert.equal(maxDiff(cell(figure, j + 1, 2, 32), cell(figure, j + 1, 0, 32)), 0, `column ${j}`);
-  const coarse = await sessions.styleMix(contract['generate.styleMix'].request.parse({ source: { networkId: network.id }, rowSeeds: rows, colSeeds: cols, styles: 'coarse' }));
+  const coarse = await sessions.styleMix(
+    contract['generate.styleMix'].request.parse({ source: { networkId: network.id }, rowSeeds: rows, colSeeds: cols, styles: 'coarse' }),
+  );
   assert.deepEqual(coarse.styles, [0, 1, 2, 3]);
   const mixed = await pixels(join(project.dir, coarse.path));
   const m = cell(mixed, 1, 1, 32);
@@ -87,7 +101,9 @@ test('seeds, truncation, style mixing and paths in W and Z from an imported netw
     /this generator has no fine styles: its 8 style layers are all coarser/,
   );
   // A path from seed 3 to seed 5 in W: its ends are those faces, its middle the face of the mean W; in Z (slerp) the middle differs.
-  const inW = await sessions.interpolate(contract['generate.interpolate'].request.parse({ source: { networkId: network.id }, fromSeed: 3, toSeed: 5, steps: 5, psi: 0.7 }));
+  const inW = await sessions.interpolate(
+    contract['generate.interpolate'].request.parse({ source: { networkId: network.id }, fromSeed: 3, toSeed: 5, steps: 5, psi: 0.7 }),
+  );
   assert.deepEqual([inW.width, inW.height, inW.steps], [5 * 32, 32, 5]);
   const strip = await pixels(join(project.dir, inW.path));
   assert.ok(maxDiff(cell(strip, 0, 0, 32), expected.images[0]!) <= 1 && maxDiff(cell(strip, 4, 0, 32), expected.images[1]!) <= 1, 'the ends are the seeds');
@@ -95,8 +111,20 @@ test('seeds, truncation, style mixing and paths in W and Z from an imported netw
   const meanW = ends.mean(0, true) as typeof ends;
   const middle = await local.fromWs(meanW);
   assert.ok(maxDiff(cell(strip, 2, 0, 32), middle.images[0]!) <= 1, 'the middle is the mean W');
-  const inZ = await pixels(join(project.dir, (await sessions.interpolate(contract['generate.interpolate'].request.parse({ source: { networkId: network.id }, fromSeed: 3, toSeed: 5, steps: 5, psi: 0.7, space: 'z' }))).path));
-  assert.ok(maxDiff(cell(inZ, 0, 0, 32), cell(strip, 0, 0, 32)) <= 1 && maxDiff(cell(inZ, 2, 0, 32), cell(strip, 2, 0, 32)) > 5, 'Z shares the ends, not the middle');
+  const inZ = await pixels(
+    join(
+      project.dir,
+      (
+        await sessions.interpolate(
+          contract['generate.interpolate'].request.parse({ source: { networkId: network.id }, fromSeed: 3, toSeed: 5, steps: 5, psi: 0.7, space: 'z' }),
+        )
+      ).path,
+    ),
+  );
+  assert.ok(
+    maxDiff(cell(inZ, 0, 0, 32), cell(strip, 0, 0, 32)) <= 1 && maxDiff(cell(inZ, 2, 0, 32), cell(strip, 2, 0, 32)) > 5,
+    'Z shares the ends, not the middle',
+  );
   assert.equal(launches, 1, 'one engine process served every request');
   assert.deepEqual(namedStyles('fine', 18), [8, 9, 10, 11, 12, 13, 14, 15, 16, 17], "1024 px: the paper's fine styles");
 

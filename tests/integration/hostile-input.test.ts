@@ -62,7 +62,12 @@ test('a 600-byte pickle naming one list 2⁴⁰ times, or a list holding itself,
   const shared = generatorHolding((w) => {
     w.op(0x5d).put(0).op(0x30);
     for (let i = 1; i <= 40; i++) {
-      w.op(0x5d).op(0x28).get(i - 1).get(i - 1).op(0x65).put(i);
+      w.op(0x5d)
+        .op(0x28)
+        .get(i - 1)
+        .get(i - 1)
+        .op(0x65)
+        .put(i);
       if (i < 40) w.op(0x30); // POP: only the last stays on the stack
     }
     return w;
@@ -144,7 +149,9 @@ test('a 3 GB archive (two portraits, a hole, its directory) imports reading only
   const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
   t.after(() => studio.closeProject());
   await studio.createProject('large');
-  const names = readdirSync(smallPortraits).filter((f) => f.endsWith('.jpg')).slice(0, 2);
+  const names = readdirSync(smallPortraits)
+    .filter((f) => f.endsWith('.jpg'))
+    .slice(0, 2);
   const zip = writeZip(names.map((n) => ({ name: n, data: readFileSync(join(smallPortraits, n)) })));
   const directoryBytes = zip.readUInt32LE(zip.length - 22 + 12);
   const localsEnd = zip.readUInt32LE(zip.length - 22 + 16);
@@ -175,7 +182,13 @@ test('a malformed dataset.json is refused with what is wrong in it', async (t) =
     ['{"labels": ', /dataset\.json is not valid JSON/],
   ] as const) {
     const file = join(base, `archive-${Math.random().toString(36).slice(2)}.zip`);
-    writeFileSync(file, deflatedZip([{ name: 'dataset.json', data: Buffer.from(json) }, { name: 'a.png', data: png }]));
+    writeFileSync(
+      file,
+      deflatedZip([
+        { name: 'dataset.json', data: Buffer.from(json) },
+        { name: 'a.png', data: png },
+      ]),
+    );
     await assert.rejects(importStyleganArchive(studio, file), message);
   }
 });
@@ -184,7 +197,11 @@ test('the headless server answers folders, huge bodies and broken WebSocket fram
   const base = tempDir(t);
   const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
   await studio.createProject('server');
-  const server = await startHeadlessServer({ router: new ApiRouter(createHandlers(studio)), events: studio.events, projectDir: () => studio.current?.dir ?? null });
+  const server = await startHeadlessServer({
+    router: new ApiRouter(createHandlers(studio)),
+    events: studio.events,
+    projectDir: () => studio.current?.dir ?? null,
+  });
   t.after(async () => {
     await server.close();
     await studio.closeProject();
@@ -206,7 +223,10 @@ test('the headless server answers folders, huge bodies and broken WebSocket fram
   assert.equal((await call('/files/originals/')).status, 404);
   await alive();
 
-  const big = await call('/api/projects.list', 'POST', Buffer.alloc(50 * 2 ** 20, 0x20), { 'Content-Type': 'application/json' }).catch((err: Error) => ({ status: 0, body: err.message }));
+  const big = await call('/api/projects.list', 'POST', Buffer.alloc(50 * 2 ** 20, 0x20), { 'Content-Type': 'application/json' }).catch((err: Error) => ({
+    status: 0,
+    body: err.message,
+  }));
   assert.equal(big.status, 413, big.body);
   assert.match(big.body, /over the 4 MB an API call may carry/);
   await alive();
@@ -216,7 +236,11 @@ test('the headless server answers folders, huge bodies and broken WebSocket fram
   const oversized = Buffer.concat([Buffer.from([0x82, 0xff]), Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]), Buffer.alloc(4)]);
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-  const frames = [Buffer.from([0xff, 0xff]), oversized, ...Array.from({ length: 40 }, () => Buffer.from(Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256))))];
+  const frames = [
+    Buffer.from([0xff, 0xff]),
+    oversized,
+    ...Array.from({ length: 40 }, () => Buffer.from(Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256)))),
+  ];
   for (const frame of frames) {
     await new Promise<void>((resolve) => {
       const socket = connect(server.port, '127.0.0.1', () => {
@@ -233,7 +257,12 @@ test('the headless server answers folders, huge bodies and broken WebSocket fram
   // Random requests: methods, paths and bodies.
   for (let i = 0; i < 40; i++) {
     const path = `/${['api', 'files', 'x'][i % 3]}/${Buffer.from(Array.from({ length: 8 }, () => 33 + Math.floor(random() * 90))).toString('latin1')}`;
-    await call(encodeURI(path), ['GET', 'POST', 'PUT', 'HEAD'][i % 4], i % 2 ? Buffer.from(Array.from({ length: 64 }, () => Math.floor(random() * 256))) : undefined, { 'Content-Type': 'application/json' }).catch(() => undefined);
+    await call(
+      encodeURI(path),
+      ['GET', 'POST', 'PUT', 'HEAD'][i % 4],
+      i % 2 ? Buffer.from(Array.from({ length: 64 }, () => Math.floor(random() * 256))) : undefined,
+      { 'Content-Type': 'application/json' },
+    ).catch(() => undefined);
   }
   await alive();
 });

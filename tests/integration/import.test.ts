@@ -71,7 +71,10 @@ test('a messy folder imports its portraits and rejects each broken file with its
     assert.match(r.reason, reason, name);
   }
   assert.match(summary.rejections.find((x) => x.path === missing)!.reason, /not found/);
-  assert.deepEqual(summary.duplicatesFound.map((d) => d.duplicateOf), [join(dir, portraits[0]!)]);
+  assert.deepEqual(
+    summary.duplicatesFound.map((d) => d.duplicateOf),
+    [join(dir, portraits[0]!)],
+  );
 
   // Progress was reported while it ran, counting up to the total.
   assert.ok(progress.some((p) => p.phase === 'importing' && p.done < p.total));
@@ -98,7 +101,10 @@ test('a messy folder imports its portraits and rejects each broken file with its
   assert.ok(rejected.items.every((r) => r.reason && r.thumbPath === null));
   const dup = listImages(p, { status: 'duplicate', offset: 0, limit: 100 }).items[0]!;
   assert.match(dup.reason!, /same bytes as/);
-  assert.deepEqual(listCollections(p).map((c) => [c.name, c.counts]), [['congress', { ok: 12, rejected: 6, duplicate: 1 }]]);
+  assert.deepEqual(
+    listCollections(p).map((c) => [c.name, c.counts]),
+    [['congress', { ok: 12, rejected: 6, duplicate: 1 }]],
+  );
   assert.deepEqual(listLabels(p), [{ key: 'era', values: [{ value: '1830-1879', count: 12 }] }]);
   // Under tmp/ only this process's own folder, and nothing in it.
   assert.deepEqual(readdirSync(join(p.dir, 'tmp')), [basename(p.tmpDir)]);
@@ -165,8 +171,13 @@ test('PNG, WebP, TIFF and the first frame of an animated GIF import; an SVG is r
   await portrait.clone().webp().toFile(join(dir, 'b.webp'));
   await portrait.clone().tiff().toFile(join(dir, 'c.tif'));
   // Two frames of different sizes stacked as pages: the import must keep the first (white) one.
-  const frame = (v: number) => sharp({ create: { width: 40, height: 30, channels: 3, background: { r: v, g: v, b: v } } }).png().toBuffer();
-  await sharp([await frame(255), await frame(0)], { join: { animated: true } }).gif().toFile(join(dir, 'd.gif'));
+  const frame = (v: number) =>
+    sharp({ create: { width: 40, height: 30, channels: 3, background: { r: v, g: v, b: v } } })
+      .png()
+      .toBuffer();
+  await sharp([await frame(255), await frame(0)], { join: { animated: true } })
+    .gif()
+    .toFile(join(dir, 'd.gif'));
   writeFileSync(join(dir, 'e.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
 
   const summary = await studio.startImport({ paths: [dir], collection: 'formats' }).done;
@@ -174,7 +185,13 @@ test('PNG, WebP, TIFF and the first frame of an animated GIF import; an SVG is r
   assert.match(summary.rejections[0]!.reason, /svg images are not supported \(it is a vector drawing; export it as PNG\)/);
   const p = studio.requireProject();
   const byName = new Map(listImages(p, { offset: 0, limit: 10 }).items.map((i) => [i.sourceName, getImage(p, i.id)]));
-  assert.deepEqual([...byName.values()].filter((i) => i.status === 'ok').map((i) => i.format).sort(), ['gif', 'png', 'tiff', 'webp']);
+  assert.deepEqual(
+    [...byName.values()]
+      .filter((i) => i.status === 'ok')
+      .map((i) => i.format)
+      .sort(),
+    ['gif', 'png', 'tiff', 'webp'],
+  );
   const gif = byName.get('d.gif')!;
   assert.deepEqual([gif.width, gif.height], [40, 30], 'one frame, not the strip of frames');
   assert.ok(gif.originalPath!.endsWith('.gif'));

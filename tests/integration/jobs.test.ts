@@ -44,7 +44,19 @@ before(async () => {
     waiting.get(f.jobId)?.(f);
   });
   await importNetwork(setup.project, join(sharedData, '..', 'fixtures', 'stylegan2', 'sg2-tiny-32.pkl'));
-  const run = await studio.runs.start({ datasetId: setup.dataset.id, arch: 'dcgan', epochs: 4, batchSize: 8, dSteps: 1, backend: 'cpu', seed: 1, witnesses: 4, checkpointEvery: 1, width: 4, zDim: 8 });
+  const run = await studio.runs.start({
+    datasetId: setup.dataset.id,
+    arch: 'dcgan',
+    epochs: 4,
+    batchSize: 8,
+    dSteps: 1,
+    backend: 'cpu',
+    seed: 1,
+    witnesses: 4,
+    checkpointEvery: 1,
+    width: 4,
+    zDim: 8,
+  });
   runId = run.run.id;
   assert.equal((await run.done).status, 'finished');
 });
@@ -71,13 +83,24 @@ async function result<K extends JobKind>(request: Extract<JobRequest, { kind: K 
 }
 
 /** The curator's latents (a run's witnesses are latents too, of another kind). */
-const latentRows = () => studio.requireProject().db.prepare("SELECT id, kind, generator FROM latents WHERE kind <> 'witness' ORDER BY id").all() as { id: number; kind: string; generator: string }[];
+const latentRows = () =>
+  studio.requireProject().db.prepare("SELECT id, kind, generator FROM latents WHERE kind <> 'witness' ORDER BY id").all() as {
+    id: number;
+    kind: string;
+    generator: string;
+  }[];
 const renderRows = () => studio.requireProject().db.prepare('SELECT kind, path FROM renders ORDER BY id').all() as { kind: string; path: string }[];
 
 test('seeds, draw, path and arithmetic: latents stored by this process, strips written under renders/', async () => {
   const seeds = await result({ kind: 'seeds', ref: network, seeds: [1, 2, 3], backend: 'cpu' });
-  assert.deepEqual(seeds.latents.map((l) => l.source), ['seed 1', 'seed 2', 'seed 3']);
-  assert.deepEqual(latentRows().map((r) => r.generator), ['network:1', 'network:1', 'network:1']);
+  assert.deepEqual(
+    seeds.latents.map((l) => l.source),
+    ['seed 1', 'seed 2', 'seed 3'],
+  );
+  assert.deepEqual(
+    latentRows().map((r) => r.generator),
+    ['network:1', 'network:1', 'network:1'],
+  );
   const ids = seeds.latents.map((l) => l.id);
   firstLatent = ids[0]!;
   const drawn = await result({ kind: 'draw', ref: network, ids, backend: 'cpu' });
@@ -112,11 +135,24 @@ test('video: an MP4 recorded as a render; a second under the same name is number
   assert.deepEqual([first.files, first.frames], [['renders/videos/blend.mp4'], 8]);
   const second = await result({ kind: 'video', ref: network, anchors: ['seed:1', `latent:${firstLatent}`], seconds: 1, fps: 8, name: 'blend', backend: 'cpu' });
   assert.deepEqual(second.files, ['renders/videos/blend-2.mp4']);
-  assert.deepEqual(renderRows().filter((r) => r.kind === 'video').map((r) => r.path), ['renders/videos/blend.mp4', 'renders/videos/blend-2.mp4']);
+  assert.deepEqual(
+    renderRows()
+      .filter((r) => r.kind === 'video')
+      .map((r) => r.path),
+    ['renders/videos/blend.mp4', 'renders/videos/blend-2.mp4'],
+  );
 });
 
 test('a cancelled video leaves no file, and says so', async () => {
-  const { jobId } = (await call('jobs.start', { kind: 'video', ref: network, anchors: ['seed:1', 'seed:2'], seconds: 600, fps: 30, name: 'long', backend: 'cpu' })) as { jobId: number };
+  const { jobId } = (await call('jobs.start', {
+    kind: 'video',
+    ref: network,
+    anchors: ['seed:1', 'seed:2'],
+    seconds: 600,
+    fps: 30,
+    name: 'long',
+    backend: 'cpu',
+  })) as { jobId: number };
   const end = new Promise<JobFinished>((resolve) => waiting.set(jobId, resolve));
   await new Promise<void>((resolve) => {
     const stop = studio.events.subscribe((m) => {
@@ -139,7 +175,10 @@ test('analyze and generate: a report written as JSON; faces generated with a req
   labelLatents(studio.requireProject(), ids.slice(0, 3), 'bright', 'yes');
   labelLatents(studio.requireProject(), ids.slice(3), 'bright', 'no');
   const analysis = await result({ kind: 'analyze', ref: network, feature: 'bright' });
-  assert.deepEqual(analysis.report.classes, [{ value: 'no', count: 3 }, { value: 'yes', count: 3 }]);
+  assert.deepEqual(analysis.report.classes, [
+    { value: 'no', count: 3 },
+    { value: 'yes', count: 3 },
+  ]);
   assert.ok(existsSync(join(projectDir, analysis.file!)));
   const generated = await result({ kind: 'generate', ref: network, feature: 'bright', value: 'yes', count: 2, multiplier: 1, backend: 'cpu' });
   assert.equal(generated.latents.length, 2);
@@ -147,13 +186,28 @@ test('analyze and generate: a report written as JSON; faces generated with a req
 });
 
 test('leporello and contact sheet: a PDF and a PNG recorded as renders; refusals arrive as failed jobs, nothing written', async () => {
-  const book = await result({ kind: 'leporello', collectionId, verso: { runId }, panels: 4, panelWidthMm: 100, panelHeightMm: 100, columns: 1, rows: 2, name: 'book' });
+  const book = await result({
+    kind: 'leporello',
+    collectionId,
+    verso: { runId },
+    panels: 4,
+    panelWidthMm: 100,
+    panelHeightMm: 100,
+    columns: 1,
+    rows: 2,
+    name: 'book',
+  });
   assert.deepEqual([book.file, book.pages], ['renders/books/book.pdf', 2]);
   const sheet = await result({ kind: 'contact-sheet', source: { runId }, columns: 2, cell: 32, name: 'witnesses' });
   assert.deepEqual([sheet.file, sheet.pictures, sheet.width !== null], ['renders/sheets/witnesses.png', 4, true]);
   const fromVideo = await result({ kind: 'contact-sheet', source: { videoRenderId: 1 }, count: 4, format: 'pdf', name: 'frames' });
   assert.deepEqual([fromVideo.file, fromVideo.pages], ['renders/sheets/frames.pdf', 1]);
-  assert.deepEqual(renderRows().map((r) => r.kind).filter((k) => k !== 'video'), ['leporello', 'contact-sheet', 'contact-sheet']);
+  assert.deepEqual(
+    renderRows()
+      .map((r) => r.kind)
+      .filter((k) => k !== 'video'),
+    ['leporello', 'contact-sheet', 'contact-sheet'],
+  );
   const tooMany = await job({ kind: 'leporello', collectionId, verso: { runId }, panels: 40, panelWidthMm: 100, panelHeightMm: 100, name: 'big' });
   assert.equal(tooMany.ok, false);
   assert.match(tooMany.error!, /fewer than the 40 the verso needs/);

@@ -26,11 +26,14 @@ test('latents: seeds, labels, centroids, arithmetic and drawing in W, stored wit
   };
 
   const seeds = run('seeds', '3,5,8');
-  assert.deepEqual(seeds.map((l: { id: number; kind: string; space: string; source: string }) => [l.id, l.kind, l.space, l.source]), [
-    [1, 'sample', 'w', 'seed 3'],
-    [2, 'sample', 'w', 'seed 5'],
-    [3, 'sample', 'w', 'seed 8'],
-  ]);
+  assert.deepEqual(
+    seeds.map((l: { id: number; kind: string; space: string; source: string }) => [l.id, l.kind, l.space, l.source]),
+    [
+      [1, 'sample', 'w', 'seed 3'],
+      [2, 'sample', 'w', 'seed 5'],
+      [3, 'sample', 'w', 'seed 8'],
+    ],
+  );
   assert.equal(seeds[0].vector.length, 64, "the network's w_dim");
   assert.equal(run('label', '1,2', 'expression=smiling').labelled, 2);
   const [centroid] = run('centroid', 'expression=smiling', '--name', 'smiling');
@@ -40,11 +43,23 @@ test('latents: seeds, labels, centroids, arithmetic and drawing in W, stored wit
   const expected = seeds[0].vector.map((x: number, i: number) => (x + seeds[1].vector[i]) / 2);
   assert.ok(close(centroid.vector, expected), "the centroid is its members' mean");
   const [difference] = run('subtract', `${centroid.id},3`);
-  assert.ok(close(difference.vector, centroid.vector.map((x: number, i: number) => x - seeds[2].vector[i])), 'A − B');
+  assert.ok(
+    close(
+      difference.vector,
+      centroid.vector.map((x: number, i: number) => x - seeds[2].vector[i]),
+    ),
+    'A − B',
+  );
   assert.equal(difference.source, `#${centroid.id} − #3`);
   const [average] = run('truncate', '3', '--psi', '0');
   const [half] = run('truncate', '3', '--psi', '0.5');
-  assert.ok(close(half.vector, average.vector.map((a: number, i: number) => (a + seeds[2].vector[i]) / 2)), 'ψ 0.5 is halfway to the average face');
+  assert.ok(
+    close(
+      half.vector,
+      average.vector.map((a: number, i: number) => (a + seeds[2].vector[i]) / 2),
+    ),
+    'ψ 0.5 is halfway to the average face',
+  );
 
   const strip = join(base, 'strip.png');
   const drawn = run('draw', `1,2,${centroid.id}`, '--out', strip);
@@ -75,7 +90,7 @@ test('latents: seeds, labels, centroids, arithmetic and drawing in W, stored wit
   assert.equal(run('list').length, 7);
 });
 
-test('project-image: a labelled portrait projected into W joins its label\'s centroid', async (t) => {
+test("project-image: a labelled portrait projected into W joins its label's centroid", async (t) => {
   const base = tempDir(t);
   const project = join(base, 'p');
   const pictures = join(base, 'pictures');
@@ -126,7 +141,26 @@ test('latents in Z: a DCGAN run trained on real portraits, its seeds, a path and
   assert.equal(cli(base, 'project', 'create', project).code, 0);
   assert.equal(cli(base, 'import', project, pictures, '--collection', 'portraits').code, 0);
   assert.equal(cli(base, 'dataset', 'create', project, '--collection', 'portraits', '--resolution', '16', '--grayscale').code, 0);
-  const trained = cli(base, 'train', project, '--dataset', 'portraits-16-gray', '--arch', 'dcgan', '--epochs', '1', '--batch', '4', '--backend', 'cpu', '--width', '4', '--witnesses', '4', '--json');
+  const trained = cli(
+    base,
+    'train',
+    project,
+    '--dataset',
+    'portraits-16-gray',
+    '--arch',
+    'dcgan',
+    '--epochs',
+    '1',
+    '--batch',
+    '4',
+    '--backend',
+    'cpu',
+    '--width',
+    '4',
+    '--witnesses',
+    '4',
+    '--json',
+  );
   assert.equal(trained.code, 0, trained.stderr);
 
   const seeds = cli(base, 'latents', project, '--run', '1', 'seeds', '1,2', '--backend', 'cpu', '--json');
@@ -137,7 +171,10 @@ test('latents in Z: a DCGAN run trained on real portraits, its seeds, a path and
     assert.match(l.generator, /^run:1:\d+$/);
   }
   const pathFile = join(base, 'path.png');
-  const ids = seeds.json().map((l: { id: number }) => l.id).join(',');
+  const ids = seeds
+    .json()
+    .map((l: { id: number }) => l.id)
+    .join(',');
   const path = cli(base, 'latents', project, '--run', '1', 'path', ids, '--frames', '5', '--out', pathFile, '--backend', 'cpu', '--json');
   assert.equal(path.code, 0, path.stderr);
   const meta = await sharp(pathFile).metadata();

@@ -20,7 +20,11 @@ function poppler(tool: string, ...args: string[]): string {
 
 const pageBoxes = (pdf: string, page: number) => {
   const text = poppler('pdfinfo', '-box', '-f', String(page), '-l', String(page), pdf);
-  const box = (name: string) => text.match(new RegExp(`${name}:\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)`))!.slice(1).map(Number);
+  const box = (name: string) =>
+    text
+      .match(new RegExp(`${name}:\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)`))!
+      .slice(1)
+      .map(Number);
   const mm = (pt: number) => (pt * 25.4) / 72;
   const [media, trim, bleed] = [box('MediaBox'), box('TrimBox'), box('BleedBox')].map((b) => [mm(b[0]!), mm(b[1]!), mm(b[2]! - b[0]!), mm(b[3]! - b[1]!)]);
   return { media: media!, trim: trim!, bleed: bleed! };
@@ -29,9 +33,34 @@ const pageBoxes = (pdf: string, page: number) => {
 /** A region of a page, rendered grey at `dpi`, with a reader of the darkness near a point given in mm from the page's top left. */
 function region(pdf: string, page: number, dpi: number, box: { x: number; y: number; w: number; h: number }) {
   const px = (mm: number) => Math.round((mm / 25.4) * dpi);
-  const r = spawnSync('pdftoppm', ['-gray', '-singlefile', '-r', String(dpi), '-f', String(page), '-l', String(page), '-x', String(px(box.x)), '-y', String(px(box.y)), '-W', String(px(box.w)), '-H', String(px(box.h)), pdf], { maxBuffer: 1 << 28 });
+  const r = spawnSync(
+    'pdftoppm',
+    [
+      '-gray',
+      '-singlefile',
+      '-r',
+      String(dpi),
+      '-f',
+      String(page),
+      '-l',
+      String(page),
+      '-x',
+      String(px(box.x)),
+      '-y',
+      String(px(box.y)),
+      '-W',
+      String(px(box.w)),
+      '-H',
+      String(px(box.h)),
+      pdf,
+    ],
+    { maxBuffer: 1 << 28 },
+  );
   assert.equal(r.status, 0, r.stderr.toString());
-  const header = r.stdout.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+255\s/)!;
+  const header = r.stdout
+    .subarray(0, 64)
+    .toString('latin1')
+    .match(/^P5\s+(\d+)\s+(\d+)\s+255\s/)!;
   const [width, height] = [Number(header[1]), Number(header[2])];
   const data = r.stdout.subarray(header[0].length);
   const at = (x: number, y: number) => data[y * width + x]!;
@@ -40,7 +69,8 @@ function region(pdf: string, page: number, dpi: number, box: { x: number; y: num
     darkest(xMm: number, yMm: number): number {
       const [cx, cy] = [px(xMm - box.x), px(yMm - box.y)];
       let min = 255;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) min = Math.min(min, at(Math.max(0, Math.min(width - 1, cx + dx)), Math.max(0, Math.min(height - 1, cy + dy))));
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) min = Math.min(min, at(Math.max(0, Math.min(width - 1, cx + dx)), Math.max(0, Math.min(height - 1, cy + dy))));
       return min;
     },
     /** Spread of grey levels in a rectangle (mm): 0 for a flat colour. */
@@ -61,7 +91,24 @@ function setup(t: Parameters<typeof tempDir>[0]) {
   assert.equal(cli('import', project, smallPortraits, '--collection', 'portraits').code, 0);
   assert.equal(cli('dataset', 'create', project, '--collection', 'portraits', '--resolution', '16').code, 0);
   // Eleven checkpoints of a tiny real run: the verso's timeline.
-  const trained = cli('train', project, '--dataset', 'portraits-16', '--arch', 'dcgan', '--epochs', '10', '--batch', '8', '--backend', 'wasm', '--width', '4', '--witnesses', '4');
+  const trained = cli(
+    'train',
+    project,
+    '--dataset',
+    'portraits-16',
+    '--arch',
+    'dcgan',
+    '--epochs',
+    '10',
+    '--batch',
+    '8',
+    '--backend',
+    'wasm',
+    '--width',
+    '4',
+    '--witnesses',
+    '4',
+  );
   assert.equal(trained.code, 0, trained.stderr);
   return { base, project, cli };
 }
@@ -76,15 +123,25 @@ test('export leporello: a strip for the print shop — trim and bleed boxes, emb
   assert.equal(r.code, 0, r.stderr);
   const result = r.json();
   assert.deepEqual([result.pages, result.sheets, result.stripLengthMm], [2, 1, 1500]);
-  assert.match(result.warnings.join('\n'), /verso pictures would print below 300 dpi \(lowest \d+ dpi\)/, '16 px witnesses on a 13 cm panel are far below 300 dpi');
+  assert.match(
+    result.warnings.join('\n'),
+    /verso pictures would print below 300 dpi \(lowest \d+ dpi\)/,
+    '16 px witnesses on a 13 cm panel are far below 300 dpi',
+  );
   assert.match(r.stderr, /warning: .*below 300 dpi/);
 
   const info = poppler('pdfinfo', pdf);
   assert.match(info, /Pages:\s+2\n/);
   const { media, trim, bleed } = pageBoxes(pdf, 1);
   assert.ok(Math.abs(media[2]! - (1500 + 2 * SLUG)) < 0.1 && Math.abs(media[3]! - (210 + 2 * SLUG)) < 0.1, `page ${media[2]}×${media[3]} mm`);
-  assert.deepEqual(trim.map((v) => Math.round(v * 10) / 10), [SLUG, SLUG, 1500, 210]);
-  assert.deepEqual(bleed.map((v) => Math.round(v * 10) / 10), [SLUG - 3, SLUG - 3, 1506, 216]);
+  assert.deepEqual(
+    trim.map((v) => Math.round(v * 10) / 10),
+    [SLUG, SLUG, 1500, 210],
+  );
+  assert.deepEqual(
+    bleed.map((v) => Math.round(v * 10) / 10),
+    [SLUG - 3, SLUG - 3, 1506, 216],
+  );
   const fonts = poppler('pdffonts', pdf);
   assert.match(fonts, /DejaVuSans\S*\s+CID TrueType\s+Identity-H\s+yes/, 'the caption font is embedded');
 
@@ -130,13 +187,22 @@ test('export contact-sheet: a captioned PNG grid of portraits or witnesses, and 
   assert.match(poppler('pdftotext', '-f', '1', '-l', '1', pdf, '-'), /000028/, 'captions are text in the PDF');
   // A portrait damaged on disk after import is left out and named; the sheet is made of the others.
   const db = new Database(join(project, DATABASE_FILE), { readonly: true });
-  const damaged = db.prepare('SELECT id, original_path AS path, source_path AS source FROM images ORDER BY id LIMIT 1').get() as { id: number; path: string; source: string };
+  const damaged = db.prepare('SELECT id, original_path AS path, source_path AS source FROM images ORDER BY id LIMIT 1').get() as {
+    id: number;
+    path: string;
+    source: string;
+  };
   db.close();
   writeFileSync(join(project, damaged.path), 'not a picture any more');
   const partial = cli('export', 'contact-sheet', project, '--collection', 'portraits', '--out', join(base, 'partial.png'), '--json');
   assert.equal(partial.code, 0, partial.stderr);
   assert.equal(partial.json().pictures, 23);
-  assert.match(partial.json().warnings[0], new RegExp(`portrait #${damaged.id} \\(.*${basename(damaged.source)}\\) cannot be read .* and was left out: import it again, or remove it from the collection`));
+  assert.match(
+    partial.json().warnings[0],
+    new RegExp(
+      `portrait #${damaged.id} \\(.*${basename(damaged.source)}\\) cannot be read .* and was left out: import it again, or remove it from the collection`,
+    ),
+  );
   assert.match(partial.stderr, /warning: portrait #/);
 
   const bad = cli('export', 'contact-sheet', project, '--collection', 'portraits', '--out', join(base, 'sheet.gif'));
@@ -147,7 +213,26 @@ test('export contact-sheet: a captioned PNG grid of portraits or witnesses, and 
 test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panels; a video on the verso; too few checkpoints named', async (t) => {
   const { base, project, cli } = setup(t);
   const tiled = join(base, 'a3.pdf');
-  const r = cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panels', '5', '--panel-size', '15x21', '--sheet', 'A3', '--verso-grid', '2x2', '--out', tiled, '--json');
+  const r = cli(
+    'export',
+    'leporello',
+    project,
+    '--recto',
+    'portraits',
+    '--run',
+    '1',
+    '--panels',
+    '5',
+    '--panel-size',
+    '15x21',
+    '--sheet',
+    'A3',
+    '--verso-grid',
+    '2x2',
+    '--out',
+    tiled,
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual([r.json().sheets, r.json().pages], [3, 6], 'two panels per A3 sheet: 2 + 2 + 1');
   assert.match(poppler('pdfinfo', tiled), /Pages:\s+6\n[\s\S]*Page size:\s+1190\.55 x 841\.89 pts \(A3\)/);
@@ -165,27 +250,105 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
   assert.ok(Math.abs(versoTrim[0]! - (420 - trim[0]! - 300)) < 0.1, 'mirrored trim');
   assert.ok(versoSheet.darkest(versoTrim[0]! - 5, top + 105) < 240, 'the tab on the left of the verso');
 
-  const a4 = cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panels', '4', '--panel-size', '15x21', '--sheet', 'A4', '--out', join(base, 'a4.pdf'));
+  const a4 = cli(
+    'export',
+    'leporello',
+    project,
+    '--recto',
+    'portraits',
+    '--run',
+    '1',
+    '--panels',
+    '4',
+    '--panel-size',
+    '15x21',
+    '--sheet',
+    'A4',
+    '--out',
+    join(base, 'a4.pdf'),
+  );
   assert.equal(a4.code, 1);
   assert.match(a4.stderr, /panels 210 mm high do not fit an A4 sheet with bleed and marks \(they need 236 mm of its 210 mm\): choose A3/);
-  const many = cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panels', '46', '--panel-size', '15x21', '--out', join(base, 'long.pdf'));
+  const many = cli(
+    'export',
+    'leporello',
+    project,
+    '--recto',
+    'portraits',
+    '--run',
+    '1',
+    '--panels',
+    '46',
+    '--panel-size',
+    '15x21',
+    '--out',
+    join(base, 'long.pdf'),
+  );
   assert.equal(many.code, 1);
-  assert.match(many.stderr, /has 11 checkpoints with witnesses, fewer than the 46 the verso needs .* use fewer panels, or train with more checkpoints, or put a video's frames on the verso/);
+  assert.match(
+    many.stderr,
+    /has 11 checkpoints with witnesses, fewer than the 46 the verso needs .* use fewer panels, or train with more checkpoints, or put a video's frames on the verso/,
+  );
 
   // A run measured in kimg, checkpoints 40 images apart: each verso caption names its own.
-  const kimgRun = cli('train', project, '--dataset', 'portraits-16', '--arch', 'dcgan', '--kimg', '0.4', '--checkpoint-every', '0.04', '--batch', '8', '--backend', 'wasm', '--width', '4', '--witnesses', '4', '--name', 'in-kimg');
+  const kimgRun = cli(
+    'train',
+    project,
+    '--dataset',
+    'portraits-16',
+    '--arch',
+    'dcgan',
+    '--kimg',
+    '0.4',
+    '--checkpoint-every',
+    '0.04',
+    '--batch',
+    '8',
+    '--backend',
+    'wasm',
+    '--width',
+    '4',
+    '--witnesses',
+    '4',
+    '--name',
+    'in-kimg',
+  );
   assert.equal(kimgRun.code, 0, kimgRun.stderr);
   const kimgBook = join(base, 'kimg.pdf');
-  assert.equal(cli('export', 'leporello', project, '--recto', 'portraits', '--run', 'in-kimg', '--panels', '10', '--panel-size', '10x10', '--out', kimgBook).code, 0);
+  assert.equal(
+    cli('export', 'leporello', project, '--recto', 'portraits', '--run', 'in-kimg', '--panels', '10', '--panel-size', '10x10', '--out', kimgBook).code,
+    0,
+  );
   const captions = [...poppler('pdftotext', '-f', '2', '-l', '2', kimgBook, '-').matchAll(/in-kimg · kimg ([\d.]+)/g)].map((m) => m[1]);
   assert.equal(new Set(captions).size, 10, `ten distinct checkpoints: ${captions.join(', ')}`);
 
   // A blend video's frames as the verso, and more panels than portraits.
   assert.equal(cli('import-network', project, join(sharedData, '..', 'fixtures', 'stylegan2', 'sg2-tiny-32.pkl')).code, 0);
   const video = join(base, 'blend.mp4');
-  assert.equal(cli('render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:1,seed:2', '--seconds', '2', '--fps', '15', '--out', video).code, 0);
+  assert.equal(
+    cli('render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:1,seed:2', '--seconds', '2', '--fps', '15', '--out', video)
+      .code,
+    0,
+  );
   const book = join(base, 'video-book.pdf');
-  const v = cli('export', 'leporello', project, '--recto', 'portraits', '--verso-video', video, '--panels', '30', '--panel-size', '10x10', '--verso-grid', '1x1', '--out', book, '--json');
+  const v = cli(
+    'export',
+    'leporello',
+    project,
+    '--recto',
+    'portraits',
+    '--verso-video',
+    video,
+    '--panels',
+    '30',
+    '--panel-size',
+    '10x10',
+    '--verso-grid',
+    '1x1',
+    '--out',
+    book,
+    '--json',
+  );
   assert.equal(v.code, 0, v.stderr);
   assert.match(v.json().warnings[0], /the collection has 24 readable portraits for 30 panels: recto panels 25–30 are left empty/);
   const frames = [...poppler('pdftotext', '-f', '2', '-l', '2', book, '-').matchAll(/frames (\d+)–/g)].map((m) => Number(m[1]));

@@ -46,8 +46,7 @@ function runRow(project: string): { id: number; status: string; reason: string |
   const p = Project.open(project);
   try {
     return p.db.prepare('SELECT id, status, reason, owner, progress FROM runs ORDER BY id DESC LIMIT 1').get() as
-      | { id: number; status: string; reason: string | null; owner: string | null; progress: string | null }
-      | undefined;
+      { id: number; status: string; reason: string | null; owner: string | null; progress: string | null } | undefined;
   } finally {
     p.close();
   }
@@ -68,7 +67,24 @@ function trainable(t: Parameters<typeof tempDir>[0]): { base: string; project: s
   return { base, project };
 }
 
-const longRun = (project: string) => ['train', project, '--dataset', 'small-16', '--arch', 'dcgan', '--epochs', '5000', '--batch', '8', '--width', '4', '--checkpoint-every', '500', '--backend', 'cpu'];
+const longRun = (project: string) => [
+  'train',
+  project,
+  '--dataset',
+  'small-16',
+  '--arch',
+  'dcgan',
+  '--epochs',
+  '5000',
+  '--batch',
+  '8',
+  '--width',
+  '4',
+  '--checkpoint-every',
+  '500',
+  '--backend',
+  'cpu',
+];
 
 test('commands and a studio opening the project while the CLI trains leave the run alone; the studio sees it live, pauses, continues and stops it', async (t) => {
   const { base, project } = trainable(t);
@@ -80,7 +96,11 @@ test('commands and a studio opening the project while the CLI trains leave the r
   });
 
   // Other commands open the project meanwhile: the run is neither emptied of its files nor marked interrupted.
-  for (const args of [['images', project], ['runs', project, '--json'], ['flags', project]]) {
+  for (const args of [
+    ['images', project],
+    ['runs', project, '--json'],
+    ['flags', project],
+  ]) {
     const r = runCli(base, ...args);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
   }
@@ -116,7 +136,11 @@ test('commands and a studio opening the project while the CLI trains leave the r
   const after = runRow(project)!;
   assert.equal(after.status, 'stopped', after.reason ?? '');
   assert.equal(after.owner, null, 'the lease is given back');
-  assert.deepEqual(readdirSync(join(project, 'tmp')).filter((e) => /^\d+-/.test(e) && !e.startsWith(`${process.pid}-`)), [], 'the CLI removed its own half-written files folder');
+  assert.deepEqual(
+    readdirSync(join(project, 'tmp')).filter((e) => /^\d+-/.test(e) && !e.startsWith(`${process.pid}-`)),
+    [],
+    'the CLI removed its own half-written files folder',
+  );
 });
 
 test('Ctrl-C in the terminal stops `leporello train` cleanly: the run is stopped, not interrupted, with the steps since its last checkpoint kept', async (t) => {
@@ -134,7 +158,11 @@ test('Ctrl-C in the terminal stops `leporello train` cleanly: the run is stopped
   // The steps since the run's first checkpoint are kept: it resumes from where Ctrl-C stopped it.
   const p = Project.open(project);
   try {
-    const point = p.db.prepare('SELECT images_seen, path, sha256 FROM resume_points WHERE run_id = ?').get(run.id) as { images_seen: number; path: string; sha256: string };
+    const point = p.db.prepare('SELECT images_seen, path, sha256 FROM resume_points WHERE run_id = ?').get(run.id) as {
+      images_seen: number;
+      path: string;
+      sha256: string;
+    };
     assert.equal(point.images_seen, Number(images));
     assert.equal(await hashFile(join(project, point.path)), point.sha256);
   } finally {
@@ -151,7 +179,9 @@ test('two imports of one folder at once import each file once, and no file is re
   assert.deepEqual([await a.exited, await b.exited], [0, 0], a.stderr() + b.stderr());
   const p = Project.open(project);
   try {
-    const counts = Object.fromEntries((p.db.prepare('SELECT status, count(*) AS n FROM images GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+    const counts = Object.fromEntries(
+      (p.db.prepare('SELECT status, count(*) AS n FROM images GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+    );
     assert.deepEqual(counts, { ok: 24 });
     assert.equal((p.db.prepare('SELECT count(*) AS n FROM collections').get() as { n: number }).n, 1);
   } finally {
@@ -165,7 +195,10 @@ test("a process's half-written files are its own: opening the project removes on
   assert.equal(runCli(base, 'project', 'create', project).code, 0);
   // A live process (this one's parent, the test runner's) and a dead one (a pid that just exited).
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
-  for (const [owner, file] of [[`${process.ppid}-aaaa1111`, 'live.partial'], [`${dead}-bbbb2222`, 'dead.partial']]) {
+  for (const [owner, file] of [
+    [`${process.ppid}-aaaa1111`, 'live.partial'],
+    [`${dead}-bbbb2222`, 'dead.partial'],
+  ]) {
     mkdirSync(join(project, 'tmp', owner!), { recursive: true });
     writeFileSync(join(project, 'tmp', owner!, file!), 'half');
   }
@@ -240,7 +273,10 @@ test('project check finds a damaged original and an orphan; --repair removes the
   assert.equal(check.code, 0, check.stderr);
   const report = check.json() as { checked: number; damaged: { path: string; problem: string }[]; orphans: string[] };
   assert.ok(report.checked >= 48, `${report.checked} checked`);
-  assert.deepEqual(report.damaged.map((d) => [d.path, d.problem]), [[first.original_path, 'damaged']]);
+  assert.deepEqual(
+    report.damaged.map((d) => [d.path, d.problem]),
+    [[first.original_path, 'damaged']],
+  );
   assert.deepEqual(report.orphans, ['originals/zz/left-by-a-killed-import.jpg']);
 
   const repaired = runCli(base, 'project', 'check', project, '--repair', '--json');

@@ -34,7 +34,24 @@ test('import-network stores the network with its license; generate from it repro
   const expected = JSON.parse(readFileSync(join(fixtures, 'sg2-tiny-32.expected.json'), 'utf8'));
   writeFileSync(join(base, 'z.json'), JSON.stringify(expected.z));
   const out = join(base, 'out');
-  const raw = cli(base, 'generate', project, '--network', 'sg2-tiny-32', '--z', join(base, 'z.json'), '--trunc', '0.7', '--format', 'npy', '--backend', 'cpu', '--out', out, '--json');
+  const raw = cli(
+    base,
+    'generate',
+    project,
+    '--network',
+    'sg2-tiny-32',
+    '--z',
+    join(base, 'z.json'),
+    '--trunc',
+    '0.7',
+    '--format',
+    'npy',
+    '--backend',
+    'cpu',
+    '--out',
+    out,
+    '--json',
+  );
   assert.equal(raw.code, 0, raw.stderr);
   const npy = decodeNpy(readFileSync(raw.json().files[0]), 'out.npy');
   assert.deepEqual(npy.shape, [4, 3, 32, 32]);
@@ -81,7 +98,24 @@ test('style-mix draws the figure: columns on top, rows down the side, a mix wher
   cli(base, 'project', 'create', project);
   cli(base, 'import-network', project, join(fixtures, 'sg2-tiny-32.pkl'));
   const file = join(base, 'mix.png');
-  const r = cli(base, 'style-mix', project, '--network', '1', '--rows', '1,2', '--cols', '3,4,5', '--styles', '0-3', '--backend', 'cpu', '--out', file, '--json');
+  const r = cli(
+    base,
+    'style-mix',
+    project,
+    '--network',
+    '1',
+    '--rows',
+    '1,2',
+    '--cols',
+    '3,4,5',
+    '--styles',
+    '0-3',
+    '--backend',
+    'cpu',
+    '--out',
+    file,
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
   const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
   assert.deepEqual([info.width, info.height], [4 * 32, 3 * 32]);
@@ -90,12 +124,31 @@ test('style-mix draws the figure: columns on top, rows down the side, a mix wher
     for (let y = 0; y < 32; y++) for (let x = 0; x < 32 * info.channels; x++) out.push(data[((row * 32 + y) * info.width + col * 32) * info.channels + x]!);
     return out;
   };
-  assert.ok(cell(0, 0).every((v) => v === 255), 'the corner stays blank');
+  assert.ok(
+    cell(0, 0).every((v) => v === 255),
+    'the corner stays blank',
+  );
   const differ = (a: number[], b: number[]) => a.some((v, i) => v !== b[i]);
   // A mix is neither its row's face nor its column's.
   assert.ok(differ(cell(1, 1), cell(0, 1)) && differ(cell(1, 1), cell(1, 0)));
   // Mixing every style (0-7) gives the column's face exactly.
-  const all = cli(base, 'style-mix', project, '--network', '1', '--rows', '1', '--cols', '3', '--styles', '0-7', '--backend', 'cpu', '--out', join(base, 'all.png'));
+  const all = cli(
+    base,
+    'style-mix',
+    project,
+    '--network',
+    '1',
+    '--rows',
+    '1',
+    '--cols',
+    '3',
+    '--styles',
+    '0-7',
+    '--backend',
+    'cpu',
+    '--out',
+    join(base, 'all.png'),
+  );
   assert.equal(all.code, 0, all.stderr);
   const whole = await sharp(join(base, 'all.png')).raw().toBuffer({ resolveWithObject: true });
   const at = (col: number, row: number) => {
@@ -108,12 +161,37 @@ test('style-mix draws the figure: columns on top, rows down the side, a mix wher
   assert.match(bad.stderr, /style layer 8 does not exist: this network has layers 0–7/);
 
   // interpolate: the strip's ends are the two seeds' faces, as generate draws them.
-  const strip = cli(base, 'interpolate', project, '--network', '1', '--from', '1', '--to', '3', '--steps', '4', '--space', 'z', '--backend', 'cpu', '--out', join(base, 'path.png'), '--json');
+  const strip = cli(
+    base,
+    'interpolate',
+    project,
+    '--network',
+    '1',
+    '--from',
+    '1',
+    '--to',
+    '3',
+    '--steps',
+    '4',
+    '--space',
+    'z',
+    '--backend',
+    'cpu',
+    '--out',
+    join(base, 'path.png'),
+    '--json',
+  );
   assert.equal(strip.code, 0, strip.stderr);
   assert.deepEqual([strip.json().width, strip.json().height], [4 * 32, 32]);
   const path = await sharp(join(base, 'path.png')).raw().toBuffer({ resolveWithObject: true });
   assert.equal(cli(base, 'generate', project, '--network', '1', '--seeds', '1,3', '--backend', 'cpu', '--out', join(base, 'ends')).code, 0);
-  const [first, last] = await Promise.all(['seed0001.png', 'seed0003.png'].map((f) => sharp(join(base, 'ends', f)).raw().toBuffer()));
+  const [first, last] = await Promise.all(
+    ['seed0001.png', 'seed0003.png'].map((f) =>
+      sharp(join(base, 'ends', f))
+        .raw()
+        .toBuffer(),
+    ),
+  );
   const stripCell = (col: number) => {
     const out: number[] = [];
     for (let y = 0; y < 32; y++) for (let x = 0; x < 32 * 3; x++) out.push(path.data[(y * path.info.width + col * 32) * 3 + x]!);
@@ -121,5 +199,8 @@ test('style-mix draws the figure: columns on top, rows down the side, a mix wher
   };
   assert.deepEqual(stripCell(0), Array.from(first!));
   assert.deepEqual(stripCell(3), Array.from(last!));
-  assert.match(cli(base, 'interpolate', project, '--network', '1', '--from', '1', '--to', '3', '--space', 'x', '--out', join(base, 'y.png')).stderr, /--space is w or z \(w: a straight line between the faces' W; z: the great circle between their latents\.\); not "x"/);
+  assert.match(
+    cli(base, 'interpolate', project, '--network', '1', '--from', '1', '--to', '3', '--space', 'x', '--out', join(base, 'y.png')).stderr,
+    /--space is w or z \(w: a straight line between the faces' W; z: the great circle between their latents\.\); not "x"/,
+  );
 });

@@ -17,7 +17,17 @@ import { projectWithDataset, type tempDir } from '../helpers';
 async function setup(t: Parameters<typeof tempDir>[0]) {
   const { studio, project, dataset } = await projectWithDataset(t);
   const request = (extra: object = {}): RunRequest =>
-    contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'dcgan', epochs: 3, batchSize: 8, backend: 'cpu', witnesses: 4, width: 4, zDim: 16, ...extra });
+    contract['runs.start'].request.parse({
+      datasetId: dataset.id,
+      arch: 'dcgan',
+      epochs: 3,
+      batchSize: 8,
+      backend: 'cpu',
+      witnesses: 4,
+      width: 4,
+      zDim: 16,
+      ...extra,
+    });
   return { studio, project, request };
 }
 
@@ -27,14 +37,23 @@ test('series: every step once when few, bucketed with extremes when many; checkp
   studio.events.subscribe((m) => m.event === 'run.progress' && live.push(studio.runs.live()));
   const { run, done } = await studio.runs.start(request({ epochs: 4 }));
   await done;
-  assert.ok(live.every((l) => l.length === 1 && l[0]!.runId === run.id), 'a training run reports its latest progress');
+  assert.ok(
+    live.every((l) => l.length === 1 && l[0]!.runId === run.id),
+    'a training run reports its latest progress',
+  );
   assert.deepEqual(studio.runs.live(), [], 'a finished run is no longer live');
 
   const full = runSeries(project, run.id, 800);
   assert.deepEqual(full.step, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   const raw = project.db.prepare("SELECT value FROM run_metrics WHERE run_id = ? AND name = 'Loss/D' ORDER BY step").all(run.id) as { value: number }[];
-  assert.deepEqual(full.dLoss, raw.map((r) => r.value));
-  assert.deepEqual(full.checkpoints.map((c) => c.at), [0, 1, 2, 3, 4]);
+  assert.deepEqual(
+    full.dLoss,
+    raw.map((r) => r.value),
+  );
+  assert.deepEqual(
+    full.checkpoints.map((c) => c.at),
+    [0, 1, 2, 3, 4],
+  );
   assert.ok(full.checkpoints.every((c) => c.verdict !== null && typeof c.metrics.diversity === 'number'));
 
   const coarse = runSeries(project, run.id, 10);
@@ -83,7 +102,9 @@ test('inspection: near-duplicate witnesses grouped, nearest training portraits w
   };
   copy(1, 3);
   copy(1, 7);
-  await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).png().toFile(gridFile + '.tmp.png');
+  await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .png()
+    .toFile(gridFile + '.tmp.png');
   renameSync(gridFile + '.tmp.png', gridFile);
   assert.deepEqual((await inspectRun(project, studio.engine, run.id, 5)).duplicateClusters, [[1, 3, 7]]);
   await assert.rejects(inspectRun(project, studio.engine, run.id, 99), /no checkpoint at epoch 99/);
@@ -92,9 +113,15 @@ test('inspection: near-duplicate witnesses grouped, nearest training portraits w
 test('launcher: backends probed in an engine process; a warm-up of real steps estimates the run', async (t) => {
   const { studio, request } = await setup(t);
   const backends = await studio.runs.probeBackends();
-  assert.deepEqual(backends.map((b) => b.name), ['tensorflow', 'webgpu', 'wasm', 'cpu']);
+  assert.deepEqual(
+    backends.map((b) => b.name),
+    ['tensorflow', 'webgpu', 'wasm', 'cpu'],
+  );
   assert.ok(backends.find((b) => b.name === 'cpu')!.ok);
-  assert.ok(backends.filter((b) => !b.ok).every((b) => b.detail.length > 10), 'each missing backend says why');
+  assert.ok(
+    backends.filter((b) => !b.ok).every((b) => b.detail.length > 10),
+    'each missing backend says why',
+  );
 
   const estimate = await studio.runs.estimate(request({ epochs: 10 }));
   assert.equal(estimate.backend, 'cpu');
@@ -105,7 +132,11 @@ test('launcher: backends probed in an engine process; a warm-up of real steps es
   assert.ok(Math.abs(estimate.secondsTotal - 10 * estimate.secondsPerEpoch) < 1e-6);
   assert.deepEqual(studio.runs.live(), []);
   const project = studio.requireProject();
-  assert.deepEqual(readdirSync(project.tmpDir).filter((f) => f.startsWith('warmup-')), [], 'the warm-up leaves nothing behind');
+  assert.deepEqual(
+    readdirSync(project.tmpDir).filter((f) => f.startsWith('warmup-')),
+    [],
+    'the warm-up leaves nothing behind',
+  );
   assert.equal((project.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 0, 'and records no run');
   await assert.rejects(studio.runs.estimate(request({ batchSize: 64 })), /fewer than one batch of 64/);
 });
@@ -139,5 +170,8 @@ test('timeline export picks witnesses; delete removes a run, its rows and its fi
   // The fork stays, with its own checkpoints, and no longer names a parent.
   const rows = project.db.prepare('SELECT parent_run_id, parent_checkpoint_id FROM runs WHERE id = ?').get(fork.run.id);
   assert.deepEqual({ ...(rows as object) }, { parent_run_id: null, parent_checkpoint_id: null });
-  assert.deepEqual(listCheckpoints(project, fork.run.id).map((c) => c.epoch), [2, 3]);
+  assert.deepEqual(
+    listCheckpoints(project, fork.run.id).map((c) => c.epoch),
+    [2, 3],
+  );
 });

@@ -16,7 +16,17 @@ import { projectWithDataset, type tempDir } from '../helpers';
 async function setup(t: Parameters<typeof tempDir>[0]) {
   const { studio, project, dataset: ds } = await projectWithDataset(t);
   const request = (extra: object = {}): RunRequest =>
-    contract['runs.start'].request.parse({ datasetId: ds.id, arch: 'dcgan', epochs: 3, batchSize: 8, backend: 'cpu', witnesses: 4, width: 4, zDim: 16, ...extra });
+    contract['runs.start'].request.parse({
+      datasetId: ds.id,
+      arch: 'dcgan',
+      epochs: 3,
+      batchSize: 8,
+      backend: 'cpu',
+      witnesses: 4,
+      width: 4,
+      zDim: 16,
+      ...extra,
+    });
   return { studio, project, request };
 }
 
@@ -31,7 +41,10 @@ test('a run trains in its own process and records backend, witnesses, metrics an
   assert.equal(finished.status, 'finished', finished.reason ?? '');
   assert.equal(finished.backend, 'cpu');
   assert.match(finished.backendDetail!, /^computing on cpu/);
-  assert.deepEqual(listCheckpoints(project, run.id).map((c) => c.epoch), [0, 1, 2, 3]);
+  assert.deepEqual(
+    listCheckpoints(project, run.id).map((c) => c.epoch),
+    [0, 1, 2, 3],
+  );
   assert.equal(finished.lastCheckpoint!.imagesSeen, 72);
   assert.equal(witnessVectors(project, run.id).length, 4);
   // Health is assessed at every checkpoint and the run carries the latest verdict.
@@ -68,7 +81,10 @@ test('a run killed with SIGKILL mid-epoch is marked interrupted and resumes to i
   assert.deepEqual(resumed.notes, []);
   const finished = await resumed.done;
   assert.equal(finished.status, 'finished', finished.reason ?? '');
-  assert.deepEqual(listCheckpoints(project, runId).map((c) => c.epoch), [0, 1, 2, 3, 4]);
+  assert.deepEqual(
+    listCheckpoints(project, runId).map((c) => c.epoch),
+    [0, 1, 2, 3, 4],
+  );
   assert.equal(finished.lastCheckpoint!.imagesSeen, 4 * 24, 'all four epochs, none counted twice');
 });
 
@@ -127,7 +143,14 @@ test('a fork continues from a checkpoint of another run with new settings, and k
   assert.equal(finished.name, `${parent.run.name}-fork-e1`);
   assert.equal(finished.parentRunId, parent.run.id);
   assert.equal(finished.options.learningRate, 1e-4);
-  assert.deepEqual(listCheckpoints(project, finished.id).map((c) => [c.epoch, c.imagesSeen]), [[2, 48], [3, 72]], 'it goes on from epoch 1, counting on');
+  assert.deepEqual(
+    listCheckpoints(project, finished.id).map((c) => [c.epoch, c.imagesSeen]),
+    [
+      [2, 48],
+      [3, 72],
+    ],
+    'it goes on from epoch 1, counting on',
+  );
   assert.deepEqual(witnessVectors(project, finished.id), witnessVectors(project, parent.run.id), 'same witnesses, so timelines compare');
   await assert.rejects(studio.runs.fork({ runId: parent.run.id, at: 2, epochs: 2 }), /starts at epoch 2; give it a length of more epochs/);
   await assert.rejects(studio.runs.fork({ runId: parent.run.id, at: 7 }), /has no checkpoint at epoch 7 to fork from \(its checkpoints, in epochs: 0, 1, 2\)/);
@@ -138,7 +161,9 @@ test('a batch larger than the dataset is refused before any run is recorded; a r
   await assert.rejects(studio.runs.start(request({ batchSize: 100 })), /has 24 images, fewer than one batch of 100: lower the batch size to at most 24/);
   assert.equal((project.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 0);
   const id = project.db
-    .prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('empty', 1, 'dcgan', ?, 'failed', 'runs/empty', 'now', 'now')")
+    .prepare(
+      "INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('empty', 1, 'dcgan', ?, 'failed', 'runs/empty', 'now', 'now')",
+    )
     .run(JSON.stringify(request())).lastInsertRowid;
   assert.throws(() => buildTimeline(project, [Number(id)]), /run "empty" has no checkpoint yet, so no timeline/);
 });
@@ -164,7 +189,10 @@ test('a stopped run says where it stopped and resumes at the next step; a finish
   else {
     assert.deepEqual([point!.step, point!.imagesSeen], [step, images]);
     assert.equal(await hashFile(join(project.dir, point!.path)), point!.sha256);
-    assert.ok(listCheckpoints(project, runId).every((c) => c.imagesSeen < images!), 'a resume point is not a checkpoint');
+    assert.ok(
+      listCheckpoints(project, runId).every((c) => c.imagesSeen < images!),
+      'a resume point is not a checkpoint',
+    );
   }
   const steps: number[] = [];
   studio.events.subscribe((m) => {
@@ -174,7 +202,12 @@ test('a stopped run says where it stopped and resumes at the next step; a finish
   let checkpointed!: () => void;
   const nextCheckpoint = new Promise<void>((r) => (checkpointed = r));
   studio.events.subscribe((m) => {
-    if (m.event === 'run.changed' && (m.payload as { id: number; lastCheckpoint: { imagesSeen: number } | null }).id === runId && ((m.payload as { lastCheckpoint: { imagesSeen: number } | null }).lastCheckpoint?.imagesSeen ?? 0) > images!) checkpointed();
+    if (
+      m.event === 'run.changed' &&
+      (m.payload as { id: number; lastCheckpoint: { imagesSeen: number } | null }).id === runId &&
+      ((m.payload as { lastCheckpoint: { imagesSeen: number } | null }).lastCheckpoint?.imagesSeen ?? 0) > images!
+    )
+      checkpointed();
   });
   await nextCheckpoint;
   studio.runs.stop(runId);
@@ -228,10 +261,15 @@ test('a progressive GAN trains by kimg in its engine process; its runs, fork and
   const { studio, project, request } = await setup(t);
   const progress: RunProgress[] = [];
   studio.events.subscribe((m) => m.event === 'run.progress' && progress.push(m.payload as RunProgress));
-  const { run, done } = await studio.runs.start(request({ arch: 'progan', epochs: undefined, kimg: 0.2, checkpointEvery: 0.1, phaseKimg: 0.05, width: 4, zDim: 8 }));
+  const { run, done } = await studio.runs.start(
+    request({ arch: 'progan', epochs: undefined, kimg: 0.2, checkpointEvery: 0.1, phaseKimg: 0.05, width: 4, zDim: 8 }),
+  );
   const finished = await done;
   assert.equal(finished.status, 'finished', finished.reason ?? '');
-  assert.deepEqual(listCheckpoints(project, run.id).map((c) => c.kimg), [0, 0.104, 0.2]);
+  assert.deepEqual(
+    listCheckpoints(project, run.id).map((c) => c.kimg),
+    [0, 0.104, 0.2],
+  );
   assert.ok(progress.every((p) => p.epochs === null && p.kimgTotal === 0.2 && p.stage !== null));
   assert.deepEqual([...new Set(progress.map((p) => p.stage!.resolution))], [4, 8, 16]);
   assert.equal(finished.options.learningRate, undefined, 'the family default (1e-3) applies');
@@ -239,12 +277,21 @@ test('a progressive GAN trains by kimg in its engine process; its runs, fork and
   const forked = await fork.done;
   assert.equal(forked.status, 'finished', forked.reason ?? '');
   assert.equal(forked.name, `${run.name}-fork-k0.1`);
-  assert.deepEqual(listCheckpoints(project, forked.id).map((c) => c.kimg), [0.2, 0.256]);
+  assert.deepEqual(
+    listCheckpoints(project, forked.id).map((c) => c.kimg),
+    [0.2, 0.256],
+  );
   await assert.rejects(studio.runs.fork({ runId: run.id, at: 0.1, epochs: 9 }), /is measured in kimg; give the fork's length in kimg too/);
   const timeline = buildTimeline(project, [run.id, forked.id]);
   assert.equal(timeline.unit, 'kimg');
   assert.deepEqual(timeline.positions, [0, 0.1, 0.2, 0.3]);
-  assert.deepEqual(timeline.runs.map((r) => r.cells.map((c) => c !== null)), [[true, true, true, false], [false, false, true, true]]);
+  assert.deepEqual(
+    timeline.runs.map((r) => r.cells.map((c) => c !== null)),
+    [
+      [true, true, true, false],
+      [false, false, true, true],
+    ],
+  );
 });
 
 test('a run a previous studio left running is interrupted as soon as the project opens, before anything asks for the runs', async (t) => {

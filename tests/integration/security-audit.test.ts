@@ -55,11 +55,17 @@ function audit(): Finding[] {
 
 test('electronegativity finds no high-severity problem in the Electron configuration, and only what was reviewed', () => {
   const findings = audit();
-  assert.deepEqual(findings.filter((f) => f.severity === 'HIGH'), []);
+  assert.deepEqual(
+    findings.filter((f) => f.severity === 'HIGH'),
+    [],
+  );
   // What remains was reviewed: the preload (contextBridge, one function per contract method, tested in
   // electron-shell.test.ts) and the CSP, which the audit cannot read because it is assembled by a function.
   const reviewed = new Set(['PRELOAD_JS_CHECK', 'CSP_GLOBAL_CHECK']);
-  assert.deepEqual(findings.filter((f) => !reviewed.has(f.id)).map((f) => `${f.id} ${f.severity} ${f.file}:${f.location}`), []);
+  assert.deepEqual(
+    findings.filter((f) => !reviewed.has(f.id)).map((f) => `${f.id} ${f.severity} ${f.file}:${f.location}`),
+    [],
+  );
   // The audit really read main.ts: it saw the window and its preload.
   assert.ok(findings.some((f) => f.id === 'PRELOAD_JS_CHECK' && f.file.endsWith('main.ts')));
 });

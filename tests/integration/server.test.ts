@@ -58,7 +58,13 @@ test('a page from another origin or host name cannot use the token (DNS rebindin
   assert.equal(rebind.status, 403);
   const csrf = await raw(server.port, '/api/projects.list', { ...auth, Host: `127.0.0.1:${server.port}`, Origin: 'http://evil.example' }, 'POST', '{}');
   assert.equal(csrf.status, 403);
-  const form = await raw(server.port, '/api/projects.create', { Authorization: auth.Authorization, Host: `127.0.0.1:${server.port}`, 'Content-Type': 'text/plain' }, 'POST', '{"name":"x"}');
+  const form = await raw(
+    server.port,
+    '/api/projects.create',
+    { Authorization: auth.Authorization, Host: `127.0.0.1:${server.port}`, 'Content-Type': 'text/plain' },
+    'POST',
+    '{"name":"x"}',
+  );
   assert.equal(form.status, 415, 'a cross-site simple form post is not JSON');
 });
 
@@ -101,7 +107,11 @@ test('the API over HTTP: validated requests, a real import, its events on the We
   assert.equal(invalid.status, 400);
   assert.match(invalid.reply.error!.message, /name: a name cannot be empty/);
   assert.equal((await call('no.such', {})).status, 404);
-  const garbage = await fetch(`${base}/api/projects.list`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: '{not json' });
+  const garbage = await fetch(`${base}/api/projects.list`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: '{not json',
+  });
   assert.equal(garbage.status, 400);
 
   const created = await call('projects.create', { name: 'Over HTTP' });

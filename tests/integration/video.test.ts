@@ -15,16 +15,41 @@ import { repoRoot, runCli, sharedData, tempDir } from '../helpers';
 const network = join(sharedData, '..', 'fixtures', 'stylegan2', 'sg2-tiny-32.pkl');
 
 function probe(file: string) {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,width,height,pix_fmt,nb_read_frames,r_frame_rate:format=duration', '-of', 'json', file], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-show_entries',
+      'stream=codec_name,width,height,pix_fmt,nb_read_frames,r_frame_rate:format=duration',
+      '-of',
+      'json',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   const parsed = JSON.parse(r.stdout);
   const s = parsed.streams[0];
-  return { codec: s.codec_name, width: s.width, height: s.height, pixFmt: s.pix_fmt, frames: Number(s.nb_read_frames), rate: s.r_frame_rate, duration: Number(parsed.format.duration) };
+  return {
+    codec: s.codec_name,
+    width: s.width,
+    height: s.height,
+    pixFmt: s.pix_fmt,
+    frames: Number(s.nb_read_frames),
+    rate: s.r_frame_rate,
+    duration: Number(parsed.format.duration),
+  };
 }
 
 /** Frame n of a video as raw RGB at its own size. */
 function frame(file: string, n: number): Buffer {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${n})`, '-vsync', '0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 26 });
+  const r = spawnSync(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${n})`, '-vsync', '0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    { maxBuffer: 1 << 26 },
+  );
   assert.equal(r.status, 0, r.stderr?.toString());
   return r.stdout;
 }
@@ -33,7 +58,8 @@ function frame(file: string, n: number): Buffer {
 function blocks(rgb: Uint8Array): Float64Array {
   const side = Math.sqrt(rgb.length / 3);
   const out = new Float64Array((side / 2) * (side / 2) * 3);
-  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) for (let c = 0; c < 3; c++) out[((y >> 1) * (side / 2) + (x >> 1)) * 3 + c]! += rgb[(y * side + x) * 3 + c]! / 4;
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) for (let c = 0; c < 3; c++) out[((y >> 1) * (side / 2) + (x >> 1)) * 3 + c]! += rgb[(y * side + x) * 3 + c]! / 4;
   return out;
 }
 
@@ -64,7 +90,26 @@ test('render video: H.264 yuv420p MP4 with faststart, the frames asked for, and 
   latents('seeds', '3,5');
   latents('label', '2', 'expression=smiling');
   const out = join(base, 'videos', 'blend.mp4');
-  const r = cli('render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:3,label:expression=smiling', '--seconds', '1.5', '--fps', '8', '--easing', 'linear', '--out', out, '--json');
+  const r = cli(
+    'render',
+    'video',
+    project,
+    '--network',
+    'sg2-tiny-32',
+    '--backend',
+    'wasm',
+    '--path',
+    'seed:3,label:expression=smiling',
+    '--seconds',
+    '1.5',
+    '--fps',
+    '8',
+    '--easing',
+    'linear',
+    '--out',
+    out,
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /frame 12 of 12/, 'progress reaches the last frame');
   const result = r.json();
@@ -81,7 +126,12 @@ test('render video: H.264 yuv420p MP4 with faststart, the frames asked for, and 
   // The generator's own drawing of seed 3 and of the centroid (latent #2), against the first and last frames.
   const strip = join(base, 'anchors.png');
   latents('draw', '1,2', '--out', strip);
-  const drawn = (i: number) => sharp(strip).extract({ left: i * 32, top: 0, width: 32, height: 32 }).removeAlpha().raw().toBuffer();
+  const drawn = (i: number) =>
+    sharp(strip)
+      .extract({ left: i * 32, top: 0, width: 32, height: 32 })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
   const [seed3, centroid] = [await drawn(0), await drawn(1)];
   const [first, last] = [frame(out, 0), frame(out, 11)];
   assert.ok(meanAbsDiff(first, seed3) < 8, `frame 0 is seed 3's face (mean difference ${meanAbsDiff(first, seed3).toFixed(2)} of 255)`);
@@ -89,7 +139,13 @@ test('render video: H.264 yuv420p MP4 with faststart, the frames asked for, and 
   assert.ok(meanAbsDiff(first, centroid) > 3 * meanAbsDiff(first, seed3), 'the two anchors differ more than encoding does');
 
   const db = new Database(join(project, DATABASE_FILE), { readonly: true });
-  const row = db.prepare('SELECT kind, path, bytes, generator, settings FROM renders').get() as { kind: string; path: string; bytes: number; generator: string; settings: string };
+  const row = db.prepare('SELECT kind, path, bytes, generator, settings FROM renders').get() as {
+    kind: string;
+    path: string;
+    bytes: number;
+    generator: string;
+    settings: string;
+  };
   db.close();
   assert.deepEqual([row.kind, row.path, row.bytes, row.generator], ['video', out, bytes.length, 'network:1']);
   assert.equal(JSON.parse(row.settings).fps, 8);
@@ -98,7 +154,34 @@ test('render video: H.264 yuv420p MP4 with faststart, the frames asked for, and 
 test('render video: upscaled, looping, held at anchors, a title card first, and ProRes beside the MP4', async (t) => {
   const { base, project, cli } = setup(t);
   const out = join(base, 'loop.mp4');
-  const r = cli('render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:3,seed:5,seed:8', '--seconds', '3', '--fps', '10', '--loop', '--hold', '0.3', '--size', '96', '--title', 'death ↔ orgasm', '--title-seconds', '1', '--prores', '--out', out, '--json');
+  const r = cli(
+    'render',
+    'video',
+    project,
+    '--network',
+    'sg2-tiny-32',
+    '--backend',
+    'wasm',
+    '--path',
+    'seed:3,seed:5,seed:8',
+    '--seconds',
+    '3',
+    '--fps',
+    '10',
+    '--loop',
+    '--hold',
+    '0.3',
+    '--size',
+    '96',
+    '--title',
+    'death ↔ orgasm',
+    '--title-seconds',
+    '1',
+    '--prores',
+    '--out',
+    out,
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.json().files, [out, join(base, 'loop.mov')]);
   const mp4 = probe(out);
@@ -119,10 +202,31 @@ test('render video: a render killed outright leaves its partial file; the next r
   const { base, project, cli } = setup(t);
   const dir = join(base, 'out');
   mkdirSync(dir);
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), 'render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:1,seed:2', '--seconds', '60', '--fps', '30', '--out', join(dir, 'killed.mp4')], {
-    env: { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') },
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'bin', 'leporello.mjs'),
+      'render',
+      'video',
+      project,
+      '--network',
+      'sg2-tiny-32',
+      '--backend',
+      'wasm',
+      '--path',
+      'seed:1,seed:2',
+      '--seconds',
+      '60',
+      '--fps',
+      '30',
+      '--out',
+      join(dir, 'killed.mp4'),
+    ],
+    {
+      env: { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') },
+      detached: true,
+    },
+  );
   let stderr = '';
   let killed = false;
   // Killed once ffmpeg has created the partial file (it does after its encoder's first frames).
@@ -143,7 +247,24 @@ test('render video: a render killed outright leaves its partial file; the next r
   // Another process's render in progress (this test's own pid: alive).
   const live = `.other.${process.pid}-0badcafe.0001.partial.mp4`;
   writeFileSync(join(dir, live), 'half');
-  const r = cli('render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:3,seed:4', '--seconds', '0.5', '--fps', '8', '--out', join(dir, 'next.mp4'), '--json');
+  const r = cli(
+    'render',
+    'video',
+    project,
+    '--network',
+    'sg2-tiny-32',
+    '--backend',
+    'wasm',
+    '--path',
+    'seed:3,seed:4',
+    '--seconds',
+    '0.5',
+    '--fps',
+    '8',
+    '--out',
+    join(dir, 'next.mp4'),
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(readdirSync(dir).sort(), [live, 'next.mp4'].sort());
 });
@@ -152,10 +273,31 @@ test('render video: Ctrl-C in a terminal cancels it (no EPIPE) and leaves no fil
   const { base, project, cli } = setup(t);
   const out = join(base, 'cancelled.mp4');
   // In a process group of its own, as a terminal starts a command: Ctrl-C signals the whole group.
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), 'render', 'video', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--path', 'seed:1,seed:2', '--seconds', '60', '--fps', '30', '--out', out], {
-    env: { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') },
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'bin', 'leporello.mjs'),
+      'render',
+      'video',
+      project,
+      '--network',
+      'sg2-tiny-32',
+      '--backend',
+      'wasm',
+      '--path',
+      'seed:1,seed:2',
+      '--seconds',
+      '60',
+      '--fps',
+      '30',
+      '--out',
+      out,
+    ],
+    {
+      env: { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') },
+      detached: true,
+    },
+  );
   let stderr = '';
   let signalled = false;
   // Cancel once the render has reported a frame: ffmpeg is then writing the partial file.
@@ -170,7 +312,11 @@ test('render video: Ctrl-C in a terminal cancels it (no EPIPE) and leaves no fil
   assert.notEqual(code, 0);
   assert.match(stderr, /cancelled at frame \d+ of 1800; nothing was written/);
   assert.doesNotMatch(stderr, /EPIPE/);
-  assert.deepEqual(readdirSync(base).filter((f) => f !== 'home' && f !== 'projects' && f !== 'p'), [], 'neither the video nor a partial file');
+  assert.deepEqual(
+    readdirSync(base).filter((f) => f !== 'home' && f !== 'projects' && f !== 'p'),
+    [],
+    'neither the video nor a partial file',
+  );
 
   const refused = (path: string, pattern: RegExp, ...extra: string[]) => {
     const r = cli('render', 'video', project, '--network', 'sg2-tiny-32', '--path', path, '--seconds', '1', '--out', join(base, 'x.mp4'), ...extra);

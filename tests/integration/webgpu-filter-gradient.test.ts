@@ -22,9 +22,29 @@ const cases: Case[] = [
   // 4096 rows, one 32×32 tile of output: cut into 16 slices.
   { x: [4, 32, 32, 3], filter: [3, 3, 3, 8], strides: 1, pad: 'same' },
   { x: [2, 9, 7, 5], filter: [3, 3, 5, 6], strides: 1, pad: 'valid' },
-  { x: [3, 8, 8, 4], filter: [3, 3, 4, 40], strides: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  {
+    x: [3, 8, 8, 4],
+    filter: [3, 3, 4, 40],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   { x: [5, 12, 12, 2], filter: [1, 1, 2, 3], strides: 1, pad: 'valid' },
-  { x: [2, 10, 10, 16], filter: [4, 4, 16, 4], strides: 2, pad: [[0, 0], [1, 2], [2, 1], [0, 0]] },
+  {
+    x: [2, 10, 10, 16],
+    filter: [4, 4, 16, 4],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 /** dL/dW for L = Σ conv2d(x, W) ⊙ r, on the active backend. */
@@ -72,6 +92,14 @@ test('row slices divide the rows and fill the GPU; image ranges cover the batch'
   // Few rows: one slice. A prime number of rows: one slice (no equal cut exists).
   assert.equal(sliceCount(300, 27, 16), 1);
   assert.equal(sliceCount(7919, 27, 16), 1);
-  assert.deepEqual(imageRanges(5, 10, 25), [[0, 2], [2, 4], [4, 5]]);
-  assert.deepEqual(imageRanges(3, 100, 25), [[0, 1], [1, 2], [2, 3]]);
+  assert.deepEqual(imageRanges(5, 10, 25), [
+    [0, 2],
+    [2, 4],
+    [4, 5],
+  ]);
+  assert.deepEqual(imageRanges(3, 100, 25), [
+    [0, 1],
+    [1, 2],
+    [2, 3],
+  ]);
 });

@@ -10,7 +10,14 @@ import { StepwiseAdam } from '../../electron/engine/train/adam';
 before(() => selectBackend('cpu'));
 
 function run(make: () => tf.Optimizer, prefix: string) {
-  const a = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, `${prefix}a`);
+  const a = tf.variable(
+    tf.tensor2d([
+      [1, -2],
+      [3, 0.5],
+    ]),
+    true,
+    `${prefix}a`,
+  );
   const b = tf.variable(tf.tensor1d([0.25, -4, 2]), true, `${prefix}b`);
   const opt = make();
   for (let step = 0; step < 3; step++) {
@@ -28,7 +35,10 @@ test("stepwise Adam: the same updates and moments as tfjs's Adam, under the same
   assert.deepEqual(Array.from(ours.b.dataSync()), Array.from(theirs.b.dataSync()));
   assert.notDeepEqual(Array.from(ours.a.dataSync()), [1, -2, 3, 0.5], 'the weights moved');
   const [mine, tfjs] = await Promise.all([ours.opt.getWeights(), theirs.opt.getWeights()]);
-  assert.deepEqual(mine.map((w) => w.name.replace('ours/', '')), tfjs.map((w) => w.name.replace('theirs/', '')));
+  assert.deepEqual(
+    mine.map((w) => w.name.replace('ours/', '')),
+    tfjs.map((w) => w.name.replace('theirs/', '')),
+  );
   for (let i = 0; i < mine.length; i++) assert.deepEqual(Array.from(mine[i]!.tensor.dataSync()), Array.from(tfjs[i]!.tensor.dataSync()));
   // Restored from its weights, it continues as an uninterrupted one does.
   const restored = new StepwiseAdam(0.01, 0.5, 0.9, 1e-8);

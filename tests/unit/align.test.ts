@@ -19,8 +19,16 @@ test('the square follows the recipe: side max(4·|eye-to-eye|, 3.6·|eye-to-mout
 
 test('a tilted face gives the same square, tilted: the crop comes out upright', () => {
   const angle = (25 * Math.PI) / 180;
-  const turn = ([x, y]: Point): Point => [50 + (x - 50) * Math.cos(angle) - (y - 50) * Math.sin(angle), 50 + (x - 50) * Math.sin(angle) + (y - 50) * Math.cos(angle)];
-  const q = alignQuad({ leftEye: turn(upright.leftEye), rightEye: turn(upright.rightEye), mouthLeft: turn(upright.mouthLeft), mouthRight: turn(upright.mouthRight) });
+  const turn = ([x, y]: Point): Point => [
+    50 + (x - 50) * Math.cos(angle) - (y - 50) * Math.sin(angle),
+    50 + (x - 50) * Math.sin(angle) + (y - 50) * Math.cos(angle),
+  ];
+  const q = alignQuad({
+    leftEye: turn(upright.leftEye),
+    rightEye: turn(upright.rightEye),
+    mouthLeft: turn(upright.mouthLeft),
+    mouthRight: turn(upright.mouthRight),
+  });
   assert.ok(close(q.side, 80, 1e-9));
   const axis = [q.topRight[0] - q.topLeft[0], q.topRight[1] - q.topLeft[1]];
   assert.ok(close(Math.atan2(axis[1]!, axis[0]!), angle, 1e-12));
@@ -47,7 +55,8 @@ test('inside the picture, an axis-aligned square at 1:1 is the picture itself', 
   const source = { data: gradient(64, 64), width: 64, height: 64 };
   const q = { topLeft: [8, 4] as Point, topRight: [40, 4] as Point, bottomLeft: [8, 36] as Point, side: 32 };
   const out = renderAligned(source, source, q, 32, 3);
-  for (let v = 0; v < 32; v += 7) for (let u = 0; u < 32; u += 5) assert.deepEqual([...out.subarray((v * 32 + u) * 3, (v * 32 + u) * 3 + 3)], [108 + u, 104 + v, 150]);
+  for (let v = 0; v < 32; v += 7)
+    for (let u = 0; u < 32; u += 5) assert.deepEqual([...out.subarray((v * 32 + u) * 3, (v * 32 + u) * 3 + 3)], [108 + u, 104 + v, 150]);
 });
 
 test('outside the picture the crop reflects and fades into the blurred copy: no black corners', () => {
@@ -58,7 +67,12 @@ test('outside the picture the crop reflects and fades into the blurred copy: no 
   const a = Math.PI / 6;
   const x: Point = [40 * Math.cos(a), 40 * Math.sin(a)];
   const y: Point = [-x[1], x[0]];
-  const q = { topLeft: [c - x[0] - y[0], c - x[1] - y[1]] as Point, topRight: [c + x[0] - y[0], c + x[1] - y[1]] as Point, bottomLeft: [c - x[0] + y[0], c - x[1] + y[1]] as Point, side: 80 };
+  const q = {
+    topLeft: [c - x[0] - y[0], c - x[1] - y[1]] as Point,
+    topRight: [c + x[0] - y[0], c + x[1] - y[1]] as Point,
+    bottomLeft: [c - x[0] + y[0], c - x[1] + y[1]] as Point,
+    side: 80,
+  };
   const out = renderAligned(source, flat, q, 80, 8);
   let minimum = 255;
   for (let i = 0; i < out.length; i += 3) minimum = Math.min(minimum, out[i]!, out[i + 1]!);

@@ -62,7 +62,11 @@ test('the engine imports nothing from the services, the API, the servers or the 
 });
 
 const runtimeImports = (file: string) =>
-  [...readFileSync(join(repoRoot, file), 'utf8').matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => (m[1] ?? m[2])!);
+  [
+    ...readFileSync(join(repoRoot, file), 'utf8').matchAll(
+      /^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm,
+    ),
+  ].map((m) => (m[1] ?? m[2])!);
 
 test('the host (services, API, servers, command line, shell) reaches the engine only through its protocol: types, and no code', () => {
   assert.deepEqual(runtimeImports('electron/engine/protocol.ts'), [], 'the protocol holds types and constants only');
@@ -70,7 +74,8 @@ test('the host (services, API, servers, command line, shell) reaches the engine 
   for (const f of host) {
     for (const spec of runtimeImports(f)) {
       const to = spec.startsWith('.') ? target(f, spec) : '';
-      if (to.startsWith('electron/engine')) assert.equal(to, join('electron', 'engine', 'protocol'), `${f} imports ${spec} at run time: the engine's code runs in engine processes only`);
+      if (to.startsWith('electron/engine'))
+        assert.equal(to, join('electron', 'engine', 'protocol'), `${f} imports ${spec} at run time: the engine's code runs in engine processes only`);
       assert.ok(!/^@tensorflow\/|^@vladmandic\/face-api|^webgpu$/.test(spec), `${f} imports ${spec}: TensorFlow.js loads in engine processes only`);
     }
   }
@@ -112,5 +117,8 @@ test('TensorFlow.js is in no bundle the main process or the command line loads, 
     assert.deepEqual(loaded, [], `out/${entry} can load ${loaded.join(', ')}`);
   }
   // The same reading finds it where it belongs: the check can see what it looks for.
-  assert.ok([...bundlePackages('engine.mjs')].some((p) => p.startsWith('@tensorflow/')), 'out/engine.mjs loads TensorFlow.js');
+  assert.ok(
+    [...bundlePackages('engine.mjs')].some((p) => p.startsWith('@tensorflow/')),
+    'out/engine.mjs loads TensorFlow.js',
+  );
 });

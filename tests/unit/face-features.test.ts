@@ -19,11 +19,18 @@ import { smallPortraits } from '../helpers';
 async function portrait(file: string, size: number, shift = 0, light = 0): Promise<tf.Tensor4D> {
   const meta = await sharp(file).metadata();
   const side = Math.min(meta.width!, meta.height!) - 8;
-  const raw = await sharp(file).extract({ left: Math.floor((meta.width! - side) / 2) + shift, top: Math.floor((meta.height! - side) / 2), width: side, height: side }).resize(size, size).removeAlpha().raw().toBuffer();
+  const raw = await sharp(file)
+    .extract({ left: Math.floor((meta.width! - side) / 2) + shift, top: Math.floor((meta.height! - side) / 2), width: side, height: side })
+    .resize(size, size)
+    .removeAlpha()
+    .raw()
+    .toBuffer();
   return tf.tidy(() => tf.clipByValue(tf.add(tf.sub(tf.div(tf.tensor4d(Float32Array.from(raw), [1, size, size, 3]), 127.5), 1), light), -1, 1) as tf.Tensor4D);
 }
 
-const files = readdirSync(smallPortraits).sort().map((f) => join(smallPortraits, f));
+const files = readdirSync(smallPortraits)
+  .sort()
+  .map((f) => join(smallPortraits, f));
 
 test('face descriptors: the same portrait moved and lightened stays closer than another person, and the gradient reaches the pixels', async () => {
   await selectBackend('wasm');
@@ -50,7 +57,9 @@ test('projection with the descriptor term ends closer to the portrait, as a face
     const generator = sg2TinyGenerator();
     const result = await project(generator, target, { steps: 30, learningRate: 0.05, perceptualWeight: 1, starts: 4, features, featureWeight });
     // Measured the same way for both: the descriptor distance of the final drawing.
-    const d = tf.tidy(() => tf.norm(tf.sub(features(tf.clipByValue(generator.draw(tf.tensor2d([Array.from(result.latent)])), -1, 1) as tf.Tensor4D), features(target))));
+    const d = tf.tidy(() =>
+      tf.norm(tf.sub(features(tf.clipByValue(generator.draw(tf.tensor2d([Array.from(result.latent)])), -1, 1) as tf.Tensor4D), features(target))),
+    );
     distances.push((await d.data())[0]!);
     if (featureWeight) assert.ok(Math.abs(result.featureDistance! - distances[1]!) < 1e-3, 'the reported distance is the descriptor distance');
     d.dispose();

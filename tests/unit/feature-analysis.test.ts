@@ -37,7 +37,10 @@ test('t-tests per dimension, with the normality and equal-variance checks, agree
 });
 
 test('Benjamini–Hochberg q-values', () => {
-  assert.deepEqual(qValues([0.01, 0.04, 0.03, 0.5]).map((q) => Math.round(q * 1e6) / 1e6), [0.04, 0.053333, 0.053333, 0.5]);
+  assert.deepEqual(
+    qValues([0.01, 0.04, 0.03, 0.5]).map((q) => Math.round(q * 1e6) / 1e6),
+    [0.04, 0.053333, 0.053333, 0.5],
+  );
 });
 
 test('LDA directions and class probabilities agree with scikit-learn (eigen solver, with and without shrinkage)', () => {

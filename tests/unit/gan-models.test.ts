@@ -34,7 +34,11 @@ function changed(a: Map<string, Float32Array>, b: Map<string, Float32Array>): st
 
 for (const [family, build] of families) {
   test(`${family}: shapes at 16, 32 and 64 px, RGB and grey; images in [-1, 1]`, async () => {
-    for (const [resolution, channels] of [[16, 3], [32, 1], [64, 3]] as const) {
+    for (const [resolution, channels] of [
+      [16, 3],
+      [32, 1],
+      [64, 3],
+    ] as const) {
       const model = build(resolution, channels);
       const z = model.sampleLatents(2, new Rng(1));
       const img = model.generate(z, false);
@@ -58,42 +62,51 @@ test('dcgan: channels double from the image to 4×4, as Radford', () => {
   m.params.dispose();
 });
 
-for (const [family, build] of families) test(`${family}: a D step changes D and not G; a G step changes G and not D; no tensor leaks`, async () => {
-  const model = build(16);
-  const opt = adamPair(2e-4, 0.5, 0.999);
-  const rng = new Rng(3);
-  const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 5), 2), 1) as tf.Tensor4D);
-  const step = async () => {
-    const z1 = model.sampleLatents(4, rng);
-    const d = discriminatorStep(model, opt, real, z1);
-    const z2 = model.sampleLatents(4, rng);
-    const g = generatorStep(model, opt, z2);
-    const losses = [(await d.data())[0]!, (await g.data())[0]!];
-    tf.dispose([z1, z2, d, g]);
-    return losses;
-  };
-  await step(); // Adam creates its moment variables on the first step.
-  const tensors = tf.memory().numTensors;
-  const [dLoss, gLoss] = await step();
-  assert.equal(tf.memory().numTensors, tensors, 'a training step leaves no tensor behind');
-  assert.ok(Number.isFinite(dLoss) && Number.isFinite(gLoss));
+for (const [family, build] of families)
+  test(`${family}: a D step changes D and not G; a G step changes G and not D; no tensor leaks`, async () => {
+    const model = build(16);
+    const opt = adamPair(2e-4, 0.5, 0.999);
+    const rng = new Rng(3);
+    const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 5), 2), 1) as tf.Tensor4D);
+    const step = async () => {
+      const z1 = model.sampleLatents(4, rng);
+      const d = discriminatorStep(model, opt, real, z1);
+      const z2 = model.sampleLatents(4, rng);
+      const g = generatorStep(model, opt, z2);
+      const losses = [(await d.data())[0]!, (await g.data())[0]!];
+      tf.dispose([z1, z2, d, g]);
+      return losses;
+    };
+    await step(); // Adam creates its moment variables on the first step.
+    const tensors = tf.memory().numTensors;
+    const [dLoss, gLoss] = await step();
+    assert.equal(tf.memory().numTensors, tensors, 'a training step leaves no tensor behind');
+    assert.ok(Number.isFinite(dLoss) && Number.isFinite(gLoss));
 
-  const g0 = await snapshot(model, 'G/');
-  const d0 = await snapshot(model, 'D/');
-  const z = model.sampleLatents(4, rng);
-  tf.dispose(discriminatorStep(model, opt, real, z));
-  const g1 = await snapshot(model, 'G/');
-  const d1 = await snapshot(model, 'D/');
-  assert.deepEqual(changed(g0, g1).filter((n) => !/running_/.test(n)), [], 'D step leaves G\'s weights');
-  assert.ok(changed(d0, d1).filter((n) => !/running_/.test(n)).length > 0, 'D step trains D');
-  tf.dispose(generatorStep(model, opt, z));
-  const g2 = await snapshot(model, 'G/');
-  const d2 = await snapshot(model, 'D/');
-  assert.deepEqual(changed(d1, d2).filter((n) => !/running_/.test(n)), [], 'G step leaves D\'s weights');
-  assert.ok(changed(g1, g2).filter((n) => !/running_/.test(n)).length > 0, 'G step trains G');
-  tf.dispose([z, real]);
-  model.params.dispose();
-});
+    const g0 = await snapshot(model, 'G/');
+    const d0 = await snapshot(model, 'D/');
+    const z = model.sampleLatents(4, rng);
+    tf.dispose(discriminatorStep(model, opt, real, z));
+    const g1 = await snapshot(model, 'G/');
+    const d1 = await snapshot(model, 'D/');
+    assert.deepEqual(
+      changed(g0, g1).filter((n) => !/running_/.test(n)),
+      [],
+      "D step leaves G's weights",
+    );
+    assert.ok(changed(d0, d1).filter((n) => !/running_/.test(n)).length > 0, 'D step trains D');
+    tf.dispose(generatorStep(model, opt, z));
+    const g2 = await snapshot(model, 'G/');
+    const d2 = await snapshot(model, 'D/');
+    assert.deepEqual(
+      changed(d1, d2).filter((n) => !/running_/.test(n)),
+      [],
+      "G step leaves D's weights",
+    );
+    assert.ok(changed(g1, g2).filter((n) => !/running_/.test(n)).length > 0, 'G step trains G');
+    tf.dispose([z, real]);
+    model.params.dispose();
+  });
 
 test('batch norm: training updates the running statistics (chained over two batches), sampling does not', async () => {
   const model = small(16);
@@ -156,6 +169,12 @@ test('thesis: latents lie on the unit hypersphere; dropout acts in training only
 });
 
 test('model presets: an override that is not given keeps its default', () => {
-  assert.deepEqual(defaultModelConfig('dcgan', 64, 3, { width: undefined, zDim: 32 }).config, { zDim: 32, width: 64, maxChannels: 512, resolution: 64, channels: 3 });
+  assert.deepEqual(defaultModelConfig('dcgan', 64, 3, { width: undefined, zDim: 32 }).config, {
+    zDim: 32,
+    width: 64,
+    maxChannels: 512,
+    resolution: 64,
+    channels: 3,
+  });
   assert.equal(defaultModelConfig('thesis', 32, 1, {}).config.zDim, 100);
 });

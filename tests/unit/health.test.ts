@@ -16,7 +16,9 @@ let portraits: Uint8Array[] = [];
 before(async () => {
   await selectBackend('cpu');
   const files = readdirSync(smallPortraits).sort();
-  portraits = await Promise.all(files.map(async (f) => new Uint8Array(await sharp(join(smallPortraits, f)).resize(32, 32, { fit: 'cover' }).toColourspace('srgb').raw().toBuffer())));
+  portraits = await Promise.all(
+    files.map(async (f) => new Uint8Array(await sharp(join(smallPortraits, f)).resize(32, 32, { fit: 'cover' }).toColourspace('srgb').raw().toBuffer())),
+  );
 });
 
 const features = (images: Uint8Array[]) => imageFeatures(images, 32, 3);

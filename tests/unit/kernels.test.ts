@@ -14,7 +14,14 @@ before(async () => {
 });
 
 /** The gradient of Σ(conv · probe) with respect to the filter, for conv2d and conv2dTranspose. */
-function filterGradients(xShape: [number, number, number, number], k: number, cin: number, cout: number, stride: number, pad: 'same' | 'valid'): Float32Array[] {
+function filterGradients(
+  xShape: [number, number, number, number],
+  k: number,
+  cin: number,
+  cout: number,
+  stride: number,
+  pad: 'same' | 'valid',
+): Float32Array[] {
   return tf.tidy(() => {
     const x = tf.randomNormal(xShape, 0, 1, 'float32', 1) as tf.Tensor4D;
     const w = tf.randomNormal([k, k, cin, cout], 0, 1, 'float32', 2) as tf.Tensor4D;
@@ -25,7 +32,7 @@ function filterGradients(xShape: [number, number, number, number], k: number, ci
     const wt = tf.randomNormal([k, k, cout, cin], 0, 1, 'float32', 4) as tf.Tensor4D;
     const outShape: [number, number, number, number] = [xShape[0], xShape[1] * stride, xShape[2] * stride, cout];
     const transposed = tf.grad((f: tf.Tensor) => {
-      const y = tf.conv2dTranspose(x, f as tf.Tensor4D, outShape, stride, "same");
+      const y = tf.conv2dTranspose(x, f as tf.Tensor4D, outShape, stride, 'same');
       return tf.sum(tf.mul(y, tf.randomNormal(y.shape, 0, 1, 'float32', 5)));
     });
     return [forward(w).dataSync() as Float32Array, transposed(wt).dataSync() as Float32Array];
@@ -55,7 +62,13 @@ test("the fast cpu filter gradient equals tfjs-cpu's own, for convolutions and t
 });
 
 /** Both gradients of Σ(conv2d(x, w) · probe), and conv2dTranspose's forward pass, on the current backend. */
-async function convGradients(xShape: [number, number, number, number], k: number, cout: number, stride: number, pad: 'same' | 'valid'): Promise<Float32Array[]> {
+async function convGradients(
+  xShape: [number, number, number, number],
+  k: number,
+  cout: number,
+  stride: number,
+  pad: 'same' | 'valid',
+): Promise<Float32Array[]> {
   const x = tf.randomNormal(xShape, 0, 1, 'float32', 1) as tf.Tensor4D;
   const w = tf.randomNormal([k, k, xShape[3], cout], 0, 1, 'float32', 2) as tf.Tensor4D;
   const y = tf.conv2d(x, w, stride, pad);
@@ -69,12 +82,22 @@ async function convGradients(xShape: [number, number, number, number], k: number
 
 test('large batches are done in slices of whole images that fit the scratch budget', () => {
   const layer = { batchSize: 5, outHeight: 64, outWidth: 64, filterHeight: 4, filterWidth: 4, inChannels: 64 };
-  assert.deepEqual(imageChunks(layer), [[0, 4], [4, 5]]);
-  assert.deepEqual(imageChunks({ ...layer, batchSize: 2 }, 1), [[0, 1], [1, 2]], 'never less than one image');
+  assert.deepEqual(imageChunks(layer), [
+    [0, 4],
+    [4, 5],
+  ]);
+  assert.deepEqual(
+    imageChunks({ ...layer, batchSize: 2 }, 1),
+    [
+      [0, 1],
+      [1, 2],
+    ],
+    'never less than one image',
+  );
   assert.deepEqual(imageChunks({ ...layer, outHeight: 8, outWidth: 8 }), [[0, 5]]);
 });
 
-test('the wasm convolution gradients (im2col and XNNPACK matrix products) equal the cpu backend\'s', async () => {
+test("the wasm convolution gradients (im2col and XNNPACK matrix products) equal the cpu backend's", async () => {
   const cases: [[number, number, number, number], number, number, number, 'same' | 'valid'][] = [
     [[2, 9, 9, 3], 4, 5, 2, 'same'],
     [[2, 8, 8, 4], 3, 6, 1, 'same'],

@@ -35,7 +35,11 @@ test('keyframe paths: frame counts, holds, easing, open ends and seamless loops'
   assert.equal(loop.length, 30);
   assert.equal(loop.at(-1)!.leg, 2, 'a loop returns along a third leg');
   assert.ok(loop.at(-1)!.t < 1, 'and stops one step short of the first frame, so that it repeats without a doubled frame');
-  const keys = [[0, 0], [10, 0], [10, 10]];
+  const keys = [
+    [0, 0],
+    [10, 0],
+    [10, 10],
+  ];
   const seam = euclidean(latentAt(keys, loop.at(-1)!, 'w'), latentAt(keys, loop[0]!, 'w'));
   const usual = euclidean(latentAt(keys, loop.at(-2)!, 'w'), latentAt(keys, loop.at(-1)!, 'w'));
   assert.ok(Math.abs(seam - usual) < 1e-4 * usual, `the seam is one ordinary step of its leg (${seam} vs ${usual})`);
@@ -52,9 +56,25 @@ test('keyframe paths: frame counts, holds, easing, open ends and seamless loops'
 test('multi-scale SSIM: 1 for the same image, lower for a noisy one, lower still for another', async () => {
   await selectBackend('cpu');
   const rng = new Rng(5);
-  const img = tf.tensor4d(Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => 0.5 + 0.4 * Math.sin(i / 37)), [2, 32, 32, 3]);
-  const noisy = tf.clipByValue(tf.add(img, tf.tensor4d(Float32Array.from({ length: 2 * 32 * 32 * 3 }, () => 0.1 * rng.normal()), [2, 32, 32, 3])), 0, 1) as tf.Tensor4D;
-  const other = tf.tensor4d(Float32Array.from({ length: 2 * 32 * 32 * 3 }, () => 0.5 + 0.25 * rng.normal()), [2, 32, 32, 3]);
+  const img = tf.tensor4d(
+    Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => 0.5 + 0.4 * Math.sin(i / 37)),
+    [2, 32, 32, 3],
+  );
+  const noisy = tf.clipByValue(
+    tf.add(
+      img,
+      tf.tensor4d(
+        Float32Array.from({ length: 2 * 32 * 32 * 3 }, () => 0.1 * rng.normal()),
+        [2, 32, 32, 3],
+      ),
+    ),
+    0,
+    1,
+  ) as tf.Tensor4D;
+  const other = tf.tensor4d(
+    Float32Array.from({ length: 2 * 32 * 32 * 3 }, () => 0.5 + 0.25 * rng.normal()),
+    [2, 32, 32, 3],
+  );
   const same = await multiScaleSsim(img, img).data();
   const withNoise = await multiScaleSsim(img, noisy).data();
   const unrelated = await multiScaleSsim(img, other).data();
@@ -72,7 +92,11 @@ async function projectsItsOwnFace(generator: LatentGenerator, steps: number) {
   const progress: number[] = [];
   const result = await project(generator, target, { steps, learningRate: 0.05, perceptualWeight: 1, starts: 8, onProgress: (s) => void progress.push(s) });
   target.dispose();
-  assert.deepEqual(progress, Array.from({ length: steps }, (_, i) => i + 1), 'progress after every step');
+  assert.deepEqual(
+    progress,
+    Array.from({ length: steps }, (_, i) => i + 1),
+    'progress after every step',
+  );
   assert.equal(result.latent.length, generator.dim);
   assert.ok(result.losses.at(-1)! < result.losses[0]! / 3, `the loss falls: ${result.losses[0]} → ${result.losses.at(-1)}`);
   return result;

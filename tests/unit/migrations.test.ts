@@ -14,7 +14,10 @@ test('a new database gets every migration, its version recorded, WAL and foreign
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
   const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-  assert.deepEqual(applied, migrations.map((m) => ({ version: m.version, name: m.name })));
+  assert.deepEqual(
+    applied,
+    migrations.map((m) => ({ version: m.version, name: m.name })),
+  );
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
   for (const t of ['project', 'collections', 'images', 'label_keys', 'image_labels']) assert.ok(tables.includes(t), t);
   db.close();
@@ -62,7 +65,10 @@ test('the schema enforces what the import relies on', (t) => {
   assert.throws(() => insert.run('ok', null, 'aa', 'originals/aa/aa.jpg', '/b.jpg'), /UNIQUE/, 'one kept copy per content');
   assert.throws(() => insert.run('rejected', null, null, null, '/c.txt'), /CHECK/, 'a rejection carries its reason');
   assert.throws(() => insert.run('ok', null, null, null, '/d.jpg'), /CHECK/, 'a kept image has its hash and file');
-  assert.throws(() => db.prepare("INSERT INTO images (collection_id, status, reason, source_path, imported_at) VALUES (99, 'rejected', 'r', '/e', 'now')").run(), /FOREIGN KEY/);
+  assert.throws(
+    () => db.prepare("INSERT INTO images (collection_id, status, reason, source_path, imported_at) VALUES (99, 'rejected', 'r', '/e', 'now')").run(),
+    /FOREIGN KEY/,
+  );
   db.close();
 });
 
@@ -72,15 +78,29 @@ test('migration 2 (datasets) keeps every row of version 1', (t) => {
   migrate(db, migrations.slice(0, 1));
   db.prepare("INSERT INTO project (id, name, created_at) VALUES ('p', 'P', 'then')").run();
   db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
-  db.prepare("INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', 'aa', 'originals/aa/aa.jpg', '/a.jpg', 'then')").run();
+  db.prepare(
+    "INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', 'aa', 'originals/aa/aa.jpg', '/a.jpg', 'then')",
+  ).run();
   db.prepare("INSERT INTO label_keys (name) VALUES ('era')").run();
   db.prepare("INSERT INTO image_labels (image_id, key_id, value) VALUES (1, 1, 'old')").run();
   const tables = ['project', 'collections', 'images', 'label_keys', 'image_labels'];
   const before = tables.map((tb) => db.prepare(`SELECT * FROM ${tb}`).all());
   migrate(db, migrations.slice(0, 2));
   assert.equal(db.pragma('user_version', { simple: true }), 2);
-  assert.deepEqual(tables.map((tb) => db.prepare(`SELECT * FROM ${tb}`).all()), before);
-  assert.throws(() => db.prepare("INSERT INTO datasets (name, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 48, 3, 'crop', 0, 1, 'x', 'h', 1, 'now')").run(), /CHECK/, 'resolution must be a power of two');
+  assert.deepEqual(
+    tables.map((tb) => db.prepare(`SELECT * FROM ${tb}`).all()),
+    before,
+  );
+  assert.throws(
+    () =>
+      db
+        .prepare(
+          "INSERT INTO datasets (name, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 48, 3, 'crop', 0, 1, 'x', 'h', 1, 'now')",
+        )
+        .run(),
+    /CHECK/,
+    'resolution must be a power of two',
+  );
   db.close();
 });
 
@@ -89,12 +109,18 @@ test('migration 4 (kimg, paused) rebuilds runs, checkpoints and health keeping e
   db.pragma('foreign_keys = ON');
   migrate(db, migrations.slice(0, 3));
   db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
-  db.prepare("INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')").run();
-  const run = db.prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES (?, 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')");
+  db.prepare(
+    "INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')",
+  ).run();
+  const run = db.prepare(
+    "INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES (?, 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')",
+  );
   run.run('r1');
   run.run('r2');
   db.prepare('UPDATE runs SET parent_run_id = 1, parent_checkpoint_id = 2 WHERE id = 2').run();
-  const checkpoint = db.prepare("INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (1, ?, ?, ?, 'c', 'h', 1, 'w', 'then')");
+  const checkpoint = db.prepare(
+    "INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (1, ?, ?, ?, 'c', 'h', 1, 'w', 'then')",
+  );
   checkpoint.run(0, 0, 0);
   checkpoint.run(1, 3, 24);
   db.prepare("INSERT INTO run_health (run_id, epoch, verdict, metrics, reasons) VALUES (1, 1, 'collapsed', '{}', '[]')").run();
@@ -105,16 +131,32 @@ test('migration 4 (kimg, paused) rebuilds runs, checkpoints and health keeping e
   migrate(db, migrations.slice(0, 4));
   assert.equal(db.pragma('user_version', { simple: true }), 4);
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys are back on');
-  assert.deepEqual(['runs', 'checkpoints', 'run_metrics', 'latents'].map((tb) => db.prepare(`SELECT * FROM ${tb} ORDER BY rowid`).all()), before);
-  assert.deepEqual(db.prepare('SELECT run_id, images_seen, epoch, verdict FROM run_health').all(), [{ run_id: 1, images_seen: 24, epoch: 1, verdict: 'collapsed' }]);
+  assert.deepEqual(
+    ['runs', 'checkpoints', 'run_metrics', 'latents'].map((tb) => db.prepare(`SELECT * FROM ${tb} ORDER BY rowid`).all()),
+    before,
+  );
+  assert.deepEqual(db.prepare('SELECT run_id, images_seen, epoch, verdict FROM run_health').all(), [
+    { run_id: 1, images_seen: 24, epoch: 1, verdict: 'collapsed' },
+  ]);
   db.prepare("UPDATE runs SET status = 'paused' WHERE id = 2").run();
   // Two checkpoints in one epoch (kimg runs on large sets) are now allowed; two at one count of images are not.
   checkpoint.run(1, 4, 30);
   assert.throws(() => checkpoint.run(2, 5, 30), /UNIQUE/);
   // The rebuilt tables still reference and cascade.
-  assert.throws(() => db.prepare("INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (99, 0, 0, 0, 'c', 'h', 1, 'w', 'now')").run(), /FOREIGN KEY/);
+  assert.throws(
+    () =>
+      db
+        .prepare(
+          "INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (99, 0, 0, 0, 'c', 'h', 1, 'w', 'now')",
+        )
+        .run(),
+    /FOREIGN KEY/,
+  );
   db.prepare('DELETE FROM runs WHERE id = 1').run();
-  assert.deepEqual(['checkpoints', 'run_health', 'run_metrics', 'latents'].map((tb) => (db.prepare(`SELECT count(*) AS n FROM ${tb}`).get() as { n: number }).n), [0, 0, 0, 0]);
+  assert.deepEqual(
+    ['checkpoints', 'run_health', 'run_metrics', 'latents'].map((tb) => (db.prepare(`SELECT count(*) AS n FROM ${tb}`).get() as { n: number }).n),
+    [0, 0, 0, 0],
+  );
   assert.equal((db.prepare('SELECT parent_run_id FROM runs WHERE id = 2').get() as { parent_run_id: number | null }).parent_run_id, null);
   db.close();
 });
@@ -124,13 +166,23 @@ test('migration 9 (run leases) keeps every run and starts each without an owner'
   db.pragma('foreign_keys = ON');
   migrate(db, migrations.slice(0, 8));
   db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
-  db.prepare("INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')").run();
-  db.prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'running', 'runs/r', 'then', 'then')").run();
+  db.prepare(
+    "INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')",
+  ).run();
+  db.prepare(
+    "INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'running', 'runs/r', 'then', 'then')",
+  ).run();
   const before = db.prepare('SELECT * FROM runs').all();
   migrate(db, migrations.slice(0, 9));
   const after = db.prepare('SELECT * FROM runs').all() as Record<string, unknown>[];
-  assert.deepEqual(after.map(({ owner, lease_until, control, progress, ...rest }) => rest), before);
-  assert.deepEqual(after.map((r) => [r.owner, r.lease_until, r.control, r.progress]), [[null, null, null, null]]);
+  assert.deepEqual(
+    after.map(({ owner, lease_until, control, progress, ...rest }) => rest),
+    before,
+  );
+  assert.deepEqual(
+    after.map((r) => [r.owner, r.lease_until, r.control, r.progress]),
+    [[null, null, null, null]],
+  );
   assert.throws(() => db.prepare("UPDATE runs SET control = 'explode'").run(), /CHECK constraint failed/);
   db.close();
 });
@@ -140,9 +192,15 @@ test('migration 7 (latents of generators) rebuilds latents keeping every witness
   db.pragma('foreign_keys = ON');
   migrate(db, migrations.slice(0, 6));
   db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
-  db.prepare("INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', 'aa', 'originals/aa/aa.jpg', '/a.jpg', 'then')").run();
-  db.prepare("INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')").run();
-  db.prepare("INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')").run();
+  db.prepare(
+    "INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', 'aa', 'originals/aa/aa.jpg', '/a.jpg', 'then')",
+  ).run();
+  db.prepare(
+    "INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')",
+  ).run();
+  db.prepare(
+    "INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')",
+  ).run();
   const witness = db.prepare("INSERT INTO latents (run_id, kind, position, vector, created_at) VALUES (1, 'witness', ?, ?, 'then')");
   witness.run(0, Buffer.from(Float32Array.of(0.5, -1).buffer));
   witness.run(1, Buffer.from(Float32Array.of(2, 3).buffer));
@@ -152,8 +210,18 @@ test('migration 7 (latents of generators) rebuilds latents keeping every witness
   assert.equal(db.pragma('user_version', { simple: true }), 7);
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys are back on');
   const after = db.prepare('SELECT * FROM latents ORDER BY id').all() as Record<string, unknown>[];
-  assert.deepEqual(after.map(({ generator, space, name, image_id, detail, ...rest }) => rest), before, 'every witness kept, byte for byte');
-  assert.deepEqual(after.map((r) => [r.space, r.generator, r.name, r.image_id, r.detail]), [['z', null, null, null, '{}'], ['z', null, null, null, '{}']]);
+  assert.deepEqual(
+    after.map(({ generator, space, name, image_id, detail, ...rest }) => rest),
+    before,
+    'every witness kept, byte for byte',
+  );
+  assert.deepEqual(
+    after.map((r) => [r.space, r.generator, r.name, r.image_id, r.detail]),
+    [
+      ['z', null, null, null, '{}'],
+      ['z', null, null, null, '{}'],
+    ],
+  );
   // What version 7 is for: the curator's latents, of a generator, with labels; arithmetic is a kind now.
   db.prepare("INSERT INTO latents (kind, vector, created_at, generator, space, image_id) VALUES ('arithmetic', x'00000000', 'now', 'network:1', 'w', 1)").run();
   assert.throws(() => db.prepare("INSERT INTO latents (kind, vector, created_at, space) VALUES ('sample', x'00', 'now', 'q')").run(), /CHECK/);
@@ -161,7 +229,11 @@ test('migration 7 (latents of generators) rebuilds latents keeping every witness
   db.prepare("INSERT INTO label_keys (name) VALUES ('mood')").run();
   db.prepare("INSERT INTO latent_labels (latent_id, key_id, value) VALUES (3, 1, 'calm')").run();
   db.prepare('DELETE FROM images WHERE id = 1').run();
-  assert.equal((db.prepare('SELECT image_id FROM latents WHERE id = 3').get() as { image_id: number | null }).image_id, null, "a projected portrait's image may go; its latent stays");
+  assert.equal(
+    (db.prepare('SELECT image_id FROM latents WHERE id = 3').get() as { image_id: number | null }).image_id,
+    null,
+    "a projected portrait's image may go; its latent stays",
+  );
   db.prepare('DELETE FROM latents WHERE id = 3').run();
   assert.equal((db.prepare('SELECT count(*) AS n FROM latent_labels').get() as { n: number }).n, 0, 'labels go with their latent');
   db.prepare('DELETE FROM runs WHERE id = 1').run();

@@ -75,11 +75,21 @@ function convAndGradients(c: ConvCase): tf.Tensor[] {
   const p = tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
   const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), p)))([x, w]);
   const t = tf.conv2dTranspose(p, w, c.x, c.stride, c.pad);
-  const [dp, dwt] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, c.x, c.stride, c.pad), x)))([p, w]);
+  const [dp, dwt] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, c.x, c.stride, c.pad), x)))([
+    p,
+    w,
+  ]);
   return [y, dx!, dw!, t, dp!, dwt!];
 }
 
-const NAMES = ['conv2d', 'its input gradient', 'its filter gradient', 'conv2dTranspose', "the transposed one's input gradient", "the transposed one's filter gradient"];
+const NAMES = [
+  'conv2d',
+  'its input gradient',
+  'its filter gradient',
+  'conv2dTranspose',
+  "the transposed one's input gradient",
+  "the transposed one's filter gradient",
+];
 
 test('the native kernels are built and load on this machine', () => {
   const s = nativeKernels();
@@ -166,7 +176,10 @@ test('arrays shorter than the shape says are refused before anything is read', (
   const shape = Int32Array.from([1, 8, 8, 3, 4, 4, 5, 4, 4, 2, 2, 1, 1]);
   assert.throws(() => s.kernels.conv2d(new Float32Array(10), new Float32Array(240), new Float32Array(80), shape), /x holds 10 floats, 192 needed/);
   assert.throws(() => s.kernels.conv2dBackpropFilter(new Float32Array(192), new Float32Array(80), new Float32Array(3), shape), /dw holds 3 floats/);
-  assert.throws(() => s.kernels.matmul(new Float32Array(6), new Float32Array(6), new Float32Array(3), Int32Array.from([1, 2, 2, 3, 0, 0, 0, 0])), /c holds 3 floats, 4 needed/);
+  assert.throws(
+    () => s.kernels.matmul(new Float32Array(6), new Float32Array(6), new Float32Array(3), Int32Array.from([1, 2, 2, 3, 0, 0, 0, 0])),
+    /c holds 3 floats, 4 needed/,
+  );
   assert.throws(() => s.kernels.conv2d(new Float32Array(192), new Float32Array(240), new Float32Array(80), Int32Array.from([1, 2])), /Int32Array of 13/);
 });
 
@@ -201,7 +214,7 @@ function relativeError(a: Float32Array, b: Float32Array): number {
   return worst / scale;
 }
 
-test("one-pass upfirdn2d equals the tfjs-op formulation, and so do its first and second derivatives", () => {
+test('one-pass upfirdn2d equals the tfjs-op formulation, and so do its first and second derivatives', () => {
   const f = setupFilter([1, 3, 3, 1]);
   const asymmetric = [
     [1, 2, 3],
@@ -221,7 +234,9 @@ test("one-pass upfirdn2d equals the tfjs-op formulation, and so do its first and
       const p = tf.randomNormal(y.shape, 0, 1, 'float32', 2);
       const first = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(upfirdn2d(a as tf.Tensor4D, filter, options), p)))(x);
       // R1's shape: the gradient of a function of the gradient.
-      const second = tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.grad((b: tf.Tensor) => tf.sum(tf.square(upfirdn2d(b as tf.Tensor4D, filter, options))))(a))))(x);
+      const second = tf.grad((a: tf.Tensor) =>
+        tf.sum(tf.square(tf.grad((b: tf.Tensor) => tf.sum(tf.square(upfirdn2d(b as tf.Tensor4D, filter, options))))(a))),
+      )(x);
       return [y, first, second];
     });
     native.forEach((v, i) => assert.ok(relativeError(v, stock[i]!) < 1e-5, `${JSON.stringify(options)} output ${i}: ${relativeError(v, stock[i]!)}`));
@@ -244,7 +259,9 @@ test("one-pass bias_act equals the tfjs-op formulation with its gradients, R1's 
       const y = biasAct(x, b, act, gain, clamp);
       const [gx, gb] = tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.mul(biasAct(u, v, act, gain, clamp), p)))([x, b]);
       // Through the gradient to what scales the input, as R1 reaches D's weights.
-      const second = tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.grad((w: tf.Tensor) => tf.sum(tf.mul(biasAct(tf.mul(w, u), b, act, gain, clamp), p)))(s))))(x);
+      const second = tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.grad((w: tf.Tensor) => tf.sum(tf.mul(biasAct(tf.mul(w, u), b, act, gain, clamp), p)))(s))))(
+        x,
+      );
       return [y, gx!, gb!, second];
     });
     native.forEach((v, i) => assert.ok(relativeError(v, stock[i]!) < 1e-5, `${act} ${gain} ${clamp} output ${i}: ${relativeError(v, stock[i]!)}`));
@@ -268,12 +285,30 @@ test("StyleGAN2's transposed-convolution upsampling draws what zero insertion, F
 
 test('native transposes equal tfjs-cpu on merged, tiled and trivial permutations', () => {
   const cases: [number[], number[]][] = [
-    [[64, 48, 3, 3], [2, 3, 1, 0]],
-    [[4, 9, 10, 3], [0, 3, 1, 2]],
-    [[5, 7], [1, 0]],
-    [[2, 1, 3, 4, 5], [4, 1, 0, 3, 2]],
-    [[3, 4, 5], [0, 1, 2]],
-    [[33, 65, 17], [2, 0, 1]],
+    [
+      [64, 48, 3, 3],
+      [2, 3, 1, 0],
+    ],
+    [
+      [4, 9, 10, 3],
+      [0, 3, 1, 2],
+    ],
+    [
+      [5, 7],
+      [1, 0],
+    ],
+    [
+      [2, 1, 3, 4, 5],
+      [4, 1, 0, 3, 2],
+    ],
+    [
+      [3, 4, 5],
+      [0, 1, 2],
+    ],
+    [
+      [33, 65, 17],
+      [2, 0, 1],
+    ],
   ];
   for (const [shape, perm] of cases) {
     const { native, stock } = bothWays('cpu', () => [tf.transpose(tf.randomNormal(shape, 0, 1, 'float32', 5), perm)]);
@@ -305,7 +340,9 @@ test("the progressive GAN's resampling and leaky ReLU on the one-pass kernels eq
     const d = (v: tf.Tensor4D) => tf.sum(tf.square(downsample(leaky(tf.conv2d(upsample(v, 4), w, 1, 'same')))));
     const up = upsample(x, 4);
     const grad = tf.grad((v: tf.Tensor) => d(v as tf.Tensor4D))(x);
-    const penalty = tf.grad((k: tf.Tensor) => tf.sum(tf.square(tf.grad((v: tf.Tensor) => tf.sum(tf.square(downsample(leaky(tf.conv2d(v as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'))))))(x))))(w);
+    const penalty = tf.grad((k: tf.Tensor) =>
+      tf.sum(tf.square(tf.grad((v: tf.Tensor) => tf.sum(tf.square(downsample(leaky(tf.conv2d(v as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'))))))(x))),
+    )(w);
     return [up, downsample(x), grad, penalty];
   });
   native.forEach((v, i) => assert.ok(relativeError(v, stock[i]!) < 1e-5, `output ${i}: ${relativeError(v, stock[i]!)}`));

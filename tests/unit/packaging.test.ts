@@ -57,7 +57,9 @@ test('every bundle the app loads at run time is in the package', () => {
 });
 
 test('every native module of a production dependency is unpacked from the asar archive', () => {
-  const natives = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies)].flatMap((name) => nativeFiles(join(repoRoot, 'node_modules', name)));
+  const natives = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies)].flatMap((name) =>
+    nativeFiles(join(repoRoot, 'node_modules', name)),
+  );
   // sharp's binaries live in @img/*, beside it.
   natives.push(...nativeFiles(join(repoRoot, 'node_modules', '@img')));
   assert.ok(natives.some((f) => f.includes('better_sqlite3.node')) && natives.some((f) => f.includes('dawn.node')), natives.join('\n'));
@@ -65,6 +67,9 @@ test('every native module of a production dependency is unpacked from the asar a
   assert.deepEqual(stuck, []);
   // Packages that load more than their .node file from disk (dlls, libtensorflow, ffmpeg) unpack whole.
   for (const whole of ['@tensorflow/tfjs-node-gpu', 'ffmpeg-static', 'sharp', 'webgpu']) {
-    assert.ok(config.asarUnpack.some((g) => matchesGlob(`node_modules/${whole}/lib/x`, g)), `${whole} is not unpacked whole`);
+    assert.ok(
+      config.asarUnpack.some((g) => matchesGlob(`node_modules/${whole}/lib/x`, g)),
+      `${whole} is not unpacked whole`,
+    );
   }
 });

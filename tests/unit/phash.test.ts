@@ -7,7 +7,10 @@ import { hammingDistance, phashOf } from '../../electron/formats/faces/phash';
 import { smallPortraits } from '../helpers';
 
 test('a recompressed, resized copy hashes close to its original; other portraits do not', async () => {
-  const files = readdirSync(smallPortraits).sort().slice(0, 6).map((f) => readFileSync(join(smallPortraits, f)));
+  const files = readdirSync(smallPortraits)
+    .sort()
+    .slice(0, 6)
+    .map((f) => readFileSync(join(smallPortraits, f)));
   const hashes = await Promise.all(files.map((f) => phashOf(sharp(f))));
   for (const h of hashes) assert.match(h, /^[0-9a-f]{16}$/);
   const copy = await sharp(files[0]!).resize(120).jpeg({ quality: 40 }).toBuffer();

@@ -30,7 +30,12 @@ test('the schedule: 4×4 alone, then each level fades in over a phase and trains
 test('G draws at the stage it has reached while training, and samples at the final size from its moving average', async () => {
   const model = buildProgan(config(16), new Rng(1));
   const z = model.sampleLatents(4, new Rng(2));
-  for (const [kimg, size] of [[0, 4], [1.5, 8], [3.5, 16], [9, 16]] as const) {
+  for (const [kimg, size] of [
+    [0, 4],
+    [1.5, 8],
+    [3.5, 16],
+    [9, 16],
+  ] as const) {
     model.setProgress!(kimg * 1000);
     const trained = model.generate(z, true);
     assert.deepEqual(trained.shape, [4, size, size, 3], `at ${kimg} kimg`);
@@ -106,7 +111,9 @@ test('the gradient penalty is differentiated through D: its gradient matches fin
   model.setProgress!(2500); // 8×8, stable
   const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 8) as tf.Tensor4D;
   const w = model.params.get('D/8/conv0/w');
-  const analytic = (await tf.grads(() => gradientPenalty(model, x))([w])[0]!.data()) as Float32Array;
+  const analytic = (await tf
+    .grads(() => gradientPenalty(model, x))([w])[0]!
+    .data()) as Float32Array;
   const penalty = () => tf.tidy(() => gradientPenalty(model, x).dataSync()[0]!);
   const base = (await w.data()) as Float32Array;
   for (const i of [3, 50, 140]) {
@@ -130,7 +137,10 @@ test('WGAN-GP steps: D changes only D, G changes only G, and the moving average 
   const opt = adamPair(1e-3, 0, 0.99);
   const rng = new Rng(11);
   const real = tf.randomUniform([4, 8, 8, 3], -1, 1, 'float32', 12) as tf.Tensor4D;
-  const snap = async (prefix: string) => new Map(await Promise.all([...model.params.vars].filter(([n]) => n.startsWith(prefix)).map(async ([n, v]) => [n, (await v.data()) as Float32Array] as const)));
+  const snap = async (prefix: string) =>
+    new Map(
+      await Promise.all([...model.params.vars].filter(([n]) => n.startsWith(prefix)).map(async ([n, v]) => [n, (await v.data()) as Float32Array] as const)),
+    );
   const [g0, d0, s0] = [await snap('G/'), await snap('D/'), await snap('Gs/')];
   const z = model.sampleLatents(4, rng);
   const dLoss = discriminatorStep(model, opt, real, z, rng);

@@ -28,11 +28,20 @@ test('window state: kept, read back, and never restored onto a display that is g
   assert.deepEqual(saved, { x: 2000, y: 30, width: 1000, height: 700, maximized: false });
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), saved);
   assert.deepEqual(placeOnScreen(saved, screens), saved, 'on the second display');
-  assert.deepEqual(placeOnScreen(saved, screens.slice(0, 1)), { width: 1000, height: 700, maximized: false }, 'second display unplugged: let the system place it');
-  assert.deepEqual(placeOnScreen({ ...saved, x: 1850 }, screens.slice(0, 1)), { width: 1000, height: 700, maximized: false }, 'only a sliver of the title bar would show');
+  assert.deepEqual(
+    placeOnScreen(saved, screens.slice(0, 1)),
+    { width: 1000, height: 700, maximized: false },
+    'second display unplugged: let the system place it',
+  );
+  assert.deepEqual(
+    placeOnScreen({ ...saved, x: 1850 }, screens.slice(0, 1)),
+    { width: 1000, height: 700, maximized: false },
+    'only a sliver of the title bar would show',
+  );
 });
 
-const run = (status: Run['status'], extra: Partial<Run> = {}) => ({ event: 'run.changed', payload: { id: 4, name: 'death-orgasm', status, reason: null, health: null, ...extra } }) as unknown as EventMessage;
+const run = (status: Run['status'], extra: Partial<Run> = {}) =>
+  ({ event: 'run.changed', payload: { id: 4, name: 'death-orgasm', status, reason: null, health: null, ...extra } }) as unknown as EventMessage;
 
 test('notifications: one when a run ends or collapses, none for progress or repeats', () => {
   const notice = runNotifier();
@@ -41,18 +50,32 @@ test('notifications: one when a run ends or collapses, none for progress or repe
   assert.deepEqual(notice(run('finished')), { runId: 4, title: 'Run “death-orgasm” finished', body: 'its timeline is ready' });
   assert.equal(notice(run('finished')), null, 'the same status again is no news');
   assert.match(notice(run('interrupted', { reason: 'the engine process ended unexpectedly (signal SIGKILL)' }))!.body, /SIGKILL/);
-  const collapsed = notice({ event: 'run.collapsed', payload: { runId: 4, name: 'death-orgasm', health: { reasons: ["samples keep 20 % of the real portraits' diversity"] } } } as unknown as EventMessage);
+  const collapsed = notice({
+    event: 'run.collapsed',
+    payload: { runId: 4, name: 'death-orgasm', health: { reasons: ["samples keep 20 % of the real portraits' diversity"] } },
+  } as unknown as EventMessage);
   assert.deepEqual(collapsed, { runId: 4, title: 'Run “death-orgasm” collapsed', body: "samples keep 20 % of the real portraits' diversity" });
 });
 
 test('menu: the studio items everywhere; the app menu on macOS, Quit under File elsewhere', () => {
   const went: string[] = [];
-  const actions = { navigate: (h: string) => went.push(h), importPortraits: () => went.push('import'), openProjectsFolder: () => went.push('folder'), about: () => went.push('about') };
+  const actions = {
+    navigate: (h: string) => went.push(h),
+    importPortraits: () => went.push('import'),
+    openProjectsFolder: () => went.push('folder'),
+    about: () => went.push('about'),
+  };
   const linux = menuTemplate('linux', actions);
   const mac = menuTemplate('darwin', actions);
-  assert.deepEqual(linux.map((m) => m.label ?? m.role), ['File', 'editMenu', 'View', 'windowMenu', 'help']);
-  assert.deepEqual(mac.map((m) => m.label ?? m.role), ['Leporello', 'File', 'editMenu', 'View', 'windowMenu', 'help']);
-  const items = (menu: typeof linux, label: string) => (menu.find((m) => m.label === label)!.submenu as { label?: string; role?: string; click?: () => void }[]);
+  assert.deepEqual(
+    linux.map((m) => m.label ?? m.role),
+    ['File', 'editMenu', 'View', 'windowMenu', 'help'],
+  );
+  assert.deepEqual(
+    mac.map((m) => m.label ?? m.role),
+    ['Leporello', 'File', 'editMenu', 'View', 'windowMenu', 'help'],
+  );
+  const items = (menu: typeof linux, label: string) => menu.find((m) => m.label === label)!.submenu as { label?: string; role?: string; click?: () => void }[];
   assert.ok(items(linux, 'File').some((i) => i.role === 'quit'));
   assert.ok(!items(mac, 'File').some((i) => i.role === 'quit'));
   for (const i of [...items(linux, 'File'), ...items(linux, 'View')]) i.click?.();

@@ -35,7 +35,11 @@ const maxAbsError = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(
 // tests/fixtures/stylegan2-tf/make_tf_pickle.py): converted back, they must draw the same images.
 const tinyTf = readNetworkPickle(readFileSync(join(repoRoot, 'tests', 'fixtures', 'stylegan2-tf', 'sg2-tiny-32-tf.pkl')), 'sg2-tiny-32-tf.pkl');
 
-for (const [backend, net] of [['cpu', tiny], ['wasm', tiny], ['cpu', tinyTf]] as const) {
+for (const [backend, net] of [
+  ['cpu', tiny],
+  ['wasm', tiny],
+  ['cpu', tinyTf],
+] as const) {
   test(`sg2-tiny-32 (${net.format}) on ${backend}: W, images at ψ 1 and 0.7, and D's logits match NVIDIA's`, async () => {
     await selectBackend(backend);
     const config = styleGan2Config(net.G_ema, net.D, 'sg2-tiny-32.pkl');
@@ -67,11 +71,43 @@ test('sg2-cond-64: a conditional generator and discriminator run with labels, an
   assert.deepEqual([config.cDim, config.cmapDim, config.dMappingLayers, numWs(config)], [3, 96, 8, 10]);
   const G = weightsOf(cond.G_ema);
   const z = tf.randomNormal([2, 96], 0, 1, 'float32', 5) as tf.Tensor2D;
-  const a = synthesis(G, config, mapping(G, config, z, tf.tensor2d([[1, 0, 0], [1, 0, 0]])));
-  const b = synthesis(G, config, mapping(G, config, z, tf.tensor2d([[0, 0, 1], [0, 0, 1]])));
+  const a = synthesis(
+    G,
+    config,
+    mapping(
+      G,
+      config,
+      z,
+      tf.tensor2d([
+        [1, 0, 0],
+        [1, 0, 0],
+      ]),
+    ),
+  );
+  const b = synthesis(
+    G,
+    config,
+    mapping(
+      G,
+      config,
+      z,
+      tf.tensor2d([
+        [0, 0, 1],
+        [0, 0, 1],
+      ]),
+    ),
+  );
   assert.deepEqual(a.shape, [2, 64, 64, 3]);
   assert.ok(maxAbsError(a, b) > 0.01, 'the label matters');
-  const logits = discriminator(weightsOf(cond.D!), config, a, tf.tensor2d([[1, 0, 0], [0, 1, 0]]));
+  const logits = discriminator(
+    weightsOf(cond.D!),
+    config,
+    a,
+    tf.tensor2d([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]),
+  );
   assert.deepEqual(logits.shape, [2, 1]);
   assert.ok(logits.dataSync().every(Number.isFinite));
 });
@@ -88,12 +124,21 @@ test('FreezeD keeps the first K discriminator layers out of training; G, D and t
   const model = buildStyleGan2(spec.config, new Rng(1));
   assert.deepEqual(discriminatorLayers(spec.config).slice(0, 4), ['b32.fromrgb', 'b32.conv0', 'b32.conv1', 'b32.skip']);
   const trainable = (name: string) => model.params.get(name).trainable;
-  assert.deepEqual(['D/b32.fromrgb.weight', 'D/b32.conv0.bias', 'D/b32.conv1.weight', 'D/b32.skip.weight', 'D/b4.out.weight'].map(trainable), [false, false, false, true, true]);
+  assert.deepEqual(['D/b32.fromrgb.weight', 'D/b32.conv0.bias', 'D/b32.conv1.weight', 'D/b32.skip.weight', 'D/b4.out.weight'].map(trainable), [
+    false,
+    false,
+    false,
+    true,
+    true,
+  ]);
   assert.equal(trainable('G/mapping.w_avg'), false);
   assert.equal(trainable('Gs/mapping.fc0.weight'), false);
   const { weights } = { weights: { G: tiny.G.tensors, G_ema: tiny.G_ema.tensors, D: tiny.D!.tensors } };
   model.loadPretrained(weights as never);
-  assert.equal(maxAbsError(model.params.get('Gs/synthesis.b4.const'), tf.tensor(tiny.G_ema.tensors.get('synthesis.b4.const')!.data as Float32Array, [64, 4, 4])), 0);
+  assert.equal(
+    maxAbsError(model.params.get('Gs/synthesis.b4.const'), tf.tensor(tiny.G_ema.tensors.get('synthesis.b4.const')!.data as Float32Array, [64, 4, 4])),
+    0,
+  );
   assert.equal(maxAbsError(model.params.get('G/mapping.fc0.weight'), tf.tensor(tiny.G.tensors.get('mapping.fc0.weight')!.data as Float32Array, [64, 64])), 0);
   assert.equal(maxAbsError(model.params.get('D/b4.fc.weight'), tf.tensor(tiny.D!.tensors.get('b4.fc.weight')!.data as Float32Array, [64, 1024])), 0);
 });
@@ -123,7 +168,10 @@ test("path-length regularisation: a separate G update every 4 steps on half the 
   assert.ok(firstMean > 0, 'the running mean of path lengths moved from 0');
   // In the loop: step 0 takes it (the mean moves again), steps 1–3 do not.
   const opt = adamPair(0.0025, 0, 0.99, 16, 4);
-  for (const [seen, moves] of [[0, true], [4, false]] as const) {
+  for (const [seen, moves] of [
+    [0, true],
+    [4, false],
+  ] as const) {
     await model.setProgress!(seen);
     const before = model.params.get('pl/mean').dataSync()[0]!;
     tf.dispose(generatorStep(model, opt, z));
@@ -137,14 +185,26 @@ test("'orig' generators draw from their last toRGB only; 'skip' discriminators r
   const base = styleGan2Config(tiny.G_ema, tiny.D, 'sg2-tiny-32.pkl');
   const config = { ...base, gArchitecture: 'orig' as const, dArchitecture: 'skip' as const };
   const gShapes = expectedShapes(config, 'G');
-  assert.deepEqual([...gShapes.keys()].filter((n) => n.includes('torgb.weight')), ['synthesis.b32.torgb.weight'], "'orig' has one toRGB");
+  assert.deepEqual(
+    [...gShapes.keys()].filter((n) => n.includes('torgb.weight')),
+    ['synthesis.b32.torgb.weight'],
+    "'orig' has one toRGB",
+  );
   assert.equal(numWs(config), numWs(base), 'the same number of W vectors');
   const dShapes = expectedShapes(config, 'D');
-  assert.deepEqual([...dShapes.keys()].filter((n) => n.endsWith('fromrgb.weight')), ['b32.fromrgb.weight', 'b16.fromrgb.weight', 'b8.fromrgb.weight', 'b4.fromrgb.weight']);
+  assert.deepEqual(
+    [...dShapes.keys()].filter((n) => n.endsWith('fromrgb.weight')),
+    ['b32.fromrgb.weight', 'b16.fromrgb.weight', 'b8.fromrgb.weight', 'b4.fromrgb.weight'],
+  );
   assert.ok(![...dShapes.keys()].some((n) => n.endsWith('skip.weight')), "'skip' has no residual convolutions");
   // The tiny network's own weights where the layouts share them, small random ones for the rest.
   const fill = (shapes: Map<string, number[]>, from: ImportedNetwork) =>
-    new Map([...shapes].map(([name, shape]) => [name, tf.tensor(from.tensors.get(name)?.data as Float32Array ?? tf.randomNormal(shape, 0, 0.1, 'float32', 7).dataSync(), shape)]));
+    new Map(
+      [...shapes].map(([name, shape]) => [
+        name,
+        tf.tensor((from.tensors.get(name)?.data as Float32Array) ?? tf.randomNormal(shape, 0, 0.1, 'float32', 7).dataSync(), shape),
+      ]),
+    );
   const gTensors = fill(gShapes, tiny.G_ema);
   const dTensors = fill(dShapes, tiny.D!);
   const G: Weights = (name) => gTensors.get(name)!;

@@ -51,7 +51,10 @@ test('SWD: two sets of the same kind of picture are close, noise is far, and the
   const far = noise(8, 32, 3);
   const near = swd(reals, alike, 32, 3);
   const noisy = swd(reals, far, 32, 3);
-  assert.deepEqual(near.levels.map((l) => l.resolution), [32, 16]);
+  assert.deepEqual(
+    near.levels.map((l) => l.resolution),
+    [32, 16],
+  );
   assert.ok(noisy.average > 2.5 * near.average, `noise ${noisy.average} against alike ${near.average}`);
   for (let i = 0; i < 2; i++) assert.ok(noisy.levels[i]!.value > near.levels[i]!.value);
   assert.deepEqual(swd(reals, alike, 32, 3), near);

@@ -20,7 +20,10 @@ interface FaceApi {
   nets: Record<'ssdMobilenetv1' | 'tinyFaceDetector' | 'faceLandmark68Net' | 'faceRecognitionNet', { loadFromDisk(dir: string): Promise<void> }>;
   SsdMobilenetv1Options: new (o: { minConfidence: number; maxResults?: number }) => unknown;
   TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
-  detectAllFaces(input: tf.Tensor3D, options: unknown): {
+  detectAllFaces(
+    input: tf.Tensor3D,
+    options: unknown,
+  ): {
     withFaceLandmarks(): {
       withFaceDescriptors(): Promise<
         {

@@ -23,10 +23,15 @@ export type FeatureGenerationResult = FeatureCandidates & { space: 'z' | 'w'; ba
 export const generateFeatureJob: EngineJob<'generate-feature'> = async ({ generator, report, backend, ...request }, context) => {
   const choice = await selectBackend(backend ?? 'auto', 'sample');
   const g = await latentGenerator(generator);
-  const found = await latentsWithFeature((seeds) => g.fromSeeds(seeds), report, request, async (accepted, attempts) => {
-    context.progress(accepted, request.count, `${accepted} of ${request.count} faces with ${report.feature}=${request.value} after ${attempts} drawn`);
-    await turn();
-    throwIfCancelled(context.signal, 'the generation');
-  });
+  const found = await latentsWithFeature(
+    (seeds) => g.fromSeeds(seeds),
+    report,
+    request,
+    async (accepted, attempts) => {
+      context.progress(accepted, request.count, `${accepted} of ${request.count} faces with ${report.feature}=${request.value} after ${attempts} drawn`);
+      await turn();
+      throwIfCancelled(context.signal, 'the generation');
+    },
+  );
   return { ...found, space: g.space, backend: choice.name };
 };

@@ -37,7 +37,8 @@ async function splitGrid(file: string, count: number, r: number, channels: numbe
     const gy = Math.floor(w / perRow) * r;
     for (let y = 0; y < r; y++)
       for (let x = 0; x < r; x++)
-        for (let k = 0; k < channels; k++) out[(y * r + x) * channels + k] = data[((gy + y) * info.width + gx + x) * info.channels + Math.min(k, info.channels - 1)]!;
+        for (let k = 0; k < channels; k++)
+          out[(y * r + x) * channels + k] = data[((gy + y) * info.width + gx + x) * info.channels + Math.min(k, info.channels - 1)]!;
     return out;
   });
 }
@@ -67,7 +68,9 @@ export const inspectRun: EngineJob<'inspect-run'> = async (request) => {
   const realImages = Array.from({ length: file.meta.count }, (_, i) => reals.subarray(i * size, (i + 1) * size));
   const realFeatures = imageFeatures(realImages, r, channels);
   const sampleFeatures = imageFeatures(witnesses, r, channels);
-  const spacing = median(nearestNeighbourDistances(realFeatures.length > 400 ? realFeatures.filter((_, i) => i % Math.ceil(realFeatures.length / 400) === 0) : realFeatures));
+  const spacing = median(
+    nearestNeighbourDistances(realFeatures.length > 400 ? realFeatures.filter((_, i) => i % Math.ceil(realFeatures.length / 400) === 0) : realFeatures),
+  );
   const duplicateClusters = clusters(sampleFeatures, 0.1 * spacing);
   const nearestOf = sampleFeatures.map((s, witness) => {
     let best = 0;
@@ -84,7 +87,9 @@ export const inspectRun: EngineJob<'inspect-run'> = async (request) => {
   for (const n of nearestOf.slice(0, request.shown)) {
     const rel = `${request.healthDir}/training-${n.position}.png`;
     if (!existsSync(join(request.projectDir, rel))) {
-      await sharp(Buffer.from(realImages[n.position]!), { raw: { width: r, height: r, channels } }).png().toFile(join(request.projectDir, rel));
+      await sharp(Buffer.from(realImages[n.position]!), { raw: { width: r, height: r, channels } })
+        .png()
+        .toFile(join(request.projectDir, rel));
     }
     nearest.push({ witness: n.witness, trainingImage: rel, ratio: n.ratio });
   }

@@ -45,7 +45,10 @@ export const projectImage: EngineJob<'project-image'> = async (request, context)
   const generator = await latentGenerator(request.generator);
   const r = generator.resolution;
   const pixels = await packImage(request.imageFile, { resolution: r, fit: 'crop', channels: generator.channels }).catch((err: Error) => {
-    throw new AppError('invalid_request', `cannot read ${request.imageLabel} (${request.imageFile}): ${err.message}. Re-import the picture, or exclude its face in Curate and project another.`);
+    throw new AppError(
+      'invalid_request',
+      `cannot read ${request.imageLabel} (${request.imageFile}): ${err.message}. Re-import the picture, or exclude its face in Curate and project another.`,
+    );
   });
   const features = request.featureWeight > 0 ? await loadFaceFeatures() : null;
   const target = pictureTarget(pixels, r, generator.channels);

@@ -29,12 +29,17 @@ export interface BookRequest {
 export type BookResult = LeporelloResult & { file: string; seconds: number };
 
 async function versoFromVideo(ffmpeg: string | null, file: string, panels: number, grid: { columns: number; rows: number }): Promise<PanelContent[]> {
-  if (!ffmpeg) throw new AppError('unavailable', 'no ffmpeg was found to read the video for the verso; install ffmpeg, or put a run\'s timeline on the verso');
+  if (!ffmpeg) throw new AppError('unavailable', "no ffmpeg was found to read the video for the verso; install ffmpeg, or put a run's timeline on the verso");
   const perPanel = grid.columns * grid.rows;
   const frames = await videoFrames(ffmpeg, file, panels * perPanel);
   return Array.from({ length: panels }, (_, p) => {
     const mine = frames.slice(p * perPanel, (p + 1) * perPanel);
-    return { pictures: mine.map((f) => f.picture), columns: grid.columns, rows: grid.rows, caption: `${basename(file)} · frames ${mine[0]!.frame}–${mine.at(-1)!.frame}` };
+    return {
+      pictures: mine.map((f) => f.picture),
+      columns: grid.columns,
+      rows: grid.rows,
+      caption: `${basename(file)} · frames ${mine[0]!.frame}–${mine.at(-1)!.frame}`,
+    };
   });
 }
 
@@ -53,7 +58,10 @@ export const renderBook: EngineJob<'render-book'> = async (request, context) => 
     }
   }
   if (!recto.length) throw new AppError('invalid_request', `none of the recto's portraits could be read: ${warnings[0] ?? 'the collection has none'}`);
-  if (recto.length < layout.panels) warnings.push(`the collection has ${recto.length} readable portraits for ${layout.panels} panels: recto panels ${recto.length + 1}–${layout.panels} are left empty`);
+  if (recto.length < layout.panels)
+    warnings.push(
+      `the collection has ${recto.length} readable portraits for ${layout.panels} panels: recto panels ${recto.length + 1}–${layout.panels} are left empty`,
+    );
   while (recto.length < layout.panels) recto.push(null);
   let verso: PanelContent[];
   if ('video' in request.verso) verso = await versoFromVideo(request.ffmpeg, request.verso.video, layout.panels, request.verso.grid);

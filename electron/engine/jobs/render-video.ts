@@ -38,7 +38,12 @@ export const renderVideoJob: EngineJob<'render-video'> = async (request, context
   const keys = request.keyframes.map((k) => ('seed' in k ? drawn[next++]! : 'members' in k ? mean(k.members) : Float32Array.from(k.vector)));
   const latents = framePositions(keys.length, request.timing).map((at) => latentAt(keys, at, generator.space));
   // Size 0: the generator's own.
-  const format: VideoFormat = { ...request.format, size: request.format.size || generator.resolution, frameSize: generator.resolution, channels: generator.channels };
+  const format: VideoFormat = {
+    ...request.format,
+    size: request.format.size || generator.resolution,
+    frameSize: generator.resolution,
+    channels: generator.channels,
+  };
   async function* frames(): AsyncGenerator<Uint8Array> {
     for await (const batch of drawInBatches(generator, latents, videoBatchSize(generator.resolution))) {
       yield batch;

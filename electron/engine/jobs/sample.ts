@@ -33,7 +33,17 @@ export type SampleJob =
       npyName?: string;
     }
   | { kind: 'style-mix'; rowSeeds: number[]; colSeeds: number[]; styles: number[]; psi: number; label: number[] | null; outFile: string }
-  | { kind: 'interpolate'; fromSeed: number; toSeed: number; steps: number; space: 'w' | 'z'; easing: Easing; psi: number; label: number[] | null; outFile: string };
+  | {
+      kind: 'interpolate';
+      fromSeed: number;
+      toSeed: number;
+      steps: number;
+      space: 'w' | 'z';
+      easing: Easing;
+      psi: number;
+      label: number[] | null;
+      outFile: string;
+    };
 
 export interface SampleResult {
   files: string[];
@@ -72,11 +82,17 @@ export const sample: EngineJob<'sample'> = async ({ generator, backend, job }) =
     }
   } else if (job.kind === 'interpolate') {
     const [a, b] = seedLatents([job.fromSeed, job.toSeed], config.zDim);
-    const path = await sampler.interpolate(a!, b!, pathPositions(job.steps, job.easing), job.space, { psi: job.psi, ...(job.label ? { label: job.label } : {}) });
+    const path = await sampler.interpolate(a!, b!, pathPositions(job.steps, job.easing), job.space, {
+      psi: job.psi,
+      ...(job.label ? { label: job.label } : {}),
+    });
     await atomicWrite(job.outFile, (await gridFigure([path.images], config.resolution, config.channels)).png);
     files.push(job.outFile);
   } else {
-    const figure = await styleMixFigure(sampler, seedLatents(job.rowSeeds, config.zDim), seedLatents(job.colSeeds, config.zDim), job.styles, { psi: job.psi, ...(job.label ? { label: job.label } : {}) });
+    const figure = await styleMixFigure(sampler, seedLatents(job.rowSeeds, config.zDim), seedLatents(job.colSeeds, config.zDim), job.styles, {
+      psi: job.psi,
+      ...(job.label ? { label: job.label } : {}),
+    });
     await atomicWrite(job.outFile, figure.png);
     files.push(job.outFile);
   }

@@ -18,8 +18,7 @@ export const warmup: EngineJob<'warmup'> = async ({ job, maxSteps, maxSeconds },
           ticks.push({ at: performance.now(), imagesSeen: t.imagesSeen, stepsPerEpoch: t.stepsPerEpoch });
           context.progress(ticks.length, maxSteps, `step ${ticks.length} of at most ${maxSteps}`);
         },
-        shouldAbort: () =>
-          context.signal.aborted || ticks.length >= maxSteps || (ticks.length >= 2 && performance.now() - ticks[0]!.at > maxSeconds * 1000),
+        shouldAbort: () => context.signal.aborted || ticks.length >= maxSteps || (ticks.length >= 2 && performance.now() - ticks[0]!.at > maxSeconds * 1000),
       },
     );
   } finally {

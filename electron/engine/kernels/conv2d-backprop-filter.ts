@@ -66,7 +66,16 @@ function install(backendName: 'cpu'): void {
     }
     const x = inputs.x!;
     const dy = inputs.dy!;
-    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const cpu = backend as unknown as CpuBackend;
     return cpu.makeTensorInfo(a.filterShape, 'float32', conv2dFilterGradient(cpu.data.get(x.dataId).values, cpu.data.get(dy.dataId).values, info));
   };

@@ -27,7 +27,16 @@ export interface NativeKernels {
   upfirdn2d(x: Float32Array, taps: Float32Array, y: Float32Array, dims: Int32Array): void;
   transpose(x: Float32Array, out: Float32Array, shape: Int32Array, perm: Int32Array): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, scalars: Float32Array): void;
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    scalars: Float32Array,
+  ): void;
   biasAct(x: Float32Array, bias: Float32Array | null, y: Float32Array, dims: Int32Array, settings: Float32Array): void;
   biasActGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, dims: Int32Array, settings: Float32Array): void;
   setThreads(threads: number): void;
@@ -328,7 +337,16 @@ function kernelFuncs(native: NativeKernels, backendName: 'wasm' | 'cpu', stock: 
       const a = args.attrs as unknown as AdamAttrs;
       const mem = memoryOf(backendName, args.backend);
       const outs = [mem.output(w.shape), mem.output(w.shape), mem.output(w.shape)];
-      const scalars = Float32Array.from([a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.oneMinusAccBeta1, a.oneMinusAccBeta2, a.epsilon, a.negLearningRate]);
+      const scalars = Float32Array.from([
+        a.beta1,
+        a.oneMinusBeta1,
+        a.beta2,
+        a.oneMinusBeta2,
+        a.oneMinusAccBeta1,
+        a.oneMinusAccBeta2,
+        a.epsilon,
+        a.negLearningRate,
+      ]);
       native.adam(mem.view(w), mem.view(g), mem.view(m), mem.view(v), mem.view(outs[0]!), mem.view(outs[1]!), mem.view(outs[2]!), scalars);
       return outs;
     },
@@ -360,7 +378,12 @@ function kernelFuncs(native: NativeKernels, backendName: 'wasm' | 'cpu', stock: 
       const out = mem.output([...batchShape, M, N]);
       const batch = Math.max(nA, nB);
       if (batch * M * N > 0) {
-        native.matmul(mem.view(a), mem.view(b), mem.view(out), Int32Array.from([batch, M, N, K, transposeA ? 1 : 0, transposeB ? 1 : 0, nA > 1 ? 1 : 0, nB > 1 ? 1 : 0]));
+        native.matmul(
+          mem.view(a),
+          mem.view(b),
+          mem.view(out),
+          Int32Array.from([batch, M, N, K, transposeA ? 1 : 0, transposeB ? 1 : 0, nA > 1 ? 1 : 0, nB > 1 ? 1 : 0]),
+        );
       }
       return out;
     },
@@ -370,7 +393,23 @@ function kernelFuncs(native: NativeKernels, backendName: 'wasm' | 'cpu', stock: 
 /** Per backend, the kernels ours replaced (to hand cases back to, and for uninstallNativeKernels). */
 const replaced = new Map<string, Map<string, KernelConfig>>();
 const registered = new Map<string, string[]>();
-const NAMES = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', 'Sum', 'Mean', 'Transpose', UPFIRDN2D, BIAS_ACT, BIAS_ACT_GRAD, ADAM, 'Add', 'Sub', 'Multiply', 'RealDiv'];
+const NAMES = [
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'BatchMatMul',
+  'Sum',
+  'Mean',
+  'Transpose',
+  UPFIRDN2D,
+  BIAS_ACT,
+  BIAS_ACT_GRAD,
+  ADAM,
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+];
 
 /**
  * Registers the native kernels over a backend's own (which stay reachable for the cases they

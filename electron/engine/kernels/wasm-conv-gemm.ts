@@ -20,7 +20,6 @@ interface WasmBackend {
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
-
 /**
  * Copies each output position's input window, for images [first, end), into one row of
  * col[m, (kh, kw, ci)]; zeros where the window leaves the image.
@@ -112,7 +111,10 @@ class Scratch {
 const SCRATCH_FLOATS = 16 * 1024 * 1024;
 
 /** Consecutive image ranges whose im2col rows fit the scratch budget (at least one image each). */
-export function imageChunks(info: Pick<backend_util.Conv2DInfo, 'batchSize' | 'outHeight' | 'outWidth' | 'filterHeight' | 'filterWidth' | 'inChannels'>, budget = SCRATCH_FLOATS): [number, number][] {
+export function imageChunks(
+  info: Pick<backend_util.Conv2DInfo, 'batchSize' | 'outHeight' | 'outWidth' | 'filterHeight' | 'filterWidth' | 'inChannels'>,
+  budget = SCRATCH_FLOATS,
+): [number, number][] {
   const floatsPerImage = info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels;
   const per = Math.max(1, Math.floor(budget / floatsPerImage));
   const chunks: [number, number][] = [];

@@ -120,7 +120,16 @@ export function installWebGpuFilterGradient(util: WebGpuUtil): void {
     const backend = b as unknown as WebGpuBackend;
     const x = inputs.x!;
     const dy = inputs.dy!;
-    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const perImage = info.outHeight * info.outWidth;
     const window = info.filterHeight * info.filterWidth * info.inChannels;
     const cout = info.outChannels;

@@ -42,8 +42,12 @@ export function installWebGpuUploads(backendClass: { prototype: object }): void 
     // int32 and bool live on the GPU as 32-bit integers, everything else as f32.
     const integer = data.dtype === 'int32' || data.dtype === 'bool';
     const values = integer
-      ? data.values instanceof Int32Array ? data.values : Int32Array.from(data.values)
-      : data.values instanceof Float32Array ? data.values : Float32Array.from(data.values);
+      ? data.values instanceof Int32Array
+        ? data.values
+        : Int32Array.from(data.values)
+      : data.values instanceof Float32Array
+        ? data.values
+        : Float32Array.from(data.values);
     const buffer = this.bufferManager.acquireBuffer(values.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
     this.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.byteLength);
     data.resource = buffer;

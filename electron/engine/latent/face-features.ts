@@ -28,7 +28,8 @@ export async function loadFaceFeatures(): Promise<FaceFeatures> {
   loaded ??= (async () => {
     // The node-wasm build computes on this process's own @tensorflow/tfjs, the engine's instance.
     const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiRecognition;
-    if (!faceapi.nets.faceRecognitionNet.isLoaded) await faceapi.nets.faceRecognitionNet.loadFromDisk(join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model'));
+    if (!faceapi.nets.faceRecognitionNet.isLoaded)
+      await faceapi.nets.faceRecognitionNet.loadFromDisk(join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model'));
     return faceapi;
   })();
   const faceapi = await loaded;

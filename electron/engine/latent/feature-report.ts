@@ -36,7 +36,11 @@ function crossValidate(samples: FeatureSample[], shrinkage: number): FeatureRepo
   let right = 0;
   for (let f = 0; f < folds; f++) {
     const train = samples.filter((_, i) => fold[i] !== f);
-    const model = fitLda(train.map((s) => s.vector), train.map((s) => s.value), shrinkage);
+    const model = fitLda(
+      train.map((s) => s.vector),
+      train.map((s) => s.value),
+      shrinkage,
+    );
     samples.forEach((s, i) => {
       if (fold[i] !== f) return;
       const p = classify(model, s.vector);
@@ -49,11 +53,20 @@ function crossValidate(samples: FeatureSample[], shrinkage: number): FeatureRepo
 /** The report on `feature` over `samples`; `requested` and `invalid` are what the host counted of earlier generations. */
 export function analyzeFeature(
   samples: FeatureSample[],
-  { feature, generator, shrinkage, requested, invalid }: { feature: string; generator: string; shrinkage?: number; requested: RequestedOutcome[]; invalid: number },
+  {
+    feature,
+    generator,
+    shrinkage,
+    requested,
+    invalid,
+  }: { feature: string; generator: string; shrinkage?: number; requested: RequestedOutcome[]; invalid: number },
 ): FeatureReport {
   const values = [...new Set(samples.map((s) => s.value))].sort();
   if (values.length < 2) {
-    throw new AppError('invalid_request', `the feature "${feature}" has ${values.length === 0 ? 'no answers' : `only the answer "${values[0]}"`} among ${generator}'s latents: label generated faces with two values or more (the questionnaire, or "leporello latents … label")`);
+    throw new AppError(
+      'invalid_request',
+      `the feature "${feature}" has ${values.length === 0 ? 'no answers' : `only the answer "${values[0]}"`} among ${generator}'s latents: label generated faces with two values or more (the questionnaire, or "leporello latents … label")`,
+    );
   }
   const classes = values.map((value) => ({ value, count: samples.filter((s) => s.value === value).length }));
   const thin = classes.find((c) => c.count < 2);
@@ -62,14 +75,22 @@ export function analyzeFeature(
   const gamma = shrinkage ?? defaultShrinkage(samples.length, values.length, dim);
   const group = (pick: (s: FeatureSample) => boolean) => samples.filter(pick).map((s) => s.vector);
   const compare = (value: string, against: string, other: (s: FeatureSample) => boolean): ClassComparison => {
-    const dimensions = testDimensions(group((s) => s.value === value), group(other)).sort((a, b) => a.p - b.p);
+    const dimensions = testDimensions(
+      group((s) => s.value === value),
+      group(other),
+    ).sort((a, b) => a.p - b.p);
     return { value, against, dimensions, significant: dimensions.filter((d) => d.q < 0.05).length };
   };
-  const comparisons = values.length === 2 ? [compare(values[0]!, values[1]!, (s) => s.value === values[1])] : values.map((v) => compare(v, 'the rest', (s) => s.value !== v));
+  const comparisons =
+    values.length === 2 ? [compare(values[0]!, values[1]!, (s) => s.value === values[1])] : values.map((v) => compare(v, 'the rest', (s) => s.value !== v));
   let lda: LdaModel;
   let classifier: FeatureReport['classifier'];
   try {
-    lda = fitLda(samples.map((s) => s.vector), samples.map((s) => s.value), gamma);
+    lda = fitLda(
+      samples.map((s) => s.vector),
+      samples.map((s) => s.value),
+      gamma,
+    );
     classifier = crossValidate(samples, gamma);
   } catch (err) {
     throw new AppError('invalid_request', `LDA of "${feature}" with shrinkage ${gamma}: ${(err as Error).message}`);
@@ -122,7 +143,10 @@ export async function latentsWithFeature(
   }
   const attempts = seed - request.startSeed;
   if (accepted.length < request.count) {
-    throw new AppError('invalid_request', `${attempts} latents drawn, ${accepted.length} with ${report.feature}=${request.value} at ${request.multiplier}× the other values' probability: lower --multiplier, or label more faces so the classifier is surer`);
+    throw new AppError(
+      'invalid_request',
+      `${attempts} latents drawn, ${accepted.length} with ${report.feature}=${request.value} at ${request.multiplier}× the other values' probability: lower --multiplier, or label more faces so the classifier is surer`,
+    );
   }
   return { accepted: accepted.map((a) => ({ ...a, vector: Array.from(a.vector) })), attempts, acceptance: accepted.length / attempts };
 }

@@ -44,7 +44,11 @@ export function styleGan2LatentGenerator(sampler: StyleGan2Sampler): LatentGener
       tf.dispose([ws, first]);
       return seeds.map((_, i) => data.slice(i * config.wDim, (i + 1) * config.wDim));
     },
-    draw: (w) => synthesis(sampler.weights, config, tf.tile(tf.expandDims(w, 1), [1, layers, 1]) as tf.Tensor3D, { noise: 'const', randomNormal: (shape) => tf.randomNormal(shape) }),
+    draw: (w) =>
+      synthesis(sampler.weights, config, tf.tile(tf.expandDims(w, 1), [1, layers, 1]) as tf.Tensor3D, {
+        noise: 'const',
+        randomNormal: (shape) => tf.randomNormal(shape),
+      }),
     dispose: () => sampler.dispose(),
   };
 }

@@ -7,7 +7,9 @@ import type { LatentGenerator } from './latent-generator';
 export async function drawBatch(generator: LatentGenerator, vectors: ArrayLike<number>[]): Promise<Uint8Array> {
   const flat = new Float32Array(vectors.length * generator.dim);
   vectors.forEach((v, i) => flat.set(v, i * generator.dim));
-  const pixels = tf.tidy(() => tf.cast(tf.clipByValue(tf.add(tf.mul(generator.draw(tf.tensor2d(flat, [vectors.length, generator.dim])), 127.5), 127.5), 0, 255), 'int32'));
+  const pixels = tf.tidy(() =>
+    tf.cast(tf.clipByValue(tf.add(tf.mul(generator.draw(tf.tensor2d(flat, [vectors.length, generator.dim])), 127.5), 127.5), 0, 255), 'int32'),
+  );
   const data = Uint8Array.from(await pixels.data());
   pixels.dispose();
   return data;

@@ -91,7 +91,6 @@ export function symmetricEigen(input: number[][]): { values: number[]; vectors: 
   return { values: order.map((i) => a[i]![i]!), vectors: order.map((i) => v.map((row) => row[i]!)) };
 }
 
-
 export function fitLda(vectors: ArrayLike<number>[], labels: string[], shrinkage = 0): LdaModel {
   const classes = [...new Set(labels)].sort();
   if (classes.length < 2) throw new Error(`LDA needs two classes or more; the labels hold ${classes.length}`);
@@ -129,7 +128,12 @@ export function fitLda(vectors: ArrayLike<number>[], labels: string[], shrinkage
   // Between-class scatter B Bᵀ with B's columns √πₖ (mₖ − m), whitened by L: C = L⁻¹ B.
   const grand = new Float64Array(d);
   means.forEach((m, k) => m.forEach((x, j) => (grand[j]! += priors[k]! * x)));
-  const c = means.map((m, k) => forward(l, Float64Array.from(m, (x, j) => Math.sqrt(priors[k]!) * (x - grand[j]!))));
+  const c = means.map((m, k) =>
+    forward(
+      l,
+      Float64Array.from(m, (x, j) => Math.sqrt(priors[k]!) * (x - grand[j]!)),
+    ),
+  );
   const K = classes.length;
   const gram = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => c[i]!.reduce((s, x, t) => s + x * c[j]![t]!, 0)));
   const { values, vectors: u } = symmetricEigen(gram);

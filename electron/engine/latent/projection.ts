@@ -102,7 +102,11 @@ interface Target {
 }
 
 /** MSE, (1 − MS-SSIM) and the squared feature distance of drawings against the target, each [N]. */
-function lossTerms(drawn: tf.Tensor4D, target: Target, features: FaceFeatures | null | undefined): { mse: tf.Tensor1D; dissimilarity: tf.Tensor1D; feature: tf.Tensor1D } {
+function lossTerms(
+  drawn: tf.Tensor4D,
+  target: Target,
+  features: FaceFeatures | null | undefined,
+): { mse: tf.Tensor1D; dissimilarity: tf.Tensor1D; feature: tf.Tensor1D } {
   const n = drawn.shape[0];
   const image = n === 1 ? target.image : (tf.tile(target.image, [n, 1, 1, 1]) as tf.Tensor4D);
   const mse = tf.mean(tf.squaredDifference(drawn, image), [1, 2, 3]) as tf.Tensor1D;
@@ -110,7 +114,8 @@ function lossTerms(drawn: tf.Tensor4D, target: Target, features: FaceFeatures | 
   // Both clipped to the range a picture can hold; the generator's raw output may overshoot it.
   const clipped = tf.clipByValue(drawn, -1, 1) as tf.Tensor4D;
   const dissimilarity = tf.sub(1, multiScaleSsim(toUnit(clipped), toUnit(tf.clipByValue(image, -1, 1)))) as tf.Tensor1D;
-  const feature = features && target.features ? (tf.sum(tf.squaredDifference(features(clipped), target.features), 1) as tf.Tensor1D) : (tf.zeros([n]) as tf.Tensor1D);
+  const feature =
+    features && target.features ? (tf.sum(tf.squaredDifference(features(clipped), target.features), 1) as tf.Tensor1D) : (tf.zeros([n]) as tf.Tensor1D);
   return { mse, dissimilarity, feature };
 }
 
@@ -171,7 +176,15 @@ export async function project(generator: LatentGenerator, target: tf.Tensor4D, o
     });
     const [mse, dissimilarity, feature] = await final.data();
     final.dispose();
-    return { latent: Float32Array.from(await latent.data()), steps: losses.length, mse: mse!, msssim: 1 - dissimilarity!, featureDistance: goal.features ? Math.sqrt(feature!) : null, losses, cancelled };
+    return {
+      latent: Float32Array.from(await latent.data()),
+      steps: losses.length,
+      mse: mse!,
+      msssim: 1 - dissimilarity!,
+      featureDistance: goal.features ? Math.sqrt(feature!) : null,
+      losses,
+      cancelled,
+    };
   } finally {
     goal.features?.dispose();
     latent.dispose();

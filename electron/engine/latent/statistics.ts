@@ -31,7 +31,10 @@ function median(xs: number[]): number {
 
 /** ln Γ(x), Lanczos' approximation (g = 7, nine terms), good to about 15 digits. */
 export function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
   const z = x - 1;
   let a = c[0]!;
@@ -84,7 +87,6 @@ export const tTwoSided = (t: number, df: number) => incompleteBeta(df / 2, 0.5, 
 
 /** P(F > f) for Fisher's F with (d1, d2) degrees of freedom. */
 export const fSurvival = (f: number, d1: number, d2: number) => (f <= 0 ? 1 : incompleteBeta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f)));
-
 
 /** Student's two-sample t-test, variances pooled. */
 export function studentT(a: ArrayLike<number>, b: ArrayLike<number>): TTest {
@@ -170,7 +172,6 @@ export function qValues(ps: number[]): number[] {
   return q;
 }
 
-
 /** Two groups of latents compared dimension by dimension. */
 export function testDimensions(a: ArrayLike<number>[], b: ArrayLike<number>[]): DimensionTest[] {
   if (a.length < 2 || b.length < 2) throw new Error(`a t-test needs at least two latents in each group (${a.length} and ${b.length} here)`);
@@ -183,7 +184,19 @@ export function testDimensions(a: ArrayLike<number>[], b: ArrayLike<number>[]): 
     const lev = levene([x, y]);
     const chosen: 'student' | 'welch' = lev.p < 0.05 ? 'welch' : 'student';
     const pick = chosen === 'welch' ? welch : student;
-    return { dimension: d, chosen, t: pick.t, df: pick.df, p: pick.p, q: 0, student, welch, levene: lev, normality: [normalityTest(x), normalityTest(y)] as DimensionTest['normality'], meanDifference: mean(x) - mean(y) };
+    return {
+      dimension: d,
+      chosen,
+      t: pick.t,
+      df: pick.df,
+      p: pick.p,
+      q: 0,
+      student,
+      welch,
+      levene: lev,
+      normality: [normalityTest(x), normalityTest(y)] as DimensionTest['normality'],
+      meanDifference: mean(x) - mean(y),
+    };
   });
   const q = qValues(tests.map((t) => t.p));
   tests.forEach((t, i) => (t.q = q[i]!));

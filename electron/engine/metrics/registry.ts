@@ -41,7 +41,11 @@ export function assessHealth(input: HealthInput): HealthReport {
   const reasons: string[] = [];
   const d = metrics.diversity!;
   if (input.stillLearning && !(d >= DIVERSE)) {
-    return { metrics, verdict: 'healthy', reasons: [`still learning: the samples have not yet been diverse (${(d * 100).toFixed(0)} % of the real portraits' diversity)`] };
+    return {
+      metrics,
+      verdict: 'healthy',
+      reasons: [`still learning: the samples have not yet been diverse (${(d * 100).toFixed(0)} % of the real portraits' diversity)`],
+    };
   }
   const cluster = metrics.largest_duplicate_cluster!;
   if (d < DIVERSE) reasons.push(`samples keep ${(d * 100).toFixed(0)} % of the real portraits' diversity`);

@@ -120,10 +120,11 @@ export function swdDescriptors(images: Uint8Array[], r: number, c: number, rng: 
       const mean = sum / (n * k * k);
       for (let row = 0; row < n; row++) for (let q = 0; q < k * k; q++) sq += (desc[row * dim + ch * k * k + q]! - mean) ** 2;
       const std = Math.sqrt(sq / (n * k * k)) || 1;
-      for (let row = 0; row < n; row++) for (let q = 0; q < k * k; q++) {
-        const at = row * dim + ch * k * k + q;
-        desc[at] = (desc[at]! - mean) / std;
-      }
+      for (let row = 0; row < n; row++)
+        for (let q = 0; q < k * k; q++) {
+          const at = row * dim + ch * k * k + q;
+          desc[at] = (desc[at]! - mean) / std;
+        }
     }
   return out;
 }
@@ -180,7 +181,8 @@ export function swd(reals: Uint8Array[], fakes: Uint8Array[], r: number, c: numb
   const dim = c * SWD_SETTINGS.neighbourhood ** 2;
   const levels = swdResolutions(r).map((resolution, level) => {
     let sum = 0;
-    for (let rep = 0; rep < SWD_SETTINGS.repeats; rep++) sum += slicedWasserstein(a[level]!, b[level]!, dim, randomDirections(SWD_SETTINGS.directions, dim, rng));
+    for (let rep = 0; rep < SWD_SETTINGS.repeats; rep++)
+      sum += slicedWasserstein(a[level]!, b[level]!, dim, randomDirections(SWD_SETTINGS.directions, dim, rng));
     return { resolution, value: (sum / SWD_SETTINGS.repeats) * 1e3 };
   });
   return { levels, average: levels.reduce((s, l) => s + l.value, 0) / levels.length };

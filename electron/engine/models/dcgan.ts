@@ -33,7 +33,10 @@ export function buildDcgan(config: DcganConfig, rng: Rng): GanModel {
   const gInBn = new BatchNorm(p, 'G/in/bn', top, rng);
   const gUp: { conv: ConvTranspose; bn: BatchNorm }[] = [];
   for (let i = stages - 1; i >= 1; i--) {
-    gUp.push({ conv: new ConvTranspose(p, `G/up${stages - i}/conv`, 4, ch(i), ch(i - 1), 2, rng, false), bn: new BatchNorm(p, `G/up${stages - i}/bn`, ch(i - 1), rng) });
+    gUp.push({
+      conv: new ConvTranspose(p, `G/up${stages - i}/conv`, 4, ch(i), ch(i - 1), 2, rng, false),
+      bn: new BatchNorm(p, `G/up${stages - i}/bn`, ch(i - 1), rng),
+    });
   }
   const gOut = new ConvTranspose(p, 'G/out', 4, ch(0), config.channels, 2, rng, false);
 

@@ -59,7 +59,8 @@ export function buildProgan(config: ProganConfig, rng: Rng): GanModel {
   const gBlocks = new Map<number, [EqConv, EqConv]>();
   const toRgb = new Map<number, EqConv>();
   for (let l = 2; l <= final; l++) {
-    if (l > 2) gBlocks.set(l, [new EqConv(p, `G/${2 ** l}/conv0`, 3, ch(l - 1), ch(l), rng, ema), new EqConv(p, `G/${2 ** l}/conv1`, 3, ch(l), ch(l), rng, ema)]);
+    if (l > 2)
+      gBlocks.set(l, [new EqConv(p, `G/${2 ** l}/conv0`, 3, ch(l - 1), ch(l), rng, ema), new EqConv(p, `G/${2 ** l}/conv1`, 3, ch(l), ch(l), rng, ema)]);
     toRgb.set(l, new EqConv(p, `G/${2 ** l}/torgb`, 1, ch(l), config.channels, rng, { gain: 1, ema: true }));
   }
 

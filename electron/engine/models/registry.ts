@@ -51,7 +51,7 @@ export function defaultModelConfig(arch: Arch, resolution: number, channels: 1 |
         wDim: zDim,
         ...overrides.network,
         ...base,
-        r1Gamma: overrides.r1Gamma ?? 0.0002 * resolution * resolution / (overrides.batchSize ?? 32),
+        r1Gamma: overrides.r1Gamma ?? (0.0002 * resolution * resolution) / (overrides.batchSize ?? 32),
         plWeight: overrides.plWeight ?? STYLEGAN2_DEFAULTS.plWeight,
         augment: overrides.augment ?? 'ada',
         adaTarget: overrides.adaTarget ?? STYLEGAN2_DEFAULTS.adaTarget,

@@ -38,7 +38,13 @@ export interface MappingOptions {
 }
 
 /** z (and labels c) to W, broadcast to every synthesis input, truncated toward w_avg when psi < 1. */
-export function mapping(w: Weights, config: StyleGan2Config, z: tf.Tensor2D, c: tf.Tensor2D | null, { psi = 1, cutoff = null }: MappingOptions = {}): tf.Tensor3D {
+export function mapping(
+  w: Weights,
+  config: StyleGan2Config,
+  z: tf.Tensor2D,
+  c: tf.Tensor2D | null,
+  { psi = 1, cutoff = null }: MappingOptions = {},
+): tf.Tensor3D {
   return tf.tidy(() => {
     const x = mapToW(w, 'mapping', config.mappingLayers, config.mappingLrMultiplier, config.zDim > 0 ? z : null, config.cDim > 0 ? c : null);
     const n = numWs(config);
@@ -68,7 +74,16 @@ function mapToW(w: Weights, prefix: string, layers: number, lrMultiplier: number
  * then each output channel demodulated to unit expected variance. Equal to NVIDIA's fused
  * grouped convolution, computed as scale → convolve → scale (tfjs has no grouped convolution).
  */
-function modulatedConv(x: tf.Tensor4D, weight: tf.Tensor4D, styles: tf.Tensor2D, demodulate: boolean, up: number, padding: number, flipWeight: boolean, transposed: boolean): tf.Tensor4D {
+function modulatedConv(
+  x: tf.Tensor4D,
+  weight: tf.Tensor4D,
+  styles: tf.Tensor2D,
+  demodulate: boolean,
+  up: number,
+  padding: number,
+  flipWeight: boolean,
+  transposed: boolean,
+): tf.Tensor4D {
   const n = x.shape[0];
   let y = tf.mul(x, styles.reshape([n, 1, 1, -1])) as tf.Tensor4D;
   y = conv2dResample(y, weight, FIR, { up, padding, flipWeight, transposed });
@@ -92,12 +107,32 @@ export interface SynthesisOptions {
   randomNormal?: (shape: number[]) => tf.Tensor;
 }
 
-function synthesisLayer(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D, res: number, up: number, gain: number, options: SynthesisOptions): tf.Tensor4D {
+function synthesisLayer(
+  w: Weights,
+  name: string,
+  config: StyleGan2Config,
+  x: tf.Tensor4D,
+  wv: tf.Tensor2D,
+  res: number,
+  up: number,
+  gain: number,
+  options: SynthesisOptions,
+): tf.Tensor4D {
   // Each layer frees its intermediates when it is done: at 256 px one upsampling layer's would fill wasm's heap.
   return tf.tidy(() => synthesisLayerInner(w, name, config, x, wv, res, up, gain, options));
 }
 
-function synthesisLayerInner(w: Weights, name: string, config: StyleGan2Config, x: tf.Tensor4D, wv: tf.Tensor2D, res: number, up: number, gain: number, options: SynthesisOptions): tf.Tensor4D {
+function synthesisLayerInner(
+  w: Weights,
+  name: string,
+  config: StyleGan2Config,
+  x: tf.Tensor4D,
+  wv: tf.Tensor2D,
+  res: number,
+  up: number,
+  gain: number,
+  options: SynthesisOptions,
+): tf.Tensor4D {
   const styles = dense(w, `${name}.affine`, wv, 'linear');
   let y = modulatedConv(x, w(`${name}.weight`) as tf.Tensor4D, styles, true, up, 1, up === 1, (options.upsampling ?? 'transposed') === 'transposed');
   const mode = options.noise ?? 'const';
@@ -151,11 +186,23 @@ export function synthesis(w: Weights, config: StyleGan2Config, ws: tf.Tensor3D, 
   });
 }
 
-function conv(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lrelu', options: { down?: number; gain?: number; clamp?: number | null; bias?: boolean } = {}): tf.Tensor4D {
+function conv(
+  w: Weights,
+  name: string,
+  x: tf.Tensor4D,
+  act: 'linear' | 'lrelu',
+  options: { down?: number; gain?: number; clamp?: number | null; bias?: boolean } = {},
+): tf.Tensor4D {
   return tf.tidy(() => convInner(w, name, x, act, options));
 }
 
-function convInner(w: Weights, name: string, x: tf.Tensor4D, act: 'linear' | 'lrelu', { down = 1, gain = 1, clamp = null as number | null, bias = true } = {}): tf.Tensor4D {
+function convInner(
+  w: Weights,
+  name: string,
+  x: tf.Tensor4D,
+  act: 'linear' | 'lrelu',
+  { down = 1, gain = 1, clamp = null as number | null, bias = true } = {},
+): tf.Tensor4D {
   const weight = w(`${name}.weight`) as tf.Tensor4D;
   const [outChannels, inChannels, k] = weight.shape;
   const weightGain = 1 / Math.sqrt(inChannels * k * k);
@@ -218,4 +265,3 @@ export function discriminator(w: Weights, config: StyleGan2Config, image: tf.Ten
     return out;
   });
 }
-

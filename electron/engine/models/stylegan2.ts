@@ -119,7 +119,10 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
   const adaP = p.add('ada/p', tf.scalar(0), false);
   // Checkpoints written before path-length regularisation existed resume with a fresh running mean.
   const plMean = p.add('pl/mean', tf.scalar(0), false, { addedLater: true });
-  const weightsOf = (prefix: string): Weights => (name) => p.current(p.get(`${prefix}${name}`));
+  const weightsOf =
+    (prefix: string): Weights =>
+    (name) =>
+      p.current(p.get(`${prefix}${name}`));
   const noiseRng = new Rng(rng.seed());
   let imagesSeen = 0;
   let signSum = 0;
@@ -151,7 +154,9 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
         signSum += signMean * images;
         signImages += images;
         if (++signSteps % 4 !== 0) continue;
-        adaP.assign(tf.scalar(adjustP((await adaP.data())[0]!, signSum / signImages, signImages, { target: config.adaTarget, adaKimg: config.adaKimg, interval: 4 })));
+        adaP.assign(
+          tf.scalar(adjustP((await adaP.data())[0]!, signSum / signImages, signImages, { target: config.adaTarget, adaKimg: config.adaKimg, interval: 4 })),
+        );
         signSum = 0;
         signImages = 0;
       }
@@ -196,7 +201,9 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
       // Unit-variance directions over the image, scaled so the length does not grow with the resolution.
       const directions = tf.tensor4d(noiseRng.normals(n * size * size * config.channels, 1 / size), [n, size, size, config.channels]);
       const layerNoise = (shape: number[]) => tf.tensor(noiseRng.normals(shape.reduce((a, b) => a * b, 1)), shape);
-      const grads = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(synthesis(G, config, w as tf.Tensor3D, { noise: 'random', randomNormal: layerNoise, upsampling: 'zero-insertion' }), directions)))(ws);
+      const grads = tf.grad((w: tf.Tensor) =>
+        tf.sum(tf.mul(synthesis(G, config, w as tf.Tensor3D, { noise: 'random', randomNormal: layerNoise, upsampling: 'zero-insertion' }), directions)),
+      )(ws);
       const lengths = tf.sqrt(tf.mean(tf.sum(tf.square(grads), 2), 1));
       // The running mean moves 1 % toward this batch, and is not differentiated through.
       const old = p.current(plMean);
@@ -209,7 +216,11 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
       updateMovingAverage(p, config.emaKimg, imagesPerStep, seen, (name) => name.endsWith('w_avg') || name.endsWith('noise_const'));
     },
     loadPretrained(weights) {
-      for (const [prefix, role] of [['G/', 'G'], ['Gs/', 'G_ema'], ['D/', 'D']] as const) {
+      for (const [prefix, role] of [
+        ['G/', 'G'],
+        ['Gs/', 'G_ema'],
+        ['D/', 'D'],
+      ] as const) {
         for (const [name, t] of weights[role]) {
           const target = p.vars.get(`${prefix}${name}`);
           if (!target) continue;

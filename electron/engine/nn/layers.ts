@@ -23,7 +23,16 @@ export class Dense {
 export class Conv {
   private readonly w: tf.Variable;
   private readonly b: tf.Variable | null;
-  constructor(p: Params, name: string, k: number, cin: number, cout: number, private readonly stride: number, rng: Rng, bias = true) {
+  constructor(
+    p: Params,
+    name: string,
+    k: number,
+    cin: number,
+    cout: number,
+    private readonly stride: number,
+    rng: Rng,
+    bias = true,
+  ) {
     this.w = p.add(`${name}/w`, tf.tensor4d(rng.normals(k * k * cin * cout, DCGAN_STD), [k, k, cin, cout]));
     this.b = bias ? p.add(`${name}/b`, tf.zeros([cout])) : null;
   }
@@ -37,7 +46,16 @@ export class Conv {
 export class ConvTranspose {
   private readonly w: tf.Variable;
   private readonly b: tf.Variable | null;
-  constructor(p: Params, name: string, k: number, cin: number, private readonly cout: number, private readonly stride: number, rng: Rng, bias = true) {
+  constructor(
+    p: Params,
+    name: string,
+    k: number,
+    cin: number,
+    private readonly cout: number,
+    private readonly stride: number,
+    rng: Rng,
+    bias = true,
+  ) {
     // tfjs lays a transposed filter out as [h, w, out, in].
     this.w = p.add(`${name}/w`, tf.tensor4d(rng.normals(k * k * cin * cout, DCGAN_STD), [k, k, cout, cin]));
     this.b = bias ? p.add(`${name}/b`, tf.zeros([cout])) : null;
@@ -58,14 +76,22 @@ export class BatchNorm {
   private readonly beta: tf.Variable;
   private readonly mean: tf.Variable;
   private readonly variance: tf.Variable;
-  constructor(private readonly p: Params, name: string, channels: number, rng: Rng, private readonly momentum = 0.1, private readonly eps = 1e-5) {
+  constructor(
+    private readonly p: Params,
+    name: string,
+    channels: number,
+    rng: Rng,
+    private readonly momentum = 0.1,
+    private readonly eps = 1e-5,
+  ) {
     this.gamma = p.add(`${name}/gamma`, tf.tensor1d(rng.normals(channels, DCGAN_STD, 1)));
     this.beta = p.add(`${name}/beta`, tf.zeros([channels]));
     this.mean = p.add(`${name}/running_mean`, tf.zeros([channels]), false);
     this.variance = p.add(`${name}/running_var`, tf.ones([channels]), false);
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    if (!training) return tf.batchNorm4d(x, this.mean as tf.Tensor1D, this.variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.eps);
+    if (!training)
+      return tf.batchNorm4d(x, this.mean as tf.Tensor1D, this.variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.eps);
     const { y, mean, variance } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.eps);
     const m = this.momentum;
     const n = x.shape[0] * x.shape[1] * x.shape[2];
@@ -85,7 +111,12 @@ export class BatchNorm {
  * element-wise passes, a full-size Tile among them. Returns the batch's mean and (biased)
  * variance too, for the running statistics; the caller disposes them.
  */
-export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+export function batchNormTraining(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | null = null;
   const n = x.shape[0] * x.shape[1] * x.shape[2];
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -13,7 +13,13 @@ export const emaName = (name: string) => name.replace(/^G\//, 'Gs/');
  * One update after a generator step of `imagesPerStep` images. Weights named by `copied` (buffers
  * such as StyleGAN2's w_avg) are copied rather than averaged.
  */
-export function updateMovingAverage(p: Params, halfLifeKimg: number, imagesPerStep: number, imagesSeen: number, copied: (name: string) => boolean = () => false): void {
+export function updateMovingAverage(
+  p: Params,
+  halfLifeKimg: number,
+  imagesPerStep: number,
+  imagesSeen: number,
+  copied: (name: string) => boolean = () => false,
+): void {
   const halfLife = Math.min(halfLifeKimg * 1000, Math.max(imagesPerStep, imagesSeen * EMA_RAMPUP));
   const beta = 0.5 ** (imagesPerStep / halfLife);
   tf.tidy(() => {

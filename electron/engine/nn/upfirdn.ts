@@ -26,17 +26,37 @@ function zeroInsert(x: tf.Tensor4D, up: number): tf.Tensor4D {
   if (up === 1) return x;
   const [n, h, w, c] = x.shape;
   // Zeros after every column, then after every row (a row being w·up·c values).
-  const columns = x.reshape([n * h, w, 1, c]).pad([[0, 0], [0, 0], [0, up - 1], [0, 0]]);
-  const rows = columns.reshape([n, h, 1, w * up * c]).pad([[0, 0], [0, 0], [0, up - 1], [0, 0]]);
+  const columns = x.reshape([n * h, w, 1, c]).pad([
+    [0, 0],
+    [0, 0],
+    [0, up - 1],
+    [0, 0],
+  ]);
+  const rows = columns.reshape([n, h, 1, w * up * c]).pad([
+    [0, 0],
+    [0, 0],
+    [0, up - 1],
+    [0, 0],
+  ]);
   return rows.reshape([n, h * up, w * up, c]);
 }
 
 function padOrCrop(x: tf.Tensor4D, [px0, px1, py0, py1]: [number, number, number, number]): tf.Tensor4D {
   const padding = [Math.max(py0, 0), Math.max(py1, 0), Math.max(px0, 0), Math.max(px1, 0)];
-  let y: tf.Tensor4D = padding.some((p) => p > 0) ? x.pad([[0, 0], [padding[0]!, padding[1]!], [padding[2]!, padding[3]!], [0, 0]]) : x;
+  let y: tf.Tensor4D = padding.some((p) => p > 0)
+    ? x.pad([
+        [0, 0],
+        [padding[0]!, padding[1]!],
+        [padding[2]!, padding[3]!],
+        [0, 0],
+      ])
+    : x;
   if (px0 < 0 || px1 < 0 || py0 < 0 || py1 < 0) {
     const [, h, w] = y.shape as [number, number, number, number];
-    y = y.slice([0, Math.max(-py0, 0), Math.max(-px0, 0), 0], [-1, h - Math.max(-py0, 0) - Math.max(-py1, 0), w - Math.max(-px0, 0) - Math.max(-px1, 0), -1]) as tf.Tensor4D;
+    y = y.slice(
+      [0, Math.max(-py0, 0), Math.max(-px0, 0), 0],
+      [-1, h - Math.max(-py0, 0) - Math.max(-py1, 0), w - Math.max(-px0, 0) - Math.max(-px1, 0), -1],
+    ) as tf.Tensor4D;
   }
   return y;
 }
@@ -45,7 +65,12 @@ function padOrCrop(x: tf.Tensor4D, [px0, px1, py0, py1]: [number, number, number
 function keepEvery(y: tf.Tensor4D, d: number): tf.Tensor4D {
   const [n, h, w, c] = y.shape;
   const [hh, ww] = [Math.ceil(h / d), Math.ceil(w / d)];
-  const padded = y.pad([[0, 0], [0, hh * d - h], [0, ww * d - w], [0, 0]]);
+  const padded = y.pad([
+    [0, 0],
+    [0, hh * d - h],
+    [0, ww * d - w],
+    [0, 0],
+  ]);
   // Every d-th row (a row being ww·d·c values), then every d-th column of those.
   const rows = padded.reshape([n, hh, d, ww * d * c]).slice([0, 0, 0, 0], [n, hh, 1, ww * d * c]);
   const columns = rows.reshape([n * hh, ww, d, c]).slice([0, 0, 0, 0], [n * hh, ww, 1, c]);
@@ -88,7 +113,11 @@ export function hasFirKernel(): boolean {
   return tf.getKernel(UPFIRDN2D, tf.getBackend()) !== undefined;
 }
 
-export function upfirdn2d(x: tf.Tensor4D, f: number[][] | null, { up = 1, down = 1, pad = [0, 0, 0, 0], gain = 1, flipFilter = false }: FirOptions = {}): tf.Tensor4D {
+export function upfirdn2d(
+  x: tf.Tensor4D,
+  f: number[][] | null,
+  { up = 1, down = 1, pad = [0, 0, 0, 0], gain = 1, flipFilter = false }: FirOptions = {},
+): tf.Tensor4D {
   if (f && hasFirKernel()) {
     const attrs: UpFirDnAttrs = { up, down, pad, taps: f.flat(), fh: f.length, fw: f[0]!.length, flip: flipFilter, gain };
     const [oh, ow] = upfirdnOutput(x.shape[1], x.shape[2], attrs);
@@ -117,13 +146,20 @@ export function upfirdn2d(x: tf.Tensor4D, f: number[][] | null, { up = 1, down =
 export function upsample2d(x: tf.Tensor4D, f: number[][], up = 2): tf.Tensor4D {
   const fw = f[0]!.length;
   const fh = f.length;
-  return upfirdn2d(x, f, { up, pad: [Math.floor((fw + up - 1) / 2), Math.floor((fw - up) / 2), Math.floor((fh + up - 1) / 2), Math.floor((fh - up) / 2)], gain: up * up });
+  return upfirdn2d(x, f, {
+    up,
+    pad: [Math.floor((fw + up - 1) / 2), Math.floor((fw - up) / 2), Math.floor((fh + up - 1) / 2), Math.floor((fh - up) / 2)],
+    gain: up * up,
+  });
 }
 
 export function downsample2d(x: tf.Tensor4D, f: number[][], down = 2): tf.Tensor4D {
   const fw = f[0]!.length;
   const fh = f.length;
-  return upfirdn2d(x, f, { down, pad: [Math.floor((fw - down + 1) / 2), Math.floor((fw - down) / 2), Math.floor((fh - down + 1) / 2), Math.floor((fh - down) / 2)] });
+  return upfirdn2d(x, f, {
+    down,
+    pad: [Math.floor((fw - down + 1) / 2), Math.floor((fw - down) / 2), Math.floor((fh - down + 1) / 2), Math.floor((fh - down) / 2)],
+  });
 }
 
 /** OIHW weights (PyTorch's layout) as tfjs's HWIO filter; flipped for a true convolution. */
@@ -151,7 +187,12 @@ export interface ResampleOptions {
  * (correlated when `flipWeight`, convolved otherwise). Padding is given with respect to the
  * upsampled image, as in NVIDIA's conv2d_resample.
  */
-export function conv2dResample(x: tf.Tensor4D, weight: tf.Tensor4D, f: number[][], { up = 1, down = 1, padding = 0, flipWeight = true, transposed = false }: ResampleOptions = {}): tf.Tensor4D {
+export function conv2dResample(
+  x: tf.Tensor4D,
+  weight: tf.Tensor4D,
+  f: number[][],
+  { up = 1, down = 1, padding = 0, flipWeight = true, transposed = false }: ResampleOptions = {},
+): tf.Tensor4D {
   return tf.tidy(() => {
     const [, , kh, kw] = weight.shape;
     const fw = f[0]!.length;
@@ -185,7 +226,12 @@ export function conv2dResample(x: tf.Tensor4D, weight: tf.Tensor4D, f: number[][
       const moved = weight.transpose([2, 3, 0, 1]) as tf.Tensor4D;
       const kernel = flipWeight ? (moved.reverse([0, 1]) as tf.Tensor4D) : moved;
       const out: [number, number, number, number] = [n, (h - 1) * up + kh - 2 * pyt, (w - 1) * up + kw - 2 * pxt, weight.shape[0]];
-      const crop: tf.backend_util.ExplicitPadding = [[0, 0], [pyt, pyt], [pxt, pxt], [0, 0]];
+      const crop: tf.backend_util.ExplicitPadding = [
+        [0, 0],
+        [pyt, pyt],
+        [pxt, pxt],
+        [0, 0],
+      ];
       const y = tf.conv2dTranspose(x, kernel, out, up, pxt === 0 && pyt === 0 ? 'valid' : crop);
       return upfirdn2d(y, f, { pad: [px0 + pxt, px1 + pxt, py0 + pyt, py1 + pyt], gain: up * up });
     }
@@ -202,7 +248,12 @@ export function conv2dResample(x: tf.Tensor4D, weight: tf.Tensor4D, f: number[][
     }
     // Padding inside the convolution (no padded copy), crops before it.
     const cropped = padOrCrop(x, [Math.min(px0, 0), Math.min(px1, 0), Math.min(py0, 0), Math.min(py1, 0)]);
-    const pads: tf.backend_util.ExplicitPadding = [[0, 0], [Math.max(py0, 0), Math.max(py1, 0)], [Math.max(px0, 0), Math.max(px1, 0)], [0, 0]];
+    const pads: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [Math.max(py0, 0), Math.max(py1, 0)],
+      [Math.max(px0, 0), Math.max(px1, 0)],
+      [0, 0],
+    ];
     return tf.conv2d(cropped, filter, 1, pads);
   });
 }

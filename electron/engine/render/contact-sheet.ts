@@ -26,13 +26,19 @@ export async function contactSheetPng(items: SheetItem[], columns: number, cell:
   for (const [i, item] of items.entries()) {
     const left = gap + (i % columns) * (cell + gap);
     const top = gap + Math.floor(i / columns) * (cell + captionHeight + gap);
-    const fitted = await sharp(item.picture.bytes).resize(cell, cell, { fit: 'contain', background: '#ffffff', kernel: item.picture.width < cell ? 'nearest' : 'lanczos3' }).png().toBuffer();
+    const fitted = await sharp(item.picture.bytes)
+      .resize(cell, cell, { fit: 'contain', background: '#ffffff', kernel: item.picture.width < cell ? 'nearest' : 'lanczos3' })
+      .png()
+      .toBuffer();
     layers.push({ input: fitted, left, top });
     const fontSize = Math.round(captionHeight * 0.7);
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cell}" height="${captionHeight}"><text x="${cell / 2}" y="${captionHeight * 0.78}" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="#333" text-anchor="middle">${escapeXml(item.caption.slice(0, Math.floor((cell / fontSize) * 1.7)))}</text></svg>`;
     layers.push({ input: Buffer.from(svg), left, top: top + cell });
   }
-  const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite(layers).png().toBuffer();
+  const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite(layers)
+    .png()
+    .toBuffer();
   return { png, width, height };
 }
 
@@ -63,7 +69,13 @@ export async function contactSheetPdf(items: SheetItem[], columns: number, title
       page.drawImage(image, { x: x + (cell - w) / 2, y: top - cell + (cell - h) / 2, width: w, height: h });
       let caption = item.caption;
       while (caption.length > 1 && font.widthOfTextAtSize(caption, 7) > cell) caption = caption.slice(0, -2) + '…';
-      page.drawText(caption, { x: x + (cell - font.widthOfTextAtSize(caption, 7)) / 2, y: top - cell - captionHeight + 1.5 * MM, size: 7, font, color: rgb(0.2, 0.2, 0.2) });
+      page.drawText(caption, {
+        x: x + (cell - font.widthOfTextAtSize(caption, 7)) / 2,
+        y: top - cell - captionHeight + 1.5 * MM,
+        size: 7,
+        font,
+        color: rgb(0.2, 0.2, 0.2),
+      });
     }
   }
   return { pdf: await doc.save({ useObjectStreams: false }), pages };

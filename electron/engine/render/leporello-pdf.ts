@@ -77,7 +77,8 @@ export function checkLayout(layout: LeporelloLayout): void {
   if (!Number.isInteger(panels) || panels < 2 || panels > 400) throw new AppError('invalid_request', `${panels} panels: a leporello has from 2 to 400 panels`);
   if (!(w >= 30 && w <= 1000 && h >= 30 && h <= 1000)) throw new AppError('invalid_request', `a panel of ${w}×${h} mm: give each side from 30 mm to 1 m`);
   if (!(bleedMm >= 0 && bleedMm <= 10)) throw new AppError('invalid_request', `a bleed of ${bleedMm} mm: give 0 to 10 mm (3 mm is usual)`);
-  if (!(marginMm >= 0 && marginMm * 2 < Math.min(w, h) / 2)) throw new AppError('invalid_request', `a margin of ${marginMm} mm leaves too little of a ${w}×${h} mm panel for pictures`);
+  if (!(marginMm >= 0 && marginMm * 2 < Math.min(w, h) / 2))
+    throw new AppError('invalid_request', `a margin of ${marginMm} mm leaves too little of a ${w}×${h} mm panel for pictures`);
 }
 
 /** How the strip is cut into sheets, each with its panels' places. */
@@ -98,7 +99,13 @@ export function layoutSheets(layout: LeporelloLayout): Sheet[] {
       // is printed in parts joined by glue tabs.
       const n = Math.floor(((s + 1) * layout.panels) / count) - Math.floor((s * layout.panels) / count);
       const glueTab = s < count - 1;
-      sheets.push({ width: n * W + 2 * slug + (glueTab ? GLUE_TAB : 0), height: H + 2 * slug, slots: Array.from({ length: n }, (_, i) => ({ panel: first + i, x: slug + i * W })), y: slug, glueTab });
+      sheets.push({
+        width: n * W + 2 * slug + (glueTab ? GLUE_TAB : 0),
+        height: H + 2 * slug,
+        slots: Array.from({ length: n }, (_, i) => ({ panel: first + i, x: slug + i * W })),
+        y: slug,
+        glueTab,
+      });
       first += n;
     }
     return sheets;
@@ -107,10 +114,17 @@ export function layoutSheets(layout: LeporelloLayout): Sheet[] {
   const [sw, sh] = [longMm * MM, shortMm * MM];
   const needHeight = H + 2 * slug;
   if (needHeight > sh) {
-    throw new AppError('invalid_request', `panels ${layout.panelHeightMm} mm high do not fit an ${layout.sheet} sheet with bleed and marks (they need ${Math.ceil(needHeight / MM)} mm of its ${shortMm} mm): choose A3 or a larger sheet, or smaller panels`);
+    throw new AppError(
+      'invalid_request',
+      `panels ${layout.panelHeightMm} mm high do not fit an ${layout.sheet} sheet with bleed and marks (they need ${Math.ceil(needHeight / MM)} mm of its ${shortMm} mm): choose A3 or a larger sheet, or smaller panels`,
+    );
   }
   const perSheet = Math.floor((sw - 2 * slug - GLUE_TAB) / W);
-  if (perSheet < 1) throw new AppError('invalid_request', `panels ${layout.panelWidthMm} mm wide do not fit an ${layout.sheet} sheet with bleed, marks and a glue tab: choose a larger sheet, or smaller panels`);
+  if (perSheet < 1)
+    throw new AppError(
+      'invalid_request',
+      `panels ${layout.panelWidthMm} mm wide do not fit an ${layout.sheet} sheet with bleed, marks and a glue tab: choose a larger sheet, or smaller panels`,
+    );
   const count = Math.ceil(layout.panels / perSheet);
   return Array.from({ length: count }, (_, s) => {
     const n = Math.min(perSheet, layout.panels - s * perSheet);
@@ -121,7 +135,15 @@ export function layoutSheets(layout: LeporelloLayout): Sheet[] {
 }
 
 /** A side's pictures fitted into a panel: the rectangle each is drawn in, in points. */
-export function placePictures(content: PanelContent, x: number, y: number, W: number, H: number, margin: number, captionHeight: number): { x: number; y: number; width: number; height: number }[] {
+export function placePictures(
+  content: PanelContent,
+  x: number,
+  y: number,
+  W: number,
+  H: number,
+  margin: number,
+  captionHeight: number,
+): { x: number; y: number; width: number; height: number }[] {
   const gap = 2 * MM;
   const areaW = W - 2 * margin;
   const areaH = H - 2 * margin - captionHeight;
@@ -153,7 +175,10 @@ function drawMarks(page: PDFPage, sheet: Sheet, W: number, H: number, bleed: num
   const out = bleed + MARK_GAP;
   for (const cx of [cutLeft, cutRight]) {
     const dir = cx === cutLeft ? -1 : 1;
-    for (const [cy, vdir] of [[bottom, -1], [top, 1]] as const) {
+    for (const [cy, vdir] of [
+      [bottom, -1],
+      [top, 1],
+    ] as const) {
       page.drawLine({ start: { x: cx + dir * out, y: cy }, end: { x: cx + dir * (out + MARK_LENGTH), y: cy }, ...mark });
       page.drawLine({ start: { x: cx, y: cy + vdir * out }, end: { x: cx, y: cy + vdir * (out + MARK_LENGTH) }, ...mark });
     }
@@ -162,7 +187,10 @@ function drawMarks(page: PDFPage, sheet: Sheet, W: number, H: number, bleed: num
   const folds = xs.map((x) => x + W).filter((x) => x < right - 0.01);
   if (sheet.glueTab) folds.push(mirrored ? left : right);
   for (const fx of folds) {
-    for (const [from, dir] of [[bottom, -1], [top, 1]] as const) {
+    for (const [from, dir] of [
+      [bottom, -1],
+      [top, 1],
+    ] as const) {
       page.drawLine({ start: { x: fx, y: from + dir * out }, end: { x: fx, y: from + dir * (out + MARK_LENGTH) }, ...mark, dashArray: [2, 1.5] });
     }
   }
@@ -179,9 +207,14 @@ function drawGlueTab(page: PDFPage, sheet: Sheet, W: number, H: number, font: PD
  * Writes the book: for each sheet its recto, then its verso. `recto` and `verso` hold one entry
  * per panel, in reading order (left to right); a null leaves that side of the panel empty.
  */
-export async function renderLeporello(layout: LeporelloLayout, recto: (PanelContent | null)[], verso: (PanelContent | null)[]): Promise<{ pdf: Uint8Array; result: LeporelloResult }> {
+export async function renderLeporello(
+  layout: LeporelloLayout,
+  recto: (PanelContent | null)[],
+  verso: (PanelContent | null)[],
+): Promise<{ pdf: Uint8Array; result: LeporelloResult }> {
   const sheets = layoutSheets(layout);
-  if (recto.length !== layout.panels || verso.length !== layout.panels) throw new Error(`${recto.length} recto and ${verso.length} verso panels for a book of ${layout.panels}`);
+  if (recto.length !== layout.panels || verso.length !== layout.panels)
+    throw new Error(`${recto.length} recto and ${verso.length} verso panels for a book of ${layout.panels}`);
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(await readFile(join(appRoot, 'resources', 'fonts', 'DejaVuSans.ttf')), { subset: true });
@@ -252,7 +285,10 @@ export async function renderLeporello(layout: LeporelloLayout, recto: (PanelCont
   const pdf = await doc.save({ useObjectStreams: false });
   const warnings: string[] = [];
   for (const side of ['recto', 'verso'] as const) {
-    if (below[side]) warnings.push(`${below[side]} ${side} picture${below[side] === 1 ? '' : 's'} would print below 300 dpi (lowest ${Math.round(lowest[side])} dpi): use larger images, fewer pictures per panel, or smaller panels`);
+    if (below[side])
+      warnings.push(
+        `${below[side]} ${side} picture${below[side] === 1 ? '' : 's'} would print below 300 dpi (lowest ${Math.round(lowest[side])} dpi): use larger images, fewer pictures per panel, or smaller panels`,
+      );
   }
   const finite = (x: number) => (Number.isFinite(x) ? Math.round(x) : null);
   return {

@@ -67,7 +67,10 @@ export async function videoFrames(ffmpeg: string, file: string, count: number): 
   // Every frame decoded once at its own size; a verso or a sheet needs a few hundred at most.
   const decoded = size ? await run(ffmpeg, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']) : null;
   if (!size || !decoded || decoded.code !== 0) {
-    throw new AppError('invalid_request', `${file} cannot be read as a video (${decoded?.stderr.trim() || 'no video stream'}); render it again or choose another`);
+    throw new AppError(
+      'invalid_request',
+      `${file} cannot be read as a video (${decoded?.stderr.trim() || 'no video stream'}); render it again or choose another`,
+    );
   }
   const [width, height] = [Number(size[1]), Number(size[2])];
   const frameBytes = width * height * 3;
@@ -76,7 +79,17 @@ export async function videoFrames(ffmpeg: string, file: string, count: number): 
   const frames: { picture: PanelPicture; frame: number }[] = [];
   for (const i of evenly(total, count)) {
     const raw = decoded.stdout.subarray(i * frameBytes, (i + 1) * frameBytes);
-    frames.push({ frame: i + 1, picture: { bytes: await sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer(), format: 'png', width, height } });
+    frames.push({
+      frame: i + 1,
+      picture: {
+        bytes: await sharp(raw, { raw: { width, height, channels: 3 } })
+          .png()
+          .toBuffer(),
+        format: 'png',
+        width,
+        height,
+      },
+    });
   }
   return frames;
 }

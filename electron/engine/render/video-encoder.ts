@@ -44,11 +44,16 @@ export interface RenderedVideo {
 export type FrameBatches = AsyncIterable<Uint8Array>;
 
 export function checkVideoFormat(format: VideoFormat): void {
-  if (!Number.isFinite(format.fps) || format.fps < 1 || format.fps > 120) throw new AppError('invalid_request', `fps ${format.fps} is out of range: give 1 to 120 frames per second`);
+  if (!Number.isFinite(format.fps) || format.fps < 1 || format.fps > 120)
+    throw new AppError('invalid_request', `fps ${format.fps} is out of range: give 1 to 120 frames per second`);
   if (!Number.isInteger(format.size) || format.size % 2 || format.size < 16 || format.size > 4096) {
-    throw new AppError('invalid_request', `a video of ${format.size} px cannot be encoded: H.264 in yuv420p needs an even size; give an even number from 16 to 4096`);
+    throw new AppError(
+      'invalid_request',
+      `a video of ${format.size} px cannot be encoded: H.264 in yuv420p needs an even size; give an even number from 16 to 4096`,
+    );
   }
-  if (format.title && !(format.title.seconds > 0 && format.title.seconds <= 30)) throw new AppError('invalid_request', 'a title card lasts from a fraction of a second to 30 s');
+  if (format.title && !(format.title.seconds > 0 && format.title.seconds <= 30))
+    throw new AppError('invalid_request', 'a title card lasts from a fraction of a second to 30 s');
 }
 
 /** The title card as a PNG at the video's size: light text on black, lines centred. */
@@ -58,7 +63,10 @@ async function titleCard(text: string, size: number): Promise<Buffer> {
   const fontSize = Math.min(size / 10, (size * 0.8) / (Math.max(...lines.map((l) => l.length)) * 0.6));
   const top = size / 2 - ((lines.length - 1) * fontSize * 1.3) / 2;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#000"/>${lines
-    .map((l, i) => `<text x="50%" y="${top + i * fontSize * 1.3}" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="#eee" text-anchor="middle" dominant-baseline="middle">${escapeXml(l)}</text>`)
+    .map(
+      (l, i) =>
+        `<text x="50%" y="${top + i * fontSize * 1.3}" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="#eee" text-anchor="middle" dominant-baseline="middle">${escapeXml(l)}</text>`,
+    )
     .join('')}</svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
@@ -105,14 +113,43 @@ export async function renderVideo(
     await handle.close();
     inputs.push('-loop', '1', '-framerate', String(format.fps), '-t', String(format.title!.seconds), '-i', titlePng);
   }
-  inputs.push('-f', 'rawvideo', '-pix_fmt', format.channels === 1 ? 'gray' : 'rgb24', '-s', `${format.frameSize}x${format.frameSize}`, '-framerate', String(format.fps), '-i', 'pipe:0');
+  inputs.push(
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    format.channels === 1 ? 'gray' : 'rgb24',
+    '-s',
+    `${format.frameSize}x${format.frameSize}`,
+    '-framerate',
+    String(format.fps),
+    '-i',
+    'pipe:0',
+  );
   const path = titlePng ? '1:v' : '0:v';
   chains.push(`[${path}]scale=${format.size}:${format.size}:flags=lanczos,setsar=1,format=yuv444p[path]`);
   if (titlePng) chains.push('[0:v]setsar=1,format=yuv444p[title]', '[title][path]concat=n=2:v=1:a=0,split=2[v0][v1]');
   else chains.push('[path]split=2[v0][v1]');
   const outputs = [
-    '-map', '[v0]', '-c:v', 'libx264', '-preset', 'medium', '-crf', '16', '-pix_fmt', 'yuv420p', '-r', String(format.fps), '-movflags', '+faststart', '-f', 'mp4', partials[0]!,
-    ...(format.prores ? ['-map', '[v1]', '-c:v', 'prores_ks', '-profile:v', '3', '-pix_fmt', 'yuv422p10le', '-r', String(format.fps), '-f', 'mov', partials[1]!] : ['-map', '[v1]', '-f', 'null', '-']),
+    '-map',
+    '[v0]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'medium',
+    '-crf',
+    '16',
+    '-pix_fmt',
+    'yuv420p',
+    '-r',
+    String(format.fps),
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    partials[0]!,
+    ...(format.prores
+      ? ['-map', '[v1]', '-c:v', 'prores_ks', '-profile:v', '3', '-pix_fmt', 'yuv422p10le', '-r', String(format.fps), '-f', 'mov', partials[1]!]
+      : ['-map', '[v1]', '-f', 'null', '-']),
   ];
   // In a process group of its own, so that a terminal's Ctrl-C reaches only us: we stop ffmpeg
   // and say "cancelled", instead of writing into a pipe it closed (EPIPE). Should we die, its
@@ -170,5 +207,11 @@ export async function renderVideo(
   await cleanup();
   const elapsed = (performance.now() - started) / 1000;
   const titleFrames = format.title ? Math.round(format.title.seconds * format.fps) : 0;
-  return { files: finals, frames: titleFrames + totalFrames, seconds: (titleFrames + totalFrames) / format.fps, elapsed, framesPerSecond: totalFrames / elapsed };
+  return {
+    files: finals,
+    frames: titleFrames + totalFrames,
+    seconds: (titleFrames + totalFrames) / format.fps,
+    elapsed,
+    framesPerSecond: totalFrames / elapsed,
+  };
 }

@@ -30,7 +30,14 @@ const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
 
 /** m · n: apply n first, then m. */
 function compose(m: Affine, n: Affine): Affine {
-  return [m[0] * n[0] + m[1] * n[3], m[0] * n[1] + m[1] * n[4], m[0] * n[2] + m[1] * n[5] + m[2], m[3] * n[0] + m[4] * n[3], m[3] * n[1] + m[4] * n[4], m[3] * n[2] + m[4] * n[5] + m[5]];
+  return [
+    m[0] * n[0] + m[1] * n[3],
+    m[0] * n[1] + m[1] * n[4],
+    m[0] * n[2] + m[1] * n[5] + m[2],
+    m[3] * n[0] + m[4] * n[3],
+    m[3] * n[1] + m[4] * n[4],
+    m[3] * n[2] + m[4] * n[5] + m[5],
+  ];
 }
 export const rotation = (a: number): Affine => [Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0];
 export const scaling = (sx: number, sy: number): Affine => [sx, 0, 0, 0, sy, 0];
@@ -170,13 +177,25 @@ export function recolour(x: tf.Tensor4D, matrices: Colour[]): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   const pixels = x.reshape([n, h * w, c]);
   if (c === 3) {
-    const linear = tf.tensor3d(matrices.flatMap((m) => [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => m[i * 4 + j]!))), [n, 3, 3]);
-    const offset = tf.tensor3d(matrices.flatMap((m) => [m[3]!, m[7]!, m[11]!]), [n, 1, 3]);
+    const linear = tf.tensor3d(
+      matrices.flatMap((m) => [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => m[i * 4 + j]!))),
+      [n, 3, 3],
+    );
+    const offset = tf.tensor3d(
+      matrices.flatMap((m) => [m[3]!, m[7]!, m[11]!]),
+      [n, 1, 3],
+    );
     return tf.add(tf.matMul(pixels, linear, false, true), offset).reshape([n, h, w, c]) as tf.Tensor4D;
   }
   // One channel: the grey value scaled by a row's total and shifted by its offset (NVIDIA's reduction).
-  const gain = tf.tensor3d(matrices.map((m) => (m[0]! + m[1]! + m[2]! + m[4]! + m[5]! + m[6]! + m[8]! + m[9]! + m[10]!) / 3), [n, 1, 1]);
-  const offset = tf.tensor3d(matrices.map((m) => (m[3]! + m[7]! + m[11]!) / 3), [n, 1, 1]);
+  const gain = tf.tensor3d(
+    matrices.map((m) => (m[0]! + m[1]! + m[2]! + m[4]! + m[5]! + m[6]! + m[8]! + m[9]! + m[10]!) / 3),
+    [n, 1, 1],
+  );
+  const offset = tf.tensor3d(
+    matrices.map((m) => (m[3]! + m[7]! + m[11]!) / 3),
+    [n, 1, 1],
+  );
   return tf.add(tf.mul(pixels, gain), offset).reshape([n, h, w, c]) as tf.Tensor4D;
 }
 

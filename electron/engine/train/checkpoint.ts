@@ -118,7 +118,10 @@ export async function restoreCheckpoint(content: CheckpointContent, model: GanMo
     v.assign(t);
   }
   model.noise.restore(content.header.rng.noise);
-  for (const [prefix, opt] of [['optG:', optimizers.g], ['optD:', optimizers.d]] as const) {
+  for (const [prefix, opt] of [
+    ['optG:', optimizers.g],
+    ['optD:', optimizers.d],
+  ] as const) {
     const weights = [...content.tensors].filter(([n]) => n.startsWith(prefix)).map(([n, tensor]) => ({ name: n, tensor }));
     if (weights.length) await opt.setWeights(weights);
   }

@@ -21,7 +21,11 @@ export function discriminatorStep(model: GanModel, opt: Optimizers, real: tf.Ten
 
 /** One generator step; returns its loss. */
 export function generatorStep(model: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar {
-  const loss = minimizeOver(opt.g, model.params.trainable('G/'), () => tf.mean(tf.softplus(tf.neg(model.discriminate(model.generate(z, true), true)))) as tf.Scalar);
+  const loss = minimizeOver(
+    opt.g,
+    model.params.trainable('G/'),
+    () => tf.mean(tf.softplus(tf.neg(model.discriminate(model.generate(z, true), true)))) as tf.Scalar,
+  );
   model.params.applyQueued();
   return loss;
 }

@@ -48,7 +48,11 @@ export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tens
 
 export function generatorStep(base: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar {
   const model = base as StyleGan2Model;
-  const loss = minimizeOver(opt.g, model.params.trainable('G/'), () => tf.mean(tf.softplus(tf.neg(model.discriminate(model.augmentReal(model.generate(z, true)), true)))) as tf.Scalar);
+  const loss = minimizeOver(
+    opt.g,
+    model.params.trainable('G/'),
+    () => tf.mean(tf.softplus(tf.neg(model.discriminate(model.augmentReal(model.generate(z, true)), true)))) as tf.Scalar,
+  );
   const n = z.shape[0];
   if (model.plDue(n)) {
     const half = tf.slice(z, [0, 0], [Math.max(1, Math.floor(n / 2)), -1]);

@@ -182,7 +182,13 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   const rng = new Rng(options.seed);
   const model = buildModel(spec, new Rng(options.seed ^ 0x5eed));
   const steps = trainingSteps[model.objective];
-  const opt: Optimizers = adamPair(options.learningRate ?? model.optimizer.learningRate, options.beta1 ?? model.optimizer.beta1, options.beta2 ?? model.optimizer.beta2, model.optimizer.dRegInterval, model.optimizer.gRegInterval);
+  const opt: Optimizers = adamPair(
+    options.learningRate ?? model.optimizer.learningRate,
+    options.beta1 ?? model.optimizer.beta1,
+    options.beta2 ?? model.optimizer.beta2,
+    model.optimizer.dRegInterval,
+    model.optimizer.gRegInterval,
+  );
   // Witnesses are drawn from their own generator, so they are the same for every run with the same seed and size.
   const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
@@ -310,7 +316,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         }
       }
       position = undefined;
-      if (aborted || counters.imagesSeen >= totalImages && length.unit === 'kimg') break;
+      if (aborted || (counters.imagesSeen >= totalImages && length.unit === 'kimg')) break;
       counters = { ...counters, epoch: counters.epoch + 1 };
       if (length.unit === 'epochs' && (counters.epoch % options.checkpointEvery === 0 || counters.imagesSeen >= totalImages)) await checkpoint();
     }

@@ -21,7 +21,10 @@ export function gradientPenalty(model: GanModel, blend: tf.Tensor4D): tf.Scalar 
 export function discriminatorStep(model: GanModel, opt: Optimizers, real: tf.Tensor4D, z: tf.Tensor2D, rng: Rng): tf.Scalar {
   const n = real.shape[0];
   const fake = tf.tidy(() => model.generate(z, true));
-  const mix = tf.tensor4d(Float32Array.from({ length: n }, () => rng.next()), [n, 1, 1, 1]);
+  const mix = tf.tensor4d(
+    Float32Array.from({ length: n }, () => rng.next()),
+    [n, 1, 1, 1],
+  );
   const loss = minimizeOver(opt.d, model.params.trainable('D/'), () => {
     const realScores = model.discriminate(real, true);
     const fakeScores = model.discriminate(fake, true);

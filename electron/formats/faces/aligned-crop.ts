@@ -27,7 +27,10 @@ export async function alignedCrop(source: RgbImage, landmarks: FaceLandmarks, ma
   if (shrink > 1.01) {
     const width = Math.max(1, Math.round(source.width / shrink));
     const height = Math.max(1, Math.round(source.height / shrink));
-    const data = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 3 } }).resize(width, height, { kernel: 'lanczos3', fit: 'fill' }).raw().toBuffer();
+    const data = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 3 } })
+      .resize(width, height, { kernel: 'lanczos3', fit: 'fill' })
+      .raw()
+      .toBuffer();
     scaled = { data: new Uint8Array(data), width, height };
     const sx = width / source.width;
     const sy = height / source.height;
@@ -39,13 +42,20 @@ export async function alignedCrop(source: RgbImage, landmarks: FaceLandmarks, ma
     .raw()
     .toBuffer();
   const pixels = renderAligned(scaled, { data: new Uint8Array(blurred), width: scaled.width, height: scaled.height }, q, size, size * FADE);
-  const png = await sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+  const png = await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer();
   return { png, quad, size, limitedBy };
 }
 
 /** A picture as upright 8-bit RGB, as the detector and the aligner see it (EXIF orientation applied). */
 export async function decodeRgb(file: string): Promise<RgbImage> {
-  const { data, info } = await sharp(file, { limitInputPixels: 100_000_000 }).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(file, { limitInputPixels: 100_000_000 })
+    .rotate()
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }

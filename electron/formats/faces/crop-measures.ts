@@ -41,4 +41,3 @@ export async function cropMeasures(png: Buffer): Promise<{ phash: string; sharpn
     colourfulness: colourfulness(new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length)),
   };
 }
-

@@ -57,9 +57,15 @@ async function curatePictures(project: Project, engine: EngineClient, options: C
   const where = options.collectionId === undefined ? '' : 'AND i.collection_id = @collection';
   const params = options.collectionId === undefined ? {} : { collection: options.collectionId };
   const pending = project.db
-    .prepare(`SELECT i.id, i.sha256, i.original_path, i.source_path FROM images i LEFT JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.image_id IS NULL ${where} ORDER BY i.id`)
+    .prepare(
+      `SELECT i.id, i.sha256, i.original_path, i.source_path FROM images i LEFT JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.image_id IS NULL ${where} ORDER BY i.id`,
+    )
     .all(params) as { id: number; sha256: string; original_path: string; source_path: string }[];
-  const skipped = (project.db.prepare(`SELECT count(*) AS n FROM images i JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' ${where}`).get(params) as { n: number }).n;
+  const skipped = (
+    project.db.prepare(`SELECT count(*) AS n FROM images i JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' ${where}`).get(params) as {
+      n: number;
+    }
+  ).n;
 
   const now = () => new Date().toISOString();
   const markImage = project.db.prepare('INSERT INTO image_curation (image_id, state, reason, detector, master_size, processed_at) VALUES (?, ?, ?, ?, ?, ?)');
@@ -77,7 +83,13 @@ async function curatePictures(project: Project, engine: EngineClient, options: C
     try {
       const answer = await engine.run('analyse-picture', {
         backend: options.backend,
-        picture: { projectDir: project.dir, tmpDir: project.tmpDir, originalPath: image.original_path, alignedStem: alignedStem(image.sha256), masterSize: options.masterSize },
+        picture: {
+          projectDir: project.dir,
+          tmpDir: project.tmpDir,
+          originalPath: image.original_path,
+          alignedStem: alignedStem(image.sha256),
+          masterSize: options.masterSize,
+        },
       });
       backend = answer.backend;
       const analysed = answer.faces;

@@ -110,9 +110,10 @@ export async function findDuplicates(project: Project, collectionId?: number): P
 /** Keeps one face of a cluster and excludes the others, saying which face they repeat. */
 export function keepOne(project: Project, keeperFaceId: number, others: number[]): number {
   const keeper = project.db.prepare('SELECT f.id, i.source_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.id = ?').get(keeperFaceId) as
-    | { id: number; source_path: string }
-    | undefined;
+    { id: number; source_path: string } | undefined;
   if (!keeper) throw new AppError('not_found', `no face #${keeperFaceId} in project "${project.name}"`);
   const exclude = project.db.prepare("UPDATE faces SET status = 'excluded', reason = ? WHERE id = ? AND id <> ?");
-  return project.db.transaction(() => others.reduce((n, id) => n + exclude.run(`near-duplicate of face #${keeper.id} (${keeper.source_path})`, id, keeper.id).changes, 0))();
+  return project.db.transaction(() =>
+    others.reduce((n, id) => n + exclude.run(`near-duplicate of face #${keeper.id} (${keeper.source_path})`, id, keeper.id).changes, 0),
+  )();
 }

@@ -24,7 +24,11 @@ interface Row {
 export function listFaces(
   project: Project,
   query: FacesQuery,
-): { items: FaceItem[]; noFace: { imageId: number; source: string; originalPath: string; reason: string }[]; counts: { kept: number; excluded: number; flagged: number; noFace: number; notLookedAt: number } } {
+): {
+  items: FaceItem[];
+  noFace: { imageId: number; source: string; originalPath: string; reason: string }[];
+  counts: { kept: number; excluded: number; flagged: number; noFace: number; notLookedAt: number };
+} {
   const byCollection = query.collectionId === undefined ? '' : 'AND i.collection_id = @collection';
   const params = query.collectionId === undefined ? {} : { collection: query.collectionId };
   const rows = project.db
@@ -37,7 +41,9 @@ export function listFaces(
   const items = rows
     .map((r): FaceItem => {
       const quad = JSON.parse(r.quad) as AlignQuad & { limitedBy: string | null };
-      const lm = r.landmarks ? Array.from(new Float32Array(r.landmarks.buffer.slice(r.landmarks.byteOffset, r.landmarks.byteOffset + r.landmarks.byteLength))) : [];
+      const lm = r.landmarks
+        ? Array.from(new Float32Array(r.landmarks.buffer.slice(r.landmarks.byteOffset, r.landmarks.byteOffset + r.landmarks.byteLength)))
+        : [];
       return {
         id: r.id,
         imageId: r.image_id,
@@ -70,15 +76,20 @@ export function listFaces(
       kept: rows.filter((r) => r.status === 'kept').length,
       excluded: rows.filter((r) => r.status === 'excluded').length,
       flagged: flags.size,
-      noFace: count(`SELECT count(*) AS n FROM images i JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.state <> 'faces' ${byCollection}`),
-      notLookedAt: count(`SELECT count(*) AS n FROM images i LEFT JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.image_id IS NULL ${byCollection}`),
+      noFace: count(
+        `SELECT count(*) AS n FROM images i JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.state <> 'faces' ${byCollection}`,
+      ),
+      notLookedAt: count(
+        `SELECT count(*) AS n FROM images i LEFT JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.image_id IS NULL ${byCollection}`,
+      ),
     },
   };
 }
 
 /** Keeps or excludes faces; an exclusion carries the curator's reason. All or nothing. */
 export function setFaceStatus(project: Project, faceIds: number[], status: 'kept' | 'excluded', reason?: string): number {
-  if (status === 'excluded' && !reason) throw new AppError('invalid_request', 'say why these faces are excluded (a reason), so the collection keeps its history');
+  if (status === 'excluded' && !reason)
+    throw new AppError('invalid_request', 'say why these faces are excluded (a reason), so the collection keeps its history');
   return project.db.transaction(() => {
     const missing = faceIds.filter((id) => !project.db.prepare('SELECT 1 FROM faces WHERE id = ?').get(id));
     if (missing.length) throw new AppError('not_found', `no face ${missing.map((m) => `#${m}`).join(', ')} in project "${project.name}"; nothing was changed`);

@@ -21,10 +21,10 @@ export interface HandPlacement {
 
 export async function placeFaceByHand(project: Project, p: HandPlacement): Promise<number> {
   const image = project.db.prepare("SELECT id, sha256, original_path, width, height FROM images WHERE id = ? AND status = 'ok'").get(p.imageId) as
-    | { id: number; sha256: string; original_path: string; width: number; height: number }
-    | undefined;
+    { id: number; sha256: string; original_path: string; width: number; height: number } | undefined;
   if (!image) throw new AppError('not_found', `no kept image #${p.imageId} in project "${project.name}"`);
-  if (Math.hypot(p.rightEye[0] - p.leftEye[0], p.rightEye[1] - p.leftEye[1]) < 2) throw new AppError('invalid_request', 'the two eyes are on the same spot: mark the left eye, the right eye, then the mouth');
+  if (Math.hypot(p.rightEye[0] - p.leftEye[0], p.rightEye[1] - p.leftEye[1]) < 2)
+    throw new AppError('invalid_request', 'the two eyes are on the same spot: mark the left eye, the right eye, then the mouth');
   const rgb = await decodeRgb(join(project.dir, image.original_path));
   const crop = await alignedCrop(rgb, { leftEye: p.leftEye, rightEye: p.rightEye, mouthLeft: p.mouth, mouthRight: p.mouth }, p.masterSize);
   const position = ((project.db.prepare('SELECT max(position) AS m FROM faces WHERE image_id = ?').get(image.id) as { m: number | null }).m ?? -1) + 1;

@@ -32,7 +32,8 @@ export function getThresholds(project: Project): QualityThresholds {
 
 export function setThresholds(project: Project, changes: Partial<QualityThresholds>): QualityThresholds {
   for (const [name, value] of Object.entries(changes)) {
-    if (!(name in DEFAULT_THRESHOLDS)) throw new AppError('invalid_request', `no quality threshold "${name}"; there are ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`);
+    if (!(name in DEFAULT_THRESHOLDS))
+      throw new AppError('invalid_request', `no quality threshold "${name}"; there are ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`);
     if (value === undefined) continue;
     if (!Number.isFinite(value) || value < 0) throw new AppError('invalid_request', `${name} must be a number of at least 0, not ${value}`);
   }
@@ -89,7 +90,8 @@ export function flaggedFaces(project: Project, collectionId?: number, thresholds
     const aspect = Math.max(r.width / r.height, r.height / r.width);
     if (aspect > thresholds.maxAspect) reasons.push(`picture of extreme aspect ${aspect.toFixed(1)}:1, over ${thresholds.maxAspect}:1`);
     // A second look finds faces the first missed, and some things that are not faces (lettering, a hand).
-    if (r.pass === 'ssd-low' || r.pass === 'tiny-low') reasons.push(`found only on a second look (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`);
+    if (r.pass === 'ssd-low' || r.pass === 'tiny-low')
+      reasons.push(`found only on a second look (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`);
     if (reasons.length) flagged.push({ faceId: r.id, imageId: r.image_id, source: r.source_path, status: r.status, reasons });
   }
   return flagged;

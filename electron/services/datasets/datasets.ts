@@ -59,7 +59,8 @@ export function getDataset(project: Project, id: number): Dataset {
 function chooseName(project: Project, req: DatasetRequest, channels: 1 | 3, collectionName: string): string {
   const taken = (n: string) => project.db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(n) !== undefined;
   if (req.name) {
-    if (taken(req.name)) throw new AppError('conflict', `a dataset named "${req.name}" already exists; datasets never change, so give the new one another name`);
+    if (taken(req.name))
+      throw new AppError('conflict', `a dataset named "${req.name}" already exists; datasets never change, so give the new one another name`);
     return req.name;
   }
   const parts = [collectionName, req.label ? `${req.label.key}-${req.label.value}` : null, String(req.resolution), channels === 1 ? 'gray' : null];
@@ -155,7 +156,21 @@ export async function createDataset(project: Project, request: DatasetRequest, c
           `INSERT INTO datasets (name, collection_id, label_key, label_value, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(name, collection.id, req.label?.key ?? null, req.label?.value ?? null, req.resolution, req.channels, req.fit, req.xflip ? 1 : 0, rows.length, dirPath, sha256, rows.length * imageBytes(meta), new Date().toISOString());
+        .run(
+          name,
+          collection.id,
+          req.label?.key ?? null,
+          req.label?.value ?? null,
+          req.resolution,
+          req.channels,
+          req.fit,
+          req.xflip ? 1 : 0,
+          rows.length,
+          dirPath,
+          sha256,
+          rows.length * imageBytes(meta),
+          new Date().toISOString(),
+        );
       const datasetId = Number(lastInsertRowid);
       const member = project.db.prepare('INSERT INTO dataset_images (dataset_id, position, image_id) VALUES (?, ?, ?)');
       rows.forEach((r, position) => member.run(datasetId, position, r.id));

@@ -21,7 +21,11 @@ import { fileSource, listZip, readZipEntry, writeZip, type ZipEntryInfo, type Zi
 
 /** NVIDIA's dataset.json (labels: [file, class] pairs or null), with Leporello's class names beside. */
 const ArchiveJson = z.object({
-  labels: z.array(z.tuple([z.string(), z.number().int().nonnegative()])).nullable().optional().transform((l) => l ?? null),
+  labels: z
+    .array(z.tuple([z.string(), z.number().int().nonnegative()]))
+    .nullable()
+    .optional()
+    .transform((l) => l ?? null),
   leporello: z.object({ labelKey: z.string().min(1).max(200), classes: z.array(z.string().max(1000)) }).optional(),
 });
 type ArchiveJson = z.infer<typeof ArchiveJson>;
@@ -38,7 +42,10 @@ function archiveJson(bytes: Buffer, file: string): ArchiveJson {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : 'the file';
-    throw new AppError('invalid_request', `${file}: its dataset.json is not NVIDIA's format (${where}: ${issue.message}); it should be {"labels": [["file.png", class], …] or null}`);
+    throw new AppError(
+      'invalid_request',
+      `${file}: its dataset.json is not NVIDIA's format (${where}: ${issue.message}); it should be {"labels": [["file.png", class], …] or null}`,
+    );
   }
   return parsed.data;
 }
@@ -65,7 +72,11 @@ export async function exportStyleganArchive(project: Project, req: ExportRequest
       .all(req.labelKey) as { image_id: number; value: string }[];
     for (const r of rows) classOf.set(r.image_id, r.value);
     const unlabelled = items.filter((i) => !classOf.has(i.id)).length;
-    if (unlabelled) throw new AppError('invalid_request', `${unlabelled} images of "${collection.name}" have no "${req.labelKey}" label; label them (leporello label) or exclude them first`);
+    if (unlabelled)
+      throw new AppError(
+        'invalid_request',
+        `${unlabelled} images of "${collection.name}" have no "${req.labelKey}" label; label them (leporello label) or exclude them first`,
+      );
     classes = [...new Set(items.map((i) => classOf.get(i.id)!))].sort();
   }
   if (items.length === 0) throw new AppError('invalid_request', `collection "${collection.name}" has nothing to export; import or curate some images first`);
@@ -105,7 +116,13 @@ export async function importStyleganArchive(studio: Studio, file: string, collec
   }
 }
 
-async function importFromArchive(studio: Studio, project: Project, zip: ZipSource, file: string, collection: string | undefined): Promise<ImportSummary & { labelled: number }> {
+async function importFromArchive(
+  studio: Studio,
+  project: Project,
+  zip: ZipSource,
+  file: string,
+  collection: string | undefined,
+): Promise<ImportSummary & { labelled: number }> {
   let listed: ZipEntryInfo[];
   try {
     listed = listZip(zip, file);

@@ -164,7 +164,8 @@ export function listZip(archive: Buffer | ZipSource, label = 'the archive'): Zip
     at += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
     if (size > ZIP_LIMITS.entryBytes) throw bad(`${name} would unpack to ${size} bytes, more than any dataset file (${ZIP_LIMITS.entryBytes})`);
-    if (size > 2 ** 20 && size > packed * ZIP_LIMITS.ratio) throw bad(`${name} would unpack to ${Math.round(size / Math.max(packed, 1))} times its packed size (a "zip bomb"?)`);
+    if (size > 2 ** 20 && size > packed * ZIP_LIMITS.ratio)
+      throw bad(`${name} would unpack to ${Math.round(size / Math.max(packed, 1))} times its packed size (a "zip bomb"?)`);
     if (packed > ZIP_LIMITS.entryBytes + 2 ** 20) throw bad(`${name} is ${packed} bytes packed, more than any dataset file`);
     total += size;
     if (total > ZIP_LIMITS.totalBytes) throw bad(`its entries would unpack to more than ${ZIP_LIMITS.totalBytes / 2 ** 30} GB`);

@@ -32,14 +32,22 @@ export async function openUserFile(file: string, what: string, maxBytes: number)
     handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : (err as Error).message;
     throw new AppError(code === 'ENOENT' ? 'not_found' : 'invalid_request', `cannot read ${file} (${why}): give the path of a ${what}`);
   }
   try {
     const s = await handle.stat();
     if (s.isDirectory()) throw new AppError('invalid_request', `${file} is a folder: give the path of a ${what} file inside it`);
     if (!s.isFile()) throw new AppError('invalid_request', `${file} is not a regular file (a device, pipe or socket): give the path of a ${what}`);
-    if (s.size > maxBytes) throw new AppError('invalid_request', `${file} is ${size(s.size)}, more than any ${what} (${size(maxBytes)} at most): is it the right file?`);
+    if (s.size > maxBytes)
+      throw new AppError('invalid_request', `${file} is ${size(s.size)}, more than any ${what} (${size(maxBytes)} at most): is it the right file?`);
     return { handle, size: s.size };
   } catch (err) {
     await handle.close();
@@ -64,12 +72,16 @@ export function readUserTextSync(file: string, what: string): string {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new AppError(code === 'ENOENT' ? 'not_found' : 'invalid_request', `cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (err as Error).message}): give the path of a ${what}`);
+    throw new AppError(
+      code === 'ENOENT' ? 'not_found' : 'invalid_request',
+      `cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (err as Error).message}): give the path of a ${what}`,
+    );
   }
   try {
     const s = fstatSync(fd);
     if (!s.isFile()) throw new AppError('invalid_request', `${file} is not a regular file: give the path of a ${what}`);
-    if (s.size > FILE_LIMITS.small) throw new AppError('invalid_request', `${file} is ${size(s.size)}, more than any ${what} (${size(FILE_LIMITS.small)} at most): is it the right file?`);
+    if (s.size > FILE_LIMITS.small)
+      throw new AppError('invalid_request', `${file} is ${size(s.size)}, more than any ${what} (${size(FILE_LIMITS.small)} at most): is it the right file?`);
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

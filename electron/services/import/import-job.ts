@@ -120,8 +120,7 @@ export class ImportJob {
     const db = this.project.db;
     const claimed = this.claims.get(inspected.sha256);
     const existing = db.prepare("SELECT id, source_path, collection_id FROM images WHERE sha256 = ? AND status = 'ok'").get(inspected.sha256) as
-      | { id: number; source_path: string; collection_id: number }
-      | undefined;
+      { id: number; source_path: string; collection_id: number } | undefined;
     if (existing || claimed) {
       const keeperId = existing?.id ?? (await claimed!);
       if (keeperId === null) return this.keep(file, archive, collectionId, inspected);

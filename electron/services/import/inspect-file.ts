@@ -97,10 +97,7 @@ export async function decodeCandidate(file: ReadFile, limits: ImportLimits = DEF
       .resize(limits.thumbSize, limits.thumbSize, { fit: 'inside', withoutEnlargement: true });
     const { data: raw, info } = await decoded.raw().toBuffer({ resolveWithObject: true });
     const rawInput = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
-    const [thumbnail, phash] = await Promise.all([
-      sharp(raw, rawInput).webp({ quality: 82 }).toBuffer(),
-      phashOf(sharp(raw, rawInput)),
-    ]);
+    const [thumbnail, phash] = await Promise.all([sharp(raw, rawInput).webp({ quality: 82 }).toBuffer(), phashOf(sharp(raw, rawInput))]);
     return { ...file, format: meta.format!, ext, width, height, thumbnail, phash };
   } catch (err) {
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);

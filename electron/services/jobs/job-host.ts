@@ -47,7 +47,13 @@ export class JobHost {
     if (options.signal?.aborted) controller.abort();
     try {
       const job = HOST_JOBS[request.kind] as HostJob<K>;
-      return await job(request, { project: this.project, engine, signal: controller.signal, onProgress: options.onProgress ?? (() => undefined), ...(options.out ? { out: options.out } : {}) });
+      return await job(request, {
+        project: this.project,
+        engine,
+        signal: controller.signal,
+        onProgress: options.onProgress ?? (() => undefined),
+        ...(options.out ? { out: options.out } : {}),
+      });
     } catch (err) {
       const e = asAppError(err);
       throw controller.signal.aborted && e.code !== 'cancelled' ? new AppError('cancelled', `${describe(request)} was cancelled; nothing was written`) : e;
@@ -112,5 +118,16 @@ export class JobHost {
 }
 
 function describe(request: JobRequest): string {
-  return { seeds: 'drawing latents from seeds', draw: 'the drawing', path: 'the path', arithmetic: 'the arithmetic', project: 'the projection', video: 'the video', analyze: 'the analysis', generate: 'the generation', leporello: 'the book', 'contact-sheet': 'the contact sheet' }[request.kind];
+  return {
+    seeds: 'drawing latents from seeds',
+    draw: 'the drawing',
+    path: 'the path',
+    arithmetic: 'the arithmetic',
+    project: 'the projection',
+    video: 'the video',
+    analyze: 'the analysis',
+    generate: 'the generation',
+    leporello: 'the book',
+    'contact-sheet': 'the contact sheet',
+  }[request.kind];
 }

@@ -56,7 +56,8 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
     };
   }
   const run = getRun(project, ref.runId);
-  if (run.arch !== 'stylegan2') throw new AppError('invalid_request', `run "${run.name}" is a ${run.arch}; the style tools draw from StyleGAN2 networks and runs`);
+  if (run.arch !== 'stylegan2')
+    throw new AppError('invalid_request', `run "${run.name}" is a ${run.arch}; the style tools draw from StyleGAN2 networks and runs`);
   const checkpoints = listCheckpoints(project, run.id);
   const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
   if (!c) throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
@@ -123,7 +124,11 @@ export class GeneratorSessions {
       prefix,
       format: 'png',
     });
-    return { backend: result.backend, seconds: result.seconds, images: result.files.map((f, i) => ({ seed: request.seeds[i]!, path: relative(this.project.dir, f).split('\\').join('/') })) };
+    return {
+      backend: result.backend,
+      seconds: result.seconds,
+      images: result.files.map((f, i) => ({ seed: request.seeds[i]!, path: relative(this.project.dir, f).split('\\').join('/') })),
+    };
   }
 
   async styleMix(request: MixRequest) {
@@ -133,12 +138,31 @@ export class GeneratorSessions {
     const styles = typeof request.styles === 'string' ? namedStyles(request.styles, numWs) : request.styles;
     const bad = styles.find((s) => s >= numWs);
     if (bad !== undefined) throw new AppError('invalid_request', `style layer ${bad} does not exist: ${target.describe.label} has layers 0–${numWs - 1}`);
-    const digest = createHash('sha1').update(JSON.stringify([request.rowSeeds, request.colSeeds, styles, request.psi, label])).digest('hex').slice(0, 10);
+    const digest = createHash('sha1')
+      .update(JSON.stringify([request.rowSeeds, request.colSeeds, styles, request.psi, label]))
+      .digest('hex')
+      .slice(0, 10);
     await mkdir(join(this.project.dir, target.outDir), { recursive: true });
     const rel = `${target.outDir}/style-mix-${digest}.png`;
-    const result = await this.run(target, { kind: 'style-mix', rowSeeds: request.rowSeeds, colSeeds: request.colSeeds, styles, psi: request.psi, label, outFile: join(this.project.dir, rel) });
+    const result = await this.run(target, {
+      kind: 'style-mix',
+      rowSeeds: request.rowSeeds,
+      colSeeds: request.colSeeds,
+      styles,
+      psi: request.psi,
+      label,
+      outFile: join(this.project.dir, rel),
+    });
     const r = target.describe.resolution;
-    return { backend: result.backend, seconds: result.seconds, path: rel, width: (request.colSeeds.length + 1) * r, height: (request.rowSeeds.length + 1) * r, resolution: r, styles };
+    return {
+      backend: result.backend,
+      seconds: result.seconds,
+      path: rel,
+      width: (request.colSeeds.length + 1) * r,
+      height: (request.rowSeeds.length + 1) * r,
+      resolution: r,
+      styles,
+    };
   }
 
   async interpolate(request: PathRequest) {

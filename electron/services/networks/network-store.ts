@@ -20,7 +20,7 @@ import { readNetworkFiles, writeNetworkFiles, type NetworkWeights } from '../../
  */
 export const NVIDIA_LICENSE =
   "NVIDIA's pretrained StyleGAN2 networks are licensed for non-commercial use only (NVIDIA Source Code License-NC; see the license of the repository the file came from). " +
-  'Networks trained on FFHQ also inherit its images\' license, CC BY-NC-SA 4.0: non-commercial, with attribution, and derivatives under the same terms. ' +
+  "Networks trained on FFHQ also inherit its images' license, CC BY-NC-SA 4.0: non-commercial, with attribution, and derivatives under the same terms. " +
   'Images, videos and books made from this network, or from networks fine-tuned from it, fall under these terms.';
 
 interface NetworkRow {
@@ -67,7 +67,8 @@ export function listNetworks(project: Project): Network[] {
 }
 
 export function findNetwork(project: Project, ref: string | number): Network {
-  const row = project.db.prepare('SELECT * FROM networks WHERE id = ? OR name = ?').get(typeof ref === 'number' ? ref : Number(ref) || -1, String(ref)) as NetworkRow | undefined;
+  const row = project.db.prepare('SELECT * FROM networks WHERE id = ? OR name = ?').get(typeof ref === 'number' ? ref : Number(ref) || -1, String(ref)) as
+    NetworkRow | undefined;
   if (!row) throw new AppError('not_found', `no network "${ref}" in project "${project.name}"; import one with "leporello import-network"`);
   return toNetwork(row);
 }
@@ -79,7 +80,10 @@ function checkShapes(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Con
     const t = net.tensors.get(name);
     if (!t) throw new AppError('invalid_request', `${file}: its ${role === 'G' ? 'generator' : 'discriminator'} has no ${name}, which its settings call for`);
     if (t.shape.join('x') !== shape.join('x')) {
-      throw new AppError('invalid_request', `${file}: ${name} is [${t.shape.join(', ')}] but the network's settings make it [${shape.join(', ')}]; the file and its settings disagree`);
+      throw new AppError(
+        'invalid_request',
+        `${file}: ${name} is [${t.shape.join(', ')}] but the network's settings make it [${shape.join(', ')}]; the file and its settings disagree`,
+      );
     }
   }
 }
@@ -103,7 +107,8 @@ export async function importNetwork(project: Project, file: string, name?: strin
 
   const networkName = (name ?? shown.replace(/\.pkl$/i, '')).trim();
   if (!networkName || networkName.length > 120) throw new AppError('invalid_request', 'give the network a name of 1 to 120 characters (--name)');
-  if (project.db.prepare('SELECT 1 FROM networks WHERE name = ?').get(networkName)) throw new AppError('conflict', `a network named "${networkName}" already exists; choose another name (--name)`);
+  if (project.db.prepare('SELECT 1 FROM networks WHERE name = ?').get(networkName))
+    throw new AppError('conflict', `a network named "${networkName}" already exists; choose another name (--name)`);
   const dirPath = `networks/${networkName.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${sha256.slice(0, 8)}`;
   // Built in tmp/ and renamed into place: a crash leaves no half network under networks/.
   const building = join(project.tmpDir, `network-${sha256.slice(0, 12)}`);
@@ -121,7 +126,22 @@ export async function importNetwork(project: Project, file: string, name?: strin
       `INSERT INTO networks (name, arch, source_file, source_sha256, source_format, resolution, channels, z_dim, w_dim, c_dim, config, license, dir_path, bytes, created_at)
        VALUES (?, 'stylegan2', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(networkName, shown, sha256, pickle.format, config.resolution, config.channels, config.zDim, config.wDim, config.cDim, JSON.stringify(config), NVIDIA_LICENSE, dirPath, size, new Date().toISOString());
+    .run(
+      networkName,
+      shown,
+      sha256,
+      pickle.format,
+      config.resolution,
+      config.channels,
+      config.zDim,
+      config.wDim,
+      config.cDim,
+      JSON.stringify(config),
+      NVIDIA_LICENSE,
+      dirPath,
+      size,
+      new Date().toISOString(),
+    );
   return findNetwork(project, Number(lastInsertRowid));
 }
 

@@ -52,11 +52,14 @@ function references(project: Project): Reference[] {
   const db = project.db;
   const rows = <T>(sql: string) => db.prepare(sql).all() as T[];
   const refs: Reference[] = [];
-  for (const r of rows<{ id: number; original_path: string | null; thumb_path: string | null; sha256: string | null }>("SELECT id, original_path, thumb_path, sha256 FROM images WHERE status = 'ok'")) {
+  for (const r of rows<{ id: number; original_path: string | null; thumb_path: string | null; sha256: string | null }>(
+    "SELECT id, original_path, thumb_path, sha256 FROM images WHERE status = 'ok'",
+  )) {
     if (r.original_path) refs.push({ table: 'images', id: r.id, path: r.original_path, sha256: r.sha256 });
     if (r.thumb_path) refs.push({ table: 'images', id: r.id, path: r.thumb_path, sha256: null });
   }
-  for (const r of rows<{ id: number; aligned_path: string }>('SELECT id, aligned_path FROM faces')) refs.push({ table: 'faces', id: r.id, path: r.aligned_path, sha256: null });
+  for (const r of rows<{ id: number; aligned_path: string }>('SELECT id, aligned_path FROM faces'))
+    refs.push({ table: 'faces', id: r.id, path: r.aligned_path, sha256: null });
   for (const r of rows<{ id: number; dir_path: string; sha256: string }>('SELECT id, dir_path, sha256 FROM datasets')) {
     refs.push({ table: 'datasets', id: r.id, path: `${r.dir_path}/images.u8`, sha256: r.sha256 });
     refs.push({ table: 'datasets', id: r.id, path: r.dir_path, sha256: null, folder: true });
@@ -68,8 +71,10 @@ function references(project: Project): Reference[] {
   for (const r of rows<{ run_id: number; path: string; sha256: string }>('SELECT run_id, path, sha256 FROM resume_points')) {
     refs.push({ table: 'resume_points', id: r.run_id, path: r.path, sha256: r.sha256 });
   }
-  for (const r of rows<{ id: number; dir_path: string }>('SELECT id, dir_path FROM runs')) refs.push({ table: 'runs', id: r.id, path: r.dir_path, sha256: null, folder: true });
-  for (const r of rows<{ id: number; dir_path: string }>('SELECT id, dir_path FROM networks')) refs.push({ table: 'networks', id: r.id, path: r.dir_path, sha256: null, folder: true });
+  for (const r of rows<{ id: number; dir_path: string }>('SELECT id, dir_path FROM runs'))
+    refs.push({ table: 'runs', id: r.id, path: r.dir_path, sha256: null, folder: true });
+  for (const r of rows<{ id: number; dir_path: string }>('SELECT id, dir_path FROM networks'))
+    refs.push({ table: 'networks', id: r.id, path: r.dir_path, sha256: null, folder: true });
   for (const r of rows<{ id: number; path: string; sha256: string }>('SELECT id, path, sha256 FROM renders')) {
     // Renders may be written outside the project (a CLI --out); only those inside are checked.
     if (!r.path.startsWith('/') && !/^[A-Za-z]:/.test(r.path)) refs.push({ table: 'renders', id: r.id, path: r.path, sha256: r.sha256 });

@@ -34,7 +34,10 @@ function checkDatabaseFile(dir: string, file: string): void {
   } catch (err) {
     if (err instanceof AppError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new AppError('invalid_request', `cannot read ${file} (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message}): give your user read and write access to the project folder`);
+    throw new AppError(
+      'invalid_request',
+      `cannot read ${file} (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message}): give your user read and write access to the project folder`,
+    );
   }
   if (!head.equals(SQLITE_HEADER)) throw new AppError('invalid_request', `${file} is not a SQLite database (damaged or overwritten); ${restoreAdvice(dir)}`);
 }
@@ -44,7 +47,10 @@ function describeOpenFailure(dir: string, file: string, err: unknown): Error {
   if (err instanceof AppError) return err;
   const code = (err as { code?: string }).code ?? '';
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'EACCES') {
-    return new AppError('invalid_request', `${dir} cannot be written (read-only, or not yours): Leporello writes its database and files there; copy the project to a folder you can write to, or change its permissions`);
+    return new AppError(
+      'invalid_request',
+      `${dir} cannot be written (read-only, or not yours): Leporello writes its database and files there; copy the project to a folder you can write to, or change its permissions`,
+    );
   }
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return new AppError('invalid_request', `${file} is damaged (${code}); ${restoreAdvice(dir)}`);
   return err instanceof Error ? err : new Error(String(err));
@@ -74,7 +80,11 @@ export class Project {
     const unreadable = (problem: string): ProjectSummary => ({ id: abs, name: abs.split(/[\\/]/).pop() ?? abs, path: abs, imageCount: 0, problem });
     let db: BetterSqlite3.Database | undefined;
     try {
-      db = new BetterSqlite3(join(abs, DATABASE_FILE), { readonly: true, fileMustExist: true, nativeBinding: process.env.LEPORELLO_SQLITE_BINDING || undefined });
+      db = new BetterSqlite3(join(abs, DATABASE_FILE), {
+        readonly: true,
+        fileMustExist: true,
+        nativeBinding: process.env.LEPORELLO_SQLITE_BINDING || undefined,
+      });
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > migrations.length) return unreadable(`written by a newer Leporello (schema ${version}); update Leporello to open it`);
       const row = db.prepare('SELECT id, name FROM project').get() as { id: string; name: string } | undefined;

@@ -23,15 +23,25 @@ export interface CaptionedSource {
  * captioned with its file's name; one the engine cannot read is left out with a warning naming it.
  */
 export function collectionSources(project: Project, collectionId: number, limit = Infinity): CaptionedSource[] {
-  const rows = project.db.prepare("SELECT id, original_path AS path, source_path AS source FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id").all(collectionId) as { id: number; path: string; source: string }[];
+  const rows = project.db
+    .prepare("SELECT id, original_path AS path, source_path AS source FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id")
+    .all(collectionId) as { id: number; path: string; source: string }[];
   if (!rows.length) throw new AppError('not_found', 'the collection has no imported portraits; import some first');
   const chosen = rows.length > limit ? evenly(rows.length, limit).map((i) => rows[i]!) : rows;
-  return chosen.map((r) => ({ source: { file: join(project.dir, r.path), label: `portrait #${r.id} (${r.source})` }, caption: basename(r.source, extname(r.source)) }));
+  return chosen.map((r) => ({
+    source: { file: join(project.dir, r.path), label: `portrait #${r.id} (${r.source})` },
+    caption: basename(r.source, extname(r.source)),
+  }));
 }
 
 /** Witness `w` of a run at a checkpoint, as a cut of the checkpoint's witness grid. */
 export function witnessSource(project: Project, run: Run, checkpoint: Checkpoint, w: number): PictureSource {
-  return { grid: join(project.dir, checkpoint.witnessGrid), index: w, perRow: Math.ceil(Math.sqrt(run.options.witnesses)), side: getDataset(project, run.datasetId).resolution };
+  return {
+    grid: join(project.dir, checkpoint.witnessGrid),
+    index: w,
+    perRow: Math.ceil(Math.sqrt(run.options.witnesses)),
+    side: getDataset(project, run.datasetId).resolution,
+  };
 }
 
 export interface VersoGrid {
@@ -57,7 +67,8 @@ export function versoFromRun(project: Project, runId: number, panels: number, gr
   const picked = witnesses ?? Array.from({ length: grid.rows }, (_, i) => i);
   if (picked.length !== grid.rows) throw new AppError('invalid_request', `${picked.length} witnesses chosen for ${grid.rows} rows per column`);
   const beyond = picked.find((w) => w < 0 || w >= count);
-  if (beyond !== undefined) throw new AppError('invalid_request', `run "${run.name}" has ${count} witnesses (0–${count - 1}); witness ${beyond} is not one of them`);
+  if (beyond !== undefined)
+    throw new AppError('invalid_request', `run "${run.name}" has ${count} witnesses (0–${count - 1}); witness ${beyond} is not one of them`);
   const unit = progressUnit(run.options);
   const chosen = evenly(checkpoints.length, wanted).map((i) => checkpoints[i]!);
   return Array.from({ length: panels }, (_, p) => {

@@ -28,7 +28,13 @@ export function probeInEngine(launch: EngineLauncher): Promise<BackendAttempt[]>
 }
 
 /** Measures a few real training steps of the run `request` describes, in a scratch folder that is removed after. */
-export async function estimateRun(project: Project, launch: EngineLauncher, request: RunRequest, dataset: Dataset, limits = { maxSteps: 6, maxSeconds: 12 }): Promise<RunEstimate> {
+export async function estimateRun(
+  project: Project,
+  launch: EngineLauncher,
+  request: RunRequest,
+  dataset: Dataset,
+  limits = { maxSteps: 6, maxSeconds: 12 },
+): Promise<RunEstimate> {
   const scratch = await mkdtemp(join(project.tmpDir, 'warmup-'));
   try {
     const job = trainJobFor(project, { ...request, witnesses: Math.min(request.witnesses, 4) }, dataset, scratch, undefined);

@@ -64,8 +64,13 @@ function advise(project: Project, runId: number, duplicates: boolean, closest: n
     }
   }
   if (run.health?.verdict === 'collapsed' || duplicates) {
-    if (!dataset.xflip) advice.push({ text: 'Augment: build the dataset again with mirrored copies (x-flip), which doubles what D sees.', action: { kind: 'augment' } });
-    if (dataset.imageCount < 1000) advice.push({ text: `More data: ${dataset.imageCount} portraits is few; curate more into the collection and build a new dataset.`, action: { kind: 'curate' } });
+    if (!dataset.xflip)
+      advice.push({ text: 'Augment: build the dataset again with mirrored copies (x-flip), which doubles what D sees.', action: { kind: 'augment' } });
+    if (dataset.imageCount < 1000)
+      advice.push({
+        text: `More data: ${dataset.imageCount} portraits is few; curate more into the collection and build a new dataset.`,
+        action: { kind: 'curate' },
+      });
     advice.push({ text: 'Lower the learning rate, or give D fewer steps per G step.', action: null });
   }
   if (closest < 0.25) advice.push({ text: 'Some samples copy a training portrait closely (memorisation): stop earlier, or add data.', action: null });

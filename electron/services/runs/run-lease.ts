@@ -39,7 +39,9 @@ export function takeLease(project: Project, runId: number, name: string): void {
     .transaction(() => {
       const other = trainedElsewhere(project, runId);
       if (other) throw new AppError('conflict', elsewhereMessage(name, other, 'stop it there, or from the studio, first'));
-      project.db.prepare('UPDATE runs SET owner = ?, lease_until = ?, control = NULL, progress = NULL WHERE id = ?').run(project.owner, Date.now() + LEASE_MS, runId);
+      project.db
+        .prepare('UPDATE runs SET owner = ?, lease_until = ?, control = NULL, progress = NULL WHERE id = ?')
+        .run(project.owner, Date.now() + LEASE_MS, runId);
     })
     .immediate();
 }
@@ -79,7 +81,11 @@ export function saveProgress(project: Project, progress: RunProgress): void {
 
 /** The latest progress of every run another live process trains. */
 export function progressElsewhere(project: Project): RunProgress[] {
-  const rows = project.db.prepare("SELECT id, owner, lease_until, progress FROM runs WHERE owner IS NOT NULL AND owner != ? AND progress IS NOT NULL AND status IN ('running', 'paused')").all(project.owner) as {
+  const rows = project.db
+    .prepare(
+      "SELECT id, owner, lease_until, progress FROM runs WHERE owner IS NOT NULL AND owner != ? AND progress IS NOT NULL AND status IN ('running', 'paused')",
+    )
+    .all(project.owner) as {
     id: number;
     owner: string;
     lease_until: number | null;

@@ -19,7 +19,17 @@ import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import type { EngineLauncher } from '../engine-host/engine-launcher';
 import { EngineClient, EngineExitError } from '../engine-host/engine-client';
-import { elsewhereMessage, progressElsewhere, releaseLease, renewLeases, RENEW_MS, requestControl, saveProgress, takeLease, trainedElsewhere } from './run-lease';
+import {
+  elsewhereMessage,
+  progressElsewhere,
+  releaseLease,
+  renewLeases,
+  RENEW_MS,
+  requestControl,
+  saveProgress,
+  takeLease,
+  trainedElsewhere,
+} from './run-lease';
 import {
   getRun,
   insertRun,
@@ -79,7 +89,12 @@ export class RunManager {
   private interruptOrphans(): void {
     for (const { id } of this.project.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'paused')").all() as { id: number }[]) {
       if (this.active.has(id) || trainedElsewhere(this.project, id)) continue;
-      setRunStatus(this.project, id, 'interrupted', 'the process that trained this run stopped (the studio closed, or its command was killed); resume it to continue from its last checkpoint');
+      setRunStatus(
+        this.project,
+        id,
+        'interrupted',
+        'the process that trained this run stopped (the studio closed, or its command was killed); resume it to continue from its last checkpoint',
+      );
       this.project.db.prepare('UPDATE runs SET owner = NULL, lease_until = NULL, control = NULL, progress = NULL WHERE id = ?').run(id);
     }
   }
@@ -167,10 +182,13 @@ export class RunManager {
     if (other) throw new AppError('conflict', elsewhereMessage(run.name, other, 'stop it before deleting it'));
     const dir = resolve(this.project.dir, run.path);
     const runsRoot = resolve(this.project.dir, 'runs');
-    if (!dir.startsWith(runsRoot + sep)) throw new AppError('internal', `run "${run.name}" points outside the project's runs folder (${run.path}); not deleting files there`);
+    if (!dir.startsWith(runsRoot + sep))
+      throw new AppError('internal', `run "${run.name}" points outside the project's runs folder (${run.path}); not deleting files there`);
     const filesRemoved = await countFiles(dir);
     this.project.db.transaction(() => {
-      this.project.db.prepare('UPDATE runs SET parent_checkpoint_id = NULL WHERE parent_checkpoint_id IN (SELECT id FROM checkpoints WHERE run_id = ?)').run(runId);
+      this.project.db
+        .prepare('UPDATE runs SET parent_checkpoint_id = NULL WHERE parent_checkpoint_id IN (SELECT id FROM checkpoints WHERE run_id = ?)')
+        .run(runId);
       this.project.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
     })();
     // The rows are gone first: a folder left behind by a failed removal is only litter, never a run without files.
@@ -195,17 +213,28 @@ export class RunManager {
     const from = request.at === undefined ? checkpoints.at(-1) : checkpoints.find((c) => checkpointAt(unit, c) === request.at);
     if (!from) {
       const available = checkpoints.map((c) => checkpointAt(unit, c)).join(', ') || 'none';
-      throw new AppError('not_found', `run "${parent.name}" has no checkpoint${request.at === undefined ? '' : ` at ${describeAt(unit, request.at)}`} to fork from (its checkpoints, in ${unit}: ${available})`);
+      throw new AppError(
+        'not_found',
+        `run "${parent.name}" has no checkpoint${request.at === undefined ? '' : ` at ${describeAt(unit, request.at)}`} to fork from (its checkpoints, in ${unit}: ${available})`,
+      );
     }
     const fromAt = checkpointAt(unit, from);
     const other = unit === 'epochs' ? request.kimg : request.epochs;
     if (other !== undefined) throw new AppError('invalid_request', `run "${parent.name}" is measured in ${unit}; give the fork's length in ${unit} too`);
     const target = (unit === 'epochs' ? request.epochs : request.kimg) ?? trainingTarget(parent.options);
-    if (target <= fromAt) throw new AppError('invalid_request', `the fork starts at ${describeAt(unit, fromAt)}; give it a length of more ${unit} than that (--${unit})`);
+    if (target <= fromAt)
+      throw new AppError('invalid_request', `the fork starts at ${describeAt(unit, fromAt)}; give it a length of more ${unit} than that (--${unit})`);
     const file = join(this.project.dir, from.path);
-    if ((await hashFile(file).catch(() => null)) !== from.sha256) throw new AppError('conflict', `the checkpoint of ${describeAt(unit, fromAt)} of "${parent.name}" is damaged or missing; fork from another one`);
+    if ((await hashFile(file).catch(() => null)) !== from.sha256)
+      throw new AppError('conflict', `the checkpoint of ${describeAt(unit, fromAt)} of "${parent.name}" is damaged or missing; fork from another one`);
     const overrides = Object.fromEntries(
-      Object.entries({ [unit]: target, learningRate: request.learningRate, batchSize: request.batchSize, dSteps: request.dSteps, backend: request.backend }).filter(([, v]) => v !== undefined),
+      Object.entries({
+        [unit]: target,
+        learningRate: request.learningRate,
+        batchSize: request.batchSize,
+        dSteps: request.dSteps,
+        backend: request.backend,
+      }).filter(([, v]) => v !== undefined),
     );
     const name = request.name ?? `${parent.name}-fork-${unit === 'epochs' ? 'e' : 'k'}${fromAt}`;
     const id = await this.create({ ...parent.options, ...overrides, name });
@@ -226,7 +255,11 @@ export class RunManager {
     const runDir = join(this.project.dir, dirPath);
     await mkdir(runDir, { recursive: true });
     // The options are on disk before the first step, beside what they produce.
-    await atomicWrite(join(runDir, 'options.json'), JSON.stringify({ ...request, name, dataset: { id: dataset.id, name: dataset.name, sha256: dataset.sha256 } }, null, 2), this.project.tmpDir);
+    await atomicWrite(
+      join(runDir, 'options.json'),
+      JSON.stringify({ ...request, name, dataset: { id: dataset.id, name: dataset.name, sha256: dataset.sha256 } }, null, 2),
+      this.project.tmpDir,
+    );
     return insertRun(this.project, name, { ...request, name }, dirPath);
   }
 
@@ -272,7 +305,11 @@ export class RunManager {
       requestControl(this.project, runId, 'continue');
       return { run, done: this.whenEndedElsewhere(runId), notes: [] };
     }
-    if (run.status === 'finished') throw new AppError('conflict', `run "${run.name}" has finished all ${trainingTarget(run.options)} ${progressUnit(run.options)}; fork it to train further`);
+    if (run.status === 'finished')
+      throw new AppError(
+        'conflict',
+        `run "${run.name}" has finished all ${trainingTarget(run.options)} ${progressUnit(run.options)}; fork it to train further`,
+      );
     const unit = progressUnit(run.options);
     const notes: string[] = [];
     // A stop between checkpoints left a resume point; a fork killed before its first checkpoint
@@ -313,7 +350,14 @@ export class RunManager {
     const run = getRun(this.project, runId);
     const rel = (p: string) => (isAbsolute(p) ? relative(this.project.dir, p) : p);
     const lineage = [runId, ...(run.parentRunId !== null ? [run.parentRunId] : [])];
-    const job = trainJobFor(this.project, run.options, getDataset(this.project, run.datasetId), join(this.project.dir, run.path), from, wasEverDiverse(this.project, lineage));
+    const job = trainJobFor(
+      this.project,
+      run.options,
+      getDataset(this.project, run.datasetId),
+      join(this.project.dir, run.path),
+      from,
+      wasEverDiverse(this.project, lineage),
+    );
     // This process owns the run from now until its engine ends; no other may start it twice.
     takeLease(this.project, runId, run.name);
     setRunStatus(this.project, runId, 'running', notes.length ? notes.join('; ') : null);
@@ -368,7 +412,10 @@ export class RunManager {
     const outcome = engine.run('train', job, { onEvent, signal: stop.signal }).then(
       (result): { status: Run['status']; reason: string | null } =>
         result.aborted
-          ? { status: 'stopped', reason: `stopped after ${result.imagesSeen} images (epoch ${result.epoch + 1}, step ${result.step}); resume continues from there` }
+          ? {
+              status: 'stopped',
+              reason: `stopped after ${result.imagesSeen} images (epoch ${result.epoch + 1}, step ${result.step}); resume continues from there`,
+            }
           : { status: 'finished', reason: null },
       (err: unknown): { status: Run['status']; reason: string | null } =>
         err instanceof EngineExitError
@@ -394,7 +441,8 @@ export class RunManager {
 /** A run from a pretrained network trains at its size, on its colours, unconditionally. */
 function checkNetworkFits(project: Project, request: RunRequest, dataset: Dataset): void {
   if (request.network === undefined) return;
-  if (request.arch !== 'stylegan2') throw new AppError('invalid_request', `only a StyleGAN2 run can start from a pretrained network, not a ${request.arch} run`);
+  if (request.arch !== 'stylegan2')
+    throw new AppError('invalid_request', `only a StyleGAN2 run can start from a pretrained network, not a ${request.arch} run`);
   const network = findNetwork(project, request.network);
   if (network.resolution !== dataset.resolution) {
     throw new AppError(
@@ -402,13 +450,24 @@ function checkNetworkFits(project: Project, request: RunRequest, dataset: Datase
       `network "${network.name}" draws ${network.resolution} px images but dataset "${dataset.name}" is ${dataset.resolution} px: the resolution differs. Build a dataset of the same collection at ${network.resolution} px and fine-tune on that`,
     );
   }
-  if (network.channels !== dataset.channels) throw new AppError('invalid_request', `network "${network.name}" has ${network.channels} colour channels but dataset "${dataset.name}" has ${dataset.channels}: build the dataset ${network.channels === 3 ? 'in colour' : 'in greyscale'}`);
-  if (network.cDim > 0) throw new AppError('invalid_request', `network "${network.name}" is conditional on ${network.cDim} classes; fine-tuning a conditional network needs labelled datasets, which Leporello does not train on yet`);
+  if (network.channels !== dataset.channels)
+    throw new AppError(
+      'invalid_request',
+      `network "${network.name}" has ${network.channels} colour channels but dataset "${dataset.name}" has ${dataset.channels}: build the dataset ${network.channels === 3 ? 'in colour' : 'in greyscale'}`,
+    );
+  if (network.cDim > 0)
+    throw new AppError(
+      'invalid_request',
+      `network "${network.name}" is conditional on ${network.cDim} classes; fine-tuning a conditional network needs labelled datasets, which Leporello does not train on yet`,
+    );
 }
 
 function checkBatchFits(request: RunRequest, dataset: Dataset): void {
   if (request.batchSize > dataset.imageCount) {
-    throw new AppError('invalid_request', `dataset "${dataset.name}" has ${dataset.imageCount} images, fewer than one batch of ${request.batchSize}: lower the batch size to at most ${dataset.imageCount}`);
+    throw new AppError(
+      'invalid_request',
+      `dataset "${dataset.name}" has ${dataset.imageCount} images, fewer than one batch of ${request.batchSize}: lower the batch size to at most ${dataset.imageCount}`,
+    );
   }
 }
 
@@ -416,4 +475,3 @@ async function countFiles(dir: string): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).length;
 }
-

@@ -17,7 +17,9 @@ interface Bucket {
 
 function buckets(project: Project, runId: number, name: string, width: number): Map<number, Bucket> {
   const rows = project.db
-    .prepare('SELECT step / CAST(? AS INTEGER) AS b, max(step) AS step, avg(value) AS mean, min(value) AS lo, max(value) AS hi FROM run_metrics WHERE run_id = ? AND name = ? GROUP BY b ORDER BY b')
+    .prepare(
+      'SELECT step / CAST(? AS INTEGER) AS b, max(step) AS step, avg(value) AS mean, min(value) AS lo, max(value) AS hi FROM run_metrics WHERE run_id = ? AND name = ? GROUP BY b ORDER BY b',
+    )
     .all(width, runId, name) as Bucket[];
   return new Map(rows.map((r) => [r.b, r]));
 }
@@ -25,7 +27,9 @@ function buckets(project: Project, runId: number, name: string, width: number): 
 export function runSeries(project: Project, runId: number, points: number): RunSeries {
   const run = getRun(project, runId);
   const unit = progressUnit(run.options);
-  const { maxStep } = project.db.prepare("SELECT coalesce(max(step), 0) AS maxStep FROM run_metrics WHERE run_id = ? AND name = 'Loss/D'").get(runId) as { maxStep: number };
+  const { maxStep } = project.db.prepare("SELECT coalesce(max(step), 0) AS maxStep FROM run_metrics WHERE run_id = ? AND name = 'Loss/D'").get(runId) as {
+    maxStep: number;
+  };
   const width = Math.max(1, Math.ceil((maxStep + 1) / points));
   const d = buckets(project, runId, 'Loss/D', width);
   const g = buckets(project, runId, 'Loss/G', width);
@@ -37,10 +41,14 @@ export function runSeries(project: Project, runId: number, points: number): RunS
     return { name, values: keys.map((k) => b.get(k)?.mean ?? null) };
   });
   const health = new Map(
-    (project.db.prepare('SELECT images_seen, verdict, metrics, reasons FROM run_health WHERE run_id = ?').all(runId) as { images_seen: number; verdict: 'healthy' | 'collapsed'; metrics: string; reasons: string }[]).map((h) => [
-      h.images_seen,
-      h,
-    ]),
+    (
+      project.db.prepare('SELECT images_seen, verdict, metrics, reasons FROM run_health WHERE run_id = ?').all(runId) as {
+        images_seen: number;
+        verdict: 'healthy' | 'collapsed';
+        metrics: string;
+        reasons: string;
+      }[]
+    ).map((h) => [h.images_seen, h]),
   );
   const checkpoints = listCheckpoints(project, runId).map((c) => {
     const h = health.get(c.imagesSeen);
@@ -54,7 +62,7 @@ export function runSeries(project: Project, runId: number, points: number): RunS
       reasons: h ? (JSON.parse(h.reasons) as string[]) : [],
     };
   });
-  const onset = collapseOnset(checkpoints.filter((c) => c.verdict !== null) as (typeof checkpoints[number] & { verdict: 'healthy' | 'collapsed' })[]);
+  const onset = collapseOnset(checkpoints.filter((c) => c.verdict !== null) as ((typeof checkpoints)[number] & { verdict: 'healthy' | 'collapsed' })[]);
   const stepsPerEpoch = Math.floor(getDatasetCount(project, run.datasetId) / run.options.batchSize);
   return {
     runId,
@@ -77,7 +85,7 @@ export function runSeries(project: Project, runId: number, points: number): RunS
 function statNames(project: Project, runId: number): string[] {
   const next = project.db.prepare('SELECT min(name) AS name FROM run_metrics WHERE run_id = ? AND name > ?');
   const names: string[] = [];
-  for (let last = ''; ; ) {
+  for (let last = ''; ;) {
     const { name } = next.get(runId, last) as { name: string | null };
     if (name === null) return names;
     names.push(name);

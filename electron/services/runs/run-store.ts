@@ -35,7 +35,17 @@ interface CheckpointRow {
 const now = () => new Date().toISOString();
 
 function toCheckpoint(r: CheckpointRow): Checkpoint {
-  return { id: r.id, epoch: r.epoch, step: r.step, imagesSeen: r.images_seen, kimg: r.images_seen / 1000, path: r.path, sha256: r.sha256, witnessGrid: r.witness_grid, createdAt: r.created_at };
+  return {
+    id: r.id,
+    epoch: r.epoch,
+    step: r.step,
+    imagesSeen: r.images_seen,
+    kimg: r.images_seen / 1000,
+    path: r.path,
+    sha256: r.sha256,
+    witnessGrid: r.witness_grid,
+    createdAt: r.created_at,
+  };
 }
 
 export function listCheckpoints(project: Project, runId: number): Checkpoint[] {
@@ -80,7 +90,8 @@ export function setRunParent(project: Project, id: number, parentRunId: number, 
 
 /** The checkpoint a forked run started from, if it is one. */
 export function parentCheckpoint(project: Project, runId: number): Checkpoint | null {
-  const row = project.db.prepare('SELECT c.* FROM runs r JOIN checkpoints c ON c.id = r.parent_checkpoint_id WHERE r.id = ?').get(runId) as CheckpointRow | undefined;
+  const row = project.db.prepare('SELECT c.* FROM runs r JOIN checkpoints c ON c.id = r.parent_checkpoint_id WHERE r.id = ?').get(runId) as
+    CheckpointRow | undefined;
   return row ? toCheckpoint(row) : null;
 }
 
@@ -90,7 +101,9 @@ export function insertRun(project: Project, name: string, request: RunRequest, d
   // Born with this process's lease, so that no other process takes it for a run left behind
   // in the moment before its engine starts.
   const { lastInsertRowid } = project.db
-    .prepare(`INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at, owner, lease_until) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`)
+    .prepare(
+      `INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at, owner, lease_until) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
+    )
     .run(name, request.datasetId, request.arch, JSON.stringify(request), dirPath, now(), now(), project.owner, Date.now() + LEASE_MS);
   return Number(lastInsertRowid);
 }
@@ -103,7 +116,11 @@ export function setRunBackend(project: Project, id: number, backend: string, det
   project.db.prepare('UPDATE runs SET backend = ?, backend_detail = ?, updated_at = ? WHERE id = ?').run(backend, detail, now(), id);
 }
 
-export function recordCheckpoint(project: Project, runId: number, c: { epoch: number; step: number; imagesSeen: number; path: string; sha256: string; bytes: number; witnessGrid: string }): void {
+export function recordCheckpoint(
+  project: Project,
+  runId: number,
+  c: { epoch: number; step: number; imagesSeen: number; path: string; sha256: string; bytes: number; witnessGrid: string },
+): void {
   project.db
     .prepare(
       `INSERT INTO checkpoints (run_id, epoch, step, images_seen, path, sha256, bytes, witness_grid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

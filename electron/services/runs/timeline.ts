@@ -36,7 +36,10 @@ export async function ensureThumbnails(project: Project, timeline: Timeline): Pr
       const thumb = run.thumbs[i];
       if (!cell || !thumb || existsSync(join(project.dir, thumb))) continue;
       await mkdir(dirname(join(project.dir, thumb)), { recursive: true });
-      const png = await sharp(join(project.dir, cell)).resize(perRow * THUMB_SIDE, perRow * THUMB_SIDE, { kernel: 'lanczos3' }).png().toBuffer();
+      const png = await sharp(join(project.dir, cell))
+        .resize(perRow * THUMB_SIDE, perRow * THUMB_SIDE, { kernel: 'lanczos3' })
+        .png()
+        .toBuffer();
       await atomicWrite(join(project.dir, thumb), png, project.tmpDir);
     }
   }
@@ -48,10 +51,14 @@ export function buildTimeline(project: Project, runIds: number[]): Timeline {
     return { run, resolution: getDataset(project, run.datasetId).resolution, checkpoints: listCheckpoints(project, id) };
   });
   if (new Set(perRun.map((r) => r.resolution)).size > 1) {
-    throw new AppError('invalid_request', `runs ${perRun.map((r) => `"${r.run.name}" (${r.resolution} px)`).join(' and ')} differ in resolution; compare runs of one size`);
+    throw new AppError(
+      'invalid_request',
+      `runs ${perRun.map((r) => `"${r.run.name}" (${r.resolution} px)`).join(' and ')} differ in resolution; compare runs of one size`,
+    );
   }
   const empty = perRun.filter((r) => r.checkpoints.length === 0).map((r) => `"${r.run.name}"`);
-  if (empty.length) throw new AppError('not_found', `run ${empty.join(' and ')} has no checkpoint yet, so no timeline: train it first (leporello train / resume)`);
+  if (empty.length)
+    throw new AppError('not_found', `run ${empty.join(' and ')} has no checkpoint yet, so no timeline: train it first (leporello train / resume)`);
   const unit: ProgressUnit = perRun.every((r) => progressUnit(r.run.options) === 'epochs') ? 'epochs' : 'kimg';
   const positions = [...new Set(perRun.flatMap((r) => r.checkpoints.map((c) => checkpointAt(unit, c))))].sort((a, b) => a - b);
   return {
@@ -76,10 +83,17 @@ export function buildTimeline(project: Project, runIds: number[]): Timeline {
  * The timeline as one PNG: witness rows per run (a gap between runs), one column per checkpoint
  * position; only the `picked` witnesses when given, in that order.
  */
-export async function renderTimeline(project: Project, timeline: Timeline, out: string, picked?: number[], gap = 4): Promise<{ width: number; height: number }> {
+export async function renderTimeline(
+  project: Project,
+  timeline: Timeline,
+  out: string,
+  picked?: number[],
+  gap = 4,
+): Promise<{ width: number; height: number }> {
   const r = timeline.runs[0]!.resolution;
   const columns = timeline.positions.length;
-  const rowsOf = (run: Timeline['runs'][number]) => (picked?.length ? picked.filter((w) => w < run.witnesses) : Array.from({ length: run.witnesses }, (_, w) => w));
+  const rowsOf = (run: Timeline['runs'][number]) =>
+    picked?.length ? picked.filter((w) => w < run.witnesses) : Array.from({ length: run.witnesses }, (_, w) => w);
   const rows = timeline.runs.reduce((n, run) => n + rowsOf(run).length, 0);
   const width = columns * r;
   const height = rows * r + gap * (timeline.runs.length - 1);
@@ -104,7 +118,9 @@ export async function renderTimeline(project: Project, timeline: Timeline, out: 
     }
     top += rowsOf(run).length * r + gap;
   }
-  const png = await sharp(canvas, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const png = await sharp(canvas, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   await atomicWrite(out, png, project.tmpDir);
   return { width, height };
 }

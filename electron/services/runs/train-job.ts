@@ -22,7 +22,11 @@ export function wasEverDiverse(project: Project, runIds: number[]): boolean {
 export function startingNetwork(project: Project, o: RunRequest): { name: string; dir: string; config: StyleGan2Config } | null {
   if (o.network === undefined) return null;
   const network = findNetwork(project, o.network);
-  return { name: network.name, dir: join(project.dir, network.path), config: JSON.parse((project.db.prepare('SELECT config FROM networks WHERE id = ?').get(network.id) as { config: string }).config) as StyleGan2Config };
+  return {
+    name: network.name,
+    dir: join(project.dir, network.path),
+    config: JSON.parse((project.db.prepare('SELECT config FROM networks WHERE id = ?').get(network.id) as { config: string }).config) as StyleGan2Config,
+  };
 }
 
 export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, runDir: string, from: TrainJob['from'], diverseBefore = false): TrainJob {
@@ -38,17 +42,17 @@ export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, r
       resolution: dataset.resolution,
       channels: dataset.channels,
       overrides: {
-      width: o.width,
-      zDim: o.zDim,
-      phaseKimg: o.phaseKimg,
-      emaHalfLifeKimg: o.emaHalfLifeKimg,
-      batchSize: o.batchSize,
-      r1Gamma: o.r1Gamma,
-      plWeight: o.plWeight,
-      augment: o.augment,
-      adaTarget: o.adaTarget,
-      freezeD: o.freezeD,
-      ...(network ? { network: { ...network.config, initNetwork: network.name } } : {}),
+        width: o.width,
+        zDim: o.zDim,
+        phaseKimg: o.phaseKimg,
+        emaHalfLifeKimg: o.emaHalfLifeKimg,
+        batchSize: o.batchSize,
+        r1Gamma: o.r1Gamma,
+        plWeight: o.plWeight,
+        augment: o.augment,
+        adaTarget: o.adaTarget,
+        freezeD: o.freezeD,
+        ...(network ? { network: { ...network.config, initNetwork: network.name } } : {}),
       },
     },
     ...(network ? { initNetwork: network.dir } : {}),

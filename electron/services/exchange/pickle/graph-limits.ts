@@ -10,7 +10,11 @@ export class Walk {
   constructor(private readonly what: string) {}
   /** Counts one node at this depth; throws where the graph is beyond any network's. */
   step(depth: number, where: string): void {
-    if (++this.visited > GRAPH_LIMITS.nodes) throw new PickleError(`${this.what} names more than ${GRAPH_LIMITS.nodes.toLocaleString('en')} objects (shared references repeated, or a structure that holds itself): not a network pickle`);
-    if (depth > GRAPH_LIMITS.depth) throw new PickleError(`${where} is nested more than ${GRAPH_LIMITS.depth} levels deep (a structure that holds itself?): not a network pickle`);
+    if (++this.visited > GRAPH_LIMITS.nodes)
+      throw new PickleError(
+        `${this.what} names more than ${GRAPH_LIMITS.nodes.toLocaleString('en')} objects (shared references repeated, or a structure that holds itself): not a network pickle`,
+      );
+    if (depth > GRAPH_LIMITS.depth)
+      throw new PickleError(`${where} is nested more than ${GRAPH_LIMITS.depth} levels deep (a structure that holds itself?): not a network pickle`);
   }
 }

@@ -27,7 +27,10 @@ export function styleGan2Config(G: ImportedNetwork, D: ImportedNetwork | null, f
   if (gArchitecture !== 'skip' && gArchitecture !== 'orig') refuse(`a '${gArchitecture}' generator architecture`);
   const dArchitecture = String(d.architecture ?? 'resnet');
   if (dArchitecture !== 'resnet' && dArchitecture !== 'skip') refuse(`a '${dArchitecture}' discriminator architecture`);
-  for (const [key, kw] of [['mapping_kwargs', mappingKw], ['synthesis_kwargs', synthesis]] as const) {
+  for (const [key, kw] of [
+    ['mapping_kwargs', mappingKw],
+    ['synthesis_kwargs', synthesis],
+  ] as const) {
     for (const unsupported of ['embed_features', 'layer_features', 'activation', 'resample_filter']) {
       if (kw[unsupported] !== undefined && kw[unsupported] !== null) refuse(`${key}.${unsupported} = ${JSON.stringify(kw[unsupported])}`);
     }

@@ -82,7 +82,10 @@ function network(value: unknown, key: string, file: string): ImportedNetwork {
   const { className, moduleSrc, state } = partsOf(value, key);
   // StyleGAN3's synthesis layers filter their activations (alias-free); they have no counterpart here.
   if (moduleSrc && /filtered_lrelu|class SynthesisInput\b/.test(moduleSrc)) {
-    throw new AppError('invalid_request', `${file} holds a StyleGAN3 network (alias-free synthesis layers), which Leporello does not support; use a StyleGAN2 or StyleGAN2-ADA pickle`);
+    throw new AppError(
+      'invalid_request',
+      `${file} holds a StyleGAN3 network (alias-free synthesis layers), which Leporello does not support; use a StyleGAN2 or StyleGAN2-ADA pickle`,
+    );
   }
   const kwargs = state.get('_init_kwargs');
   const args = state.get('_init_args');
@@ -96,10 +99,16 @@ function network(value: unknown, key: string, file: string): ImportedNetwork {
 export function readNetworkPickle(buf: Uint8Array, file: string): NetworkPickle {
   // A file that is not a pickle at all says what it is, before the reader finds a strange opcode.
   if (buf[0] === 0x50 && buf[1] === 0x4b) {
-    throw new AppError('invalid_request', `${file} is a ZIP archive (a PyTorch torch.save checkpoint or a dataset), not a network pickle: import the .pkl that NVIDIA's training writes and distributes`);
+    throw new AppError(
+      'invalid_request',
+      `${file} is a ZIP archive (a PyTorch torch.save checkpoint or a dataset), not a network pickle: import the .pkl that NVIDIA's training writes and distributes`,
+    );
   }
   if (buf[0] !== 0x80) {
-    throw new AppError('invalid_request', `${file} does not start like a Python pickle: import the .pkl that NVIDIA's training writes and distributes (e.g. ffhq.pkl)`);
+    throw new AppError(
+      'invalid_request',
+      `${file} does not start like a Python pickle: import the .pkl that NVIDIA's training writes and distributes (e.g. ffhq.pkl)`,
+    );
   }
   let value: unknown;
   try {

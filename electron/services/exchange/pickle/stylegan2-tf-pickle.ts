@@ -38,18 +38,23 @@ function collect(net: unknown, prefix: string, into: Map<string, TensorData>, wh
   // Components reached twice (or a network among its own components) are refused, not walked again.
   if (seen.has(net)) throw new PickleError(`${where} is a network already seen elsewhere in the file: not a StyleGAN2 pickle`);
   seen.add(net);
-  if (prefix.split('/').length > GRAPH_LIMITS.depth) throw new PickleError(`${where} is nested more than ${GRAPH_LIMITS.depth} components deep: not a StyleGAN2 pickle`);
+  if (prefix.split('/').length > GRAPH_LIMITS.depth)
+    throw new PickleError(`${where} is nested more than ${GRAPH_LIMITS.depth} components deep: not a StyleGAN2 pickle`);
   if (!isTfNetwork(net) || !((net as PickleObject).state instanceof Map)) throw new PickleError(`${where} is not a TensorFlow network`);
   const state = (net as PickleObject).state as Map<string, unknown>;
   const version = Number(state.get('version'));
-  if (!(version >= 2 && version <= 4)) throw new PickleError(`${where} is a TensorFlow network of pickle version ${String(state.get('version'))}, which is not supported`);
+  if (!(version >= 2 && version <= 4))
+    throw new PickleError(`${where} is a TensorFlow network of pickle version ${String(state.get('version'))}, which is not supported`);
   const variables = state.get('variables');
   if (!Array.isArray(variables)) throw new PickleError(`${where} has no variables`);
   for (const pair of variables) {
     const [name, value] = pair as [string, unknown];
     const array = numpyArray(value);
     if (!array) throw new PickleError(`${where} variable ${String(name)} is not a NumPy array`);
-    into.set(`${prefix}${name}`, lazyTensor('float32', array.shape, () => array.data));
+    into.set(
+      `${prefix}${name}`,
+      lazyTensor('float32', array.shape, () => array.data),
+    );
   }
   const components = state.get('components');
   if (components instanceof Map) for (const [name, c] of components) collect(c, `${prefix}${String(name)}/`, into, `${where}/${String(name)}`, seen);
@@ -64,7 +69,11 @@ function tfNetwork(net: unknown, where: string): TfNetwork {
 
 /** Row-major index arithmetic for the few layout changes TF → PyTorch needs (done when the tensor is read). */
 function permute(t: TensorData, perm: number[], flipAxes: number[] = []): TensorData {
-  return lazyTensor('float32', perm.map((p) => t.shape[p]!), () => permuted(t.shape, t.data, perm, flipAxes));
+  return lazyTensor(
+    'float32',
+    perm.map((p) => t.shape[p]!),
+    () => permuted(t.shape, t.data, perm, flipAxes),
+  );
 }
 
 function permuted(sourceShape: number[], data: ArrayLike<number>, perm: number[], flipAxes: number[]): Float32Array {
@@ -99,7 +108,8 @@ const squeezeLeading = (t: TensorData, n: number): TensorData => lazyTensor('flo
 function takeFrom(net: TfNetwork, file: string, role: string) {
   return (name: string): TensorData => {
     const t = net.variables.get(name);
-    if (!t) throw new AppError('invalid_request', `${file}: its ${role} has no variable ${name}; it is not a StyleGAN2 (config E/F) network Leporello can convert`);
+    if (!t)
+      throw new AppError('invalid_request', `${file}: its ${role} has no variable ${name}; it is not a StyleGAN2 (config E/F) network Leporello can convert`);
     return t;
   };
 }
@@ -116,7 +126,10 @@ function convertGenerator(net: TfNetwork, file: string): ImportedNetwork {
   let architecture = String(k('architecture', 'skip'));
   if ([...net.variables.keys()].some((n) => /(^|\/)ToRGB_lod\d+\//.test(n))) architecture = 'orig';
   if (architecture !== 'skip') {
-    throw new AppError('invalid_request', `${file}: a TensorFlow generator with the '${architecture}' architecture, which Leporello converts only for 'skip' (configs E and F)`);
+    throw new AppError(
+      'invalid_request',
+      `${file}: a TensorFlow generator with the '${architecture}' architecture, which Leporello converts only for 'skip' (configs E and F)`,
+    );
   }
   const initKwargs: Kwargs = {
     z_dim: k('latent_size', 512),
@@ -185,7 +198,10 @@ function convertDiscriminator(net: TfNetwork, file: string): ImportedNetwork {
   let architecture = String(k('architecture', 'resnet'));
   if ([...net.variables.keys()].some((n) => /^FromRGB_lod\d+\//.test(n))) architecture = 'orig';
   if (architecture !== 'resnet') {
-    throw new AppError('invalid_request', `${file}: a TensorFlow discriminator with the '${architecture}' architecture, which Leporello converts only for 'resnet' (configs E and F)`);
+    throw new AppError(
+      'invalid_request',
+      `${file}: a TensorFlow discriminator with the '${architecture}' architecture, which Leporello converts only for 'resnet' (configs E and F)`,
+    );
   }
   const cDim = Number(k('label_size', 0));
   const initKwargs: Kwargs = {

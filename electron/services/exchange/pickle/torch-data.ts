@@ -65,14 +65,23 @@ function reader(s: Storage): (i: number) => number {
   const b = s.bytes!;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   switch (s.dtype) {
-    case 'float32': return (i) => v.getFloat32(i * 4, true);
-    case 'float64': return (i) => v.getFloat64(i * 8, true);
-    case 'float16': return (i) => halfToFloat(v.getUint16(i * 2, true));
-    case 'int64': return (i) => Number(v.getBigInt64(i * 8, true));
-    case 'int32': return (i) => v.getInt32(i * 4, true);
-    case 'int16': return (i) => v.getInt16(i * 2, true);
-    case 'int8': return (i) => v.getInt8(i);
-    case 'uint8': case 'bool': return (i) => v.getUint8(i);
+    case 'float32':
+      return (i) => v.getFloat32(i * 4, true);
+    case 'float64':
+      return (i) => v.getFloat64(i * 8, true);
+    case 'float16':
+      return (i) => halfToFloat(v.getUint16(i * 2, true));
+    case 'int64':
+      return (i) => Number(v.getBigInt64(i * 8, true));
+    case 'int32':
+      return (i) => v.getInt32(i * 4, true);
+    case 'int16':
+      return (i) => v.getInt16(i * 2, true);
+    case 'int8':
+      return (i) => v.getInt8(i);
+    case 'uint8':
+    case 'bool':
+      return (i) => v.getUint8(i);
   }
 }
 

@@ -127,63 +127,214 @@ export function unpickle(buf: Uint8Array, offset = 0, options: UnpickleOptions =
         marks.push(stack);
         stack = [];
         break;
-      case 0x4e: stack.push(null); break; // NONE
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x4a: stack.push(i32()); break; // BININT
-      case 0x4b: stack.push(u8()); break; // BININT1
-      case 0x4d: stack.push(u16()); break; // BININT2
-      case 0x8a: stack.push(littleEndianSigned(bytes(u8()))); break; // LONG1
-      case 0x8b: stack.push(littleEndianSigned(bytes(u32()))); break; // LONG4
-      case 0x47: need(8); stack.push(view.getFloat64(pos, false)); pos += 8; break; // BINFLOAT
-      case 0x49: { // INT (text)
+      case 0x4e:
+        stack.push(null);
+        break; // NONE
+      case 0x88:
+        stack.push(true);
+        break; // NEWTRUE
+      case 0x89:
+        stack.push(false);
+        break; // NEWFALSE
+      case 0x4a:
+        stack.push(i32());
+        break; // BININT
+      case 0x4b:
+        stack.push(u8());
+        break; // BININT1
+      case 0x4d:
+        stack.push(u16());
+        break; // BININT2
+      case 0x8a:
+        stack.push(littleEndianSigned(bytes(u8())));
+        break; // LONG1
+      case 0x8b:
+        stack.push(littleEndianSigned(bytes(u32())));
+        break; // LONG4
+      case 0x47:
+        need(8);
+        stack.push(view.getFloat64(pos, false));
+        pos += 8;
+        break; // BINFLOAT
+      case 0x49: {
+        // INT (text)
         const s = line();
         stack.push(s === '01' ? true : s === '00' ? false : Number.parseInt(s, 10));
         break;
       }
-      case 0x4c: stack.push(Number.parseInt(line().replace(/L$/, ''), 10)); break; // LONG (text)
-      case 0x46: stack.push(Number.parseFloat(line())); break; // FLOAT (text)
-      case 0x8c: stack.push(decoder.decode(bytes(u8()))); break; // SHORT_BINUNICODE
-      case 0x58: stack.push(decoder.decode(bytes(u32()))); break; // BINUNICODE
-      case 0x8d: stack.push(decoder.decode(bytes(u64()))); break; // BINUNICODE8
-      case 0x55: stack.push(latin1.decode(bytes(u8()))); break; // SHORT_BINSTRING (Python 2 str)
-      case 0x54: stack.push(latin1.decode(bytes(u32()))); break; // BINSTRING
-      case 0x43: stack.push(bytes(u8())); break; // SHORT_BINBYTES
-      case 0x42: stack.push(bytes(u32())); break; // BINBYTES
-      case 0x8e: stack.push(bytes(u64())); break; // BINBYTES8
-      case 0x96: stack.push(bytes(u64())); break; // BYTEARRAY8
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-      case 0x29: stack.push(Object.freeze([])); break; // EMPTY_TUPLE
-      case 0x8f: stack.push(new Set()); break; // EMPTY_SET
-      case 0x74: { const items = popMark(); stack.push(Object.freeze(items)); break; } // TUPLE (popMark swaps the stack: read it first)
-      case 0x85: stack.push(Object.freeze([pop()])); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push(Object.freeze([a, b])); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push(Object.freeze([a, b, c])); break; } // TUPLE3
-      case 0x6c: { const items = popMark(); stack.push(items); break; } // LIST
-      case 0x64: { const m = new Map(); const items = popMark(); for (let i = 0; i + 1 < items.length; i += 2) m.set(key(items[i]), items[i + 1]); stack.push(m); break; } // DICT
-      case 0x91: { const items = popMark(); stack.push(new Set(items)); break; } // FROZENSET
-      case 0x90: { const items = popMark(); const s = top(); if (!(s instanceof Set)) throw new PickleError('ADDITEMS on a non-set'); for (const i of items) s.add(i); break; } // ADDITEMS
-      case 0x61: { const v = pop(); append(top(), [v]); break; } // APPEND
-      case 0x65: { const items = popMark(); append(top(), items); break; } // APPENDS
-      case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM
-      case 0x75: { const items = popMark(); setItems(top(), items); break; } // SETITEMS
-      case 0x30: pop(); break; // POP
-      case 0x31: popMark(); break; // POP_MARK
-      case 0x32: stack.push(top()); break; // DUP
-      case 0x71: memo.set(u8(), top()); break; // BINPUT
-      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
-      case 0x70: memo.set(Number.parseInt(line(), 10), top()); break; // PUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
-      case 0x68: stack.push(recall(memo, u8())); break; // BINGET
-      case 0x6a: stack.push(recall(memo, u32())); break; // LONG_BINGET
-      case 0x67: stack.push(recall(memo, Number.parseInt(line(), 10))); break; // GET
-      case 0x63: { const module = line(); stack.push(new PickleGlobal(module, line())); break; } // GLOBAL
-      case 0x93: { const name = pop(); const module = pop(); stack.push(new PickleGlobal(String(module), String(name))); break; } // STACK_GLOBAL
-      case 0x52: { const args = pop(); const fn = pop(); stack.push(call(fn, asArgs(args))); break; } // REDUCE
-      case 0x81: { const args = pop(); const cls = pop(); stack.push(call(cls, asArgs(args))); break; } // NEWOBJ
-      case 0x92: { pop(); const args = pop(); const cls = pop(); stack.push(call(cls, asArgs(args))); break; } // NEWOBJ_EX
-      case 0x62: { // BUILD
+      case 0x4c:
+        stack.push(Number.parseInt(line().replace(/L$/, ''), 10));
+        break; // LONG (text)
+      case 0x46:
+        stack.push(Number.parseFloat(line()));
+        break; // FLOAT (text)
+      case 0x8c:
+        stack.push(decoder.decode(bytes(u8())));
+        break; // SHORT_BINUNICODE
+      case 0x58:
+        stack.push(decoder.decode(bytes(u32())));
+        break; // BINUNICODE
+      case 0x8d:
+        stack.push(decoder.decode(bytes(u64())));
+        break; // BINUNICODE8
+      case 0x55:
+        stack.push(latin1.decode(bytes(u8())));
+        break; // SHORT_BINSTRING (Python 2 str)
+      case 0x54:
+        stack.push(latin1.decode(bytes(u32())));
+        break; // BINSTRING
+      case 0x43:
+        stack.push(bytes(u8()));
+        break; // SHORT_BINBYTES
+      case 0x42:
+        stack.push(bytes(u32()));
+        break; // BINBYTES
+      case 0x8e:
+        stack.push(bytes(u64()));
+        break; // BINBYTES8
+      case 0x96:
+        stack.push(bytes(u64()));
+        break; // BYTEARRAY8
+      case 0x5d:
+        stack.push([]);
+        break; // EMPTY_LIST
+      case 0x7d:
+        stack.push(new Map());
+        break; // EMPTY_DICT
+      case 0x29:
+        stack.push(Object.freeze([]));
+        break; // EMPTY_TUPLE
+      case 0x8f:
+        stack.push(new Set());
+        break; // EMPTY_SET
+      case 0x74: {
+        const items = popMark();
+        stack.push(Object.freeze(items));
+        break;
+      } // TUPLE (popMark swaps the stack: read it first)
+      case 0x85:
+        stack.push(Object.freeze([pop()]));
+        break; // TUPLE1
+      case 0x86: {
+        const b = pop();
+        const a = pop();
+        stack.push(Object.freeze([a, b]));
+        break;
+      } // TUPLE2
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        stack.push(Object.freeze([a, b, c]));
+        break;
+      } // TUPLE3
+      case 0x6c: {
+        const items = popMark();
+        stack.push(items);
+        break;
+      } // LIST
+      case 0x64: {
+        const m = new Map();
+        const items = popMark();
+        for (let i = 0; i + 1 < items.length; i += 2) m.set(key(items[i]), items[i + 1]);
+        stack.push(m);
+        break;
+      } // DICT
+      case 0x91: {
+        const items = popMark();
+        stack.push(new Set(items));
+        break;
+      } // FROZENSET
+      case 0x90: {
+        const items = popMark();
+        const s = top();
+        if (!(s instanceof Set)) throw new PickleError('ADDITEMS on a non-set');
+        for (const i of items) s.add(i);
+        break;
+      } // ADDITEMS
+      case 0x61: {
+        const v = pop();
+        append(top(), [v]);
+        break;
+      } // APPEND
+      case 0x65: {
+        const items = popMark();
+        append(top(), items);
+        break;
+      } // APPENDS
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      } // SETITEM
+      case 0x75: {
+        const items = popMark();
+        setItems(top(), items);
+        break;
+      } // SETITEMS
+      case 0x30:
+        pop();
+        break; // POP
+      case 0x31:
+        popMark();
+        break; // POP_MARK
+      case 0x32:
+        stack.push(top());
+        break; // DUP
+      case 0x71:
+        memo.set(u8(), top());
+        break; // BINPUT
+      case 0x72:
+        memo.set(u32(), top());
+        break; // LONG_BINPUT
+      case 0x70:
+        memo.set(Number.parseInt(line(), 10), top());
+        break; // PUT
+      case 0x94:
+        memo.set(memo.size, top());
+        break; // MEMOIZE
+      case 0x68:
+        stack.push(recall(memo, u8()));
+        break; // BINGET
+      case 0x6a:
+        stack.push(recall(memo, u32()));
+        break; // LONG_BINGET
+      case 0x67:
+        stack.push(recall(memo, Number.parseInt(line(), 10)));
+        break; // GET
+      case 0x63: {
+        const module = line();
+        stack.push(new PickleGlobal(module, line()));
+        break;
+      } // GLOBAL
+      case 0x93: {
+        const name = pop();
+        const module = pop();
+        stack.push(new PickleGlobal(String(module), String(name)));
+        break;
+      } // STACK_GLOBAL
+      case 0x52: {
+        const args = pop();
+        const fn = pop();
+        stack.push(call(fn, asArgs(args)));
+        break;
+      } // REDUCE
+      case 0x81: {
+        const args = pop();
+        const cls = pop();
+        stack.push(call(cls, asArgs(args)));
+        break;
+      } // NEWOBJ
+      case 0x92: {
+        pop();
+        const args = pop();
+        const cls = pop();
+        stack.push(call(cls, asArgs(args)));
+        break;
+      } // NEWOBJ_EX
+      case 0x62: {
+        // BUILD
         const state = pop();
         const target = top();
         if (options.build?.(target, state)) break;
@@ -192,7 +343,8 @@ export function unpickle(buf: Uint8Array, offset = 0, options: UnpickleOptions =
         else throw new PickleError(`BUILD on a ${describe(target)} at offset ${pos - 1}`);
         break;
       }
-      case 0x51: { // BINPERSID
+      case 0x51: {
+        // BINPERSID
         const pid = pop();
         if (!options.persistentLoad) throw new PickleError('a persistent id, which this kind of file does not have');
         stack.push(options.persistentLoad(pid));

@@ -11,10 +11,18 @@ export const analyze: HostJob<'analyze'> = async (request, { project, engine, si
   const { outcomes, invalid } = requestedOutcomes(project, generator.key, request.feature);
   const report = await engine.run(
     'analyze-feature',
-    { feature: request.feature, generator: generator.key, samples: featureSamples(project, generator.key, request.feature), shrinkage: request.shrinkage, requested: outcomes, invalid },
+    {
+      feature: request.feature,
+      generator: generator.key,
+      samples: featureSamples(project, generator.key, request.feature),
+      shrinkage: request.shrinkage,
+      requested: outcomes,
+      invalid,
+    },
     { signal },
   );
-  const file = out ?? join(project.dir, 'renders', 'analysis', `${request.feature.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${generator.key.replace(/:/g, '-')}.json`);
+  const file =
+    out ?? join(project.dir, 'renders', 'analysis', `${request.feature.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${generator.key.replace(/:/g, '-')}.json`);
   await atomicWrite(file, JSON.stringify(report, null, 1), project.tmpDir);
   return { report, file: shownPath(project, file) };
 };

@@ -21,7 +21,11 @@ export const contactSheet: HostJob<'contact-sheet'> = async (request, { project,
     const run = getRun(project, source.runId);
     const checkpoints = listCheckpoints(project, run.id);
     const c = source.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === source.checkpointId);
-    if (!c) throw new AppError('not_found', `run "${run.name}" has no ${source.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${source.checkpointId}`}`);
+    if (!c)
+      throw new AppError(
+        'not_found',
+        `run "${run.name}" has no ${source.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${source.checkpointId}`}`,
+      );
     const count = Math.min(request.count ?? run.options.witnesses, run.options.witnesses);
     items = Array.from({ length: count }, (_, w) => ({ source: witnessSource(project, run, c, w), caption: `witness ${w}` }));
     const unit = progressUnit(run.options);

@@ -9,7 +9,11 @@ import type { HostJob } from '../job-context';
 export const generate: HostJob<'generate'> = async (request, { project, engine, signal, onProgress }) => {
   const generator = jobGenerator(project, request.ref);
   const { outcomes, invalid } = requestedOutcomes(project, generator.key, request.feature);
-  const report = await engine.run('analyze-feature', { feature: request.feature, generator: generator.key, samples: featureSamples(project, generator.key, request.feature), requested: outcomes, invalid }, { signal });
+  const report = await engine.run(
+    'analyze-feature',
+    { feature: request.feature, generator: generator.key, samples: featureSamples(project, generator.key, request.feature), requested: outcomes, invalid },
+    { signal },
+  );
   const found = await engine.run(
     'generate-feature',
     {
@@ -24,6 +28,11 @@ export const generate: HostJob<'generate'> = async (request, { project, engine, 
     },
     { signal, onProgress },
   );
-  const latents = storeFeatureLatents(project, { key: generator.key, space: found.space }, { feature: request.feature, value: request.value, multiplier: request.multiplier }, found.accepted);
+  const latents = storeFeatureLatents(
+    project,
+    { key: generator.key, space: found.space },
+    { feature: request.feature, value: request.value, multiplier: request.multiplier },
+    found.accepted,
+  );
   return { latents: latents.map(latentSummary), attempts: found.attempts, acceptance: found.acceptance, backend: found.backend };
 };

@@ -20,6 +20,25 @@ export const path: HostJob<'path'> = async (request, { project, engine, signal, 
   }
   const digest = createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 12);
   const file = out ?? join(project.dir, 'renders', 'latents', `${generator.key.replace(/:/g, '-')}-path-${digest}.png`);
-  const strip = await engine.run('draw-latents', { generator: generator.spec, backend: request.backend, vectors: keys.map((k) => Array.from(k.vector)), path: timing, outFile: file, tmpDir: project.tmpDir }, { signal, onProgress });
-  return { file: shownPath(project, strip.file), width: strip.width, height: strip.height, frames: strip.frames, keyframes: keys.map((k) => k.id), loop: request.loop, backend: strip.backend };
+  const strip = await engine.run(
+    'draw-latents',
+    {
+      generator: generator.spec,
+      backend: request.backend,
+      vectors: keys.map((k) => Array.from(k.vector)),
+      path: timing,
+      outFile: file,
+      tmpDir: project.tmpDir,
+    },
+    { signal, onProgress },
+  );
+  return {
+    file: shownPath(project, strip.file),
+    width: strip.width,
+    height: strip.height,
+    frames: strip.frames,
+    keyframes: keys.map((k) => k.id),
+    loop: request.loop,
+    backend: strip.backend,
+  };
 };

@@ -9,14 +9,26 @@ import { shownPath, type HostJob } from '../job-context';
 export const project: HostJob<'project'> = async (request, { project, engine, signal, onProgress, out }) => {
   const { imageId } = request;
   const row = project.db
-    .prepare(`SELECT i.status, coalesce(f.aligned_path, i.original_path) AS file FROM images i LEFT JOIN faces f ON f.image_id = i.id AND f.status = 'kept' WHERE i.id = ? ORDER BY f.position LIMIT 1`)
+    .prepare(
+      `SELECT i.status, coalesce(f.aligned_path, i.original_path) AS file FROM images i LEFT JOIN faces f ON f.image_id = i.id AND f.status = 'kept' WHERE i.id = ? ORDER BY f.position LIMIT 1`,
+    )
     .get(imageId) as { status: string; file: string | null } | undefined;
   if (!row) throw new AppError('not_found', `no image #${imageId} in project "${project.name}"`);
-  if (row.status !== 'ok' || !row.file) throw new AppError('invalid_request', `image #${imageId} was not imported (${row.status}); it has no pixels to project`);
+  if (row.status !== 'ok' || !row.file)
+    throw new AppError('invalid_request', `image #${imageId} was not imported (${row.status}); it has no pixels to project`);
   const generator = jobGenerator(project, request.ref);
   const result = await engine.run(
     'project-image',
-    { generator: generator.spec, backend: request.backend, imageFile: join(project.dir, row.file), imageLabel: `image #${imageId}`, steps: request.steps, featureWeight: request.featureWeight, drawingFile: out, tmpDir: project.tmpDir },
+    {
+      generator: generator.spec,
+      backend: request.backend,
+      imageFile: join(project.dir, row.file),
+      imageLabel: `image #${imageId}`,
+      steps: request.steps,
+      featureWeight: request.featureWeight,
+      drawingFile: out,
+      tmpDir: project.tmpDir,
+    },
     { signal, onProgress },
   );
   const [stored] = addLatents(project, generator.key, result.space, [
@@ -26,7 +38,14 @@ export const project: HostJob<'project'> = async (request, { project, engine, si
       source: `image #${imageId} projected`,
       name: request.name ?? null,
       imageId,
-      detail: { steps: result.steps, mse: result.mse, msssim: result.msssim, featureDistance: result.featureDistance, seconds: result.seconds, loss: result.loss },
+      detail: {
+        steps: result.steps,
+        mse: result.mse,
+        msssim: result.msssim,
+        featureDistance: result.featureDistance,
+        seconds: result.seconds,
+        loss: result.loss,
+      },
     },
   ]);
   return {

@@ -10,7 +10,13 @@ export const seeds: HostJob<'seeds'> = async (request, { project, engine, signal
     project,
     generator.key,
     made.space,
-    made.vectors.map((vector, i) => ({ vector, kind: 'sample', source: `seed ${request.seeds[i]}`, name: request.name ?? null, detail: { seed: request.seeds[i] } })),
+    made.vectors.map((vector, i) => ({
+      vector,
+      kind: 'sample',
+      source: `seed ${request.seeds[i]}`,
+      name: request.name ?? null,
+      detail: { seed: request.seeds[i] },
+    })),
   );
   return { latents: latents.map(latentSummary), backend: made.backend };
 };

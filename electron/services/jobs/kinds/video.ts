@@ -28,13 +28,25 @@ export const video: HostJob<'video'> = async (request, { project, engine, signal
       backend: request.backend,
       keyframes: anchors.map((a) => a.keyframe),
       timing,
-      format: { fps: request.fps, size: request.size ?? 0, prores: request.prores, ...(request.title ? { title: { text: request.title, seconds: request.titleSeconds } } : {}) },
+      format: {
+        fps: request.fps,
+        size: request.size ?? 0,
+        prores: request.prores,
+        ...(request.title ? { title: { text: request.title, seconds: request.titleSeconds } } : {}),
+      },
       outFile: file,
       ffmpeg: ffmpeg.path,
     },
     { signal, onProgress },
   );
-  const settings = { anchors: anchors.map((a) => a.describe), ...timing, size: request.size ?? null, title: request.title ?? null, prores: request.prores, backend: rendered.backend };
+  const settings = {
+    anchors: anchors.map((a) => a.describe),
+    ...timing,
+    size: request.size ?? null,
+    title: request.title ?? null,
+    prores: request.prores,
+    backend: rendered.backend,
+  };
   const renders = [];
   for (const f of rendered.files) renders.push((await recordRender(project, 'video', f, generator.key, settings)).id);
   return {
