@@ -45,6 +45,10 @@ export async function openBrowserSession(): Promise<BrowserSession> {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // A request still in flight when the test navigates is aborted by the browser: that is no defect.
   page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // A refused request names itself: the console says only "400", the body says which call and why.
+  page.on('response', async (r) => {
+    if (r.status() >= 400) problems.push(`response ${r.status()}: ${r.request().postData() ?? r.url()} → ${await r.text().catch(() => '')}`);
+  });
   mkdirSync(shots, { recursive: true });
   return {
     base,
