@@ -576,6 +576,7 @@ const fileStem = z
   .regex(/^[\p{L}\p{N} _.-]+$/u, 'a file name of letters, digits, spaces, dots, dashes and underscores');
 const easing = z.enum(['linear', 'smooth']).describe('smooth: slow in and out at each keyframe; linear: at one pace');
 const latentIds = z.array(id).min(1).max(500);
+const QualityMetricName = z.enum(['swd', 'kid', 'fd', 'pr']);
 const jobBackend = BackendPreference.optional().describe('Where the engine computes; the best that works here when not given.');
 
 /**
@@ -717,6 +718,32 @@ export const JobRequest = z.discriminatedUnion('kind', [
       name: fileStem,
     })
     .strict(),
+  /** How close a generator's pictures come to the real portraits: one checkpoint, every checkpoint of a run, or an imported network against a dataset. */
+  z
+    .object({
+      kind: z.literal('metrics'),
+      source: z.union([
+        z
+          .object({
+            runId: id,
+            checkpointId: id.optional().describe('one checkpoint; the latest when neither this nor every is given'),
+            every: z.boolean().optional().describe('every checkpoint of the run'),
+          })
+          .strict(),
+        z.object({ networkId: id, datasetId: id.describe('the portraits to compare with') }).strict(),
+      ]),
+      metrics: z.array(QualityMetricName).min(1).max(4).default(['swd', 'kid', 'fd', 'pr']).describe('swd; kid, fd and pr on face descriptors'),
+      samples: z
+        .number()
+        .int()
+        .min(8)
+        .max(10_000)
+        .default(256)
+        .describe('generated pictures measured: the latents of seeds 0 … N−1, the same at every checkpoint'),
+      reals: z.number().int().min(8).max(100_000).optional().describe('real portraits compared with (a fixed spread of the dataset; all of them by default)'),
+      backend: jobBackend,
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('contact-sheet'),
@@ -779,6 +806,13 @@ export const JobResults = {
     pageHeightMm: z.number(),
     stripLengthMm: z.number(),
     lowestDpi: z.object({ recto: z.number().nullable(), verso: z.number().nullable() }),
+  }),
+  metrics: z.object({
+    measured: z.array(z.object({ checkpointId: id.nullable(), at: z.number().nullable(), values: z.record(z.string(), z.number()) })),
+    samples: z.number().int(),
+    reals: z.number().int(),
+    seconds: z.number(),
+    backend: z.string(),
   }),
   'contact-sheet': RenderedFile.extend({
     pictures: z.number().int(),
@@ -946,6 +980,14 @@ export const contract = {
   'runs.timeline': method(z.object({ runId: id, vsRunId: id.optional() }).strict(), Timeline),
   'runs.live': method(empty, z.array(RunProgress)),
   'runs.series': method(z.object({ runId: id, points: z.number().int().min(10).max(5000).default(800) }).strict(), RunSeries),
+  /** A run's measured quality, per checkpoint: the newest full measurement of each metric, else the quick one. */
+  'runs.quality': method(
+    z.object({ runId: id }).strict(),
+    z.object({
+      unit: z.enum(['epochs', 'kimg']),
+      checkpoints: z.array(z.object({ checkpointId: id, at: z.number(), values: z.record(z.string(), z.number()), quick: z.array(z.string()) })),
+    }),
+  ),
   'runs.inspect': method(z.object({ runId: id, at: z.number().min(0).optional() }).strict(), RunInspection),
   'runs.delete': method(z.object({ runId: id }).strict(), z.object({ deleted: z.string(), filesRemoved: z.number().int() })),
   'runs.estimate': method(RunRequest, RunEstimate),
@@ -960,7 +1002,8 @@ export const contract = {
   /** Every generator the style tools can draw from: imported networks and StyleGAN2 runs with a checkpoint. */
   'generate.sources': method(empty, z.array(GeneratorSource)),
   /** Every generator the latent tools work with: networks, and runs of every architecture with a checkpoint. */
-  'latents.generators': method(empty, z.array(LatentGenerator)),
+  /** Networks, and runs at their latest checkpoint; with `also`, that checkpoint of a run too (first). */
+  'latents.generators': method(z.object({ also: z.object({ runId: id, checkpointId: id }).strict().optional() }).strict(), z.array(LatentGenerator)),
   'latents.list': method(z.object({ ref: GeneratorRef }).strict(), z.array(LatentSummary)),
   /** The questionnaire's answers: key = value on latents of the generator ("invalid" for an unreadable face). */
   'latents.label': method(

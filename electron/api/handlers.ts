@@ -16,6 +16,7 @@ import { expandHome } from '../services/fs/expand-home';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
+import { runQuality } from '../services/quality/quality-store';
 import type { Studio } from '../services/studio';
 import { generatorKeyOf, listLatentGenerators } from '../services/latent-generators';
 import { labelLatents, latentsOf, listLatents } from '../services/latents';
@@ -95,6 +96,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     },
     'runs.live': () => studio.runs.live(),
     'runs.series': ({ runId, points }) => runSeries(studio.requireProject(), runId, points),
+    'runs.quality': ({ runId }) => runQuality(studio.requireProject(), runId),
     'runs.inspect': ({ runId, at }) => inspectRun(studio.requireProject(), studio.engine, runId, at),
     'runs.delete': ({ runId }) => studio.runs.delete(runId),
     'runs.estimate': (req) => studio.runs.estimate(req),
@@ -106,7 +108,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'generate.seeds': (req) => studio.generators.seeds(req),
     'generate.styleMix': (req) => studio.generators.styleMix(req),
     'generate.interpolate': (req) => studio.generators.interpolate(req),
-    'latents.generators': () => listLatentGenerators(studio.requireProject()),
+    'latents.generators': ({ also }) => listLatentGenerators(studio.requireProject(), also),
     'latents.list': ({ ref }) => {
       const project = studio.requireProject();
       return listLatents(project, generatorKeyOf(project, ref)).map(({ vector: _, generator: __, space: ___, ...rest }) => rest);

@@ -24,6 +24,7 @@ import { importNetworkCommand } from './import-network';
 import { interpolate } from './interpolate';
 import { label } from './label';
 import { latents } from './latents';
+import { metrics } from './metrics';
 import { networks } from './networks';
 import { projectCheck } from './project-check';
 import { projectCreate } from './project-create';
@@ -56,6 +57,7 @@ export const COMMANDS: Command[] = [
   fork,
   runs,
   timeline,
+  metrics,
   sample,
   importNetworkCommand,
   networks,

@@ -12,6 +12,7 @@ import { drawLatentsJob } from './jobs/draw-latents';
 import { generateFeatureJob } from './jobs/generate-feature';
 import { inspectRun } from './jobs/inspect-run';
 import { latentAverage } from './jobs/latent-average';
+import { measureQuality } from './jobs/measure-quality';
 import { latentSeeds } from './jobs/latent-seeds';
 import { probe } from './jobs/probe';
 import { projectImage } from './jobs/project-image';
@@ -40,6 +41,7 @@ const JOBS: { [K in JobKind]: EngineJob<K> } = {
   'contact-sheet': contactSheet,
   'inspect-run': inspectRun,
   'sample-checkpoint': sampleCheckpoint,
+  'measure-quality': measureQuality,
 };
 
 interface ParentPort {

@@ -20,6 +20,7 @@ import type { BookRequest, BookResult } from './jobs/render-book';
 import type { ContactSheetRequest, ContactSheetResult } from './jobs/contact-sheet';
 import type { InspectionRequest, InspectionResult } from './jobs/inspect-run';
 import type { CheckpointSamplesRequest } from './jobs/sample-checkpoint';
+import type { QualityRequest, QualityResult } from './jobs/measure-quality';
 import type { FeatureReport } from '../../shared/feature-report';
 
 /**
@@ -74,6 +75,8 @@ export interface EngineJobs {
   'generate-feature': { request: FeatureGenerationRequest; event: never; result: FeatureGenerationResult };
   'render-book': { request: BookRequest; event: never; result: BookResult };
   'contact-sheet': { request: ContactSheetRequest; event: never; result: ContactSheetResult };
+  /** How close a generator's pictures come to a dataset's: SWD, and KID, FD, precision and recall on face descriptors. */
+  'measure-quality': { request: QualityRequest; event: never; result: QualityResult };
   /** New pictures from a run's generator at a checkpoint, as PNGs. */
   'sample-checkpoint': { request: CheckpointSamplesRequest; event: never; result: { files: string[]; backend: string } };
   /** A checkpoint's witnesses against the training portraits: near-duplicates, and the nearest portraits. */

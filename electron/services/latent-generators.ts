@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { GeneratorRef, LatentGenerator } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import { checkpointAt, describeAt, progressUnit } from '../../shared/progress';
 import type { GeneratorSpec } from '../engine/jobs/generator-spec';
 import { getDataset } from './datasets/datasets';
 import { resolveGenerator } from './networks/generator-sessions';
@@ -11,7 +12,7 @@ import { findNetwork, listNetworks } from './networks/network-store';
 import type { Project } from './projects/project';
 import { getRun, listCheckpoints, listRuns } from './runs/run-store';
 
-export function listLatentGenerators(project: Project): LatentGenerator[] {
+export function listLatentGenerators(project: Project, also?: { runId: number; checkpointId: number }): LatentGenerator[] {
   const networks = listNetworks(project).map((n): LatentGenerator => ({
     ref: { networkId: n.id },
     key: `network:${n.id}`,
@@ -34,7 +35,26 @@ export function listLatentGenerators(project: Project): LatentGenerator[] {
       },
     ];
   });
-  return [...networks, ...runs];
+  const extra = also ? alsoGenerator(project, also) : [];
+  return [...extra, ...networks, ...runs.filter((r) => !extra.some((e) => e.key === r.key))];
+}
+
+/** One checkpoint of a run as a generator (the quality panel's best one, which need not be the latest). */
+function alsoGenerator(project: Project, { runId, checkpointId }: { runId: number; checkpointId: number }): LatentGenerator[] {
+  const run = getRun(project, runId);
+  const c = listCheckpoints(project, run.id).find((x) => x.id === checkpointId);
+  if (!c) throw new AppError('not_found', `run "${run.name}" has no checkpoint #${checkpointId}`);
+  const unit = progressUnit(run.options);
+  return [
+    {
+      ref: { runId: run.id, checkpointId: c.id },
+      key: `run:${run.id}:${c.id}`,
+      label: `${run.name} at ${describeAt(unit, checkpointAt(unit, c))}`,
+      arch: run.arch,
+      space: run.arch === 'stylegan2' ? 'w' : 'z',
+      resolution: getDataset(project, run.datasetId).resolution,
+    },
+  ];
 }
 
 /** The key a generator's latents are stored under (a run without a checkpoint named means its latest). */

@@ -127,6 +127,18 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   await page.getByTestId('advice-fork').scrollIntoViewIfNeeded();
   await s.shot('24-health-collapsed');
 
+  // Quality: the quick measurement of every checkpoint drawn as curves; a full one on demand adds
+  // the face-descriptor metrics, and the best checkpoint by recall is one click from the Latents view.
+  await page.getByTestId('quality-swd').waitFor();
+  await page.getByTestId('quality-recall-image').waitFor();
+  await page.getByTestId('quality-samples').fill('16');
+  await page.getByTestId('quality-measure-latest').click();
+  await page.getByTestId('quality-recall-face').waitFor({ timeout: 120_000 });
+  await page.getByTestId('quality-best-by').selectOption('recall-image');
+  assert.match((await text('quality-best'))!, /^epoch \d+: [\d.]+$/);
+  await page.getByTestId('quality-panel').scrollIntoViewIfNeeded();
+  await s.shot('24b-run-quality');
+
   await page.getByTestId('advice-fork').click();
   await page.getByTestId('fork-dialog').waitFor();
   assert.equal(await page.getByTestId('fork-lr').inputValue(), '0.5');

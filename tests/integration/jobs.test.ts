@@ -220,3 +220,39 @@ test('a request the contract refuses never starts', async () => {
   await assert.rejects(call('jobs.start', { kind: 'video', ref: network, anchors: ['seed:1', 'seed:2'], seconds: 1, size: 33, name: 'x' }), /even size/);
   assert.equal(ended.size, finishedBefore, 'no job ended: none began');
 });
+
+test("metrics: every checkpoint of a run measured (SWD, and KID, FD, precision, recall on face descriptors), recorded, read back as the run's curves", async () => {
+  const before = progress.length;
+  const r = await result({ kind: 'metrics', source: { runId, every: true }, samples: 16, reals: 24, backend: 'cpu' });
+  const checkpoints = studio.requireProject().db.prepare('SELECT id FROM checkpoints WHERE run_id = ? ORDER BY id').all(runId) as { id: number }[];
+  assert.deepEqual(
+    r.measured.map((m) => m.checkpointId),
+    checkpoints.map((c) => c.id),
+  );
+  assert.deepEqual(
+    r.measured.map((m) => m.at),
+    [0, 1, 2, 3, 4],
+  );
+  for (const m of r.measured) {
+    assert.deepEqual(Object.keys(m.values).sort(), ['fd-face', 'kid-face', 'precision-face', 'recall-face', 'swd']);
+    assert.ok(m.values.swd! > 0 && m.values['recall-face']! >= 0 && m.values['recall-face']! <= 1);
+  }
+  assert.deepEqual([r.samples, r.reals], [16, 24]);
+  const steps = progress.slice(before).filter((p) => p.kind === 'metrics');
+  assert.ok(
+    steps.some((p) => /\(5 of 5\)/.test(p.message)),
+    'progress names the checkpoint being measured',
+  );
+  const series = (await call('runs.quality', { runId })) as { unit: string; checkpoints: { at: number; values: Record<string, number>; quick: string[] }[] };
+  assert.equal(series.unit, 'epochs');
+  assert.deepEqual(
+    series.checkpoints.map((c) => c.at),
+    [0, 1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    series.checkpoints.map((c) => c.values.swd),
+    r.measured.map((m) => m.values.swd),
+  );
+  // The untrained generator (epoch 0) is the furthest from the portraits by SWD.
+  assert.ok(r.measured[0]!.values.swd! > Math.min(...r.measured.slice(1).map((m) => m.values.swd!)));
+});

@@ -22,7 +22,12 @@ function dot(a: Float32Array | Float64Array, b: Float32Array | Float64Array): nu
   return s;
 }
 
-export function kernelDistance(reals: Float32Array[], fakes: Float32Array[], seed = 0x1d, settings: { subsets: number; maxSubsetSize: number } = KID_SETTINGS): number {
+export function kernelDistance(
+  reals: Float32Array[],
+  fakes: Float32Array[],
+  seed = 0x1d,
+  settings: { subsets: number; maxSubsetSize: number } = KID_SETTINGS,
+): number {
   const d = reals[0]!.length;
   const m = Math.min(reals.length, fakes.length, settings.maxSubsetSize);
   if (m < 2) throw new Error(`the kernel distance needs two features or more on each side (it has ${reals.length} and ${fakes.length})`);

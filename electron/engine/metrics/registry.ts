@@ -22,6 +22,8 @@ export interface HealthInput {
    * much the same blur for everything, which is no collapse either (a collapse loses diversity it had).
    */
   stillLearning?: boolean;
+  /** Recall (the share of real portraits the samples reach) now, and the best it was in this run. */
+  recall?: { now: number; best: number };
 }
 
 export interface HealthMetric {
@@ -51,6 +53,13 @@ export function assessHealth(input: HealthInput): HealthReport {
   if (d < DIVERSE) reasons.push(`samples keep ${(d * 100).toFixed(0)} % of the real portraits' diversity`);
   if (cluster >= 0.5) reasons.push(`${(cluster * 100).toFixed(0)} % of the samples are near-duplicates of one another`);
   if (metrics.loss_signature === 1 && d < 0.6) reasons.push('the discriminator wins every time while the generator loss climbs');
+  // Collapse as coverage lost: the samples reach far fewer of the portraits than they once did.
+  if (input.recall && input.recall.best >= 0.2 && input.recall.now < 0.4 * input.recall.best) {
+    reasons.push(
+      `the samples reach ${(input.recall.now * 100).toFixed(0)} % of the real portraits (recall), down from ${(input.recall.best * 100).toFixed(0)} %`,
+    );
+  }
+  if (input.recall) metrics.recall = input.recall.now;
   const verdict = reasons.length ? 'collapsed' : 'healthy';
   if (metrics.nearest_training_ratio! < 0.25) reasons.push('samples come very close to training portraits (memorisation)');
   return { metrics, verdict, reasons };

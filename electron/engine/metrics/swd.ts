@@ -187,3 +187,56 @@ export function swd(reals: Uint8Array[], fakes: Uint8Array[], r: number, c: numb
   });
   return { levels, average: levels.reduce((s, l) => s + l.value, 0) / levels.length };
 }
+
+/**
+ * SWD against one fixed set of real portraits whose side is prepared once — their neighbourhoods,
+ * the directions and the real projections, sorted — so that each later set of generated pictures
+ * costs only its own descriptors and projections: the quick measurement at every checkpoint.
+ */
+/** Rows of `desc` (each `dim` floats) projected on each direction, each projection sorted. */
+export type Projector = (desc: Float32Array, dim: number, dirs: Float32Array[]) => Promise<Float32Array[]>;
+
+const projectInJs: Projector = async (desc, dim, dirs) => dirs.map((d) => sortedProjection(desc, dim, d));
+
+export class SwdReference {
+  private readonly levels: { resolution: number; dirs: Float32Array[]; sorted: Float32Array[] }[];
+  private readonly dim: number;
+
+  private constructor(
+    private readonly r: number,
+    private readonly c: number,
+    private readonly project: Projector,
+  ) {
+    this.dim = c * SWD_SETTINGS.neighbourhood ** 2;
+    this.levels = [];
+  }
+
+  /** `project` may do the products on a faster path (a backend's matrix product); plain loops by default. */
+  static async build(
+    reals: Uint8Array[],
+    r: number,
+    c: number,
+    { perImage = SWD_SETTINGS.perImage, seed = 0x5d0, project = projectInJs }: { perImage?: number; seed?: number; project?: Projector } = {},
+  ): Promise<SwdReference> {
+    const ref = new SwdReference(r, c, project);
+    const rng = new Rng(seed);
+    const desc = swdDescriptors(reals, r, c, rng, perImage);
+    for (const [level, resolution] of swdResolutions(r).entries()) {
+      const dirs = randomDirections(SWD_SETTINGS.directions * SWD_SETTINGS.repeats, ref.dim, rng);
+      ref.levels.push({ resolution, dirs, sorted: await project(desc[level]!, ref.dim, dirs) });
+    }
+    return ref;
+  }
+
+  /** SWD of generated pictures against the reference, `perImage` neighbourhoods of each. */
+  async distance(fakes: Uint8Array[], { seed = 0xfa4e, perImage = SWD_SETTINGS.perImage }: { seed?: number; perImage?: number } = {}): Promise<SwdResult> {
+    const desc = swdDescriptors(fakes, this.r, this.c, new Rng(seed), perImage);
+    const levels: SwdResult['levels'] = [];
+    for (const [level, { resolution, dirs, sorted }] of this.levels.entries()) {
+      const projected = await this.project(desc[level]!, this.dim, dirs);
+      const sum = dirs.reduce((s, _, k) => s + wasserstein1(sorted[k]!, projected[k]!), 0);
+      levels.push({ resolution, value: (sum / dirs.length) * 1e3 });
+    }
+    return { levels, average: levels.reduce((s, l) => s + l.value, 0) / levels.length };
+  }
+}

@@ -21,6 +21,7 @@ import { trainingSteps } from './objectives';
 import { adamPair, type Optimizers } from './optimize';
 import { checkTrainingFits } from './memory-limit';
 import { collectStats } from './train-stats';
+import { QuickQualityMeter, type QuickQuality } from './quick-quality';
 
 export interface TrainOptions {
   runDir: string;
@@ -77,6 +78,8 @@ export interface ResumePointWritten extends TrainCounters {
 export interface CheckpointWritten extends ResumePointWritten {
   witnessGrid: string;
   health: HealthReport;
+  /** The quick quality measurement (SWD, precision and recall) of the health samples. */
+  quality: QuickQuality;
 }
 
 /** How many generated and real images the health metrics compare at each checkpoint. */
@@ -204,6 +207,8 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
     meta.channels,
   );
   const losses = { recent: { d: [] as number[], g: [] as number[] }, before: { d: [] as number[], g: [] as number[] } };
+  const quality = await QuickQualityMeter.open(options.dataset, options.seed ^ 0x5d0);
+  let bestRecall = 0;
 
   try {
     if (options.from) {
@@ -230,14 +235,18 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       const witnessGrid = join(options.runDir, 'witnesses', `${name}.png`);
       const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state(), at);
       await renderGrid(model, witnesses, witnessGrid);
-      const samples = imageFeatures(split(await generateBytes(model, healthLatents), healthCount), meta.resolution, meta.channels);
+      const generated = split(await generateBytes(model, healthLatents), healthCount);
+      const samples = imageFeatures(generated, meta.resolution, meta.channels);
+      const measured = await quality.measure(generated, samples);
       // Until the samples first become diverse, and for at most a fifth of the run, low diversity is learning, not collapse.
       const stillLearning = !diverseSeen && counters.imagesSeen < 0.2 * totalImages;
-      const health = assessHealth({ samples, reals: realFeatures, losses, untrained: counters.step === 0, stillLearning });
+      const recall = { now: measured.values['recall-image']!, best: bestRecall };
+      const health = assessHealth({ samples, reals: realFeatures, losses, untrained: counters.step === 0, stillLearning, recall });
+      bestRecall = Math.max(bestRecall, recall.now);
       if ((health.metrics.diversity ?? 0) >= DIVERSE) diverseSeen = true;
       losses.before = losses.recent;
       losses.recent = { d: [], g: [] };
-      await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written, health });
+      await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written, health, quality: measured });
     };
     if (!options.from) await checkpoint(); // the start: what the untrained generator draws
 

@@ -117,17 +117,21 @@ export class JobHost {
   }
 }
 
+/** What each kind of job makes, in a message. */
+const WHAT: Record<JobKind, string> = {
+  seeds: 'drawing latents from seeds',
+  draw: 'the drawing',
+  path: 'the path',
+  arithmetic: 'the arithmetic',
+  project: 'the projection',
+  video: 'the video',
+  analyze: 'the analysis',
+  generate: 'the generation',
+  leporello: 'the book',
+  metrics: 'the measurement',
+  'contact-sheet': 'the contact sheet',
+};
+
 function describe(request: JobRequest): string {
-  return {
-    seeds: 'drawing latents from seeds',
-    draw: 'the drawing',
-    path: 'the path',
-    arithmetic: 'the arithmetic',
-    project: 'the projection',
-    video: 'the video',
-    analyze: 'the analysis',
-    generate: 'the generation',
-    leporello: 'the book',
-    'contact-sheet': 'the contact sheet',
-  }[request.kind];
+  return WHAT[request.kind];
 }

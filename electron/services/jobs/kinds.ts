@@ -8,6 +8,7 @@ import { contactSheet } from './kinds/contact-sheet';
 import { draw } from './kinds/draw';
 import { generate } from './kinds/generate';
 import { leporello } from './kinds/leporello';
+import { metrics } from './kinds/metrics';
 import { path } from './kinds/path';
 import { project } from './kinds/project';
 import { seeds } from './kinds/seeds';
@@ -23,5 +24,6 @@ export const HOST_JOBS: { [K in JobKind]: HostJob<K> } = {
   analyze,
   generate,
   leporello,
+  metrics,
   'contact-sheet': contactSheet,
 };

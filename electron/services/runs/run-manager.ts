@@ -19,6 +19,7 @@ import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import type { EngineLauncher } from '../engine-host/engine-launcher';
 import { EngineClient, EngineExitError } from '../engine-host/engine-client';
+import { recordQuality } from '../quality/quality-store';
 import {
   elsewhereMessage,
   progressElsewhere,
@@ -35,6 +36,7 @@ import {
   insertRun,
   listCheckpoints,
   parentCheckpoint,
+  checkpointIdAt,
   recordCheckpoint,
   recordHealth,
   recordMetrics,
@@ -385,6 +387,17 @@ export class RunManager {
         }
         case 'checkpoint':
           recordCheckpoint(this.project, runId, { ...m.checkpoint, path: rel(m.checkpoint.file), witnessGrid: rel(m.checkpoint.witnessGrid) });
+          recordQuality(
+            this.project,
+            { checkpointId: checkpointIdAt(this.project, runId, m.checkpoint.imagesSeen) },
+            run.datasetId,
+            m.checkpoint.quality.values,
+            m.checkpoint.quality.settings,
+            {
+              quick: true,
+            },
+          );
+          recordMetrics(this.project, runId, m.checkpoint.step, m.checkpoint.epoch, { 'Timing/quality_s': m.checkpoint.quality.seconds });
           dropResumePointBefore(this.project, runId, m.checkpoint.imagesSeen);
           {
             const before = getRun(this.project, runId).health;

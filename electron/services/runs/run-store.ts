@@ -178,3 +178,8 @@ export function runHealth(project: Project, runId: number): RunHealth | null {
     reasons: JSON.parse(last.reasons) as string[],
   };
 }
+
+/** The id of a run's checkpoint at a count of images seen. */
+export function checkpointIdAt(project: Project, runId: number, imagesSeen: number): number {
+  return (project.db.prepare('SELECT id FROM checkpoints WHERE run_id = ? AND images_seen = ?').get(runId, imagesSeen) as { id: number }).id;
+}

@@ -10,6 +10,7 @@ import * as m008 from './008-renders';
 import * as m009 from './009-run-leases';
 import * as m010 from './010-resume-points';
 import * as m011 from './011-metrics-by-name';
+import * as m012 from './012-quality';
 
 export interface Migration {
   version: number;
@@ -31,4 +32,5 @@ export const migrations: Migration[] = [
   { version: 9, name: 'run leases', up: m009.up },
   { version: 10, name: 'resume points', up: m010.up },
   { version: 11, name: 'statistics by name', up: m011.up },
+  { version: 12, name: 'quality metrics', up: m012.up },
 ];

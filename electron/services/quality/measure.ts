@@ -1,0 +1,109 @@
+// Measuring a generator's quality: which checkpoints, against which real portraits, with which
+// settings; the engine draws and measures, this process records.
+import { join } from 'node:path';
+import type { ParsedJobRequest } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { checkpointAt, progressUnit } from '../../../shared/progress';
+import type { JobProgressMessage } from '../../engine/protocol';
+import { getDataset } from '../datasets/datasets';
+import type { EngineClient } from '../engine-host/engine-client';
+import { resolveGenerator } from '../networks/generator-sessions';
+import { findNetwork } from '../networks/network-store';
+import type { Project } from '../projects/project';
+import { getRun, listCheckpoints } from '../runs/run-store';
+import { recordQuality } from './quality-store';
+
+type MetricsRequest = Extract<ParsedJobRequest, { kind: 'metrics' }>;
+
+/** The seed that fixes SWD's neighbourhoods and directions and KID's subsets, for every measurement. */
+export const QUALITY_SEED = 0x5d0;
+
+export interface Measured {
+  checkpointId: number | null;
+  at: number | null;
+  values: Record<string, number>;
+}
+
+export async function measureQuality(
+  project: Project,
+  engine: EngineClient,
+  request: MetricsRequest,
+  hooks: { signal: AbortSignal; onProgress: (p: JobProgressMessage) => void },
+): Promise<{ measured: Measured[]; samples: number; reals: number; seconds: number; backend: string }> {
+  const started = performance.now();
+  const { source } = request;
+  const targets: {
+    checkpointId: number | null;
+    networkId: number | null;
+    at: number | null;
+    label: string;
+    generator: ReturnType<typeof resolveGenerator>['source'] | { kind: 'checkpoint'; file: string; sha256: string };
+  }[] = [];
+  let datasetId: number;
+  if ('networkId' in source) {
+    const network = findNetwork(project, source.networkId);
+    datasetId = getDataset(project, source.datasetId).id;
+    targets.push({
+      checkpointId: null,
+      networkId: network.id,
+      at: null,
+      label: network.name,
+      generator: resolveGenerator(project, { networkId: network.id }).source,
+    });
+  } else {
+    const run = getRun(project, source.runId);
+    datasetId = run.datasetId;
+    const unit = progressUnit(run.options);
+    const all = listCheckpoints(project, run.id);
+    const chosen = source.every ? all : source.checkpointId !== undefined ? all.filter((c) => c.id === source.checkpointId) : all.slice(-1);
+    if (!chosen.length)
+      throw new AppError(
+        'not_found',
+        `run "${run.name}" has no ${source.checkpointId !== undefined ? `checkpoint #${source.checkpointId}` : 'checkpoint yet'} to measure`,
+      );
+    for (const c of chosen)
+      targets.push({
+        checkpointId: c.id,
+        networkId: null,
+        at: checkpointAt(unit, c),
+        label: `${run.name} at ${checkpointAt(unit, c)} ${unit}`,
+        generator: { kind: 'checkpoint', file: join(project.dir, c.path), sha256: c.sha256 },
+      });
+  }
+  const dataset = getDataset(project, datasetId);
+  const measured: Measured[] = [];
+  let last = { samples: 0, reals: 0, backend: '' };
+  for (const [i, t] of targets.entries()) {
+    const result = await engine.run(
+      'measure-quality',
+      {
+        generator: t.generator,
+        backend: request.backend,
+        datasetDir: join(project.dir, dataset.path),
+        metrics: request.metrics,
+        samples: request.samples,
+        reals: request.reals,
+        seed: QUALITY_SEED,
+      },
+      {
+        signal: hooks.signal,
+        // One checkpoint after the other: the whole job's progress counts them.
+        onProgress: (p) =>
+          hooks.onProgress({
+            ...p,
+            done: i * p.total + p.done,
+            total: targets.length * p.total,
+            message: targets.length > 1 ? `${t.label} (${i + 1} of ${targets.length}): ${p.message}` : p.message,
+            secondsLeft: null,
+          }),
+      },
+    );
+    const settings = { samples: result.samples, reals: result.reals, seed: QUALITY_SEED, features: 'face-api recognition (128-d)' };
+    recordQuality(project, t.checkpointId !== null ? { checkpointId: t.checkpointId } : { networkId: t.networkId! }, datasetId, result.values, settings, {
+      detail: result.swdLevels ? { swd: { levels: result.swdLevels } } : {},
+    });
+    measured.push({ checkpointId: t.checkpointId, at: t.at, values: result.values });
+    last = result;
+  }
+  return { measured, samples: last.samples, reals: last.reals, seconds: (performance.now() - started) / 1000, backend: last.backend };
+}
