@@ -98,11 +98,17 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   assert.ok(stored('Loss/r1').every((r) => r.value > 0));
   assert.ok(stored('D/signs').every((r) => r.value >= -1 && r.value <= 1));
   assert.ok(stored('Timing/step_s').every((r) => r.value > 0));
+  // The quality measured at each checkpoint is timed there: once per checkpoint, never per step.
+  assert.deepEqual(
+    stored('Timing/quality_s').map((r) => r.step),
+    listCheckpoints(project, runId).map((c) => c.step),
+  );
+  assert.ok(stored('Timing/quality_s').every((r) => r.value > 0));
   assert.deepEqual(Object.keys(last.stats).sort(), ['ADA/p', 'D/signs', 'Timing/data_s', 'Timing/step_s']);
   const series = runSeries(project, runId, 100);
   assert.deepEqual(
     series.stats.map((s) => s.name),
-    ['ADA/p', 'D/signs', 'Loss/r1', 'Timing/data_s', 'Timing/step_s'],
+    ['ADA/p', 'D/signs', 'Loss/r1', 'Timing/data_s', 'Timing/quality_s', 'Timing/step_s'],
   );
   for (const s of series.stats) assert.equal(s.values.length, series.step.length, s.name);
 
