@@ -4,52 +4,19 @@
 // probe cancel out), three times. Compare with bench/train.ts's training figure for the same
 // backend: the loop, data loading, checkpoints and witnesses should cost little beside the steps.
 //   node --import tsx bench/cli-train.ts [--backend auto] [--repeats 3]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mean, spread } from './common';
+import { leporelloCli } from './leporello-cli';
 
 const { values } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, repeats: { type: 'string', default: '3' } } });
-const root = join(import.meta.dirname, '..');
-const portraits = join(root, '..', 'shared', 'data', 'portraits600');
-const base = mkdtempSync(join(tmpdir(), 'leporello-bench-cli-'));
-const env = { ...process.env, LEPORELLO_HOME: join(base, 'home'), LEPORELLO_PROJECTS: join(base, 'projects') };
-
-function cli(...args: string[]): { seconds: number; json: unknown } {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'leporello.mjs'), ...args, '--json'], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`leporello ${args.join(' ')} failed: ${r.stderr.trim().split('\n').at(-1)}`);
-  return { seconds, json: JSON.parse(r.stdout.trim().split('\n').at(-1)!) };
-}
+const cli = leporelloCli('cli');
 
 try {
-  const project = join(base, 'congress');
-  cli('project', 'create', project, '--name', 'bench');
-  cli('import', project, portraits, '--collection', 'congress');
-  cli('dataset', 'create', project, '--collection', 'congress', '--resolution', '64');
+  const { project, dataset } = cli.portraitProject(64);
   const rates: number[] = [];
   let detail = '';
   for (let r = 0; r < Number(values.repeats); r++) {
-    const run = (epochs: number) =>
-      cli(
-        'train',
-        project,
-        '--dataset',
-        'congress-64',
-        '--arch',
-        'dcgan',
-        '--epochs',
-        String(epochs),
-        '--batch',
-        '64',
-        '--backend',
-        values.backend,
-        '--seed',
-        String(r + 1),
-      );
+    const run = (epochs: number) => cli.trainDcgan(project, dataset.name, '--epochs', String(epochs), '--backend', values.backend, '--seed', String(r + 1));
     const one = run(1);
     const three = run(3);
     type Summary = { backendDetail: string | null; lastCheckpoint: { imagesSeen: number } | null };
@@ -66,5 +33,5 @@ try {
   console.log(`| ${detail || values.backend} | ${spread(rates)} |`);
   console.log(`\nmean ${mean(rates).toFixed(1)} img/s`);
 } finally {
-  rmSync(base, { recursive: true, force: true });
+  cli.remove();
 }
