@@ -700,7 +700,17 @@ export const JobRequest = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('leporello'),
       collectionId: id,
-      verso: z.union([z.object({ runId: id }).strict(), z.object({ videoRenderId: id }).strict()]),
+      verso: z.union([
+        z
+          .object({
+            runId: id,
+            untilCheckpointId: id
+              .optional()
+              .describe('end the timeline at this checkpoint (the best by a quality metric, say): the learning up to it, not what came after'),
+          })
+          .strict(),
+        z.object({ videoRenderId: id }).strict(),
+      ]),
       panels: z.number().int().min(2).max(400),
       panelWidthMm: z.number().min(30).max(1000),
       panelHeightMm: z.number().min(30).max(1000),

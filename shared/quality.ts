@@ -3,6 +3,8 @@
 
 export interface QualityName {
   label: string;
+  /** A few words, where several are listed together. */
+  short: string;
   better: 'lower' | 'higher';
   about: string;
 }
@@ -10,33 +12,44 @@ export interface QualityName {
 export const QUALITY_NAMES: Record<string, QualityName> = {
   swd: {
     label: 'SWD ×10³',
+    short: 'SWD',
     better: 'lower',
     about:
       "sliced Wasserstein distance between 7×7 patches of the pictures' Laplacian pyramids: texture and structure at every scale, needing no trained network",
   },
   'kid-face': {
     label: 'KID (face descriptors)',
+    short: 'KID',
     better: 'lower',
     about: "kernel distance between the two sets' face descriptors (face-api's recognition network): unbiased, so small sets compare fairly",
   },
-  'fd-face': { label: 'FD (face descriptors)', better: 'lower', about: "FID's Fréchet distance, on face descriptors instead of Inception features" },
+  'fd-face': {
+    label: 'FD (face descriptors)',
+    short: 'FD',
+    better: 'lower',
+    about: "FID's Fréchet distance, on face descriptors instead of Inception features",
+  },
   'precision-face': {
     label: 'Precision (face descriptors)',
+    short: 'precision',
     better: 'higher',
     about: 'the share of generated faces that fall among real ones: are the pictures believable?',
   },
   'precision-image': {
     label: 'Precision (thumbnails)',
+    short: 'thumbnail precision',
     better: 'higher',
     about: 'measured while training, on 16×16 grey thumbnails: the share of samples among real portraits',
   },
   'recall-image': {
     label: 'Recall (thumbnails)',
+    short: 'thumbnail recall',
     better: 'higher',
     about: 'measured while training, on 16×16 grey thumbnails: the share of real portraits the samples reach; the health verdict watches it fall',
   },
   'recall-face': {
     label: 'Recall (face descriptors)',
+    short: 'recall',
     better: 'higher',
     about: 'the share of real faces the generated ones reach: is the collection covered? It falls when a run collapses.',
   },
@@ -45,3 +58,22 @@ export const QUALITY_NAMES: Record<string, QualityName> = {
 /** The metrics a measurement can be asked for, and the names each stores. */
 export const QUALITY_METRICS = { swd: ['swd'], kid: ['kid-face'], fd: ['fd-face'], pr: ['precision-face', 'recall-face'] } as const;
 export type QualityMetricName = keyof typeof QUALITY_METRICS;
+
+/** A checkpoint's measured values, as `runs.quality` returns them. */
+export interface ScoredCheckpoint {
+  checkpointId: number;
+  at: number;
+  values: Record<string, number>;
+}
+
+/**
+ * The best checkpoint by one metric, or null when none was measured with it. On a tie the later
+ * checkpoint wins: it trained longer for the same score.
+ */
+export function bestCheckpoint<C extends ScoredCheckpoint>(checkpoints: C[], name: string): C | null {
+  const metric = QUALITY_NAMES[name];
+  const scored = checkpoints.filter((c) => c.values[name] !== undefined);
+  if (!metric || !scored.length) return null;
+  const sign = metric.better === 'lower' ? 1 : -1;
+  return scored.reduce((a, b) => (sign * b.values[name]! <= sign * a.values[name]! ? b : a));
+}

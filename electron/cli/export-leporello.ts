@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors';
 import { findCollectionByName } from '../services/collections';
 import { findVideoRender } from '../services/renders/render-store';
 import { findRun } from '../services/runs/run-store';
+import { checkpointByRef, CHECKPOINT_REF_HELP } from './checkpoint-ref';
 import type { Command } from './command';
 import { print, warn } from './output';
 import { flagsOf, helpLines, parseOptions } from './options';
@@ -31,12 +32,13 @@ export function parseGrid(text: string | undefined): { columns: number; rows: nu
 export const exportLeporello: Command = {
   name: 'export leporello',
   usage:
-    '<project> --recto COLLECTION (--run R | --verso-video FILE) --panels N --panel-size WxH --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
+    '<project> --recto COLLECTION (--run R [--until C] | --verso-video FILE) --panels N --panel-size WxH --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
   summary:
     "an accordion book as print-ready PDF: portraits on the recto, the run's timeline (or a video's frames) on the verso; crop and fold marks, bleed, glue tabs when tiled onto A4/A3",
   options: () => [
     '  --recto COLLECTION\n      The portraits, one per panel (spread evenly over the collection).',
     "  --run R | --verso-video FILE\n      The verso: a run's witnesses at its checkpoints, or the frames of a video this project rendered.",
+    `  --until C\n      End the run's timeline at this checkpoint: ${CHECKPOINT_REF_HELP}.`,
     '  --panel-size WxH\n      Each panel, in cm (15x21), or with a unit (150x210mm, 6x8in).',
     '  --verso-grid CxR\n      Checkpoints (or frames) across and witnesses down each verso panel (default 1x3).',
     ...helpLines(FLAGS, ALIASES),
@@ -47,6 +49,7 @@ export const exportLeporello: Command = {
       ...OUT_FLAGS,
       recto: { type: 'string' },
       run: { type: 'string' },
+      until: { type: 'string' },
       'verso-video': { type: 'string' },
       'verso-grid': { type: 'string' },
       'panel-size': { type: 'string' },
@@ -58,16 +61,19 @@ export const exportLeporello: Command = {
       fields.panels === undefined ||
       !values['panel-size'] ||
       !values.out ||
-      (values.run === undefined) === (values['verso-video'] === undefined)
+      (values.run === undefined) === (values['verso-video'] === undefined) ||
+      (values.until !== undefined && values.run === undefined)
     )
       throw new AppError('invalid_request', usage);
     const size = parsePanelSize(values['panel-size'] as string);
     const grid = parseGrid(values['verso-grid'] as string | undefined);
     await withProject(positionals[0], usage, async (studio, project) => {
-      const verso =
-        values.run !== undefined
-          ? { runId: findRun(project, values.run as string).id }
-          : { videoRenderId: findVideoRender(project, { file: values['verso-video'] as string }).id };
+      let verso;
+      if (values.run !== undefined) {
+        const run = findRun(project, values.run as string);
+        const until = values.until !== undefined ? checkpointByRef(project, run, values.until as string) : undefined;
+        verso = { runId: run.id, ...(until ? { untilCheckpointId: until.id } : {}) };
+      } else verso = { videoRenderId: findVideoRender(project, { file: values['verso-video'] as string }).id };
       const request = jobRequest('leporello', {
         ...fields,
         collectionId: findCollectionByName(project, values.recto as string).id,

@@ -1,8 +1,9 @@
 import { AppError } from '../../shared/errors';
-import { checkpointAt, describeAt, progressUnit } from '../../shared/progress';
+import { describeAt, progressUnit } from '../../shared/progress';
 import { QUALITY_NAMES } from '../../shared/quality';
 import { findNetwork } from '../services/networks/network-store';
-import { findRun, listCheckpoints } from '../services/runs/run-store';
+import { findRun } from '../services/runs/run-store';
+import { checkpointByRef, CHECKPOINT_REF_HELP } from './checkpoint-ref';
 import type { Command } from './command';
 import { print } from './output';
 import { flagsOf, helpLines, parseOptions } from './options';
@@ -17,7 +18,7 @@ export const metrics: Command = {
   usage: '<project> (--run R [--checkpoint AT | --every] | --network N --dataset D) [--metrics swd,kid,fd,pr] [--samples 256] [--reals N]',
   summary: "how close a generator's pictures come to the real portraits: SWD, and KID, FD, precision and recall on face descriptors; recorded per checkpoint",
   options: () => [
-    '  --run R\n      A run, by id or name: its latest checkpoint, the one at --checkpoint (its epoch or kimg), or --every one.',
+    `  --run R\n      A run, by id or name: its latest checkpoint, the one at --checkpoint ${CHECKPOINT_REF_HELP}, or --every one.`,
     '  --network N --dataset D\n      An imported network, against a dataset of its resolution.',
     '  --metrics LIST\n      Which of swd, kid, fd, pr (all by default).',
     ...helpLines(FLAGS),
@@ -43,17 +44,7 @@ export const metrics: Command = {
         const run = findRun(project, values.run as string);
         unit = progressUnit(run.options);
         const at = (values.checkpoint ?? values.at) as string | undefined;
-        let checkpointId: number | undefined;
-        if (at !== undefined) {
-          const all = listCheckpoints(project, run.id);
-          const c = all.find((x) => checkpointAt(unit!, x) === Number(at));
-          if (!c)
-            throw new AppError(
-              'not_found',
-              `run "${run.name}" has no checkpoint at ${describeAt(unit, Number(at))} (its checkpoints, in ${unit}: ${all.map((x) => checkpointAt(unit!, x)).join(', ') || 'none'})`,
-            );
-          checkpointId = c.id;
-        }
+        const checkpointId = at !== undefined ? checkpointByRef(project, run, at).id : undefined;
         source = { runId: run.id, ...(checkpointId !== undefined ? { checkpointId } : {}), ...(values.every ? { every: true } : {}) };
       } else {
         if (values.dataset === undefined)

@@ -4,6 +4,7 @@
 // fork, timelines alone and side by side, the PNG export, delete; and the time to first paint of a
 // 100-checkpoint × 64-witness timeline.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -138,6 +139,30 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   assert.match((await text('quality-best'))!, /^epoch \d+: [\d.]+$/);
   await page.getByTestId('quality-panel').scrollIntoViewIfNeeded();
   await s.shot('24b-run-quality');
+
+  // …and one click ends the book's verso there: the book opens with the run and that ending chosen.
+  const bestAt = /^(epoch \d+):/.exec((await text('quality-best'))!)![1]!;
+  await page.getByTestId('quality-use-book').click();
+  await page.waitForURL(/#\/book\/2\/\d+$/);
+  const ending = () => page.getByTestId('book-ending').evaluate((e: HTMLSelectElement) => e.selectedOptions[0]?.textContent ?? '');
+  await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid=book-ending]')?.selectedOptions[0]?.textContent?.includes('best'));
+  assert.match(await ending(), new RegExp(`^${bestAt}: best .*thumbnail recall`));
+  assert.equal(await page.getByTestId('book-verso').inputValue(), 'run:2');
+  await page.getByTestId('book-panels').fill('2');
+  await page.getByTestId('book-width').fill('100');
+  await page.getByTestId('book-height').fill('100');
+  await page.getByTestId('book-name').fill('until-best');
+  await page.getByTestId('book-export').click();
+  await waitText('book-done', /2 pages on 1 sheet/);
+  const book = join(s.studio.requireProject().dir, 'renders', 'books', 'until-best.pdf');
+  const captions = spawnSync('pdftotext', ['-f', '2', '-l', '2', book, '-'], { encoding: 'utf8' }).stdout;
+  assert.deepEqual(
+    [...captions.matchAll(/ · (epoch \d+)/g)].map((m) => m[1]),
+    ['epoch 0', bestAt],
+    'from the start to the best, nothing after it',
+  );
+  await s.shot('30b-book-ending-at-best');
+  await page.goto(s.at('#/run/2'));
 
   await page.getByTestId('advice-fork').click();
   await page.getByTestId('fork-dialog').waitFor();

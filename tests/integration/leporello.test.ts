@@ -290,6 +290,33 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
     /has 11 checkpoints with witnesses, fewer than the 46 the verso needs .* use fewer panels, or train with more checkpoints, or put a video's frames on the verso/,
   );
 
+  // The timeline may end at a chosen checkpoint: by its epoch, or the best by a quality measured on
+  // the run (each checkpoint's quick SWD, recorded while it trained).
+  const until = (...args: string[]) => cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panel-size', '10x10', '--json', ...args);
+  const epochs = (pdf: string) => [...poppler('pdftotext', '-f', '2', '-l', '2', pdf, '-').matchAll(/ · epoch (\d+)/g)].map((m) => Number(m[1]));
+  const toFour = join(base, 'until-4.pdf');
+  const four = until('--until', '4', '--panels', '5', '--out', toFour);
+  assert.equal(four.code, 0, four.stderr);
+  assert.deepEqual(epochs(toFour), [0, 1, 2, 3, 4], 'the learning up to epoch 4, and nothing after it');
+  const short = until('--until', '3', '--panels', '5', '--out', join(base, 'short.pdf'));
+  assert.equal(short.code, 1);
+  assert.match(short.stderr, /has 4 checkpoints with witnesses up to epoch 3, fewer than the 5 the verso needs/);
+  const db = new Database(join(project, DATABASE_FILE), { readonly: true });
+  const swd = db.prepare("SELECT c.epoch, q.value FROM quality q JOIN checkpoints c ON c.id = q.checkpoint_id WHERE q.name = 'swd' ORDER BY c.epoch").all() as {
+    epoch: number;
+    value: number;
+  }[];
+  db.close();
+  assert.equal(swd.length, 11, 'a quick SWD at every checkpoint');
+  const bestEpoch = swd.reduce((a, b) => (b.value <= a.value ? b : a)).epoch;
+  const toBest = join(base, 'until-best.pdf');
+  const best = until('--until', 'best:swd', '--panels', '2', '--out', toBest);
+  assert.equal(best.code, 0, best.stderr);
+  assert.deepEqual(epochs(toBest), [0, bestEpoch], `from the start to the best by SWD, at epoch ${bestEpoch}`);
+  const unmeasured = until('--until', 'best:fd-face', '--panels', '1', '--out', join(base, 'fd.pdf'));
+  assert.equal(unmeasured.code, 1);
+  assert.match(unmeasured.stderr, /has no checkpoint measured for FD \(face descriptors\): measure it first \(leporello metrics --run 1 --every\)/);
+
   // A run measured in kimg, checkpoints 40 images apart: each verso caption names its own.
   const kimgRun = cli(
     'train',

@@ -49,18 +49,37 @@ export interface VersoGrid {
   rows: number;
 }
 
+/** Which part of a run the verso shows, and how it is laid across the panels. */
+export interface RunVerso {
+  panels: number;
+  grid: VersoGrid;
+  /** One witness per row; the first ones unless given. */
+  witnesses?: number[];
+  /** The timeline ends here (the best checkpoint by a quality metric, say); at the run's last one unless given. */
+  untilCheckpointId?: number;
+}
+
 /**
  * A run's timeline across the verso: `grid.columns` checkpoints per panel (spread evenly over the
- * run), each a column of the chosen witnesses (`grid.rows` of them, the first ones unless given).
+ * run, or over its start up to the chosen checkpoint), each a column of the chosen witnesses.
  */
-export function versoFromRun(project: Project, runId: number, panels: number, grid: VersoGrid, witnesses?: number[]): PanelSpec[] {
+export function versoFromRun(project: Project, runId: number, { panels, grid, witnesses, untilCheckpointId }: RunVerso): PanelSpec[] {
   const run = getRun(project, runId);
-  const checkpoints = listCheckpoints(project, runId).filter((c) => c.witnessGrid);
+  const unit = progressUnit(run.options);
+  let checkpoints = listCheckpoints(project, runId).filter((c) => c.witnessGrid);
+  let span = '';
+  if (untilCheckpointId !== undefined) {
+    const until = checkpoints.find((c) => c.id === untilCheckpointId);
+    if (!until)
+      throw new AppError('not_found', `checkpoint #${untilCheckpointId} is not one of run "${run.name}"'s checkpoints with witnesses: choose one of its own`);
+    checkpoints = checkpoints.filter((c) => c.imagesSeen <= until.imagesSeen);
+    span = ` up to ${describeAt(unit, checkpointAt(unit, until))}`;
+  }
   const wanted = panels * grid.columns;
   if (checkpoints.length < wanted) {
     throw new AppError(
       'invalid_request',
-      `run "${run.name}" has ${checkpoints.length} checkpoints with witnesses, fewer than the ${wanted} the verso needs (${panels} panels × ${grid.columns} per panel): use fewer panels, or train with more checkpoints, or put a video's frames on the verso`,
+      `run "${run.name}" has ${checkpoints.length} checkpoints with witnesses${span}, fewer than the ${wanted} the verso needs (${panels} panels × ${grid.columns} per panel): use fewer panels, or train with more checkpoints, or put a video's frames on the verso`,
     );
   }
   const count = run.options.witnesses;
@@ -69,7 +88,6 @@ export function versoFromRun(project: Project, runId: number, panels: number, gr
   const beyond = picked.find((w) => w < 0 || w >= count);
   if (beyond !== undefined)
     throw new AppError('invalid_request', `run "${run.name}" has ${count} witnesses (0–${count - 1}); witness ${beyond} is not one of them`);
-  const unit = progressUnit(run.options);
   const chosen = evenly(checkpoints.length, wanted).map((i) => checkpoints[i]!);
   return Array.from({ length: panels }, (_, p) => {
     const columns = chosen.slice(p * grid.columns, (p + 1) * grid.columns);

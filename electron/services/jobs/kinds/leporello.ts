@@ -16,8 +16,9 @@ export const leporello: HostJob<'leporello'> = async (request, { project, engine
   let title = request.title;
   if ('runId' in request.verso) {
     const run = getRun(project, request.verso.runId);
-    verso = { panels: versoFromRun(project, run.id, request.panels, grid, request.witnesses) };
-    versoSetting = { run: run.name, grid };
+    const { untilCheckpointId } = request.verso;
+    verso = { panels: versoFromRun(project, run.id, { panels: request.panels, grid, witnesses: request.witnesses, untilCheckpointId }) };
+    versoSetting = { run: run.name, grid, ...(untilCheckpointId !== undefined ? { untilCheckpointId } : {}) };
     generator = `run:${run.id}`;
     title ??= `${project.name} — ${run.name}`;
   } else {
