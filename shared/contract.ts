@@ -576,7 +576,7 @@ const fileStem = z
   .regex(/^[\p{L}\p{N} _.-]+$/u, 'a file name of letters, digits, spaces, dots, dashes and underscores');
 const easing = z.enum(['linear', 'smooth']).describe('smooth: slow in and out at each keyframe; linear: at one pace');
 const latentIds = z.array(id).min(1).max(500);
-const QualityMetricName = z.enum(['swd', 'kid', 'fd', 'pr']);
+const QualityMetricName = z.enum(['swd', 'kid', 'fd', 'pr', 'fid', 'kid-inception']);
 const jobBackend = BackendPreference.optional().describe('Where the engine computes; the best that works here when not given.');
 
 /**
@@ -742,7 +742,12 @@ export const JobRequest = z.discriminatedUnion('kind', [
           .strict(),
         z.object({ networkId: id, datasetId: id.describe('the portraits to compare with') }).strict(),
       ]),
-      metrics: z.array(QualityMetricName).min(1).max(4).default(['swd', 'kid', 'fd', 'pr']).describe('swd; kid, fd and pr on face descriptors'),
+      metrics: z
+        .array(QualityMetricName)
+        .min(1)
+        .max(6)
+        .optional()
+        .describe('swd; kid, fd and pr on face descriptors; fid and kid-inception once the Inception weights are imported (all available ones by default)'),
       samples: z
         .number()
         .int()

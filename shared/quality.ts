@@ -19,7 +19,7 @@ export const QUALITY_NAMES: Record<string, QualityName> = {
   },
   'kid-face': {
     label: 'KID (face descriptors)',
-    short: 'KID',
+    short: 'KID (faces)',
     better: 'lower',
     about: "kernel distance between the two sets' face descriptors (face-api's recognition network): unbiased, so small sets compare fairly",
   },
@@ -47,6 +47,19 @@ export const QUALITY_NAMES: Record<string, QualityName> = {
     better: 'higher',
     about: 'measured while training, on 16×16 grey thumbnails: the share of real portraits the samples reach; the health verdict watches it fall',
   },
+  fid: {
+    label: 'FID',
+    short: 'FID',
+    better: 'lower',
+    about:
+      "Fréchet Inception distance: FID's formula on the pool features of TensorFlow's 2015-12-05 Inception, comparable with published FIDs of as many pictures",
+  },
+  'kid-inception': {
+    label: 'KID',
+    short: 'KID',
+    better: 'lower',
+    about: 'kernel Inception distance (as NVIDIA reports it): unbiased, so it compares fairly on small sets',
+  },
   'recall-face': {
     label: 'Recall (face descriptors)',
     short: 'recall',
@@ -56,7 +69,18 @@ export const QUALITY_NAMES: Record<string, QualityName> = {
 };
 
 /** The metrics a measurement can be asked for, and the names each stores. */
-export const QUALITY_METRICS = { swd: ['swd'], kid: ['kid-face'], fd: ['fd-face'], pr: ['precision-face', 'recall-face'] } as const;
+export const QUALITY_METRICS = {
+  swd: ['swd'],
+  kid: ['kid-face'],
+  fd: ['fd-face'],
+  pr: ['precision-face', 'recall-face'],
+  fid: ['fid'],
+  'kid-inception': ['kid-inception'],
+} as const;
+/** Those that need the Inception weights a curator imports (leporello inception FILE). */
+export const INCEPTION_METRICS = ['fid', 'kid-inception'] as const;
+/** Measured when none are named, with INCEPTION_METRICS added where the weights are installed. */
+export const DEFAULT_QUALITY_METRICS = ['swd', 'kid', 'fd', 'pr'] as const;
 export type QualityMetricName = keyof typeof QUALITY_METRICS;
 
 /** A checkpoint's measured values, as `runs.quality` returns them. */

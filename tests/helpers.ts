@@ -81,6 +81,28 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (bin/leporello.mjs) as a person would, with its home and projects under `home`. */
+/** A tiny DCGAN on the 16 px dataset tinyTrainedProject makes: seconds to train on wasm. */
+export const TINY_DCGAN = ['--dataset', 'portraits-16', '--arch', 'dcgan', '--batch', '8', '--backend', 'wasm', '--width', '4', '--witnesses', '4'];
+
+/**
+ * A project at `base`/p with the small portraits, their 16 px dataset and one tiny real DCGAN run
+ * (its checkpoints and witnesses, one per epoch), made through the CLI as a curator would.
+ */
+export function tinyTrainedProject(base: string, epochs: number): { project: string; cli: (...args: string[]) => CliResult } {
+  const project = join(base, 'p');
+  const cli = (...args: string[]) => runCli(base, ...args);
+  for (const args of [
+    ['project', 'create', project],
+    ['import', project, smallPortraits, '--collection', 'portraits'],
+    ['dataset', 'create', project, '--collection', 'portraits', '--resolution', '16'],
+    ['train', project, ...TINY_DCGAN, '--epochs', String(epochs)],
+  ]) {
+    const r = cli(...args);
+    if (r.code !== 0) throw new Error(`leporello ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return { project, cli };
+}
+
 export function runCli(home: string, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), ...args], {
     encoding: 'utf8',

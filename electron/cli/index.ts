@@ -25,6 +25,7 @@ import { interpolate } from './interpolate';
 import { label } from './label';
 import { latents } from './latents';
 import { metrics } from './metrics';
+import { inception } from './inception';
 import { networks } from './networks';
 import { projectCheck } from './project-check';
 import { projectCreate } from './project-create';
@@ -58,6 +59,7 @@ export const COMMANDS: Command[] = [
   runs,
   timeline,
   metrics,
+  inception,
   sample,
   importNetworkCommand,
   networks,

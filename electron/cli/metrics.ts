@@ -15,12 +15,13 @@ const FLAGS = flagsOf(jobSchema('metrics'), ['kind', 'metrics']);
 
 export const metrics: Command = {
   name: 'metrics',
-  usage: '<project> (--run R [--checkpoint AT | --every] | --network N --dataset D) [--metrics swd,kid,fd,pr] [--samples 256] [--reals N]',
-  summary: "how close a generator's pictures come to the real portraits: SWD, and KID, FD, precision and recall on face descriptors; recorded per checkpoint",
+  usage: '<project> (--run R [--checkpoint AT | --every] | --network N --dataset D) [--metrics swd,kid,fd,pr,fid,kid-inception] [--samples 256] [--reals N]',
+  summary:
+    "how close a generator's pictures come to the real portraits: SWD, and KID, FD, precision and recall on face descriptors, true FID and KID with imported Inception weights; recorded per checkpoint",
   options: () => [
     `  --run R\n      A run, by id or name: its latest checkpoint, the one at --checkpoint ${CHECKPOINT_REF_HELP}, or --every one.`,
     '  --network N --dataset D\n      An imported network, against a dataset of its resolution.',
-    '  --metrics LIST\n      Which of swd, kid, fd, pr (all by default).',
+    "  --metrics LIST\n      Which of swd, kid, fd, pr (on face descriptors), fid, kid-inception (once 'leporello inception FILE' imported the weights); all available ones by default.",
     ...helpLines(FLAGS),
   ],
   async run(args, out) {

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../../electron/services/projects/layout';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { runCli, sharedData, smallPortraits, tempDir } from '../helpers';
+import { sharedData, tempDir, TINY_DCGAN, tinyTrainedProject } from '../helpers';
 
 function poppler(tool: string, ...args: string[]): string {
   const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -83,34 +83,10 @@ function region(pdf: string, page: number, dpi: number, box: { x: number; y: num
   };
 }
 
+/** Eleven checkpoints of a tiny real run: the verso's timeline. */
 function setup(t: Parameters<typeof tempDir>[0]) {
   const base = tempDir(t);
-  const project = join(base, 'p');
-  const cli = (...args: string[]) => runCli(base, ...args);
-  assert.equal(cli('project', 'create', project).code, 0);
-  assert.equal(cli('import', project, smallPortraits, '--collection', 'portraits').code, 0);
-  assert.equal(cli('dataset', 'create', project, '--collection', 'portraits', '--resolution', '16').code, 0);
-  // Eleven checkpoints of a tiny real run: the verso's timeline.
-  const trained = cli(
-    'train',
-    project,
-    '--dataset',
-    'portraits-16',
-    '--arch',
-    'dcgan',
-    '--epochs',
-    '10',
-    '--batch',
-    '8',
-    '--backend',
-    'wasm',
-    '--width',
-    '4',
-    '--witnesses',
-    '4',
-  );
-  assert.equal(trained.code, 0, trained.stderr);
-  return { base, project, cli };
+  return { base, ...tinyTrainedProject(base, 10) };
 }
 
 // Strip sheets have a slug of bleed (3) + gap (2) + mark (5) + 3 mm around the trim.
@@ -318,28 +294,7 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
   assert.match(unmeasured.stderr, /has no checkpoint measured for FD \(face descriptors\): measure it first \(leporello metrics --run 1 --every\)/);
 
   // A run measured in kimg, checkpoints 40 images apart: each verso caption names its own.
-  const kimgRun = cli(
-    'train',
-    project,
-    '--dataset',
-    'portraits-16',
-    '--arch',
-    'dcgan',
-    '--kimg',
-    '0.4',
-    '--checkpoint-every',
-    '0.04',
-    '--batch',
-    '8',
-    '--backend',
-    'wasm',
-    '--width',
-    '4',
-    '--witnesses',
-    '4',
-    '--name',
-    'in-kimg',
-  );
+  const kimgRun = cli('train', project, ...TINY_DCGAN, '--kimg', '0.4', '--checkpoint-every', '0.04', '--name', 'in-kimg');
   assert.equal(kimgRun.code, 0, kimgRun.stderr);
   const kimgBook = join(base, 'kimg.pdf');
   assert.equal(

@@ -111,3 +111,16 @@ test("precision and recall equal numpy's; a collapsed generator keeps precision 
   const self = precisionRecall(real, real);
   assert.deepEqual([self.precision, self.recall], [1, 1], 'a held-in set covers itself');
 });
+
+test('the Fréchet distance of sets smaller than their features are long (Inception: 2048) equals the covariance form', () => {
+  let s = 7;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const set = (n: number, d: number, shift: number) =>
+    Array.from({ length: n }, () => Float32Array.from({ length: d }, (_, i) => rand() * (1 + i / d) + shift));
+  const [a, b] = [set(20, 16, 0), set(24, 16, 0.3)];
+  // Zero columns change nothing, but make the sets smaller than the features are long.
+  const widen = (x: Float32Array[]) => x.map((f) => Float32Array.from({ length: 32 }, (_, i) => (i < 16 ? f[i]! : 0)));
+  const covarianceForm = frechetDistance(a, b);
+  const sampleForm = frechetDistance(widen(a), widen(b));
+  assert.ok(covarianceForm > 1 && close(sampleForm, covarianceForm, 1e-7), `${sampleForm} against ${covarianceForm}`);
+});

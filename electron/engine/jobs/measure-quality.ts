@@ -1,13 +1,14 @@
 // A generator's quality against a dataset's real portraits (metrics/quality.ts): the same fixed
 // seeds drawn at every checkpoint, the same real portraits each time, their face descriptors kept
-// between jobs of this process (a run's checkpoints are measured one after another). Progress by
-// phase; a cancel stops between batches.
+// between jobs of this process (a run's checkpoints are measured one after another), and so are
+// their Inception features for true FID and KID. Progress by phase; a cancel stops between batches.
 import { DatasetFile, imageBytes } from '../../formats/dataset-file';
 import { selectBackend, type BackendName } from '../backends';
 import { latentGenerator } from '../generators';
 import { loadFaceFeatures } from '../latent/face-features';
 import { drawBatch } from '../latent/latent-images';
-import { measure, onFeatures, type QualityMetric, type QualityValues } from '../metrics/quality';
+import { loadInception, type InceptionNet } from '../metrics/inception';
+import { measure, onFeatures, onInception, type QualityMetric, type QualityValues } from '../metrics/quality';
 import * as tf from '../tf';
 import type { GeneratorSpec } from './generator-spec';
 import { throwIfCancelled, turn, type EngineJob } from './job';
@@ -22,6 +23,8 @@ export interface QualityRequest {
   /** At most this many real portraits (a fixed spread of them), all when absent. */
   reals?: number;
   seed: number;
+  /** The imported Inception weights (formats/inception-weights.ts), when FID or KID is asked for. */
+  inceptionDir?: string;
 }
 
 export type QualityResult = QualityValues & { samples: number; reals: number; seconds: number; backend: string };
@@ -49,6 +52,32 @@ async function descriptors(images: Uint8Array[], r: number, c: number, signal: A
 
 /** The real portraits' descriptors, by dataset and subset: a run's checkpoints share them. */
 const realDescriptors = new Map<string, Float32Array[]>();
+const realInception = new Map<string, Float32Array[]>();
+let inception: { dir: string; net: Promise<InceptionNet> } | null = null;
+
+/** Inception features of NHWC uint8 pictures, a few at a time (each is drawn at 299 px). */
+async function inceptionFeatures(
+  dir: string,
+  images: Uint8Array[],
+  r: number,
+  c: number,
+  signal: AbortSignal,
+  onBatch: (done: number) => void,
+): Promise<Float32Array[]> {
+  if (inception?.dir !== dir) {
+    if (inception) (await inception.net).dispose();
+    inception = { dir, net: loadInception(dir) };
+  }
+  const net = await inception.net;
+  const out: Float32Array[] = [];
+  for (let i = 0; i < images.length; i += 4) {
+    throwIfCancelled(signal, 'the measurement');
+    out.push(...(await net.features(images.slice(i, i + 4), r, c)));
+    onBatch(out.length);
+    await turn();
+  }
+  return out;
+}
 
 export const measureQuality: EngineJob<'measure-quality'> = async (request, context) => {
   const started = performance.now();
@@ -73,7 +102,10 @@ export const measureQuality: EngineJob<'measure-quality'> = async (request, cont
     );
   }
   const needFeatures = request.metrics.some(onFeatures);
-  const total = request.samples + (needFeatures ? request.samples + reals.length : 0);
+  const needInception = request.metrics.some(onInception);
+  if (needInception && !request.inceptionDir) throw new Error('FID and KID need the Inception weights, and none were given');
+  const perSet = request.samples + reals.length;
+  const total = request.samples + (needFeatures ? perSet : 0) + (needInception ? perSet : 0);
   const step = (n: number, what: string) => context.progress(n, total, what);
 
   const vectors = await generator.fromSeeds(Array.from({ length: request.samples }, (_, i) => i));
@@ -98,8 +130,32 @@ export const measureQuality: EngineJob<'measure-quality'> = async (request, cont
     const base = request.samples + reals.length;
     fakeFeatures = await descriptors(fakes, r, c, context.signal, (n) => step(base + n, `describing ${n} of ${fakes.length} generated pictures`));
   }
+  let realsInception: Float32Array[] | undefined;
+  let fakesInception: Float32Array[] | undefined;
+  if (needInception) {
+    const dir = request.inceptionDir!;
+    const base = request.samples + (needFeatures ? perSet : 0);
+    const key = `${dir}:${request.datasetDir}:${reals.length}`;
+    realsInception = realInception.get(key);
+    if (!realsInception) {
+      realsInception = await inceptionFeatures(dir, reals, r, c, context.signal, (n) => step(base + n, `Inception: ${n} of ${reals.length} real portraits`));
+      realInception.set(key, realsInception);
+    }
+    const at = base + reals.length;
+    fakesInception = await inceptionFeatures(dir, fakes, r, c, context.signal, (n) => step(at + n, `Inception: ${n} of ${fakes.length} generated pictures`));
+  }
   throwIfCancelled(context.signal, 'the measurement');
   step(total, 'measuring');
-  const values = measure(request.metrics, { reals, fakes, resolution: r, channels: c, realFeatures, fakeFeatures, seed: request.seed });
+  const values = measure(request.metrics, {
+    reals,
+    fakes,
+    resolution: r,
+    channels: c,
+    realFeatures,
+    fakeFeatures,
+    realInception: realsInception,
+    fakeInception: fakesInception,
+    seed: request.seed,
+  });
   return { ...values, samples: fakes.length, reals: reals.length, seconds: (performance.now() - started) / 1000, backend: choice.name };
 };

@@ -1,7 +1,7 @@
 // How close a generator's pictures come to the real portraits, by name: SWD on the pictures
-// themselves, and — on the 128-number descriptors of face-api's recognition network, the features
-// that can be had offline — the kernel distance, the Fréchet distance, precision and recall. Named
-// for their features: FID and KID mean Inception features, which these are not.
+// themselves; on the 128-number descriptors of face-api's recognition network, the features that
+// can be had offline, the kernel distance, the Fréchet distance, precision and recall (named for
+// their features); and true FID and KID on Inception's pool features, where a curator imported them.
 import { frechetDistance } from './frechet';
 import { kernelDistance } from './kid';
 import { precisionRecall } from './precision-recall';
@@ -18,6 +18,9 @@ export interface QualityInput {
   /** Face descriptors of each set, when a metric on them was asked for. */
   realFeatures?: Float32Array[];
   fakeFeatures?: Float32Array[];
+  /** Inception's 2048 pool features of each set, for FID and KID. */
+  realInception?: Float32Array[];
+  fakeInception?: Float32Array[];
   seed: number;
 }
 
@@ -29,7 +32,9 @@ export interface QualityValues {
 }
 
 /** Whether a metric works on face descriptors (and needs the recognition network). */
-export const onFeatures = (m: QualityMetric) => m !== 'swd';
+export const onFeatures = (m: QualityMetric) => m === 'kid' || m === 'fd' || m === 'pr';
+/** Whether a metric works on Inception's features (and needs the imported weights). */
+export const onInception = (m: QualityMetric) => m === 'fid' || m === 'kid-inception';
 
 export function measure(metrics: readonly QualityMetric[], input: QualityInput): QualityValues {
   const out: QualityValues = { values: {} };
@@ -38,6 +43,14 @@ export function measure(metrics: readonly QualityMetric[], input: QualityInput):
       const r = swd(input.reals, input.fakes, input.resolution, input.channels, input.seed);
       out.values.swd = r.average;
       out.swdLevels = r.levels;
+      continue;
+    }
+    if (m === 'fid') {
+      out.values.fid = frechetDistance(input.realInception!, input.fakeInception!);
+      continue;
+    }
+    if (m === 'kid-inception') {
+      out.values['kid-inception'] = kernelDistance(input.realInception!, input.fakeInception!, input.seed);
       continue;
     }
     const [reals, fakes] = [input.realFeatures!, input.fakeFeatures!];

@@ -11,6 +11,9 @@ import { resolveGenerator } from '../networks/generator-sessions';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import { getRun, listCheckpoints } from '../runs/run-store';
+import { DEFAULT_QUALITY_METRICS, INCEPTION_METRICS } from '../../../shared/quality';
+import { readInceptionManifest } from '../../formats/inception-weights';
+import { INCEPTION_MISSING, installedInception } from './inception-import';
 import { recordQuality } from './quality-store';
 
 type MetricsRequest = Extract<ParsedJobRequest, { kind: 'metrics' }>;
@@ -71,6 +74,16 @@ export async function measureQuality(
       });
   }
   const dataset = getDataset(project, datasetId);
+  // True FID and KID wherever the Inception weights are installed; asked for without them, say how to get them.
+  const inceptionDir = installedInception();
+  const metrics = request.metrics ?? [...DEFAULT_QUALITY_METRICS, ...(inceptionDir ? INCEPTION_METRICS : [])];
+  const wantsInception = metrics.some((m) => (INCEPTION_METRICS as readonly string[]).includes(m));
+  if (wantsInception && !inceptionDir) throw new AppError('invalid_request', INCEPTION_MISSING);
+  const inceptionSource = wantsInception ? (await readInceptionManifest(inceptionDir!)).source : null;
+  const features = [
+    ...(metrics.some((m) => m === 'kid' || m === 'fd' || m === 'pr') ? ['face-api recognition (128-d)'] : []),
+    ...(inceptionSource ? [`Inception 2015-12-05 pool (2048-d, sha256 ${inceptionSource.sha256.slice(0, 12)})`] : []),
+  ].join('; ');
   const measured: Measured[] = [];
   let last = { samples: 0, reals: 0, backend: '' };
   for (const [i, t] of targets.entries()) {
@@ -80,10 +93,11 @@ export async function measureQuality(
         generator: t.generator,
         backend: request.backend,
         datasetDir: join(project.dir, dataset.path),
-        metrics: request.metrics,
+        metrics,
         samples: request.samples,
         reals: request.reals,
         seed: QUALITY_SEED,
+        ...(wantsInception ? { inceptionDir: inceptionDir! } : {}),
       },
       {
         signal: hooks.signal,
@@ -98,7 +112,7 @@ export async function measureQuality(
           }),
       },
     );
-    const settings = { samples: result.samples, reals: result.reals, seed: QUALITY_SEED, features: 'face-api recognition (128-d)' };
+    const settings = { samples: result.samples, reals: result.reals, seed: QUALITY_SEED, features };
     recordQuality(project, t.checkpointId !== null ? { checkpointId: t.checkpointId } : { networkId: t.networkId! }, datasetId, result.values, settings, {
       detail: result.swdLevels ? { swd: { levels: result.swdLevels } } : {},
     });

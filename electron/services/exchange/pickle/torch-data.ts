@@ -29,7 +29,7 @@ export function lazyTensor(dtype: DType, shape: number[], compute: () => Float32
 
 export const elementCount = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-const STORAGE_DTYPES: Record<string, DType> = {
+export const STORAGE_DTYPES: Record<string, DType> = {
   FloatStorage: 'float32',
   DoubleStorage: 'float64',
   HalfStorage: 'float16',
@@ -40,7 +40,7 @@ const STORAGE_DTYPES: Record<string, DType> = {
   ByteStorage: 'uint8',
   BoolStorage: 'bool',
 };
-const ITEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, float16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+export const ITEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, float16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
 
 /** A storage's raw bytes (a view into the file) and their element type. */
 export class Storage {
