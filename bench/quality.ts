@@ -5,7 +5,7 @@
 // model's pictures scored against the real portraits with Leporello's metrics (SWD; KID, FD,
 // precision and recall on face descriptors) in this one process, the same code for both.
 // Leporello's models must be as good as PyTorch's within the seeds' spread.
-//   node --import tsx bench/quality.ts [--resolution 32] [--kimg 20] [--seeds 3] [--samples 256] [--backend wasm]
+//   node --import tsx bench/quality.ts [--resolution 32] [--kimg 20] [--seeds 3] [--first-seed 1] [--samples 256] [--backend wasm]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     resolution: { type: 'string', default: '32' },
     kimg: { type: 'string', default: '20' },
     seeds: { type: 'string', default: '3' },
+    'first-seed': { type: 'string', default: '1' },
     samples: { type: 'string', default: '256' },
     backend: { type: 'string', default: 'wasm' },
   },
@@ -30,7 +31,7 @@ const { values } = parseArgs({
 const r = Number(values.resolution);
 const images = Number(values.kimg) * 1000;
 const samples = Number(values.samples);
-const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
+const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + Number(values['first-seed']));
 const root = join(import.meta.dirname, '..');
 const cli = leporelloCli('quality');
 

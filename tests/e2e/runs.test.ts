@@ -191,6 +191,8 @@ test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, t
   await page.keyboard.press('ArrowRight');
   await waitText('timeline-current', /^epoch 3$/);
   await waitText('timeline-loupe', /Witness 1 at epoch 3/);
+  // Beside the faces, the quality measured at the scrubbed checkpoint (quickly, while it trained).
+  await waitText('timeline-quality-here', /too-fast\s*epoch 3: SWD [\d.]+\* · thumbnail precision [\d.]+\* · thumbnail recall [\d.]+\*/);
   await s.shot('25-timeline-loupe');
   await page.keyboard.press('Escape');
 
