@@ -188,27 +188,10 @@ test('export contact-sheet: a captioned PNG grid of portraits or witnesses, and 
 
 test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panels; a video on the verso; too few checkpoints named', async (t) => {
   const { base, project, cli } = setup(t);
+  /** The book of portraits and run 1's timeline, with these settings. */
+  const exportBook = (...args: string[]) => cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', ...args);
   const tiled = join(base, 'a3.pdf');
-  const r = cli(
-    'export',
-    'leporello',
-    project,
-    '--recto',
-    'portraits',
-    '--run',
-    '1',
-    '--panels',
-    '5',
-    '--panel-size',
-    '15x21',
-    '--sheet',
-    'A3',
-    '--verso-grid',
-    '2x2',
-    '--out',
-    tiled,
-    '--json',
-  );
+  const r = exportBook('--panels', '5', '--panel-size', '15x21', '--sheet', 'A3', '--verso-grid', '2x2', '--out', tiled, '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual([r.json().sheets, r.json().pages], [3, 6], 'two panels per A3 sheet: 2 + 2 + 1');
   assert.match(poppler('pdfinfo', tiled), /Pages:\s+6\n[\s\S]*Page size:\s+1190\.55 x 841\.89 pts \(A3\)/);
@@ -226,40 +209,10 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
   assert.ok(Math.abs(versoTrim[0]! - (420 - trim[0]! - 300)) < 0.1, 'mirrored trim');
   assert.ok(versoSheet.darkest(versoTrim[0]! - 5, top + 105) < 240, 'the tab on the left of the verso');
 
-  const a4 = cli(
-    'export',
-    'leporello',
-    project,
-    '--recto',
-    'portraits',
-    '--run',
-    '1',
-    '--panels',
-    '4',
-    '--panel-size',
-    '15x21',
-    '--sheet',
-    'A4',
-    '--out',
-    join(base, 'a4.pdf'),
-  );
+  const a4 = exportBook('--panels', '4', '--panel-size', '15x21', '--sheet', 'A4', '--out', join(base, 'a4.pdf'));
   assert.equal(a4.code, 1);
   assert.match(a4.stderr, /panels 210 mm high do not fit an A4 sheet with bleed and marks \(they need 236 mm of its 210 mm\): choose A3/);
-  const many = cli(
-    'export',
-    'leporello',
-    project,
-    '--recto',
-    'portraits',
-    '--run',
-    '1',
-    '--panels',
-    '46',
-    '--panel-size',
-    '15x21',
-    '--out',
-    join(base, 'long.pdf'),
-  );
+  const many = exportBook('--panels', '46', '--panel-size', '15x21', '--out', join(base, 'long.pdf'));
   assert.equal(many.code, 1);
   assert.match(
     many.stderr,
@@ -268,7 +221,7 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
 
   // The timeline may end at a chosen checkpoint: by its epoch, or the best by a quality measured on
   // the run (each checkpoint's quick SWD, recorded while it trained).
-  const until = (...args: string[]) => cli('export', 'leporello', project, '--recto', 'portraits', '--run', '1', '--panel-size', '10x10', '--json', ...args);
+  const until = (...args: string[]) => exportBook('--panel-size', '10x10', '--json', ...args);
   const epochs = (pdf: string) => [...poppler('pdftotext', '-f', '2', '-l', '2', pdf, '-').matchAll(/ · epoch (\d+)/g)].map((m) => Number(m[1]));
   const toFour = join(base, 'until-4.pdf');
   const four = until('--until', '4', '--panels', '5', '--out', toFour);
