@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import type { RunProgress, RunRequest } from '../../shared/contract';
 import { contract } from '../../shared/contract';
+import { readCheckpointFile } from '../../electron/formats/checkpoint-file';
 import { importNetwork, loadNetwork } from '../../electron/services/networks/network-store';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
 import { runSeries } from '../../electron/services/runs/run-series';
@@ -165,6 +166,24 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
   );
   const missing = cli('generate', project.dir, '--run', finished.name, '--at', '0.15', '--seeds', '4', '--out', out);
   assert.match(missing.stderr, /has no checkpoint at kimg 0\.15 \(its checkpoints, in kimg: 0, 0\.1, 0\.2\)/);
+
+  // Exported for NVIDIA's tools at a checkpoint, it comes back in as that checkpoint's networks.
+  const pkl = join(project.dir, 'tmp', 'at-0.1.pkl');
+  const exported = cli('export-network', project.dir, '--run', finished.name, '--at', '0.1', '--format', 'pkl', '--out', pkl, '--json');
+  assert.equal(exported.status, 0, exported.stderr);
+  assert.equal(JSON.parse(exported.stdout).network, `${finished.name} at 0.1 kimg`);
+  const back = await importNetwork(project, pkl);
+  const { weights: imported } = await loadNetwork(project, back.id);
+  const { tensors: atCheckpoint } = await readCheckpointFile(join(project.dir, listCheckpoints(project, runId)[1]!.path));
+  for (const [role, prefix] of [
+    ['G_ema', 'param:Gs/'],
+    ['G', 'param:G/'],
+    ['D', 'param:D/'],
+  ] as const) {
+    const names = [...atCheckpoint.keys()].filter((k) => k.startsWith(prefix));
+    assert.equal(imported[role].size, names.length, role);
+    for (const name of names) assert.deepEqual(imported[role].get(name.slice(prefix.length))!.data, atCheckpoint.get(name)!.data, name);
+  }
 });
 
 test('a network and a dataset of different resolutions are refused, saying which and what to do', async (t) => {

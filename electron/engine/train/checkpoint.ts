@@ -4,13 +4,11 @@
 // Written to a temporary name, fsynced and renamed; its sha256 is returned so the run can record
 // it and a damaged file is recognised on resume.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { atomicWrite } from '../../formats/atomic-write';
+import { CHECKPOINT_MAGIC, readCheckpointFile } from '../../formats/checkpoint-file';
 import * as tf from '../tf';
 import type { GanModel } from '../models/gan-model';
 import type { RngState } from '../nn/rng';
-
-const MAGIC = 'LEPCKPT1';
 
 export interface TrainCounters {
   epoch: number;
@@ -76,7 +74,7 @@ export async function saveCheckpoint(
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
-  const chunks: Buffer[] = [Buffer.from(MAGIC, 'latin1'), length, json];
+  const chunks: Buffer[] = [Buffer.from(CHECKPOINT_MAGIC, 'latin1'), length, json];
   for (const [, t] of entries) {
     const data = (await t.data()) as Float32Array | Int32Array;
     chunks.push(Buffer.from(Float32Array.from(data).buffer));
@@ -88,24 +86,8 @@ export async function saveCheckpoint(
 
 /** Reads a checkpoint, refusing it when its bytes no longer hash to what was recorded. */
 export async function readCheckpoint(file: string, expectedSha256?: string): Promise<CheckpointContent> {
-  const bytes = await readFile(file);
-  if (expectedSha256) {
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== expectedSha256) throw new Error(`${file} is damaged: its sha256 is ${actual.slice(0, 12)}…, recorded ${expectedSha256.slice(0, 12)}…`);
-  }
-  if (bytes.subarray(0, 8).toString('latin1') !== MAGIC) throw new Error(`${file} is not a Leporello checkpoint`);
-  const headerLength = bytes.readUInt32LE(8);
-  const header = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as CheckpointHeader;
-  let offset = 12 + headerLength;
-  const tensors = new Map<string, tf.Tensor>();
-  for (const { name, shape } of header.tensors) {
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (offset + count * 4 > bytes.length) throw new Error(`${file} is truncated at tensor ${name}`);
-    const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4));
-    tensors.set(name, tf.tensor(data, shape));
-    offset += count * 4;
-  }
-  return { header, tensors };
+  const { header, tensors } = await readCheckpointFile<CheckpointHeader>(file, expectedSha256);
+  return { header, tensors: new Map([...tensors].map(([name, t]) => [name, tf.tensor(t.data, t.shape)])) };
 }
 
 /** Puts a checkpoint's tensors into a model of the same architecture and its optimisers. */

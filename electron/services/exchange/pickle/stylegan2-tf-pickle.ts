@@ -7,6 +7,7 @@ import { GRAPH_LIMITS } from './graph-limits';
 import { AppError } from '../../../../shared/errors';
 import type { ImportedNetwork, JsonValue } from './stylegan2-pickle';
 import { lazyTensor, numpyArray, type TensorData } from './torch-data';
+import { transposed } from './transpose';
 import { PickleError, PickleObject } from './unpickle';
 
 const TF_NETWORK = 'dnnlib.tflib.network.Network';
@@ -67,40 +68,18 @@ function tfNetwork(net: unknown, where: string): TfNetwork {
   return { staticKwargs: kwargsOf(state.get('static_kwargs'), where), variables };
 }
 
-/** Row-major index arithmetic for the few layout changes TF → PyTorch needs (done when the tensor is read). */
+/** A layout change TF → PyTorch, done when the tensor is read. */
 function permute(t: TensorData, perm: number[], flipAxes: number[] = []): TensorData {
   return lazyTensor(
     'float32',
     perm.map((p) => t.shape[p]!),
-    () => permuted(t.shape, t.data, perm, flipAxes),
+    () => transposed(t.shape, t.data, perm, flipAxes),
   );
-}
-
-function permuted(sourceShape: number[], data: ArrayLike<number>, perm: number[], flipAxes: number[]): Float32Array {
-  const t = { shape: sourceShape, data };
-  const shape = perm.map((p) => t.shape[p]!);
-  const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
-  const out = new Float32Array(t.data.length);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let n = 0; n < out.length; n++) {
-    let src = 0;
-    for (let d = 0; d < shape.length; d++) {
-      const axis = perm[d]!;
-      const i = flipAxes.includes(axis) ? t.shape[axis]! - 1 - index[d]! : index[d]!;
-      src += i * strides[axis]!;
-    }
-    out[n] = t.data[src]!;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++index[d]! < shape[d]!) break;
-      index[d] = 0;
-    }
-  }
-  return out;
 }
 
 const dense = (t: TensorData) => permute(t, [1, 0]);
 /** HWIO → OIHW; the generator's up-sampling kernels are also flipped in space (TF's transposed conv). */
-const conv = (t: TensorData, flip = false) => permute(t, [3, 2, 0, 1], flip ? [0, 1] : []);
+const conv = (t: TensorData, flip = false) => permute(t, [3, 2, 0, 1], flip ? [2, 3] : []);
 const plusOne = (t: TensorData): TensorData => lazyTensor('float32', t.shape, () => Float32Array.from(t.data, (x) => x + 1));
 /** The leading 1-sized axes dropped: const [1, C, 4, 4] → [C, 4, 4], noise [1, 1, r, r] → [r, r]. */
 const squeezeLeading = (t: TensorData, n: number): TensorData => lazyTensor('float32', t.shape.slice(n), () => t.data);
