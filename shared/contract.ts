@@ -1014,6 +1014,14 @@ export const contract = {
   'networks.list': method(empty, z.array(Network)),
   /** Imports a network pickle from a path on the studio's machine (chosen in a file dialog or typed). */
   'networks.import': method(z.object({ path: z.string().min(1).max(4096), name: name.optional() }).strict(), Network),
+  /**
+   * Writes a network, or a StyleGAN2 run at a checkpoint, as a pickle NVIDIA's tools load (their
+   * TensorFlow layout: weights and settings, no code) into the project's renders/networks/.
+   */
+  'networks.exportPickle': method(
+    z.object({ source: GeneratorRef }).strict(),
+    z.object({ path: z.string(), bytes: z.number().int(), label: z.string(), license: z.string().nullable() }),
+  ),
   /** Every generator the style tools can draw from: imported networks and StyleGAN2 runs with a checkpoint. */
   'generate.sources': method(empty, z.array(GeneratorSource)),
   /** Every generator the latent tools work with: networks, and runs of every architecture with a checkpoint. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AppInfo } from '../../shared/contract';
 import { appVersion } from '../app-paths';
 import { AppError } from '../../shared/errors';
@@ -12,6 +13,8 @@ import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
 import { importNetwork, listNetworks } from '../services/networks/network-store';
+import { resolveGenerator } from '../services/networks/generator-sessions';
+import { exportNetworkPickle, pickleExportPath } from '../services/exchange/network-export';
 import { expandHome } from '../services/fs/expand-home';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { inspectRun } from '../services/runs/run-inspection';
@@ -104,6 +107,12 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'backends.probe': () => studio.runs.probeBackends(),
     'networks.list': () => listNetworks(studio.requireProject()),
     'networks.import': ({ path, name }) => importNetwork(studio.requireProject(), expandHome(path), name),
+    'networks.exportPickle': async ({ source }) => {
+      const project = studio.requireProject();
+      const path = pickleExportPath(resolveGenerator(project, source).describe.label);
+      const written = await exportNetworkPickle(project, source, join(project.dir, path));
+      return { path, bytes: written.bytes, label: written.label, license: written.license };
+    },
     'generate.sources': () => studio.generators.sources(),
     'generate.seeds': (req) => studio.generators.seeds(req),
     'generate.styleMix': (req) => studio.generators.styleMix(req),

@@ -348,6 +348,21 @@ test('fine-tune an imported StyleGAN2 network from the studio: its license, the 
   await page.waitForFunction(() => ['ADA/p', 'Loss/r1', 'D/signs'].every((n) => document.querySelector(`[data-testid="stat-${n}"] path[d^="M"]`)));
   assert.match((await page.getByTestId('stat-ADA/p').textContent())!, /how often each image is augmented/);
   await s.shot('34-run-stylegan2');
+  // Its last checkpoint, written for NVIDIA's tools: a pickle the page can fetch back, its size as said.
+  await page.locator('header.head').getByTestId('export-nvidia').click();
+  await page.getByTestId('export-nvidia-write').click();
+  await waitText(
+    'export-nvidia-done',
+    /^Written: renders\/networks\/fine-tuned-at-0\.1-kimg-[\dT-]+\.pkl \((\d+\.\d) MB\)\. In a checkout of stylegan2-ada-pytorch: python generate\.py --network=fine-tuned-at-0\.1-kimg-[\dT-]+\.pkl --seeds=0-7/,
+  );
+  const fetched = await page.evaluate(async () => {
+    const href = document.querySelector<HTMLAnchorElement>('[data-testid=export-nvidia-done] a')!.href;
+    const bytes = new Uint8Array(await (await fetch(href)).arrayBuffer());
+    return { first: bytes[0], length: bytes.length, text: document.querySelector('[data-testid=export-nvidia-done]')!.textContent! };
+  });
+  assert.equal(fetched.first, 0x80, 'a pickle starts with PROTO');
+  assert.equal((fetched.length / 1e6).toFixed(1), /\((\d+\.\d) MB\)/.exec(fetched.text)![1]);
+  await s.shot('34b-run-export-for-nvidia');
   assert.deepEqual(s.problems, []);
 });
 
@@ -358,6 +373,7 @@ test('styles: faces by seed redrawn as the truncation slider moves, a path betwe
   const sources = await page.getByTestId('styles-source').locator('option').allTextContents();
   assert.deepEqual(sources, ['sg2-tiny-32 · 32 px', 'fine-tuned at 0.1 kimg · 32 px']);
   assert.match((await text('styles-license'))!, /non-commercial use only/);
+  assert.equal(await page.getByTestId('export-nvidia').count(), 1, "the chosen network can be exported for NVIDIA's tools");
   const facesLoaded = (psi: string, count: number, folder = 'sg2-tiny-32') =>
     page.waitForFunction(
       ([p, n, f]) => {
