@@ -286,6 +286,34 @@ export const RunRequest = z
   });
 export type RunRequest = z.output<typeof RunRequest>;
 
+/** A run for NVIDIA's multi-GPU trainer (train.py): the launcher's settings, and how many GPUs. */
+export const ClusterRequest = z
+  .object({
+    datasetId: id,
+    network: id.optional(),
+    gpus: z
+      .number()
+      .int()
+      .refine((n) => n >= 1 && n <= 64 && (n & (n - 1)) === 0, 'a power of two from 1 to 64')
+      .describe("GPUs to train on; NVIDIA's trainer splits each batch among them.")
+      .default(8),
+    kimg: z.number().positive().max(100_000),
+    batchSize: z.number().int().min(1).max(4096).optional(),
+    r1Gamma: z.number().min(0).max(1000).optional(),
+    augment: z.enum(['ada', 'none']).default('ada'),
+    adaTarget: z.number().min(0).max(1).optional(),
+    freezeD: z.number().int().min(0).max(64).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
+    checkpointEvery: z.number().positive().max(10_000).describe('A snapshot every this many kimg.'),
+  })
+  .strict();
+export type ClusterRequest = z.output<typeof ClusterRequest>;
+
 export const Checkpoint = z.object({
   id,
   epoch: z.number().int(),
@@ -1021,6 +1049,15 @@ export const contract = {
   'networks.exportPickle': method(
     z.object({ source: GeneratorRef }).strict(),
     z.object({ path: z.string(), bytes: z.number().int(), label: z.string(), license: z.string().nullable() }),
+  ),
+  /** The train.py command for a run on a cluster; with write, its folder (archive, network pickle, train.sh) in renders/cluster/. */
+  'cluster.prepare': method(
+    ClusterRequest.extend({ write: z.boolean().default(false) }),
+    z.union([
+      z.object({ cfg: z.string(), command: z.string(), notes: z.array(z.string()), dir: z.string().nullable(), files: z.array(z.string()) }),
+      /** Why train.py cannot train it (a preview says so instead of failing). */
+      z.object({ refusal: z.string() }),
+    ]),
   ),
   /** Every generator the style tools can draw from: imported networks and StyleGAN2 runs with a checkpoint. */
   'generate.sources': method(empty, z.array(GeneratorSource)),

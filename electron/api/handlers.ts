@@ -7,7 +7,8 @@ import { findDuplicates, keepOne } from '../services/curation/duplicates';
 import { listFaces, setFaceStatus } from '../services/curation/faces';
 import { placeFaceByHand } from '../services/curation/manual-crop';
 import { setThresholds } from '../services/curation/quality';
-import { createDataset, listDatasets } from '../services/datasets/datasets';
+import { createDataset, getDataset, listDatasets } from '../services/datasets/datasets';
+import { ClusterRefusal, prepareClusterRun } from '../services/exchange/cluster-run';
 import { locateFfmpeg } from '../services/ffmpeg';
 import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
@@ -107,6 +108,19 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'backends.probe': () => studio.runs.probeBackends(),
     'networks.list': () => listNetworks(studio.requireProject()),
     'networks.import': ({ path, name }) => importNetwork(studio.requireProject(), expandHome(path), name),
+    'cluster.prepare': async ({ write, ...req }) => {
+      const project = studio.requireProject();
+      const dir = write
+        ? `renders/cluster/${getDataset(project, req.datasetId).name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`
+        : null;
+      try {
+        const prepared = await prepareClusterRun(project, req, dir ? join(project.dir, dir) : null);
+        return { cfg: prepared.cfg, command: prepared.command, notes: prepared.notes, dir, files: prepared.files };
+      } catch (err) {
+        if (err instanceof ClusterRefusal) return { refusal: err.message };
+        throw err;
+      }
+    },
     'networks.exportPickle': async ({ source }) => {
       const project = studio.requireProject();
       const path = pickleExportPath(resolveGenerator(project, source).describe.label);

@@ -63,9 +63,15 @@ export async function writeNetworkFiles(
   return length * 4;
 }
 
-export async function readNetworkFiles(dir: string): Promise<{ manifest: NetworkManifest; weights: NetworkWeights }> {
+/** The manifest alone: a network's settings without its weights. */
+export async function readNetworkManifest(dir: string): Promise<NetworkManifest> {
   const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as NetworkManifest;
   if (manifest.format !== 'leporello-network' || manifest.version !== 1) throw new Error(`${dir}: not a Leporello network (version 1)`);
+  return manifest;
+}
+
+export async function readNetworkFiles(dir: string): Promise<{ manifest: NetworkManifest; weights: NetworkWeights }> {
+  const manifest = await readNetworkManifest(dir);
   const raw = await readFile(join(dir, WEIGHTS));
   // A Float32Array view needs 4-byte alignment; copy in the rare case the buffer lacks it.
   const aligned = raw.byteOffset % 4 === 0 ? raw : Uint8Array.from(raw);

@@ -335,6 +335,30 @@ test('fine-tune an imported StyleGAN2 network from the studio: its license, the 
   await page.waitForFunction(() => /wasm/.test(document.querySelector('[data-testid=backend-report]')?.textContent ?? ''));
   await page.getByTestId('run-backend').selectOption('wasm');
   await s.shot('33-launcher-stylegan2');
+  // On a cluster: this tiny network is not one train.py can build, and the dialog says why; from scratch there is a command, and a folder to copy.
+  await page.getByTestId('open-cluster').click();
+  await waitText('cluster-refusal', /NVIDIA's train\.py cannot resume from this network: its latents are 64\/64-dimensional \(train\.py builds 512\/512\)/);
+  await page.getByTestId('run-network').selectOption({ label: 'none — train from scratch' });
+  await page.getByTestId('cluster-gpus').selectOption('4');
+  await waitText(
+    'cluster-command',
+    /^python train\.py --outdir=training-runs --data=small-32\.zip --gpus=4 --cfg=auto --kimg=1 --snap=1 --seed=1 --mirror=1 --batch=8 --aug=ada --target=0\.6 --metrics=none$/,
+  );
+  await page.getByTestId('cluster-write').click();
+  await waitText('cluster-written', /^Written to renders\/cluster\/small-32-[\dT-]+: small-32\.zip, train\.sh\. Copy them all to the cluster\.$/);
+  const script = await page.evaluate(async () => {
+    const links = [...document.querySelectorAll<HTMLAnchorElement>('[data-testid=cluster-written] a')];
+    const zip = new Uint8Array(await (await fetch(links[0]!.href)).arrayBuffer());
+    return { zipMagic: String.fromCharCode(zip[0]!, zip[1]!), sh: await (await fetch(links[1]!.href)).text() };
+  });
+  assert.equal(script.zipMagic, 'PK');
+  assert.match(
+    script.sh,
+    /^#!\/bin\/sh\n# Train on a cluster with NVIDIA's stylegan2-ada-pytorch[\s\S]*\npython train\.py --outdir=training-runs --data=small-32\.zip /,
+  );
+  await s.shot('33b-launcher-train-on-a-cluster');
+  await page.getByTestId('open-cluster').click();
+  await page.getByTestId('run-network').selectOption({ index: 1 });
   await page.getByTestId('start-run').click();
   await page.waitForURL(/#\/run\/\d+$/);
   await waitText('run-ada-p', /^ADA p \d\.\d{4}$/);

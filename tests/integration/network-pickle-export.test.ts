@@ -4,13 +4,14 @@
 // numpy arrays and network states, and back in Leporello it is the same network.
 // bench/nvidia-roundtrip.py runs NVIDIA's own loader on it (not here: NVIDIA's code is not part of the project).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildNumpy, numpyArray, TORCH_REDUCERS } from '../../electron/services/exchange/pickle/torch-data';
 import { PickleObject, unpickle } from '../../electron/services/exchange/pickle/unpickle';
 import { readNetworkFiles } from '../../electron/formats/network-file';
-import { repoRoot, runCli, sharedData, tempDir } from '../helpers';
+import { readZip } from '../../electron/services/exchange/zip';
+import { repoRoot, runCli, sharedData, smallPortraits, tempDir } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 const tfFixture = join(repoRoot, 'tests', 'fixtures', 'stylegan2-tf', 'sg2-tiny-32-tf.pkl');
@@ -101,4 +102,34 @@ test("a network exported for NVIDIA's tools is their TensorFlow layout, variable
   const again = runCli(base, 'export-network', project, '--network', '1', '--format', 'pkl', '--out', file);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /for-nvidia.pkl exists already: give another --out, or --force/);
+});
+
+test("export-dataset --train-command writes train.sh for NVIDIA's train.py beside the archive; a network it cannot resume from is refused before the archive is written", (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'p');
+  for (const args of [
+    ['project', 'create', project],
+    ['import', project, smallPortraits, '--collection', 'portraits'],
+    ['import-network', project, join(fixtures, 'sg2-tiny-32.pkl')],
+  ])
+    assert.equal(runCli(base, ...args).code, 0, args.join(' '));
+  const exportAt32 = (out: string, ...extra: string[]) =>
+    runCli(base, 'export-dataset', project, '--collection', 'portraits', '--resolution', '32', '--out', out, '--train-command', '--kimg', '500', ...extra);
+  const refused = exportAt32(join(base, 'a', 'p32.zip'), '--network', 'sg2-tiny-32');
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /NVIDIA's train\.py cannot resume from this network: its latents are 64\/64-dimensional/);
+  assert.equal(existsSync(join(base, 'a', 'p32.zip')), false, 'nothing written');
+
+  const zip = join(base, 'b', 'p32.zip');
+  const r = exportAt32(zip, '--gpus', '2', '--gamma', '0.5', '--mirror', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.json().files, ['p32.zip']);
+  const script = readFileSync(join(base, 'b', 'train.sh'), 'utf8');
+  assert.match(script, /^#!\/bin\/sh\n# Train on a cluster with NVIDIA's stylegan2-ada-pytorch/);
+  assert.match(script, /# Copy p32\.zip and this file into a checkout of https:\/\/github\.com\/NVlabs\/stylegan2-ada-pytorch/);
+  assert.match(
+    script,
+    /\npython train\.py --outdir=training-runs --data=p32\.zip --gpus=2 --cfg=auto --kimg=500 --snap=50 --seed=1 --mirror=1 --gamma=0\.5 --aug=ada --metrics=none\n$/,
+  );
+  assert.ok(readZip(readFileSync(zip), zip).filter((e) => e.name.endsWith('.png')).length > 0);
 });
