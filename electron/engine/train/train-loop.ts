@@ -4,16 +4,13 @@
 // checkpoint writes the networks, the optimisers, the counters and the random states, and
 // renders the run's fixed witness latents. A stop between checkpoints writes a resume point:
 // the same state, without witnesses or health, so that no step is lost and none is shown twice.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import * as tf from '../tf';
-import { imageFeatures } from '../metrics/features';
-import { assessHealth, DIVERSE, type HealthReport } from '../metrics/registry';
+import { type HealthReport } from '../metrics/registry';
 import { buildModel, type ModelConfig } from '../models/registry';
 import type { StyleGan2Model } from '../models/stylegan2';
 import { readNetworkFiles } from '../../formats/network-file';
-import type { GanModel, TrainingStage } from '../models/gan-model';
+import type { TrainingStage } from '../models/gan-model';
 import { Rng } from '../nn/rng';
 import type { DatasetFile } from '../../formats/dataset-file';
 import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type EpochPosition, type TrainCounters } from './checkpoint';
@@ -21,7 +18,8 @@ import { trainingSteps } from './objectives';
 import { adamPair, type Optimizers } from './optimize';
 import { checkTrainingFits } from './memory-limit';
 import { collectStats } from './train-stats';
-import { QuickQualityMeter, type QuickQuality } from './quick-quality';
+import { type QuickQuality } from './quick-quality';
+import { CheckpointReview, shuffle, type RecentLosses } from './checkpoint-review';
 
 export interface TrainOptions {
   runDir: string;
@@ -82,9 +80,6 @@ export interface CheckpointWritten extends ResumePointWritten {
   quality: QuickQuality;
 }
 
-/** How many generated and real images the health metrics compare at each checkpoint. */
-const HEALTH_SAMPLES = 64;
-
 export interface TrainCallbacks {
   /** The run's fixed witness latents, once, before training starts. */
   onWitnesses?: (vectors: number[][]) => void;
@@ -115,46 +110,6 @@ function toBatchTensor(bytes: Uint8Array, n: number, r: number, c: number, flip:
     }
   }
   return tf.tensor4d(out, [n, r, r, c]);
-}
-
-function shuffle(count: number, rng: Rng): number[] {
-  const order = Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-}
-
-/** Generated images as uint8 NHWC bytes. */
-async function generateBytes(model: GanModel, z: tf.Tensor2D): Promise<Uint8Array> {
-  const images = tf.tidy(() => tf.cast(tf.clipByValue(tf.mul(tf.add(model.generate(z, false), 1), 127.5), 0, 255), 'int32'));
-  const pixels = Uint8Array.from(await images.data());
-  images.dispose();
-  return pixels;
-}
-
-function split(bytes: Uint8Array, n: number): Uint8Array[] {
-  const size = bytes.length / n;
-  return Array.from({ length: n }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
-}
-
-/** The witnesses' images in a near-square grid, as a PNG. */
-async function renderGrid(model: GanModel, witnesses: tf.Tensor2D, file: string): Promise<void> {
-  const [n] = witnesses.shape;
-  const [r, c] = [model.resolution, model.channels];
-  const pixels = await generateBytes(model, witnesses);
-  const cols = Math.ceil(Math.sqrt(n));
-  const rows = Math.ceil(n / cols);
-  const grid = new Uint8Array(rows * r * cols * r * c);
-  for (let i = 0; i < n; i++) {
-    const gx = (i % cols) * r;
-    const gy = Math.floor(i / cols) * r;
-    for (let y = 0; y < r; y++) grid.set(pixels.subarray((i * r + y) * r * c, (i * r + y + 1) * r * c), ((gy + y) * cols * r + gx) * c);
-  }
-  await mkdir(join(file, '..'), { recursive: true });
-  const png = sharp(grid, { raw: { width: cols * r, height: rows * r, channels: c as 1 | 3 } });
-  await writeFile(file, await (c === 1 ? png.toColourspace('b-w') : png).png().toBuffer());
 }
 
 /** The checkpoint's file stem: the epoch, or the kimg reached, so names sort in training order. */
@@ -192,23 +147,11 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
     model.optimizer.dRegInterval,
     model.optimizer.gRegInterval,
   );
-  // Witnesses are drawn from their own generator, so they are the same for every run with the same seed and size.
-  const witnesses = model.sampleLatents(options.witnesses, new Rng(options.seed ^ 0x317e55));
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
   let position: EpochPosition | undefined;
-  let diverseSeen = options.diverseBefore ?? false;
-  callbacks.onWitnesses?.((await witnesses.array()) as number[][]);
-  // Health compares the same latents and the same real portraits at every checkpoint.
-  const healthCount = Math.min(HEALTH_SAMPLES, meta.count);
-  const healthLatents = model.sampleLatents(healthCount, new Rng(options.seed ^ 0x4ea1));
-  const realFeatures = imageFeatures(
-    split(await options.dataset.readBatch(shuffle(meta.count, new Rng(options.seed ^ 0x4ea1)).slice(0, healthCount)), healthCount),
-    meta.resolution,
-    meta.channels,
-  );
-  const losses = { recent: { d: [] as number[], g: [] as number[] }, before: { d: [] as number[], g: [] as number[] } };
-  const quality = await QuickQualityMeter.open(options.dataset, options.seed ^ 0x5d0);
-  let bestRecall = 0;
+  const review = await CheckpointReview.open(model, options.dataset, options.seed, options.witnesses, options.diverseBefore);
+  callbacks.onWitnesses?.((await review.witnesses.array()) as number[][]);
+  const losses: RecentLosses = { recent: { d: [], g: [] }, before: { d: [], g: [] } };
 
   try {
     if (options.from) {
@@ -234,19 +177,10 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
       const file = join(options.runDir, 'checkpoints', `${name}.lepckpt`);
       const witnessGrid = join(options.runDir, 'witnesses', `${name}.png`);
       const written = await saveCheckpoint(file, options.tmpDir, model, spec, opt, counters, rng.state(), at);
-      await renderGrid(model, witnesses, witnessGrid);
-      const generated = split(await generateBytes(model, healthLatents), healthCount);
-      const samples = imageFeatures(generated, meta.resolution, meta.channels);
-      const measured = await quality.measure(generated, samples);
-      // Until the samples first become diverse, and for at most a fifth of the run, low diversity is learning, not collapse.
-      const stillLearning = !diverseSeen && counters.imagesSeen < 0.2 * totalImages;
-      const recall = { now: measured.values['recall-image']!, best: bestRecall };
-      const health = assessHealth({ samples, reals: realFeatures, losses, untrained: counters.step === 0, stillLearning, recall });
-      bestRecall = Math.max(bestRecall, recall.now);
-      if ((health.metrics.diversity ?? 0) >= DIVERSE) diverseSeen = true;
+      const { health, quality } = await review.review(counters, totalImages, witnessGrid, losses);
       losses.before = losses.recent;
       losses.recent = { d: [], g: [] };
-      await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written, health, quality: measured });
+      await callbacks.onCheckpoint?.({ ...counters, file, witnessGrid, ...written, health, quality });
     };
     if (!options.from) await checkpoint(); // the start: what the untrained generator draws
 
@@ -331,8 +265,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
     }
     return { ...counters, aborted };
   } finally {
-    witnesses.dispose();
-    healthLatents.dispose();
+    review.dispose();
     model.params.dispose();
     opt.g.dispose();
     opt.d.dispose();
