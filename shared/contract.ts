@@ -339,6 +339,13 @@ export const RunHealth = z.object({
 });
 export type RunHealth = z.infer<typeof RunHealth>;
 
+export const RunOrigin = z.object({
+  trainer: z.literal('stylegan2-ada-pytorch'),
+  folder: z.string(),
+  options: z.record(z.string(), z.unknown()),
+});
+export type RunOrigin = z.infer<typeof RunOrigin>;
+
 export const Run = z.object({
   id,
   name: z.string(),
@@ -350,6 +357,8 @@ export const Run = z.object({
   status: RunStatus,
   reason: z.string().nullable(),
   parentRunId: z.number().int().nullable(),
+  /** A run trained elsewhere and brought in: the trainer, the folder, and that trainer's own options. */
+  origin: RunOrigin.nullable(),
   path: z.string(),
   lastCheckpoint: Checkpoint.nullable(),
   health: RunHealth.nullable(),
@@ -756,6 +765,16 @@ export const JobRequest = z.discriminatedUnion('kind', [
       name: fileStem,
     })
     .strict(),
+  /** A run NVIDIA's train.py wrote elsewhere (its folder of snapshots, options and statistics), brought in as a run. */
+  z
+    .object({
+      kind: z.literal('import-run'),
+      folder: z.string().min(1).max(4096).describe('the folder train.py wrote: network-snapshot-*.pkl, training_options.json, stats.jsonl'),
+      datasetId: id.optional().describe('the dataset it was trained on (the only one at its resolution by default)'),
+      name: name.optional().describe("the run's name (the folder's by default)"),
+      backend: jobBackend,
+    })
+    .strict(),
   /** How close a generator's pictures come to the real portraits: one checkpoint, every checkpoint of a run, or an imported network against a dataset. */
   z
     .object({
@@ -814,6 +833,14 @@ const RenderedFile = z.object({ file: z.string(), render: id, warnings: z.array(
 
 /** What each kind of job answers. Files are project-relative where they lie in the project. */
 export const JobResults = {
+  'import-run': z.object({
+    runId: id,
+    name: z.string(),
+    snapshots: z.number().int(),
+    skippedLines: z.number().int(),
+    seconds: z.number(),
+    backend: z.string(),
+  }),
   seeds: LatentsMade,
   arithmetic: LatentsMade.extend({ backend: z.string().nullable() }),
   draw: Strip.extend({ latents: z.array(id) }),

@@ -25,6 +25,7 @@ import { interpolate } from './interpolate';
 import { label } from './label';
 import { latents } from './latents';
 import { metrics } from './metrics';
+import { importRun } from './import-run';
 import { inception } from './inception';
 import { networks } from './networks';
 import { projectCheck } from './project-check';
@@ -64,6 +65,7 @@ export const COMMANDS: Command[] = [
   importNetworkCommand,
   networks,
   exportNetwork,
+  importRun,
   generate,
   styleMix,
   interpolate,

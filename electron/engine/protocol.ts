@@ -21,6 +21,7 @@ import type { ContactSheetRequest, ContactSheetResult } from './jobs/contact-she
 import type { InspectionRequest, InspectionResult } from './jobs/inspect-run';
 import type { CheckpointSamplesRequest } from './jobs/sample-checkpoint';
 import type { QualityRequest, QualityResult } from './jobs/measure-quality';
+import type { SnapshotReviewRequest, SnapshotReviewResult } from './jobs/review-snapshot';
 import type { FeatureReport } from '../../shared/feature-report';
 
 /**
@@ -79,6 +80,8 @@ export interface EngineJobs {
   'measure-quality': { request: QualityRequest; event: never; result: QualityResult };
   /** New pictures from a run's generator at a checkpoint, as PNGs. */
   'sample-checkpoint': { request: CheckpointSamplesRequest; event: never; result: { files: string[]; backend: string } };
+  /** A snapshot of a run trained elsewhere, written and reviewed as a checkpoint of a Leporello run. */
+  'review-snapshot': { request: SnapshotReviewRequest; event: never; result: SnapshotReviewResult };
   /** A checkpoint's witnesses against the training portraits: near-duplicates, and the nearest portraits. */
   'inspect-run': { request: InspectionRequest; event: never; result: InspectionResult };
 }

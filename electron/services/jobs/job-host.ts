@@ -130,6 +130,7 @@ const WHAT: Record<JobKind, string> = {
   leporello: 'the book',
   metrics: 'the measurement',
   'contact-sheet': 'the contact sheet',
+  'import-run': 'the import of the run',
 };
 
 function describe(request: JobRequest): string {

@@ -7,6 +7,7 @@ import { arithmetic } from './kinds/arithmetic';
 import { contactSheet } from './kinds/contact-sheet';
 import { draw } from './kinds/draw';
 import { generate } from './kinds/generate';
+import { importRun } from './kinds/import-run';
 import { leporello } from './kinds/leporello';
 import { metrics } from './kinds/metrics';
 import { path } from './kinds/path';
@@ -26,4 +27,5 @@ export const HOST_JOBS: { [K in JobKind]: HostJob<K> } = {
   leporello,
   metrics,
   'contact-sheet': contactSheet,
+  'import-run': importRun,
 };

@@ -93,18 +93,38 @@ function pick(net: ImportedNetwork, role: 'G' | 'D', config: StyleGan2Config): M
   return new Map([...expectedShapes(config, role).keys()].map((name) => [name, net.tensors.get(name)!]));
 }
 
+/**
+ * A network pickle's bytes, read as data, checked against the shapes its own settings imply and
+ * written as the studio's network files into `dir` (G, D when present, G_ema). `shown` names it in
+ * messages and in the files' record of where they came from.
+ */
+export async function convertNetworkPickle(
+  bytes: Buffer,
+  shown: string,
+  dir: string,
+  tmpDir: string,
+): Promise<{ config: StyleGan2Config; format: string; sha256: string; size: number }> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const pickle = readNetworkPickle(bytes, shown);
+  const config = styleGan2Config(pickle.G_ema, pickle.D, shown);
+  checkShapes(pickle.G_ema, 'G', config, shown);
+  checkShapes(pickle.G, 'G', config, shown);
+  if (pickle.D) checkShapes(pickle.D, 'D', config, shown);
+  const size = await writeNetworkFiles(
+    dir,
+    tmpDir,
+    { format: 'leporello-network', version: 1, arch: 'stylegan2', config, license: NVIDIA_LICENSE, source: { file: shown, sha256, format: pickle.format } },
+    { G: pick(pickle.G, 'G', config), G_ema: pick(pickle.G_ema, 'G', config), ...(pickle.D ? { D: pick(pickle.D, 'D', config) } : {}) },
+  );
+  return { config, format: pickle.format, sha256, size };
+}
+
 export async function importNetwork(project: Project, file: string, name?: string): Promise<Network> {
   const bytes = await readUserFile(file, 'network pickle (.pkl)', FILE_LIMITS.network);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const known = project.db.prepare('SELECT name FROM networks WHERE source_sha256 = ?').get(sha256) as { name: string } | undefined;
   if (known) throw new AppError('conflict', `${basename(file)} is already in this project as network "${known.name}"`);
   const shown = basename(file);
-  const pickle = readNetworkPickle(bytes, shown);
-  const config = styleGan2Config(pickle.G_ema, pickle.D, shown);
-  checkShapes(pickle.G_ema, 'G', config, shown);
-  checkShapes(pickle.G, 'G', config, shown);
-  if (pickle.D) checkShapes(pickle.D, 'D', config, shown);
-
   const networkName = (name ?? shown.replace(/\.pkl$/i, '')).trim();
   if (!networkName || networkName.length > 120) throw new AppError('invalid_request', 'give the network a name of 1 to 120 characters (--name)');
   if (project.db.prepare('SELECT 1 FROM networks WHERE name = ?').get(networkName))
@@ -114,12 +134,7 @@ export async function importNetwork(project: Project, file: string, name?: strin
   const building = join(project.tmpDir, `network-${sha256.slice(0, 12)}`);
   await rm(building, { recursive: true, force: true });
   await mkdir(building, { recursive: true });
-  const size = await writeNetworkFiles(
-    building,
-    project.tmpDir,
-    { format: 'leporello-network', version: 1, arch: 'stylegan2', config, license: NVIDIA_LICENSE, source: { file: shown, sha256, format: pickle.format } },
-    { G: pick(pickle.G, 'G', config), G_ema: pick(pickle.G_ema, 'G', config), ...(pickle.D ? { D: pick(pickle.D, 'D', config) } : {}) },
-  );
+  const { config, format, size } = await convertNetworkPickle(bytes, shown, building, project.tmpDir);
   await rename(building, join(project.dir, dirPath));
   const { lastInsertRowid } = project.db
     .prepare(
@@ -130,7 +145,7 @@ export async function importNetwork(project: Project, file: string, name?: strin
       networkName,
       shown,
       sha256,
-      pickle.format,
+      format,
       config.resolution,
       config.channels,
       config.zDim,

@@ -61,6 +61,19 @@ export interface RunHandle {
   notes: string[];
 }
 
+/**
+ * A run brought in from NVIDIA's train.py has its snapshots' networks but not the optimiser state
+ * or the architecture settings the studio trains from; it is looked at, measured and drawn from,
+ * not trained on here.
+ */
+function refuseTrainingElsewhereRun(run: Run, what: string): void {
+  if (run.origin)
+    throw new AppError(
+      'invalid_request',
+      `run "${run.name}" was trained elsewhere (NVIDIA's train.py, ${run.origin.folder}) and cannot be ${what} here: train it further on the cluster and import its folder again under a new name, or export a snapshot for NVIDIA's tools`,
+    );
+}
+
 export class RunManager {
   private readonly active = new Map<number, Active>();
   /** The latest progress of each run training now, for a view that opens mid-run. */
@@ -210,6 +223,7 @@ export class RunManager {
    */
   async fork(request: ParsedRequest<'runs.fork'>): Promise<RunHandle> {
     const parent = getRun(this.project, request.runId);
+    refuseTrainingElsewhereRun(parent, 'forked');
     const unit = progressUnit(parent.options);
     const checkpoints = listCheckpoints(this.project, parent.id);
     const from = request.at === undefined ? checkpoints.at(-1) : checkpoints.find((c) => checkpointAt(unit, c) === request.at);
@@ -292,6 +306,7 @@ export class RunManager {
    */
   async resume(runId: number): Promise<RunHandle> {
     const run = getRun(this.project, runId);
+    refuseTrainingElsewhereRun(run, 'resumed');
     const active = this.active.get(runId);
     if (active && run.status === 'paused') {
       active.engine.continue();

@@ -1,5 +1,5 @@
 // Runs, checkpoints, metrics and witness latents in the project database.
-import type { Checkpoint, Run, RunHealth, RunRequest } from '../../../shared/contract';
+import type { Checkpoint, Run, RunHealth, RunOrigin, RunRequest } from '../../../shared/contract';
 import { collapseOnset, type HealthReport } from '../../../shared/health';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
@@ -16,6 +16,7 @@ interface RunRow {
   status: Run['status'];
   reason: string | null;
   parent_run_id: number | null;
+  origin: string | null;
   dir_path: string;
   created_at: string;
   updated_at: string;
@@ -66,6 +67,7 @@ export function getRun(project: Project, id: number): Run {
     status: r.status,
     reason: r.reason,
     parentRunId: r.parent_run_id,
+    origin: r.origin ? (JSON.parse(r.origin) as RunOrigin) : null,
     path: r.dir_path,
     lastCheckpoint: listCheckpoints(project, r.id).at(-1) ?? null,
     health: runHealth(project, r.id),
@@ -106,6 +108,10 @@ export function insertRun(project: Project, name: string, request: RunRequest, d
     )
     .run(name, request.datasetId, request.arch, JSON.stringify(request), dirPath, now(), now(), project.owner, Date.now() + LEASE_MS);
   return Number(lastInsertRowid);
+}
+
+export function setRunOrigin(project: Project, id: number, origin: RunOrigin): void {
+  project.db.prepare('UPDATE runs SET origin = ? WHERE id = ?').run(JSON.stringify(origin), id);
 }
 
 export function setRunStatus(project: Project, id: number, status: Run['status'], reason: string | null): void {

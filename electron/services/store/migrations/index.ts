@@ -11,6 +11,7 @@ import * as m009 from './009-run-leases';
 import * as m010 from './010-resume-points';
 import * as m011 from './011-metrics-by-name';
 import * as m012 from './012-quality';
+import * as m013 from './013-run-origin';
 
 export interface Migration {
   version: number;
@@ -33,4 +34,5 @@ export const migrations: Migration[] = [
   { version: 10, name: 'resume points', up: m010.up },
   { version: 11, name: 'statistics by name', up: m011.up },
   { version: 12, name: 'quality metrics', up: m012.up },
+  { version: 13, name: 'runs trained elsewhere', up: m013.up },
 ];
