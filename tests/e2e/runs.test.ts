@@ -5,12 +5,13 @@
 // 100-checkpoint × 64-witness timeline.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { sharedData, smallPortraits } from '../helpers';
+import { repoRoot, sharedData, smallPortraits } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 import { openBrowserSession, type BrowserSession } from './browser-session';
@@ -473,5 +474,49 @@ test('after a studio that died mid-run restarts, the run is shown interrupted wi
   }, before.n);
   await page.getByTestId('stop-run').click();
   await waitText('run-status', /^stopped$/);
+  assert.deepEqual(s.problems, []);
+});
+
+test('a run trained elsewhere is imported from the Runs view: progress, then the run with its origin, witnesses and timeline', async () => {
+  const { page } = s;
+  // What NVIDIA's train.py leaves on a cluster: snapshots, its options, its statistics.
+  const folder = mkdtempSync(join(tmpdir(), 'leporello-cluster-run-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  copyFileSync(join(fixtures, 'sg2-tiny-32.pkl'), join(folder, 'network-snapshot-000000.pkl'));
+  copyFileSync(join(repoRoot, 'tests', 'fixtures', 'stylegan2-tf', 'sg2-tiny-32-tf.pkl'), join(folder, 'network-snapshot-000004.pkl'));
+  writeFileSync(
+    join(folder, 'training_options.json'),
+    JSON.stringify({
+      num_gpus: 4,
+      total_kimg: 4,
+      batch_size: 16,
+      kimg_per_tick: 4,
+      network_snapshot_ticks: 1,
+      random_seed: 0,
+      ada_target: 0.6,
+      training_set_kwargs: { path: 'small-32.zip', resolution: 32 },
+    }),
+  );
+  writeFileSync(
+    join(folder, 'stats.jsonl'),
+    JSON.stringify({ 'Progress/kimg': { mean: 4 }, 'Loss/G/loss': { mean: 1.2 }, 'Loss/D/loss': { mean: 0.8 }, 'Progress/augment': { mean: 0.1 } }) + '\n',
+  );
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('open-import-run').click();
+  await page.getByTestId('import-run-folder').fill(folder);
+  await page.getByTestId('import-run-name').fill('from the cluster');
+  await s.shot('36-runs-import-from-cluster');
+  await page.getByTestId('import-run-start').click();
+  await page.waitForURL(/#\/run\/\d+$/, { timeout: 120_000 });
+  await waitText('run-status', /^finished$/);
+  assert.match((await text('run-view-meta'))!, /stylegan2 on small-32 \(32 px\) · batch 16 · seed 0\s*· trained elsewhere with NVIDIA's train\.py/);
+  assert.match((await text('run-origin'))!, /Trained elsewhere: 4 GPUs, 4 kimg in batches of 16, on small-32\.zip\. Imported from .*leporello-cluster-run-/);
+  assert.equal(await page.getByTestId('fork-run').count(), 0, 'not forked here');
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid=witness-grid]');
+    return !!img && img.complete && img.naturalWidth === 6 * 32;
+  });
+  await page.getByTestId('run-origin').locator('summary').click();
+  await s.shot('37-run-trained-elsewhere');
   assert.deepEqual(s.problems, []);
 });
