@@ -170,6 +170,24 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
   for (let i = 0; i < npy.data.length; i++) err = Math.max(err, Math.abs(npy.data[i]! - raw[i]!));
   assert.ok(err <= 1e-4, `max abs error ${err}`);
 
+  // The book's verso is its learning, snapshot by snapshot; a blend video draws from its last snapshot.
+  const book = runCli(
+    base,
+    ...`export leporello ${project} --recto portraits --run cluster --panels 3 --panel-size 10x14 --json`.split(' '),
+    '--out',
+    join(base, 'b.pdf'),
+  );
+  assert.equal(book.code, 0, book.stderr);
+  assert.equal(book.json().pages, 2);
+  const video = runCli(
+    base,
+    ...`render video ${project} --run cluster --path seed:1,seed:2 --seconds 1 --fps 8 --json`.split(' '),
+    '--out',
+    join(base, 'v.mp4'),
+  );
+  assert.equal(video.code, 0, video.stderr);
+  assert.ok(existsSync(join(base, 'v.mp4')));
+
   // Trained elsewhere: not resumed or forked here, and says what to do instead.
   await assert.rejects(studio.runs.resume(run.id), /run "cluster" was trained elsewhere \(NVIDIA's train\.py, .*\) and cannot be resumed here/);
   assert.ok(existsSync(join(project, checkpoints[2]!.path)));
