@@ -156,6 +156,8 @@ export const Dataset = z.object({
   channels: z.union([z.literal(1), z.literal(3)]),
   fit: DatasetFit,
   xflip: z.boolean(),
+  /** The label whose values are the images' classes, and those values in class order; null when it has none. */
+  classes: z.object({ key: z.string(), values: z.array(z.string()) }).nullable(),
   imageCount: z.number().int(),
   /** Project-relative folder holding images.u8 and dataset.json. */
   path: z.string(),
@@ -178,6 +180,9 @@ export const DatasetRequest = z
     fit: DatasetFit.default('crop').describe('crop: fill the square, cutting the long side; pad: keep all of the picture, on black.'),
     xflip: z.boolean().default(false).describe('Add mirrored copies: twice the images for the discriminator.'),
     label: z.object({ key: labelKey, value: labelValue }).strict().optional().describe('Only the images with this label.'),
+    classKey: labelKey
+      .optional()
+      .describe('The label whose values become classes (sorted by name): every image needs one. A conditional network fine-tunes on them.'),
   })
   .strict();
 export type DatasetRequest = z.output<typeof DatasetRequest>;

@@ -25,6 +25,9 @@ export interface DatasetMeta {
   sha256: string;
   /** The project image behind each position. */
   imageIds: number[];
+  /** Conditional training: the class names, and each position's class (an index into them). */
+  classes?: string[];
+  labels?: number[];
 }
 
 export function imageBytes(meta: Pick<DatasetMeta, 'resolution' | 'channels'>): number {

@@ -21,6 +21,8 @@ interface DatasetRow {
   channels: 1 | 3;
   fit: 'crop' | 'pad';
   xflip: number;
+  class_key: string | null;
+  classes: string | null;
   image_count: number;
   dir_path: string;
   sha256: string;
@@ -38,6 +40,7 @@ function toDataset(r: DatasetRow): Dataset {
     channels: r.channels,
     fit: r.fit,
     xflip: r.xflip === 1,
+    classes: r.class_key !== null && r.classes !== null ? { key: r.class_key, values: JSON.parse(r.classes) as string[] } : null,
     imageCount: r.image_count,
     path: r.dir_path,
     sha256: r.sha256,
@@ -63,7 +66,13 @@ function chooseName(project: Project, req: DatasetRequest, channels: 1 | 3, coll
       throw new AppError('conflict', `a dataset named "${req.name}" already exists; datasets never change, so give the new one another name`);
     return req.name;
   }
-  const parts = [collectionName, req.label ? `${req.label.key}-${req.label.value}` : null, String(req.resolution), channels === 1 ? 'gray' : null];
+  const parts = [
+    collectionName,
+    req.label ? `${req.label.key}-${req.label.value}` : null,
+    req.classKey ? `by-${req.classKey}` : null,
+    String(req.resolution),
+    channels === 1 ? 'gray' : null,
+  ];
   const base = parts.filter(Boolean).join('-');
   let candidate = base;
   for (let i = 2; taken(candidate); i++) candidate = `${base}-${i}`;
@@ -88,6 +97,28 @@ export function trainingItems(project: Project, collectionId: number, label?: { 
     .all(...[collectionId, ...(label ? [label.key, label.value] : [])]) as { id: number; file: string }[];
 }
 
+/** Each item's class: the values of label `key`, sorted by name; an image without one is refused, with how many. */
+function classesOf(project: Project, rows: { id: number }[], key: string, collectionName: string): { values: string[]; labels: number[] } {
+  const of = new Map(
+    (
+      project.db.prepare('SELECT l.image_id, l.value FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE k.name = ?').all(key) as {
+        image_id: number;
+        value: string;
+      }[]
+    ).map((r) => [r.image_id, r.value]),
+  );
+  const missing = rows.filter((r) => !of.has(r.id)).length;
+  if (missing)
+    throw new AppError(
+      'invalid_request',
+      `${missing} of the ${rows.length} images of "${collectionName}" have no "${key}" label, and a class is needed for every image: label them (leporello label) or leave them out first`,
+    );
+  const values = [...new Set(rows.map((r) => of.get(r.id)!))].sort();
+  if (values.length < 2)
+    throw new AppError('invalid_request', `every image of "${collectionName}" has the same "${key}" (${values[0]}): classes need at least two values`);
+  return { values, labels: rows.map((r) => values.indexOf(of.get(r.id)!)) };
+}
+
 export interface FreezeCallbacks {
   onProgress?: (p: DatasetProgress) => void;
   signal?: AbortSignal;
@@ -105,6 +136,7 @@ export async function createDataset(project: Project, request: DatasetRequest, c
   const filter = req.label ? ` with ${req.label.key} = ${req.label.value}` : '';
   if (rows.length === 0) throw new AppError('invalid_request', `collection "${collection.name}" has no kept images${filter}; import or label some first`);
   const name = chooseName(project, req, req.channels, collection.name);
+  const classes = req.classKey ? classesOf(project, rows, req.classKey, collection.name) : null;
 
   const work = join(project.tmpDir, `dataset-${randomBytes(6).toString('hex')}`);
   await mkdir(work, { recursive: true });
@@ -143,6 +175,7 @@ export async function createDataset(project: Project, request: DatasetRequest, c
       xflip: req.xflip,
       sha256,
       imageIds: rows.map((r) => r.id),
+      ...(classes ? { classes: classes.values, labels: classes.labels } : {}),
     };
     await atomicWrite(join(work, META_FILE), JSON.stringify(meta, null, 1));
 
@@ -153,8 +186,8 @@ export async function createDataset(project: Project, request: DatasetRequest, c
     const id = project.db.transaction(() => {
       const { lastInsertRowid } = project.db
         .prepare(
-          `INSERT INTO datasets (name, collection_id, label_key, label_value, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO datasets (name, collection_id, label_key, label_value, resolution, channels, fit, xflip, class_key, classes, image_count, dir_path, sha256, bytes, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           name,
@@ -165,6 +198,8 @@ export async function createDataset(project: Project, request: DatasetRequest, c
           req.channels,
           req.fit,
           req.xflip ? 1 : 0,
+          req.classKey ?? null,
+          classes ? JSON.stringify(classes.values) : null,
           rows.length,
           dirPath,
           sha256,

@@ -12,6 +12,7 @@ import * as m010 from './010-resume-points';
 import * as m011 from './011-metrics-by-name';
 import * as m012 from './012-quality';
 import * as m013 from './013-run-origin';
+import * as m014 from './014-dataset-classes';
 
 export interface Migration {
   version: number;
@@ -35,4 +36,5 @@ export const migrations: Migration[] = [
   { version: 11, name: 'statistics by name', up: m011.up },
   { version: 12, name: 'quality metrics', up: m012.up },
   { version: 13, name: 'runs trained elsewhere', up: m013.up },
+  { version: 14, name: 'dataset classes', up: m014.up },
 ];
