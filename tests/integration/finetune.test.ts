@@ -3,6 +3,7 @@
 // is reported live, snapshots by kimg feed the timeline, and a run killed with SIGKILL resumes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -13,7 +14,8 @@ import { importNetwork, loadNetwork } from '../../electron/services/networks/net
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
 import { runSeries } from '../../electron/services/runs/run-series';
 import { buildTimeline } from '../../electron/services/runs/timeline';
-import { projectWithDataset, repoRoot, sharedData } from '../helpers';
+import { decodeNpy } from '../../electron/formats/npy';
+import { projectWithDataset, repoRoot, runCli, sharedData, smallPortraits, tempDir } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 
@@ -196,5 +198,72 @@ test('a network and a dataset of different resolutions are refused, saying which
   await assert.rejects(
     studio.runs.start(contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'dcgan', network: network.id, epochs: 1, batchSize: 8 })),
     /only a StyleGAN2 run can start from a pretrained network/,
+  );
+});
+
+test('a conditional network fine-tunes on a dataset whose classes are a label, keeps its classes, and draws each', (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'p');
+  const cli = (...args: string[]) => runCli(base, ...args);
+  for (const args of [
+    ['project', 'create', project],
+    ['import', project, smallPortraits, '--collection', 'portraits'],
+    ['label', project, '--images', '1-12', '--set', 'mood=calm'],
+    ['label', project, '--images', '13-18', '--set', 'mood=grief'],
+    ['dataset', 'create', project, '--collection', 'portraits', '--resolution', '64', '--name', 'two'],
+    ['label', project, '--images', '19-24', '--set', 'mood=rage'],
+    ['dataset', 'create', project, '--collection', 'portraits', '--resolution', '64', '--class-key', 'mood', '--name', 'moods'],
+    ['import-network', project, join(fixtures, 'sg2-cond-64.pkl'), '--name', 'cond'],
+  ])
+    assert.equal(cli(...args).code, 0, args.join(' '));
+  // Images 19–24 had no mood when "two" was built: it was built without classes, so the network is refused on it, saying what to build.
+  const train = (dataset: string, ...extra: string[]) =>
+    cli(
+      'train',
+      project,
+      '--dataset',
+      dataset,
+      '--arch',
+      'stylegan2',
+      '--network',
+      'cond',
+      '--kimg',
+      '0.02',
+      '--batch',
+      '4',
+      '--checkpoint-every',
+      '0.01',
+      '--backend',
+      'wasm',
+      ...extra,
+    );
+  const refused = train('two');
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /network "cond" is conditional on 3 classes but dataset "two" has none: build a dataset whose classes are a label with 3 values \(leporello dataset create --class-key KEY\)/,
+  );
+  const moods = cli('dataset', 'list', project, '--json')
+    .json()
+    .find((d: { name: string }) => d.name === 'moods');
+  assert.deepEqual(moods.classes, { key: 'mood', values: ['calm', 'grief', 'rage'] });
+
+  const run = train('moods', '--name', 'by-mood');
+  assert.equal(run.code, 0, run.stderr);
+  // At kimg 0 the run is the network, class for class; at its end it has moved, and its classes still differ.
+  const draw = (out: string, ...source: string[]) => {
+    const r = cli('generate', project, ...source, '--seeds', '1', '--format', 'npy', '--backend', 'cpu', '--out', join(base, out), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    return decodeNpy(readFileSync(r.json().files[0]), out).data;
+  };
+  const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+  for (const k of ['0', '2']) {
+    assert.equal(maxDiff(draw(`n${k}`, '--network', 'cond', '--class', k), draw(`r0-${k}`, '--run', 'by-mood', '--at', '0', '--class', k)), 0);
+    assert.ok(maxDiff(draw(`n${k}b`, '--network', 'cond', '--class', k), draw(`r-${k}`, '--run', 'by-mood', '--class', k)) > 0.01, 'fine-tuned');
+  }
+  assert.ok(maxDiff(draw('c0', '--run', 'by-mood', '--class', '0'), draw('c2', '--run', 'by-mood', '--class', '2')) > 0.1, 'the classes differ');
+  assert.match(
+    cli('generate', project, '--run', 'by-mood', '--seeds', '1', '--out', join(base, 'none')).stderr,
+    /conditional on 3 classes: give --class K or --c FILE/,
   );
 });

@@ -32,10 +32,13 @@ export interface GanModel {
   readonly noise: Rng;
   /** Images in [-1, 1], NHWC. `training` selects batch statistics and dropout. */
   generate(z: tf.Tensor2D, training: boolean): tf.Tensor4D;
-  /** One logit per image. */
-  discriminate(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
-  /** Latents as the family draws them (Gaussian, or on the unit hypersphere). */
-  sampleLatents(count: number, rng: Rng): tf.Tensor2D;
+  /** One logit per image; a conditional family's judges each image with its class (one-hot rows). */
+  discriminate(x: tf.Tensor4D, training: boolean, c?: tf.Tensor2D | null): tf.Tensor2D;
+  /**
+   * Latents as the family draws them (Gaussian, or on the unit hypersphere). A conditional family's
+   * carry a one-hot class after z: the given `classes`, or every class in turn.
+   */
+  sampleLatents(count: number, rng: Rng, classes?: number[]): tf.Tensor2D;
   readonly objective: Objective;
   /** Adam's settings where the run gives none. */
   readonly optimizer: OptimizerSettings;

@@ -87,6 +87,8 @@ export interface StyleGan2Model extends GanModel {
   readonly augmentP: number;
   /** Imported weights: G and D train from them, Gs starts as the network's own moving average. */
   loadPretrained(weights: Record<'G' | 'D' | 'G_ema', Map<string, { shape: number[]; data: Float32Array }>>): void;
+  /** The one-hot classes a conditional network's latents carry (null when it has none). */
+  conditionOf(z: tf.Tensor2D): tf.Tensor2D | null;
   augmentReal(x: tf.Tensor4D): tf.Tensor4D;
   /**
    * After a D step: the mean sign of D's real logits, for ADA. Read when the next step begins
@@ -123,6 +125,9 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     (prefix: string): Weights =>
     (name) =>
       p.current(p.get(`${prefix}${name}`));
+  // A conditional network's latents carry their class: [z | one-hot c], split where they are used.
+  const zOf = (z: tf.Tensor2D): tf.Tensor2D => (config.cDim > 0 ? tf.slice(z, [0, 0], [-1, config.zDim]) : z);
+  const cOf = (z: tf.Tensor2D): tf.Tensor2D | null => (config.cDim > 0 ? tf.slice(z, [0, config.zDim], [-1, config.cDim]) : null);
   const noiseRng = new Rng(rng.seed());
   let imagesSeen = 0;
   let signSum = 0;
@@ -165,11 +170,11 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     generate(z, training) {
       return tf.tidy(() => {
         if (!training) {
-          const img = synthesis(weightsOf('Gs/'), config, mapping(weightsOf('Gs/'), config, z, null), { noise: 'const' });
+          const img = synthesis(weightsOf('Gs/'), config, mapping(weightsOf('Gs/'), config, zOf(z), cOf(z)), { noise: 'const' });
           return tf.clipByValue(img, -1, 1) as tf.Tensor4D;
         }
         const G = weightsOf('G/');
-        const ws = mapping(G, config, z, null);
+        const ws = mapping(G, config, zOf(z), cOf(z));
         // The moving average of W (for truncation), queued until the step ends.
         const avg = p.get('G/mapping.w_avg');
         const batchMean = tf.mean(ws.slice([0, 0, 0], [-1, 1, -1]).reshape([z.shape[0], -1]), 0);
@@ -177,8 +182,12 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
         return synthesis(G, config, ws, { noise: 'random', randomNormal: (shape) => tf.tensor(noiseRng.normals(shape.reduce((a, b) => a * b, 1)), shape) });
       });
     },
-    discriminate(x) {
-      return discriminator(weightsOf('D/'), config, x, null);
+    discriminate(x, _training, c) {
+      if (config.cDim > 0 && !c) throw new Error('a conditional discriminator judges an image with its class');
+      return discriminator(weightsOf('D/'), config, x, c ?? null);
+    },
+    conditionOf(z) {
+      return cOf(z);
     },
     augmentReal(x) {
       return config.augment === 'ada' ? augment(x, pValue, augmentRng) : x;
@@ -196,7 +205,7 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
     pathLengthPenalty(z) {
       const G = weightsOf('G/');
       const n = z.shape[0];
-      const ws = mapping(G, config, z, null);
+      const ws = mapping(G, config, zOf(z), cOf(z));
       const size = config.resolution;
       // Unit-variance directions over the image, scaled so the length does not grow with the resolution.
       const directions = tf.tensor4d(noiseRng.normals(n * size * size * config.channels, 1 / size), [n, size, size, config.channels]);
@@ -229,8 +238,17 @@ export function buildStyleGan2(config: StyleGan2TrainConfig, rng: Rng): StyleGan
         }
       }
     },
-    sampleLatents(count, r) {
-      return tf.tensor2d(r.normals(count * config.zDim), [count, config.zDim]);
+    sampleLatents(count, r, classes) {
+      const z = r.normals(count * config.zDim);
+      if (config.cDim === 0) return tf.tensor2d(z, [count, config.zDim]);
+      // Each latent's class: the ones asked for, or every class in turn (witnesses cover them all).
+      const width = config.zDim + config.cDim;
+      const out = new Float32Array(count * width);
+      for (let i = 0; i < count; i++) {
+        out.set(z.subarray(i * config.zDim, (i + 1) * config.zDim), i * width);
+        out[i * width + config.zDim + (classes?.[i] ?? i % config.cDim)] = 1;
+      }
+      return tf.tensor2d(out, [count, width]);
     },
   };
   return model;

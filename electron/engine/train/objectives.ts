@@ -8,12 +8,13 @@ import * as wganGp from './wgan-gp';
 import * as stylegan2 from './stylegan2-loss';
 
 export interface TrainingSteps {
-  discriminator(model: GanModel, opt: Optimizers, real: tf.Tensor4D, z: tf.Tensor2D, rng: Rng): tf.Scalar;
+  /** `realLabels`: the real images' classes (one-hot rows), for a conditional network. */
+  discriminator(model: GanModel, opt: Optimizers, real: tf.Tensor4D, z: tf.Tensor2D, rng: Rng, realLabels?: tf.Tensor2D | null): tf.Scalar;
   generator(model: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar;
 }
 
 export const trainingSteps: Record<Objective, TrainingSteps> = {
   nonsaturating: { discriminator: (m, o, r, z) => nonsaturating.discriminatorStep(m, o, r, z), generator: nonsaturating.generatorStep },
   'wgan-gp': { discriminator: wganGp.discriminatorStep, generator: wganGp.generatorStep },
-  stylegan2: { discriminator: (m, o, r, z) => stylegan2.discriminatorStep(m, o, r, z), generator: stylegan2.generatorStep },
+  stylegan2: { discriminator: (m, o, r, z, _rng, labels) => stylegan2.discriminatorStep(m, o, r, z, labels ?? null), generator: stylegan2.generatorStep },
 };

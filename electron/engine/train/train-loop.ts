@@ -112,6 +112,13 @@ function toBatchTensor(bytes: Uint8Array, n: number, r: number, c: number, flip:
   return tf.tensor4d(out, [n, r, r, c]);
 }
 
+/** Classes as one-hot rows. */
+function oneHot(classes: number[], count: number): tf.Tensor2D {
+  const out = new Float32Array(classes.length * count);
+  classes.forEach((c, i) => (out[i * count + c] = 1));
+  return tf.tensor2d(out, [classes.length, count]);
+}
+
 /** The checkpoint's file stem: the epoch, or the kimg reached, so names sort in training order. */
 function checkpointName(length: TrainingLength, c: TrainCounters): string {
   return length.unit === 'epochs' ? `epoch-${String(c.epoch).padStart(5, '0')}` : `kimg-${(c.imagesSeen / 1000).toFixed(3).padStart(10, '0')}`;
@@ -137,6 +144,11 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   const totalImages = length.unit === 'epochs' ? length.epochs * imagesPerEpoch : Math.ceil((length.kimg * 1000) / options.batchSize) * options.batchSize;
   const checkpointImages = options.checkpointEvery * 1000;
 
+  // A conditional network trains on the dataset's classes, which must be as many as it has.
+  const classCount = spec.arch === 'stylegan2' ? spec.config.cDim : 0;
+  if (classCount > 0 && meta.classes?.length !== classCount)
+    throw new Error(`the network is conditional on ${classCount} classes but the dataset has ${meta.classes ? `${meta.classes.length}` : 'no'} classes`);
+  const labels = classCount > 0 ? meta.labels! : null;
   const rng = new Rng(options.seed);
   const model = buildModel(spec, new Rng(options.seed ^ 0x5eed));
   const steps = trainingSteps[model.objective];
@@ -214,12 +226,15 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         const dataSeconds = (performance.now() - stepStarted) / 1000;
         const full = toBatchTensor(bytes, positions.length, meta.resolution, meta.channels, flips);
         const real = model.prepareReals ? model.prepareReals(full) : full;
-        const zD = model.sampleLatents(options.batchSize, rng);
-        const dLossT = steps.discriminator(model, opt, real, zD, rng);
+        // A conditional network: the reals' classes from the dataset, the fakes' drawn as the dataset's are distributed (as NVIDIA's trainer does).
+        const realLabels = labels ? oneHot(positions.map((p) => labels[p]!), classCount) : null;
+        const fakeClasses = () => (labels ? Array.from({ length: options.batchSize }, () => labels[Math.floor(rng.next() * labels.length)]!) : undefined);
+        const zD = model.sampleLatents(options.batchSize, rng, fakeClasses());
+        const dLossT = steps.discriminator(model, opt, real, zD, rng, realLabels);
         let gLossT: tf.Scalar | null = null;
         let zG: tf.Tensor2D | null = null;
         if ((counters.step + 1) % options.dSteps === 0) {
-          zG = model.sampleLatents(options.batchSize, rng);
+          zG = model.sampleLatents(options.batchSize, rng, fakeClasses());
           gLossT = steps.generator(model, opt, zG);
           model.afterGeneratorStep?.(options.batchSize, counters.imagesSeen + positions.length);
         }
@@ -229,7 +244,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         if (augmentP !== null) stats['ADA/p'] = augmentP;
         stats['Timing/data_s'] = dataSeconds;
         stats['Timing/step_s'] = (performance.now() - stepStarted) / 1000;
-        tf.dispose([...new Set([full, real]), zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : [])]);
+        tf.dispose([...new Set([full, real]), zD, dLossT, ...(gLossT ? [gLossT] : []), ...(zG ? [zG] : []), ...(realLabels ? [realLabels] : [])]);
         losses.recent.d.push(dLoss);
         if (!Number.isNaN(gLoss)) losses.recent.g.push(gLoss);
         const before = counters.imagesSeen;

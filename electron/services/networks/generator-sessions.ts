@@ -70,8 +70,8 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
       ref: { runId: run.id, checkpointId: c.id },
       label: `${run.name} at ${c.kimg.toFixed(1)} kimg`,
       resolution,
-      // Fine-tuning trains unconditional networks only.
-      cDim: 0,
+      // A fine-tuned conditional network keeps its classes.
+      cDim: network?.cDim ?? 0,
       numWs: styleLayers(resolution),
       license: network?.license ?? null,
     },

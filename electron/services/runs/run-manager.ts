@@ -466,7 +466,7 @@ export class RunManager {
   }
 }
 
-/** A run from a pretrained network trains at its size, on its colours, unconditionally. */
+/** A run from a pretrained network trains at its size, on its colours, on its classes when it has them. */
 function checkNetworkFits(project: Project, request: RunRequest, dataset: Dataset): void {
   if (request.network === undefined) return;
   if (request.arch !== 'stylegan2')
@@ -483,10 +483,13 @@ function checkNetworkFits(project: Project, request: RunRequest, dataset: Datase
       'invalid_request',
       `network "${network.name}" has ${network.channels} colour channels but dataset "${dataset.name}" has ${dataset.channels}: build the dataset ${network.channels === 3 ? 'in colour' : 'in greyscale'}`,
     );
-  if (network.cDim > 0)
+  // A conditional network keeps its classes: the dataset's label values take them, in order.
+  if (network.cDim > 0 && dataset.classes?.values.length !== network.cDim)
     throw new AppError(
       'invalid_request',
-      `network "${network.name}" is conditional on ${network.cDim} classes; fine-tuning a conditional network needs labelled datasets, which Leporello does not train on yet`,
+      dataset.classes
+        ? `network "${network.name}" is conditional on ${network.cDim} classes but dataset "${dataset.name}" has ${dataset.classes.values.length} (${dataset.classes.key}: ${dataset.classes.values.join(', ')}): build it from a label with ${network.cDim} values`
+        : `network "${network.name}" is conditional on ${network.cDim} classes but dataset "${dataset.name}" has none: build a dataset whose classes are a label with ${network.cDim} values (leporello dataset create --class-key KEY)`,
     );
 }
 
