@@ -591,6 +591,8 @@ export const LatentGenerator = z.object({
   arch: z.string(),
   space: z.enum(['z', 'w']),
   resolution: z.number().int(),
+  /** A conditional network's classes (0 when it has none): its seeds map with one. */
+  cDim: z.number().int(),
 });
 export type LatentGenerator = z.infer<typeof LatentGenerator>;
 
@@ -643,6 +645,7 @@ export const JobRequest = z.discriminatedUnion('kind', [
         .min(1)
         .max(500)
         .describe('the seeds to draw latents from'),
+      classIndex: classIndex.describe("A conditional network's class for every seed (seed N's own, N mod the classes, when not given)."),
       name: name.optional(),
     })
     .strict(),

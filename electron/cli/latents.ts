@@ -43,12 +43,18 @@ export const latents: Command = {
   options: () => [
     ...GENERATOR_HELP,
     '  --name NAME\n      A name for the latents made.',
+    "  --class K\n      seeds: a conditional network's class for every seed (seed N's own, N mod the classes, by default).",
     ...helpLines(PSI_FLAGS),
     ...helpLines(PATH_FLAGS),
     '  --out FILE.png\n      draw and path: where to write the strip.',
   ],
   async run(args, out) {
-    const { positionals, values, fields } = parseOptions(args, [...PSI_FLAGS, ...PATH_FLAGS], { ...GENERATOR_FLAGS, ...OUT_FLAGS, name: { type: 'string' } });
+    const { positionals, values, fields } = parseOptions(args, [...PSI_FLAGS, ...PATH_FLAGS], {
+      ...GENERATOR_FLAGS,
+      ...OUT_FLAGS,
+      name: { type: 'string' },
+      class: { type: 'string' },
+    });
     const usage = `usage: leporello latents ${this.usage}`;
     const [dir, action, ...rest] = positionals;
     if (!action) throw new AppError('invalid_request', usage);
@@ -74,7 +80,11 @@ export const latents: Command = {
         );
         print(out, { labelled: n, key: labelKey, value }, `${n} latent${n === 1 ? '' : 's'} labelled ${labelKey}=${value}`);
       } else if (action === 'seeds') {
-        const made = await runJob(studio, jobRequest('seeds', { ref, seeds: parseNumberList(rest[0] ?? '', 'SEEDS', 'a seed'), name }));
+        const classIndex = values.class === undefined ? undefined : Number(values.class);
+        const made = await runJob(
+          studio,
+          jobRequest('seeds', { ref, seeds: parseNumberList(rest[0] ?? '', 'SEEDS', 'a seed'), name, ...(classIndex !== undefined ? { classIndex } : {}) }),
+        );
         say(
           getLatents(
             project,

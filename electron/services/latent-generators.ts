@@ -20,6 +20,7 @@ export function listLatentGenerators(project: Project, also?: { runId: number; c
     arch: 'stylegan2',
     space: 'w',
     resolution: n.resolution,
+    cDim: n.cDim,
   }));
   const runs = listRuns(project).flatMap((r): LatentGenerator[] => {
     const last = listCheckpoints(project, r.id).at(-1);
@@ -32,6 +33,7 @@ export function listLatentGenerators(project: Project, also?: { runId: number; c
         arch: r.arch,
         space: r.arch === 'stylegan2' ? 'w' : 'z',
         resolution: getDataset(project, r.datasetId).resolution,
+        cDim: runClasses(project, r.options.network),
       },
     ];
   });
@@ -53,8 +55,14 @@ function alsoGenerator(project: Project, { runId, checkpointId }: { runId: numbe
       arch: run.arch,
       space: run.arch === 'stylegan2' ? 'w' : 'z',
       resolution: getDataset(project, run.datasetId).resolution,
+      cDim: runClasses(project, run.options.network),
     },
   ];
+}
+
+/** A run fine-tuned from a conditional network keeps its classes. */
+function runClasses(project: Project, networkId: number | undefined): number {
+  return networkId === undefined ? 0 : (listNetworks(project).find((n) => n.id === networkId)?.cDim ?? 0);
 }
 
 /** The key a generator's latents are stored under (a run without a checkpoint named means its latest). */

@@ -266,4 +266,20 @@ test('a conditional network fine-tunes on a dataset whose classes are a label, k
     cli('generate', project, '--run', 'by-mood', '--seeds', '1', '--out', join(base, 'none')).stderr,
     /conditional on 3 classes: give --class K or --c FILE/,
   );
+  // The latent tools draw from it too: seeds of a chosen class, or each seed's own (N mod the classes), and a blend video between them.
+  const seeds = (list: string, ...extra: string[]) => {
+    const r = cli('latents', project, '--run', 'by-mood', 'seeds', list, ...extra, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    return r.json() as { source: string; vector: number[] }[];
+  };
+  const ofClass1 = seeds('1,2', '--class', '1');
+  assert.deepEqual(
+    ofClass1.map((l) => l.source),
+    ['seed 1 of class 1', 'seed 2 of class 1'],
+  );
+  const own = seeds('1,2');
+  assert.deepEqual(own[0]!.vector, ofClass1[0]!.vector, "seed 1's own class is 1");
+  assert.notDeepEqual(own[1]!.vector, ofClass1[1]!.vector, "seed 2's own class is 2");
+  const video = cli('render', 'video', project, '--run', 'by-mood', '--path', 'seed:1,seed:2', '--seconds', '1', '--fps', '4', '--out', join(base, 'v.mp4'));
+  assert.equal(video.code, 0, video.stderr);
 });

@@ -9,6 +9,8 @@ export interface LatentSeedsRequest {
   generator: GeneratorSpec;
   backend?: BackendName | 'auto';
   seeds: number[];
+  /** A conditional network's class for every seed (each seed's own when absent). */
+  classIndex?: number;
 }
 
 export interface LatentVectors {
@@ -17,9 +19,9 @@ export interface LatentVectors {
   backend: string;
 }
 
-export const latentSeeds: EngineJob<'latent-seeds'> = async ({ generator, seeds, backend }) => {
+export const latentSeeds: EngineJob<'latent-seeds'> = async ({ generator, seeds, backend, classIndex }) => {
   const choice = await selectBackend(backend ?? 'auto', 'sample');
   const g = await latentGenerator(generator);
-  const vectors = await g.fromSeeds(seeds);
+  const vectors = await g.fromSeeds(seeds, classIndex);
   return { space: g.space, vectors: vectors.map((v) => Array.from(v)), backend: choice.name };
 };

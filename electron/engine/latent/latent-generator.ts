@@ -18,8 +18,12 @@ export interface LatentGenerator {
   readonly channels: 1 | 3;
   /** The latent of the average face: W's tracked mean, or Z's origin. */
   average(): Promise<Float32Array>;
-  /** The latent each seed gives (in W: the seed's z through the mapping network, untruncated). */
-  fromSeeds(seeds: number[]): Promise<Float32Array[]>;
+  /**
+   * The latent each seed gives (in W: the seed's z through the mapping network, untruncated). A
+   * conditional network maps it with a class: `classIndex`, or seed N's own, N mod the classes —
+   * so a seed is always the same face, and a run of seeds covers every class.
+   */
+  fromSeeds(seeds: number[], classIndex?: number): Promise<Float32Array[]>;
   /** Images NHWC in [−1, 1] for latents [N, dim]; differentiable with respect to them. */
   draw(latents: tf.Tensor2D): tf.Tensor4D;
   dispose(): void;
@@ -28,7 +32,11 @@ export interface LatentGenerator {
 /** A StyleGAN2 generator, in W: each latent is one w, given to every synthesis layer. */
 export function styleGan2LatentGenerator(sampler: StyleGan2Sampler): LatentGenerator {
   const { config } = sampler;
-  if (config.cDim) throw new Error('the latent tools work on unconditional networks; this one is conditional on classes');
+  const classOf = (seed: number, classIndex?: number) => {
+    if (classIndex !== undefined && (classIndex < 0 || classIndex >= config.cDim)) throw new Error(`this network has classes 0–${config.cDim - 1}`);
+    const k = classIndex ?? seed % config.cDim;
+    return Array.from({ length: config.cDim }, (_, i) => (i === k ? 1 : 0));
+  };
   const layers = numWs(config);
   return {
     space: 'w',
@@ -37,8 +45,8 @@ export function styleGan2LatentGenerator(sampler: StyleGan2Sampler): LatentGener
     channels: config.channels as 1 | 3,
     // Reads are asynchronous: webgpu under Node cannot read a tensor back at once.
     average: async () => Float32Array.from(await sampler.weights('mapping.w_avg').data()),
-    async fromSeeds(seeds) {
-      const ws = sampler.ws(seedLatents(seeds, config.zDim));
+    async fromSeeds(seeds, classIndex) {
+      const ws = sampler.ws(seedLatents(seeds, config.zDim), config.cDim ? { labels: seeds.map((s) => classOf(s, classIndex)) } : {});
       const first = tf.tidy(() => ws.slice([0, 0, 0], [-1, 1, -1]).reshape([seeds.length, config.wDim]));
       const data = (await first.data()) as Float32Array;
       tf.dispose([ws, first]);

@@ -227,7 +227,12 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         const full = toBatchTensor(bytes, positions.length, meta.resolution, meta.channels, flips);
         const real = model.prepareReals ? model.prepareReals(full) : full;
         // A conditional network: the reals' classes from the dataset, the fakes' drawn as the dataset's are distributed (as NVIDIA's trainer does).
-        const realLabels = labels ? oneHot(positions.map((p) => labels[p]!), classCount) : null;
+        const realLabels = labels
+          ? oneHot(
+              positions.map((p) => labels[p]!),
+              classCount,
+            )
+          : null;
         const fakeClasses = () => (labels ? Array.from({ length: options.batchSize }, () => labels[Math.floor(rng.next() * labels.length)]!) : undefined);
         const zD = model.sampleLatents(options.batchSize, rng, fakeClasses());
         const dLossT = steps.discriminator(model, opt, real, zD, rng, realLabels);
