@@ -348,6 +348,8 @@ export const RunOrigin = z.object({
   trainer: z.literal('stylegan2-ada-pytorch'),
   folder: z.string(),
   options: z.record(z.string(), z.unknown()),
+  /** The snapshots' classes, when the network is conditional (0 otherwise). */
+  cDim: z.number().int(),
 });
 export type RunOrigin = z.infer<typeof RunOrigin>;
 

@@ -2,7 +2,7 @@
 // checkpoint at its latest one — StyleGAN2 in W, DCGAN and the progressive GAN in Z — each with the
 // key its latents are stored under.
 import { join } from 'node:path';
-import type { GeneratorRef, LatentGenerator } from '../../shared/contract';
+import type { GeneratorRef, LatentGenerator, Run } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../shared/progress';
 import type { GeneratorSpec } from '../engine/jobs/generator-spec';
@@ -33,7 +33,7 @@ export function listLatentGenerators(project: Project, also?: { runId: number; c
         arch: r.arch,
         space: r.arch === 'stylegan2' ? 'w' : 'z',
         resolution: getDataset(project, r.datasetId).resolution,
-        cDim: runClasses(project, r.options.network),
+        cDim: runClasses(project, r),
       },
     ];
   });
@@ -55,14 +55,15 @@ function alsoGenerator(project: Project, { runId, checkpointId }: { runId: numbe
       arch: run.arch,
       space: run.arch === 'stylegan2' ? 'w' : 'z',
       resolution: getDataset(project, run.datasetId).resolution,
-      cDim: runClasses(project, run.options.network),
+      cDim: runClasses(project, run),
     },
   ];
 }
 
-/** A run fine-tuned from a conditional network keeps its classes. */
-function runClasses(project: Project, networkId: number | undefined): number {
-  return networkId === undefined ? 0 : (listNetworks(project).find((n) => n.id === networkId)?.cDim ?? 0);
+/** A run fine-tuned from a conditional network keeps its classes; one trained elsewhere has its snapshots'. */
+function runClasses(project: Project, run: Run): number {
+  const networkId = run.options.network;
+  return networkId === undefined ? (run.origin?.cDim ?? 0) : (listNetworks(project).find((n) => n.id === networkId)?.cDim ?? 0);
 }
 
 /** The key a generator's latents are stored under (a run without a checkpoint named means its latest). */

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { EventBus } from '../../electron/api/event-bus';
+import { contract } from '../../shared/contract';
+import { listDatasets } from '../../electron/services/datasets/datasets';
+import { prepareClusterRun } from '../../electron/services/exchange/cluster-run';
+import { readZip } from '../../electron/services/exchange/zip';
 import { decodeNpy } from '../../electron/formats/npy';
 import { readNetworkFiles } from '../../electron/formats/network-file';
 import { PickleWriter } from '../../electron/services/exchange/pickle/pickle-writer';
@@ -191,4 +195,52 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
   // Trained elsewhere: not resumed or forked here, and says what to do instead.
   await assert.rejects(studio.runs.resume(run.id), /run "cluster" was trained elsewhere \(NVIDIA's train\.py, .*\) and cannot be resumed here/);
   assert.ok(existsSync(join(project, checkpoints[2]!.path)));
+});
+
+test('a conditional run comes in with its classes, which every drawing tool then asks for; a class dataset goes to the cluster with its labels', async (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'p');
+  for (const args of [
+    ['project', 'create', project],
+    ['import', project, smallPortraits, '--collection', 'portraits'],
+    ['label', project, '--images', '1-8', '--set', 'mood=calm'],
+    ['label', project, '--images', '9-16', '--set', 'mood=grief'],
+    ['label', project, '--images', '17-24', '--set', 'mood=rage'],
+    ['dataset', 'create', project, '--collection', 'portraits', '--resolution', '64', '--class-key', 'mood', '--name', 'moods'],
+    ['import-network', project, join(fixtures, 'sg2-cond-64.pkl'), '--name', 'cond'],
+  ])
+    assert.equal(runCli(base, ...args).code, 0, args.join(' '));
+  const folder = join(base, 'cond-run');
+  mkdirSync(folder);
+  copyFileSync(join(fixtures, 'sg2-cond-64.pkl'), join(folder, 'network-snapshot-000000.pkl'));
+  writeFileSync(
+    join(folder, 'training_options.json'),
+    JSON.stringify({ total_kimg: 1, batch_size: 8, training_set_kwargs: { resolution: 64, use_labels: true } }),
+  );
+  const imported = runCli(base, 'import-run', project, folder, '--name', 'cond-run', '--backend', 'cpu');
+  assert.equal(imported.code, 0, imported.stderr);
+  const draw = (out: string, ...source: string[]) => {
+    const r = runCli(base, 'generate', project, ...source, '--seeds', '3', '--format', 'npy', '--backend', 'cpu', '--out', join(base, out), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    return Array.from(decodeNpy(readFileSync(r.json().files[0]), out).data);
+  };
+  assert.deepEqual(draw('run', '--run', 'cond-run', '--class', '1'), draw('net', '--network', 'cond', '--class', '1'));
+  assert.match(runCli(base, 'generate', project, '--run', 'cond-run', '--seeds', '3', '--out', join(base, 'x')).stderr, /conditional on 3 classes/);
+
+  // To the cluster: the archive's dataset.json labels every picture with its class, and train.py is told to condition on them.
+  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
+  t.after(() => studio.closeProject());
+  await studio.openProject(project);
+  const p = studio.requireProject();
+  const moods = listDatasets(p).find((d) => d.name === 'moods')!;
+  const request = contract['cluster.prepare'].request.parse({ datasetId: moods.id, kimg: 100, checkpointEvery: 20, gpus: 2 });
+  const prepared = await prepareClusterRun(p, request, join(base, 'to-copy'));
+  assert.match(prepared.command, / --cond=1 /);
+  const archive = readZip(readFileSync(join(base, 'to-copy', 'moods.zip')), 'moods.zip');
+  const labels = (JSON.parse(archive.find((e) => e.name === 'dataset.json')!.data.toString()) as { labels: [string, number][] }).labels;
+  assert.equal(labels.length, 24);
+  assert.deepEqual(
+    [0, 1, 2].map((k) => labels.filter(([, c]) => c === k).length),
+    [8, 8, 8],
+  );
 });

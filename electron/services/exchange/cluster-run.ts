@@ -67,24 +67,27 @@ export function trainScript(command: ClusterTrainCommand, files: string[]): stri
   ].join('\n');
 }
 
-/** A dataset's packed images as the archive train.py reads: PNGs at its size and colour mode, no labels. */
+/** A dataset's packed images as the archive train.py reads: PNGs at its size and colour mode, with its classes as labels when it has them. */
 async function datasetArchive(project: Project, datasetId: number, file: string): Promise<number> {
   const dataset = getDataset(project, datasetId);
   const data = await DatasetFile.open(join(project.dir, dataset.path));
   try {
-    const { count, resolution, channels } = data.meta;
+    const { count, resolution, channels, labels: classes } = data.meta;
     const entries = [];
+    const labels: [string, number][] = [];
     for (let i = 0; i < count; i++) {
       const id = String(i).padStart(8, '0');
+      const name = `${id.slice(0, 5)}/img${id}.png`;
       const raw = await data.readBatch([i]);
       entries.push({
-        name: `${id.slice(0, 5)}/img${id}.png`,
+        name,
         data: await sharp(raw, { raw: { width: resolution, height: resolution, channels } })
           .png()
           .toBuffer(),
       });
+      if (classes) labels.push([name, classes[i]!]);
     }
-    entries.push({ name: 'dataset.json', data: Buffer.from(JSON.stringify({ labels: null })) });
+    entries.push({ name: 'dataset.json', data: Buffer.from(JSON.stringify({ labels: classes ? labels : null })) });
     await atomicWrite(file, writeZip(entries), project.tmpDir);
     return count;
   } finally {
@@ -98,7 +101,7 @@ export async function prepareClusterRun(project: Project, req: ClusterRequest, d
   const archive = `${slug(dataset.name)}.zip`;
   const command = await clusterCommand(
     project,
-    { file: archive, resolution: dataset.resolution, classes: 0, mirror: dataset.xflip },
+    { file: archive, resolution: dataset.resolution, classes: dataset.classes?.values.length ?? 0, mirror: dataset.xflip },
     {
       gpus: req.gpus,
       kimg: req.kimg,

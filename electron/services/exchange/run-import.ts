@@ -173,7 +173,7 @@ export async function importRun(
   const runRequest = requestFor(t, dataset.id, name);
   const dirPath = `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;
   const runId = insertRun(project, name, runRequest, dirPath);
-  const origin: RunOrigin = { trainer: 'stylegan2-ada-pytorch', folder: t.folder, options: t.options };
+  const origin: RunOrigin = { trainer: 'stylegan2-ada-pytorch', folder: t.folder, options: t.options, cDim: 0 };
   setRunOrigin(project, runId, origin);
   const gpus = num(t.options.num_gpus);
   setRunBackend(project, runId, 'elsewhere', `trained elsewhere: NVIDIA's train.py${gpus ? ` on ${gpus} GPU${gpus > 1 ? 's' : ''}` : ''}, in ${t.folder}`);
@@ -207,6 +207,8 @@ export async function importRun(
       try {
         if (!config) {
           config = converted.config;
+          // A conditional network's classes: every drawing tool asks for one.
+          if (config.cDim > 0) setRunOrigin(project, runId, { ...origin, cDim: config.cDim });
           if (config.resolution !== dataset.resolution || config.channels !== dataset.channels)
             throw new AppError(
               'invalid_request',

@@ -71,7 +71,7 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
       label: `${run.name} at ${c.kimg.toFixed(1)} kimg`,
       resolution,
       // A fine-tuned conditional network keeps its classes.
-      cDim: network?.cDim ?? 0,
+      cDim: network?.cDim ?? run.origin?.cDim ?? 0,
       numWs: styleLayers(resolution),
       license: network?.license ?? null,
     },
