@@ -98,6 +98,12 @@ function kwargReader(kw: Kwargs) {
 }
 
 function convertGenerator(net: TfNetwork, file: string): ImportedNetwork {
+  // StyleGAN (v1) modulates with AdaIN: its layers carry StyleMod weights where StyleGAN2's carry mod_weight.
+  if ([...net.variables.keys()].some((n) => /(^|\/)StyleMod\/weight$/.test(n)))
+    throw new AppError(
+      'invalid_request',
+      `${file} holds a StyleGAN (v1) network (NVlabs/stylegan, AdaIN style modulation), which Leporello does not import yet; StyleGAN2 and StyleGAN2-ADA pickles are supported`,
+    );
   const k = kwargReader(net.staticKwargs);
   const resolution = Number(k('resolution', 1024));
   const mappingLayers = Number(k('mapping_layers', 8));
