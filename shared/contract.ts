@@ -521,6 +521,8 @@ export const GeneratorSource = z.object({
   label: z.string(),
   resolution: z.number().int(),
   cDim: z.number().int(),
+  /** The classes' names where they are known (a run fine-tuned on a dataset's label values), in class order. */
+  classNames: z.array(z.string()).nullable(),
   /** Style layers (W vectors) of the synthesis network: coarse, middle and fine styles are ranges of them. */
   numWs: z.number().int(),
   license: z.string().nullable(),

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
+import { listImages } from '../../electron/services/images';
+import { setLabel } from '../../electron/services/labels';
 import { repoRoot, sharedData, smallPortraits } from '../helpers';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
@@ -518,5 +520,50 @@ test('a run trained elsewhere is imported from the Runs view: progress, then the
   });
   await page.getByTestId('run-origin').locator('summary').click();
   await s.shot('37-run-trained-elsewhere');
+  assert.deepEqual(s.problems, []);
+});
+
+test('a conditional network fine-tuned from the studio: a dataset whose classes are a label, the run, and its classes in Styles', async () => {
+  const { page } = s;
+  // The portraits get a mood each: three classes, as many as sg2-cond-64 has.
+  const project = s.studio.requireProject();
+  const ids = listImages(project, { status: 'ok', offset: 0, limit: 100 }).items.map((i) => i.id);
+  for (const [k, mood] of ['calm', 'grief', 'rage'].entries())
+    setLabel(
+      project,
+      ids.filter((_, i) => i % 3 === k),
+      'mood',
+      mood,
+    );
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('new-run').click();
+  await page.getByTestId('preset-stylegan2-finetune').click();
+  await page.getByTestId('network-path').fill(join(fixtures, 'sg2-cond-64.pkl'));
+  await page.getByTestId('import-network').click();
+  await waitText('network-license', /non-commercial use only/);
+  await page.getByTestId('toggle-new-dataset').click();
+  await page.getByTestId('dataset-resolution').selectOption('64');
+  await page.getByTestId('dataset-class-key').selectOption('mood');
+  await page.getByTestId('build-dataset').click();
+  await page.waitForFunction(() =>
+    /64 px.*3 classes by mood/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''),
+  );
+  for (const [testid, value] of Object.entries({ 'run-length': '0.02', 'run-batch': '4', 'run-every': '0.01', 'run-witnesses': '6', 'run-name': 'by mood' }))
+    await page.getByTestId(testid).fill(value);
+  await page.getByTestId('run-backend').selectOption('wasm');
+  await s.shot('38-launcher-conditional');
+  await page.getByTestId('start-run').click();
+  await page.waitForURL(/#\/run\/\d+$/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
+  // Styles draws it by class.
+  await page.goto(s.at('#/styles'));
+  await page.getByTestId('styles-source').selectOption({ label: 'by mood at 0.0 kimg · 64 px' });
+  assert.deepEqual(await page.locator('#class option').allTextContents(), ['0 — calm', '1 — grief', '2 — rage']);
+  await page.locator('#class').selectOption('2');
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=styles-face] img')];
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth === 64);
+  });
+  await s.shot('39-styles-conditional-run');
   assert.deepEqual(s.problems, []);
 });

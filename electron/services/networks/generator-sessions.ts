@@ -51,7 +51,7 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
     return {
       key: `network:${n.id}`,
       source: { kind: 'network', dir: join(project.dir, n.path) },
-      describe: { ref, label: n.name, resolution: n.resolution, cDim: n.cDim, numWs: styleLayers(n.resolution), license: n.license },
+      describe: { ref, label: n.name, resolution: n.resolution, cDim: n.cDim, classNames: null, numWs: styleLayers(n.resolution), license: n.license },
       outDir: `renders/generated/${slug(n.name)}`,
     };
   }
@@ -70,8 +70,9 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
       ref: { runId: run.id, checkpointId: c.id },
       label: `${run.name} at ${c.kimg.toFixed(1)} kimg`,
       resolution,
-      // A fine-tuned conditional network keeps its classes.
+      // A fine-tuned conditional network keeps its classes, named by the dataset's label values.
       cDim: network?.cDim ?? run.origin?.cDim ?? 0,
+      classNames: network?.cDim ? (getDataset(project, run.datasetId).classes?.values ?? null) : null,
       numWs: styleLayers(resolution),
       license: network?.license ?? null,
     },
