@@ -784,6 +784,7 @@ export const JobRequest = z.discriminatedUnion('kind', [
       folder: z.string().min(1).max(4096).describe('the folder train.py wrote: network-snapshot-*.pkl, training_options.json, stats.jsonl'),
       datasetId: id.optional().describe('the dataset it was trained on (the only one at its resolution by default)'),
       name: name.optional().describe("the run's name (the folder's by default)"),
+      into: id.optional().describe('a run imported before: only the snapshots past its last checkpoint are brought in'),
       backend: jobBackend,
     })
     .strict(),

@@ -520,6 +520,15 @@ test('a run trained elsewhere is imported from the Runs view: progress, then the
   });
   await page.getByTestId('run-origin').locator('summary').click();
   await s.shot('37-run-trained-elsewhere');
+  // The cluster wrote one more snapshot: imported into the same run, only it comes in.
+  copyFileSync(join(fixtures, 'sg2-tiny-32.pkl'), join(folder, 'network-snapshot-000008.pkl'));
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('open-import-run').click();
+  await page.getByTestId('import-run-folder').fill(folder);
+  await page.getByTestId('import-run-into').selectOption({ label: 'from the cluster (its new snapshots)' });
+  await page.getByTestId('import-run-start').click();
+  await page.waitForURL(/#\/run\/\d+$/, { timeout: 120_000 });
+  await waitText('run-reason', /trained elsewhere \(NVIDIA's train\.py\); 3 snapshots imported from /);
   assert.deepEqual(s.problems, []);
 });
 

@@ -192,8 +192,29 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
   assert.equal(video.code, 0, video.stderr);
   assert.ok(existsSync(join(base, 'v.mp4')));
 
+  // The cluster trained on: imported into the same run, only what is new comes in.
+  const more = styleGan2TfPickle(manifest.config, { G: scaled(weights.G, 0.8), D: weights.D, G_ema: scaled(weights.G_ema, 0.8) });
+  writeFileSync(join(folder, 'network-snapshot-000012.pkl'), Buffer.concat(PickleWriter.dump(more).chunks));
+  writeFileSync(join(folder, 'stats.jsonl'), `${tick(1, 4)}\n${tick(2, 8)}\n${tick(3, 12)}\n`);
+  const added = runCli(base, 'import-run', project, folder, '--into', 'cluster', '--backend', 'cpu', '--json');
+  assert.equal(added.code, 0, added.stderr);
+  assert.deepEqual([added.json().runId, added.json().snapshots], [run.id, 1]);
+  assert.deepEqual(
+    listCheckpoints(p, run.id).map((c) => c.imagesSeen),
+    [0, 4000, 8000, 12000],
+  );
+  assert.deepEqual(
+    stored('Loss/D').map((r) => r.step),
+    [125, 250, 375],
+  );
+  assert.equal(findRun(p, 'cluster').status, 'finished');
+  assert.match(runCli(base, 'import-run', project, folder, '--into', 'nowhere').stderr, /no run "nowhere"/);
+
   // Trained elsewhere: not resumed or forked here, and says what to do instead.
-  await assert.rejects(studio.runs.resume(run.id), /run "cluster" was trained elsewhere \(NVIDIA's train\.py, .*\) and cannot be resumed here/);
+  await assert.rejects(
+    studio.runs.resume(run.id),
+    /run "cluster" was trained elsewhere \(NVIDIA's train\.py, .*\) and cannot be resumed here: train it further on the cluster and import its folder into it again \(leporello import-run … --into \d+\)/,
+  );
   assert.ok(existsSync(join(project, checkpoints[2]!.path)));
 });
 

@@ -16,11 +16,12 @@ import { FILE_LIMITS, readUserFile } from '../fs/user-file';
 import { convertNetworkPickle } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import { recordQuality } from '../quality/quality-store';
-import { releaseLease, renewLeases, RENEW_MS } from '../runs/run-lease';
+import { releaseLease, renewLeases, RENEW_MS, takeLease } from '../runs/run-lease';
 import {
   checkpointIdAt,
   getRun,
   insertRun,
+  listCheckpoints,
   recordCheckpoint,
   recordHealth,
   recordMetrics,
@@ -161,19 +162,33 @@ export interface ImportRunResult {
 export async function importRun(
   project: Project,
   engine: EngineClient,
-  request: { folder: string; datasetId?: number; name?: string; backend?: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu' },
+  request: { folder: string; datasetId?: number; name?: string; into?: number; backend?: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu' },
   hooks: { signal: AbortSignal; onProgress: (p: JobProgressMessage) => void },
 ): Promise<ImportRunResult> {
   const started = performance.now();
   const t = await readTrainingFolder(request.folder);
   const trainingSet = obj(t.options.training_set_kwargs);
-  const dataset = datasetFor(project, num(trainingSet.resolution), request.datasetId);
-  const name = (request.name ?? basename(t.folder)).trim();
+  // Into a run imported before (the cluster trained on): only the snapshots and ticks past its last checkpoint.
+  const into = request.into !== undefined ? getRun(project, request.into) : null;
+  if (into && !into.origin)
+    throw new AppError('invalid_request', `run "${into.name}" was trained here; only a run imported from NVIDIA's train.py takes more of its snapshots`);
+  const dataset = into ? getDataset(project, into.datasetId) : datasetFor(project, num(trainingSet.resolution), request.datasetId);
+  const name = into?.name ?? (request.name ?? basename(t.folder)).trim();
   if (!name || name.length > 120) throw new AppError('invalid_request', 'give the run a name of 1 to 120 characters (--name)');
-  const runRequest = requestFor(t, dataset.id, name);
-  const dirPath = `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;
-  const runId = insertRun(project, name, runRequest, dirPath);
-  const origin: RunOrigin = { trainer: 'stylegan2-ada-pytorch', folder: t.folder, options: t.options, cDim: 0 };
+  const runRequest = into
+    ? { ...into.options, kimg: Math.max(into.options.kimg ?? 0, requestFor(t, dataset.id, name).kimg!) }
+    : requestFor(t, dataset.id, name);
+  const dirPath = into?.path ?? `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;
+  const seenBefore = into?.lastCheckpoint?.imagesSeen ?? -1;
+  const snapshots = t.snapshots.filter((s) => s.kimg * 1000 > seenBefore);
+  const ticks = t.ticks.filter((k) => k.kimg * 1000 > seenBefore);
+  let runId: number;
+  if (into) {
+    runId = into.id;
+    takeLease(project, runId, name);
+    setRunStatus(project, runId, 'running', null);
+  } else runId = insertRun(project, name, runRequest, dirPath);
+  const origin: RunOrigin = { trainer: 'stylegan2-ada-pytorch', folder: t.folder, options: t.options, cDim: into?.origin?.cDim ?? 0 };
   setRunOrigin(project, runId, origin);
   const gpus = num(t.options.num_gpus);
   setRunBackend(project, runId, 'elsewhere', `trained elsewhere: NVIDIA's train.py${gpus ? ` on ${gpus} GPU${gpus > 1 ? 's' : ''}` : ''}, in ${t.folder}`);
@@ -189,13 +204,13 @@ export async function importRun(
     const stepOf = (kimg: number) => Math.round((kimg * 1000) / runRequest.batchSize);
     const epochOf = (kimg: number) => Math.floor((kimg * 1000) / Math.max(dataset.imageCount, 1));
     project.db.transaction(() => {
-      for (const tick of t.ticks) recordMetrics(project, runId, stepOf(tick.kimg), epochOf(tick.kimg), tick.values);
+      for (const tick of ticks) recordMetrics(project, runId, stepOf(tick.kimg), epochOf(tick.kimg), tick.values);
     })();
-    let previousKimg = -1;
-    for (const [i, snapshot] of t.snapshots.entries()) {
+    let previousKimg = seenBefore / 1000;
+    for (const [i, snapshot] of snapshots.entries()) {
       if (hooks.signal.aborted) break;
       const shown = basename(snapshot.file);
-      hooks.onProgress({ done: i, total: t.snapshots.length, secondsLeft: null, message: `${shown} (${i + 1} of ${t.snapshots.length})` });
+      hooks.onProgress({ done: i, total: snapshots.length, secondsLeft: null, message: `${shown} (${i + 1} of ${snapshots.length})` });
       const networkDir = join(project.tmpDir, `snapshot-${runId}-${snapshot.kimg}`);
       await rm(networkDir, { recursive: true, force: true });
       const converted = await convertNetworkPickle(
@@ -248,7 +263,7 @@ export async function importRun(
             totalImages: runRequest.kimg! * 1000,
             augmentP: runRequest.augment === 'ada' ? (p ?? 0) : null,
             losses: { d: between.map((k) => k.values['Loss/D']!).filter(Number.isFinite), g: between.map((k) => k.values['Loss/G']!).filter(Number.isFinite) },
-            last: i === t.snapshots.length - 1,
+            last: i === snapshots.length - 1,
           },
           { signal: hooks.signal },
         );
@@ -266,22 +281,22 @@ export async function importRun(
       previousKimg = snapshot.kimg;
       done++;
     }
-    const stopped = done < t.snapshots.length;
+    const stopped = done < snapshots.length;
     setRunStatus(
       project,
       runId,
       stopped ? 'stopped' : 'finished',
       stopped
-        ? `import stopped after ${done} of ${t.snapshots.length} snapshots; the rest were not brought in`
-        : `trained elsewhere (NVIDIA's train.py); ${done} snapshots imported from ${t.folder}`,
+        ? `import stopped after ${done} of ${snapshots.length} snapshots; import the folder again into this run for the rest`
+        : `trained elsewhere (NVIDIA's train.py); ${listCheckpoints(project, runId).length} snapshots imported from ${t.folder}`,
     );
   } catch (err) {
-    setRunStatus(project, runId, 'failed', `import failed after ${done} of ${t.snapshots.length} snapshots: ${(err as Error).message}`);
+    setRunStatus(project, runId, 'failed', `import failed after ${done} of ${snapshots.length} snapshots: ${(err as Error).message}`);
     throw err;
   } finally {
     clearInterval(lease);
     releaseLease(project, runId);
   }
-  hooks.onProgress({ done, total: t.snapshots.length, secondsLeft: 0, message: `${done} snapshots imported` });
+  hooks.onProgress({ done, total: snapshots.length, secondsLeft: 0, message: `${done} snapshots imported` });
   return { runId, name: getRun(project, runId).name, snapshots: done, skippedLines: t.skippedLines, seconds: (performance.now() - started) / 1000, backend };
 }

@@ -70,7 +70,7 @@ function refuseTrainingElsewhereRun(run: Run, what: string): void {
   if (run.origin)
     throw new AppError(
       'invalid_request',
-      `run "${run.name}" was trained elsewhere (NVIDIA's train.py, ${run.origin.folder}) and cannot be ${what} here: train it further on the cluster and import its folder again under a new name, or export a snapshot for NVIDIA's tools`,
+      `run "${run.name}" was trained elsewhere (NVIDIA's train.py, ${run.origin.folder}) and cannot be ${what} here: train it further on the cluster and import its folder into it again (leporello import-run … --into ${run.id}), or export a snapshot for NVIDIA's tools`,
     );
 }
 
