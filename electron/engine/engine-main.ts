@@ -13,7 +13,7 @@ import { generateFeatureJob } from './jobs/generate-feature';
 import { inspectRun } from './jobs/inspect-run';
 import { latentAverage } from './jobs/latent-average';
 import { measureQuality } from './jobs/measure-quality';
-import { reviewSnapshot } from './jobs/review-snapshot';
+import { releaseSnapshotReview, reviewSnapshot } from './jobs/review-snapshot';
 import { latentSeeds } from './jobs/latent-seeds';
 import { probe } from './jobs/probe';
 import { projectImage } from './jobs/project-image';
@@ -44,6 +44,7 @@ const JOBS: { [K in JobKind]: EngineJob<K> } = {
   'sample-checkpoint': sampleCheckpoint,
   'measure-quality': measureQuality,
   'review-snapshot': reviewSnapshot,
+  'release-snapshot-review': releaseSnapshotReview,
 };
 
 interface ParentPort {

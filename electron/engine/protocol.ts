@@ -82,6 +82,8 @@ export interface EngineJobs {
   'sample-checkpoint': { request: CheckpointSamplesRequest; event: never; result: { files: string[]; backend: string } };
   /** A snapshot of a run trained elsewhere, written and reviewed as a checkpoint of a Leporello run. */
   'review-snapshot': { request: SnapshotReviewRequest; event: never; result: SnapshotReviewResult };
+  /** An import stopped part way: the state review-snapshot kept for it is let go. */
+  'release-snapshot-review': { request: { runDir: string }; event: never; result: { released: boolean } };
   /** A checkpoint's witnesses against the training portraits: near-duplicates, and the nearest portraits. */
   'inspect-run': { request: InspectionRequest; event: never; result: InspectionResult };
 }

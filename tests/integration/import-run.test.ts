@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { EventBus } from '../../electron/api/event-bus';
-import { contract } from '../../shared/contract';
+import { contract, JobRequest, type JobFinished, type JobProgress } from '../../shared/contract';
 import { listDatasets } from '../../electron/services/datasets/datasets';
 import { prepareClusterRun } from '../../electron/services/exchange/cluster-run';
 import { readZip } from '../../electron/services/exchange/zip';
@@ -209,6 +209,38 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
   );
   assert.equal(findRun(p, 'cluster').status, 'finished');
   assert.match(runCli(base, 'import-run', project, folder, '--into', 'nowhere').stderr, /no run "nowhere"/);
+
+  // Cancelled after its first snapshot, an import keeps what came in and is stopped, saying how to bring in the rest.
+  const again = join(base, 'again');
+  mkdirSync(again);
+  for (const kimg of [0, 4, 8])
+    copyFileSync(join(folder, `network-snapshot-${String(kimg).padStart(6, '0')}.pkl`), join(again, `network-snapshot-${String(kimg).padStart(6, '0')}.pkl`));
+  writeFileSync(join(again, 'training_options.json'), JSON.stringify(options));
+  const finished = new Promise<JobFinished>((resolve) =>
+    studio.events.subscribe((m) => {
+      if (m.event === 'job.finished') resolve(m.payload as JobFinished);
+    }),
+  );
+  let jobId = -1;
+  studio.events.subscribe((m) => {
+    if (m.event === 'job.progress' && (m.payload as JobProgress).done === 1) studio.jobs.cancel(jobId);
+  });
+  jobId = studio.jobs.start(JobRequest.parse({ kind: 'import-run', folder: again, name: 'half', backend: 'cpu' })).jobId;
+  const end = await finished;
+  assert.equal(end.ok, false);
+  const half = findRun(p, 'half');
+  assert.equal(half.status, 'stopped');
+  assert.match(half.reason ?? '', /^import stopped after 1 of 3 snapshots; import the folder into this run again \(--into\) for the rest$/);
+  assert.deepEqual(
+    listCheckpoints(p, half.id).map((c) => c.imagesSeen),
+    [0],
+  );
+  const rest = runCli(base, 'import-run', project, again, '--into', 'half', '--backend', 'cpu', '--json');
+  assert.equal(rest.code, 0, rest.stderr);
+  assert.deepEqual(
+    listCheckpoints(p, half.id).map((c) => c.imagesSeen),
+    [0, 4000, 8000],
+  );
 
   // Trained elsewhere: not resumed or forked here, and says what to do instead.
   await assert.rejects(

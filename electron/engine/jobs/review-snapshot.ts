@@ -108,3 +108,10 @@ export const reviewSnapshot: EngineJob<'review-snapshot'> = async (request, cont
     if (request.last) await release();
   }
 };
+
+/** An import stopped part way: its model, witnesses and dataset are let go. */
+export const releaseSnapshotReview: EngineJob<'release-snapshot-review'> = async ({ runDir }) => {
+  const held = state?.runDir === runDir;
+  if (held) await release();
+  return { released: held };
+};

@@ -150,6 +150,9 @@ function datasetFor(project: Project, resolution: number | undefined, datasetId:
   );
 }
 
+const stoppedReason = (done: number, total: number) =>
+  `import stopped after ${done} of ${total} snapshots; import the folder into this run again (--into) for the rest`;
+
 export interface ImportRunResult {
   runId: number;
   name: string;
@@ -281,21 +284,24 @@ export async function importRun(
       previousKimg = snapshot.kimg;
       done++;
     }
-    const stopped = done < snapshots.length;
-    setRunStatus(
-      project,
-      runId,
-      stopped ? 'stopped' : 'finished',
-      stopped
-        ? `import stopped after ${done} of ${snapshots.length} snapshots; import the folder again into this run for the rest`
-        : `trained elsewhere (NVIDIA's train.py); ${listCheckpoints(project, runId).length} snapshots imported from ${t.folder}`,
-    );
+    if (done < snapshots.length) setRunStatus(project, runId, 'stopped', stoppedReason(done, snapshots.length));
+    else
+      setRunStatus(
+        project,
+        runId,
+        'finished',
+        `trained elsewhere (NVIDIA's train.py); ${listCheckpoints(project, runId).length} snapshots imported from ${t.folder}`,
+      );
   } catch (err) {
-    setRunStatus(project, runId, 'failed', `import failed after ${done} of ${snapshots.length} snapshots: ${(err as Error).message}`);
+    // A cancel during a snapshot's review stops the import where it stood; anything else failed it.
+    if (hooks.signal.aborted) setRunStatus(project, runId, 'stopped', stoppedReason(done, snapshots.length));
+    else setRunStatus(project, runId, 'failed', `import failed after ${done} of ${snapshots.length} snapshots: ${(err as Error).message}`);
     throw err;
   } finally {
     clearInterval(lease);
     releaseLease(project, runId);
+    // Stopped part way: the engine lets go of the model it kept for the next snapshot.
+    if (done < snapshots.length) await engine.run('release-snapshot-review', { runDir }).catch(() => undefined);
   }
   hooks.onProgress({ done, total: snapshots.length, secondsLeft: 0, message: `${done} snapshots imported` });
   return { runId, name: getRun(project, runId).name, snapshots: done, skippedLines: t.skippedLines, seconds: (performance.now() - started) / 1000, backend };
