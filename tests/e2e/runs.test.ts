@@ -397,6 +397,8 @@ test('styles: faces by seed redrawn as the truncation slider moves, a path betwe
   const { page } = s;
   await page.goto(s.at('#/styles'));
   await page.getByTestId('styles-view').waitFor();
+  // The generators arrive after the view: wait for them rather than read an empty list.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=styles-source] option').length >= 2);
   const sources = await page.getByTestId('styles-source').locator('option').allTextContents();
   assert.deepEqual(sources, ['sg2-tiny-32 · 32 px', 'fine-tuned at 0.1 kimg · 32 px']);
   assert.match((await text('styles-license'))!, /non-commercial use only/);
