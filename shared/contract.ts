@@ -489,11 +489,11 @@ export type RunEstimate = z.infer<typeof RunEstimate>;
 
 export const BackendAvailability = z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() }));
 
-/** A pretrained network imported into the project (NVIDIA's StyleGAN2 pickles). */
+/** A pretrained network imported into the project (NVIDIA's StyleGAN2 and StyleGAN v1 pickles). */
 export const Network = z.object({
   id,
   name: z.string(),
-  arch: z.literal('stylegan2'),
+  arch: z.enum(['stylegan2', 'stylegan']),
   sourceFile: z.string(),
   sourceSha256: z.string(),
   resolution: z.number().int(),

@@ -2,18 +2,18 @@
 // slider, a series of latents or a projection after a render all draw with the network already in
 // memory. One at a time; another generator replaces it.
 import type { ModelConfig } from './models/registry';
-import type { StyleGan2Config } from './models/stylegan2-networks';
+import type { StyleNetworkConfig } from '../formats/stylegan-layout';
 import { readNetworkFiles } from '../formats/network-file';
-import { checkpointLatentGenerator, styleGan2LatentGenerator, type LatentGenerator } from './latent/latent-generator';
+import { checkpointLatentGenerator, styleLatentGenerator, type LatentGenerator } from './latent/latent-generator';
 import { specKey, type GeneratorSpec } from './jobs/generator-spec';
-import { StyleGan2Sampler } from './stylegan2-sampler';
+import { StyleSampler } from './style-sampler';
 import { readCheckpoint } from './train/checkpoint';
 import * as tf from './tf';
 
 interface Loaded {
   key: string;
   /** A StyleGAN2 network's sampler, or a DCGAN or progressive GAN's generator in Z. */
-  generator: { sampler: StyleGan2Sampler } | { latent: LatentGenerator };
+  generator: { sampler: StyleSampler } | { latent: LatentGenerator };
 }
 
 function dispose(loaded: Loaded): void {
@@ -23,10 +23,10 @@ function dispose(loaded: Loaded): void {
 
 let current: Loaded | null = null;
 
-/** The settings and moving-average weights of a StyleGAN2 network folder or fine-tuned run's checkpoint. */
-async function styleGan2Weights(
+/** The settings and moving-average weights of a style-based network folder or fine-tuned run's checkpoint. */
+async function styleWeights(
   spec: GeneratorSpec,
-): Promise<{ config: StyleGan2Config; weights: Map<string, { shape: number[]; data: Float32Array }> } | null> {
+): Promise<{ config: StyleNetworkConfig; weights: Map<string, { shape: number[]; data: Float32Array }> } | null> {
   if (spec.kind === 'network') {
     const { manifest, weights } = await readNetworkFiles(spec.dir);
     return { config: manifest.config, weights: weights.G_ema };
@@ -49,10 +49,10 @@ async function load(spec: GeneratorSpec): Promise<Loaded> {
   if (current?.key === key) return current;
   if (current) dispose(current);
   current = null;
-  const sg2 = await styleGan2Weights(spec);
-  if (sg2) current = { key, generator: { sampler: new StyleGan2Sampler(sg2.config, sg2.weights) } };
+  const style = await styleWeights(spec);
+  if (style) current = { key, generator: { sampler: new StyleSampler(style.config, style.weights) } };
   else {
-    // A DCGAN or progressive-GAN checkpoint (only checkpoints reach here: networks are StyleGAN2).
+    // A DCGAN or progressive-GAN checkpoint (only checkpoints reach here: networks are style-based).
     const s = spec as Extract<GeneratorSpec, { kind: 'checkpoint' }>;
     current = { key, generator: { latent: await checkpointLatentGenerator(s.file, s.sha256) } };
   }
@@ -60,7 +60,7 @@ async function load(spec: GeneratorSpec): Promise<Loaded> {
 }
 
 /** The StyleGAN2 sampler of a network or fine-tuned run; other families are refused by name. */
-export async function styleGan2Sampler(spec: GeneratorSpec): Promise<StyleGan2Sampler> {
+export async function styleSampler(spec: GeneratorSpec): Promise<StyleSampler> {
   const { generator } = await load(spec);
   if (!('sampler' in generator))
     throw new Error(`${spec.kind === 'checkpoint' ? spec.file : spec.dir} is not a StyleGAN2 generator; the style tools draw from StyleGAN2 networks and runs`);
@@ -74,5 +74,5 @@ export async function styleGan2Sampler(spec: GeneratorSpec): Promise<StyleGan2Sa
 export async function latentGenerator(spec: GeneratorSpec): Promise<LatentGenerator> {
   const { generator } = await load(spec);
   if ('latent' in generator) return { ...generator.latent, dispose: () => undefined };
-  return { ...styleGan2LatentGenerator(generator.sampler), dispose: () => undefined };
+  return { ...styleLatentGenerator(generator.sampler), dispose: () => undefined };
 }

@@ -4,7 +4,7 @@
 import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { atomicWrite } from '../formats/atomic-write';
-import type { StyleGan2Sampler } from './stylegan2-sampler';
+import type { StyleSampler } from './style-sampler';
 
 export async function pngOf(image: Uint8Array, width: number, height: number, channels: number): Promise<Buffer> {
   const png = sharp(image, { raw: { width, height, channels: channels as 1 | 3 } });
@@ -36,7 +36,7 @@ export async function gridFigure(rows: (Uint8Array | null)[][], r: number, chann
 
 /** The style-mixing figure for these seeds' latents: rows take the listed style layers from the columns. */
 export async function styleMixFigure(
-  sampler: StyleGan2Sampler,
+  sampler: StyleSampler,
   rows: number[][],
   cols: number[][],
   styles: number[],

@@ -1,10 +1,10 @@
 // The studio's own format for a network's weights: network.json (configuration, license, where it
 // came from, and a table of tensors) beside weights.bin (float32, little-endian, each tensor
-// row-major in PyTorch's layout). Loading is one read, no parsing of Python data; the pair is
+// row-major in PyTorch's layout, or for StyleGAN v1 TensorFlow's). Loading is one read, no parsing of Python data; the pair is
 // also what Leporello exports instead of a pickle.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StyleGan2Config } from './stylegan2-layout';
+import type { StyleNetworkConfig } from './stylegan-layout';
 import { atomicWrite, atomicWriteChunks } from './atomic-write';
 
 export type NetworkRole = 'G' | 'D' | 'G_ema';
@@ -12,8 +12,9 @@ export type NetworkRole = 'G' | 'D' | 'G_ema';
 export interface NetworkManifest {
   format: 'leporello-network';
   version: 1;
-  arch: 'stylegan2';
-  config: StyleGan2Config;
+  /** StyleGAN2 (weights in PyTorch's names and layouts) or StyleGAN v1 (NVIDIA's TensorFlow names and layouts). */
+  arch: 'stylegan2' | 'stylegan';
+  config: StyleNetworkConfig;
   license: string;
   source: { file: string; sha256: string; format: string };
   tensors: { role: NetworkRole; name: string; shape: number[]; offset: number; length: number }[];

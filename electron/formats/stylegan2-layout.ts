@@ -4,6 +4,8 @@
 // studio checks an import against it. No TensorFlow.js here.
 
 export interface StyleGan2Config {
+  /** Absent in files written before StyleGAN (v1) networks could be imported. */
+  family?: 'stylegan2';
   resolution: number;
   channels: 1 | 3;
   zDim: number;

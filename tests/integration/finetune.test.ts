@@ -56,10 +56,10 @@ test('fine-tune sg2-tiny-32 with ADA: starts from the network, p moves, snapshot
 
   // The start is the network itself: the first witness grid is what its G_ema draws for those latents.
   const { config, weights } = await loadNetwork(project, network.id);
-  const { StyleGan2Sampler } = await import('../../electron/engine/stylegan2-sampler');
+  const { StyleSampler } = await import('../../electron/engine/style-sampler');
   const { selectBackend } = await import('../../electron/engine/backends');
   await selectBackend('cpu');
-  const sampler = new StyleGan2Sampler(config, weights.G_ema);
+  const sampler = new StyleSampler(config, weights.G_ema);
   const drawn = await sampler.generate(witnessVectors(project, runId).map((v) => Array.from(v)));
   sampler.dispose();
   const first = listCheckpoints(project, runId)[0]!;

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { contract } from '../../shared/contract';
 import { EventBus } from '../../electron/api/event-bus';
 import { selectBackend } from '../../electron/engine/backends';
-import { seedLatents, StyleGan2Sampler } from '../../electron/engine/stylegan2-sampler';
+import { seedLatents, StyleSampler } from '../../electron/engine/style-sampler';
 import { GeneratorSessions, namedStyles } from '../../electron/services/networks/generator-sessions';
 import { importNetwork, loadNetwork } from '../../electron/services/networks/network-store';
 import { forkNodeEngine, type EngineLauncher } from '../../electron/services/engine-host/engine-launcher';
@@ -61,7 +61,7 @@ test('seeds, truncation, style mixing and paths in W and Z from an imported netw
   // The same generator computed in this process: the engine's pictures are those images (±1 level for backend rounding).
   await selectBackend('cpu');
   const { config, weights } = await loadNetwork(project, network.id);
-  const local = new StyleGan2Sampler(config, weights.G_ema);
+  const local = new StyleSampler(config, weights.G_ema);
   t.after(() => local.dispose());
   const expected = await local.generate(seedLatents([3, 5], 64), { psi: 0.7 });
   for (const [i, image] of drawn.images.entries()) {

@@ -17,6 +17,7 @@ import { decodeNpy } from '../../electron/formats/npy';
 import { readNetworkFiles } from '../../electron/formats/network-file';
 import { PickleWriter } from '../../electron/services/exchange/pickle/pickle-writer';
 import { styleGan2TfPickle, type Tensors } from '../../electron/services/exchange/pickle/stylegan2-tf-export';
+import type { StyleGan2Config } from '../../electron/formats/stylegan2-layout';
 import { runQuality } from '../../electron/services/quality/quality-store';
 import { findRun, listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
 import { runSeries } from '../../electron/services/runs/run-series';
@@ -58,7 +59,7 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
     [8, 0.6],
   ]);
   for (const [kimg, by] of snapshots) {
-    const tuple = styleGan2TfPickle(manifest.config, { G: scaled(weights.G, by), D: weights.D, G_ema: scaled(weights.G_ema, by) });
+    const tuple = styleGan2TfPickle(manifest.config as StyleGan2Config, { G: scaled(weights.G, by), D: weights.D, G_ema: scaled(weights.G_ema, by) });
     writeFileSync(join(folder, `network-snapshot-${String(kimg).padStart(6, '0')}.pkl`), Buffer.concat(PickleWriter.dump(tuple).chunks));
   }
   const options = {
@@ -123,11 +124,11 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
   assert.deepEqual(buildTimeline(p, [run.id]).positions, [0, 4, 8]);
   const witnesses = witnessVectors(p, run.id);
   assert.equal(witnesses.length, 36);
-  const { StyleGan2Sampler } = await import('../../electron/engine/stylegan2-sampler');
+  const { StyleSampler } = await import('../../electron/engine/style-sampler');
   const { selectBackend } = await import('../../electron/engine/backends');
   await selectBackend('cpu');
   for (const [i, by] of [1, 1.3, 0.6].entries()) {
-    const sampler = new StyleGan2Sampler(manifest.config, scaled(weights.G_ema, by));
+    const sampler = new StyleSampler(manifest.config, scaled(weights.G_ema, by));
     const drawn = await sampler.generate([Array.from(witnesses[0]!)]);
     sampler.dispose();
     const grid = await sharp(join(project, checkpoints[i]!.witnessGrid)).raw().toBuffer({ resolveWithObject: true });
@@ -166,7 +167,7 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
   const drawnByCli = runCli(base, 'generate', project, ...'--run cluster --at 4 --seeds 5 --format npy --backend cpu --json'.split(' '), '--out', out);
   assert.equal(drawnByCli.code, 0, drawnByCli.stderr);
   const npy = decodeNpy(readFileSync(drawnByCli.json().files[0]), 'drawn');
-  const reference = new StyleGan2Sampler(manifest.config, scaled(weights.G_ema, 1.3));
+  const reference = new StyleSampler(manifest.config, scaled(weights.G_ema, 1.3));
   const { NumpyRandomState } = await import('../../electron/engine/nn/numpy-random');
   const raw = (await reference.generate([Array.from(new NumpyRandomState(5).randn(manifest.config.zDim))])).raw[0]!;
   reference.dispose();
@@ -193,7 +194,7 @@ test("a folder NVIDIA's train.py wrote comes in as a run: a checkpoint per snaps
   assert.ok(existsSync(join(base, 'v.mp4')));
 
   // The cluster trained on: imported into the same run, only what is new comes in.
-  const more = styleGan2TfPickle(manifest.config, { G: scaled(weights.G, 0.8), D: weights.D, G_ema: scaled(weights.G_ema, 0.8) });
+  const more = styleGan2TfPickle(manifest.config as StyleGan2Config, { G: scaled(weights.G, 0.8), D: weights.D, G_ema: scaled(weights.G_ema, 0.8) });
   writeFileSync(join(folder, 'network-snapshot-000012.pkl'), Buffer.concat(PickleWriter.dump(more).chunks));
   writeFileSync(join(folder, 'stats.jsonl'), `${tick(1, 4)}\n${tick(2, 8)}\n${tick(3, 12)}\n`);
   const added = runCli(base, 'import-run', project, folder, '--into', 'cluster', '--backend', 'cpu', '--json');

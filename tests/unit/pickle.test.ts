@@ -98,7 +98,7 @@ test("NVIDIA's network pickles: init kwargs, every parameter and buffer with its
   assert.deepEqual(cond.D?.tensors.get('b4.out.weight')?.shape, [96, 96], "the conditional D's projection");
 });
 
-test('StyleGAN3 and StyleGAN (v1) networks are refused by name; a file that is no network says so', () => {
+test('StyleGAN3 networks and StyleGAN (v1) variants Leporello cannot draw are refused by name; a file that is no network says so', () => {
   // {'G': …, 'G_ema': …, 'D': None} with persistent Generators whose module source is StyleGAN3's.
   const sg3 =
     '800495bf010000000000007d94288c0147948c17746f7263685f7574696c732e70657273697374656e6365948c1b5f7265636f6e7374727563745f70657273697374656e745f6f626a9493947d94288c0474797065948c05636c617373948c0776657273696f6e944b068c0a6d6f64756c655f737263948c30696d706f72742066696c74657265645f6c72656c750a636c6173732053796e746865736973496e7075743a2070617373948c0a636c6173735f6e616d65948c0947656e657261746f72948c057374617465947d94288c0b5f706172616d6574657273948c0b636f6c6c656374696f6e73948c0b4f726465726564446963749493942952948c085f627566666572739468122952948c085f6d6f64756c65739468122952948c0a5f696e69745f6172677394298c0c5f696e69745f6b7761726773947d948c057a5f64696d944d0002737575859452948c05475f656d619468047d94286806680768084b0668098c2a66726f6d20746f7263685f7574696c732e6f707320696d706f72742066696c74657265645f6c72656c7594680b680c680d7d9428680f6812295294681468122952946816681229529468182968197d94681b4d0002737575859452948c0144944e752e';
@@ -107,18 +107,18 @@ test('StyleGAN3 and StyleGAN (v1) networks are refused by name; a file that is n
     /stylegan3-r-ffhq\.pkl holds a StyleGAN3 network \(alias-free synthesis layers\), which Leporello does not support/,
   );
   // NVlabs/stylegan's (v1) layout: TensorFlow networks whose synthesis layers carry AdaIN's StyleMod weights.
-  const network = (name: string, variables: [string, number[]][], components = new Map<string, PyValue>()) =>
+  const network = (name: string, variables: [string, number[]][], components = new Map<string, PyValue>(), kwargs = new Map<string, PyValue>()) =>
     new PyInstance(
       new PyClass('dnnlib.tflib.network', 'Network'),
       new Map<string, PyValue>([
         ['version', 4],
         ['name', name],
-        ['static_kwargs', new Map()],
+        ['static_kwargs', kwargs],
         ['components', components],
         ['variables', variables.map(([n, shape]) => new PyTuple([n, new PyFloat32Array(shape, new Float32Array(shape.reduce((a, b) => a * b, 1)))]))],
       ]),
     );
-  const g = () =>
+  const g = (kwargs = new Map<string, PyValue>()) =>
     network(
       'G',
       [['dlatent_avg', [512]]],
@@ -131,11 +131,22 @@ test('StyleGAN3 and StyleGAN (v1) networks are refused by name; a file that is n
           ]),
         ],
       ]),
+      kwargs,
     );
-  const v1 = Buffer.concat(PickleWriter.dump(new PyTuple([g(), network('D', [['4x4/Dense0/weight', [8192, 512]]]), g()])).chunks);
+  const v1 = (kwargs: Map<string, PyValue>) =>
+    Buffer.concat(PickleWriter.dump(new PyTuple([g(kwargs), network('D', [['4x4/Dense0/weight', [8192, 512]]]), g(kwargs)])).chunks);
   assert.throws(
-    () => readNetworkPickle(v1, 'karras2019stylegan-ffhq-1024x1024.pkl'),
-    /karras2019stylegan-ffhq-1024x1024\.pkl holds a StyleGAN \(v1\) network \(NVlabs\/stylegan, AdaIN style modulation\), which Leporello does not import yet/,
+    () => readNetworkPickle(v1(new Map([['nonlinearity', 'relu']])), 'relu-stylegan.pkl'),
+    /relu-stylegan\.pkl: a StyleGAN \(v1\) network with nonlinearity='relu', which Leporello does not draw \(only 'lrelu'\)/,
+  );
+  assert.throws(
+    () => readNetworkPickle(v1(new Map([['const_input_layer', false]])), 'dense-input.pkl'),
+    /dense-input\.pkl: a StyleGAN \(v1\) generator that starts from a dense layer instead of the learned constant/,
+  );
+  // A v1 network missing its layers says which.
+  assert.throws(
+    () => readNetworkPickle(v1(new Map()), 'cut.pkl'),
+    /cut\.pkl: its generator has no mapping\/Dense0\/weight: not a StyleGAN \(v1\) network Leporello can read/,
   );
   assert.throws(() => readNetworkPickle(hex(PLAIN[4]), 'notes.pkl'), /notes\.pkl is a pickle but not a StyleGAN2 network snapshot/);
   const truncated = readFileSync(join(fixtures, 'sg2-tiny-32.pkl')).subarray(0, 100_000);

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { atomicWrite } from '../../formats/atomic-write';
 import { encodeNpy } from '../../formats/npy';
 import { selectBackend } from '../backends';
-import { styleGan2Sampler } from '../generators';
+import { styleSampler } from '../generators';
 import { pathPositions, type Easing } from '../../../shared/latent/interpolate';
-import { numWs, type NoiseMode } from '../models/stylegan2-networks';
+import type { NoiseMode } from '../models/stylegan2-networks';
 import { gridFigure, styleMixFigure, writePng } from '../sample-images';
-import { seedLatents } from '../stylegan2-sampler';
+import { seedLatents } from '../style-sampler';
 import type { EngineJob } from './job';
 
 /** One label vector for every image (a one-hot class), or one per image, for a conditional network. */
@@ -55,7 +55,7 @@ export interface SampleResult {
 
 export const sample: EngineJob<'sample'> = async ({ generator, backend, job }) => {
   const choice = await selectBackend(backend, 'sample');
-  const sampler = await styleGan2Sampler(generator);
+  const sampler = await styleSampler(generator);
   const started = performance.now();
   const { config } = sampler;
   const files: string[] = [];
@@ -96,5 +96,5 @@ export const sample: EngineJob<'sample'> = async ({ generator, backend, job }) =
     await atomicWrite(job.outFile, figure.png);
     files.push(job.outFile);
   }
-  return { files, seconds: (performance.now() - started) / 1000, resolution: config.resolution, numWs: numWs(config), backend: choice.name };
+  return { files, seconds: (performance.now() - started) / 1000, resolution: config.resolution, numWs: sampler.family.numWs, backend: choice.name };
 };

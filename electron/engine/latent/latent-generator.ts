@@ -4,12 +4,11 @@
 // of latents — which projection needs to optimise a latent through the generator.
 import * as tf from '../tf';
 import { buildModel, type ModelConfig } from '../models/registry';
-import { numWs, synthesis } from '../models/stylegan2-networks';
 import type { GanModel } from '../models/gan-model';
 import { Rng } from '../nn/rng';
 import { readCheckpoint } from '../train/checkpoint';
-import type { StyleGan2Sampler } from '../stylegan2-sampler';
-import { seedLatents } from '../stylegan2-sampler';
+import type { StyleSampler } from '../style-sampler';
+import { seedLatents } from '../style-sampler';
 
 export interface LatentGenerator {
   readonly space: 'z' | 'w';
@@ -29,22 +28,22 @@ export interface LatentGenerator {
   dispose(): void;
 }
 
-/** A StyleGAN2 generator, in W: each latent is one w, given to every synthesis layer. */
-export function styleGan2LatentGenerator(sampler: StyleGan2Sampler): LatentGenerator {
+/** A style-based generator (StyleGAN2 or v1), in W: each latent is one w, given to every synthesis layer. */
+export function styleLatentGenerator(sampler: StyleSampler): LatentGenerator {
   const { config } = sampler;
   const classOf = (seed: number, classIndex?: number) => {
     if (classIndex !== undefined && (classIndex < 0 || classIndex >= config.cDim)) throw new Error(`this network has classes 0–${config.cDim - 1}`);
     const k = classIndex ?? seed % config.cDim;
     return Array.from({ length: config.cDim }, (_, i) => (i === k ? 1 : 0));
   };
-  const layers = numWs(config);
+  const { family } = sampler;
   return {
     space: 'w',
     dim: config.wDim,
     resolution: config.resolution,
     channels: config.channels as 1 | 3,
     // Reads are asynchronous: webgpu under Node cannot read a tensor back at once.
-    average: async () => Float32Array.from(await sampler.weights('mapping.w_avg').data()),
+    average: async () => Float32Array.from(await sampler.weights(family.wAverage).data()),
     async fromSeeds(seeds, classIndex) {
       const ws = sampler.ws(seedLatents(seeds, config.zDim), config.cDim ? { labels: seeds.map((s) => classOf(s, classIndex)) } : {});
       const first = tf.tidy(() => ws.slice([0, 0, 0], [-1, 1, -1]).reshape([seeds.length, config.wDim]));
@@ -53,7 +52,7 @@ export function styleGan2LatentGenerator(sampler: StyleGan2Sampler): LatentGener
       return seeds.map((_, i) => data.slice(i * config.wDim, (i + 1) * config.wDim));
     },
     draw: (w) =>
-      synthesis(sampler.weights, config, tf.tile(tf.expandDims(w, 1), [1, layers, 1]) as tf.Tensor3D, {
+      family.synthesis(sampler.weights, tf.tile(tf.expandDims(w, 1), [1, family.numWs, 1]) as tf.Tensor3D, {
         noise: 'const',
         randomNormal: (shape) => tf.randomNormal(shape),
       }),

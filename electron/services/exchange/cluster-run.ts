@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ClusterRequest } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { isStyleGanV1 } from '../../formats/stylegan-layout';
 import { ClusterCommandError, nvidiaTrainCommand, type ClusterTrainCommand, type ClusterTrainSettings } from '../../../shared/nvidia-train';
 import { atomicWrite } from '../../formats/atomic-write';
 import { DatasetFile } from '../../formats/dataset-file';
@@ -34,6 +35,11 @@ export async function clusterCommand(
   if (settings.networkId !== undefined) {
     const network = findNetwork(project, settings.networkId);
     const { config } = await readNetworkManifest(join(project.dir, network.path));
+    if (isStyleGanV1(config))
+      throw new AppError(
+        'invalid_request',
+        `network "${network.name}" is a StyleGAN (v1) network; NVIDIA's stylegan2-ada train.py resumes StyleGAN2 networks only: fine-tune it in the studio, or train from scratch on the cluster`,
+      );
     resume = { file: `${slug(network.name)}.pkl`, shape: config };
   }
   try {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { GeneratorRef } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { isStyleGanV1 } from '../../formats/stylegan-layout';
 import { atomicWriteChunks } from '../../formats/atomic-write';
 import { readCheckpointFile } from '../../formats/checkpoint-file';
 import { readNetworkFiles } from '../../formats/network-file';
@@ -36,6 +37,11 @@ async function fromCheckpoint(file: string, sha256: string, label: string): Prom
 
 async function fromNetwork(dir: string): Promise<Networks> {
   const { manifest, weights } = await readNetworkFiles(dir);
+  if (isStyleGanV1(manifest.config))
+    throw new AppError(
+      'invalid_request',
+      `${manifest.source.file} is a StyleGAN (v1) network: it came from NVIDIA's pickle and NVlabs/stylegan reads that file as it is; Leporello writes StyleGAN2 pickles only`,
+    );
   return { config: manifest.config, G: weights.G.size ? weights.G : null, D: weights.D.size ? weights.D : null, G_ema: weights.G_ema };
 }
 

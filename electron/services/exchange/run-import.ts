@@ -10,6 +10,7 @@ import { RunRequest, type RunOrigin } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { JobProgressMessage } from '../../engine/protocol';
 import type { StyleGan2Config } from '../../formats/stylegan2-layout';
+import { isStyleGanV1 } from '../../formats/stylegan-layout';
 import { getDataset, listDatasets } from '../datasets/datasets';
 import type { EngineClient } from '../engine-host/engine-client';
 import { FILE_LIMITS, readUserFile } from '../fs/user-file';
@@ -223,6 +224,11 @@ export async function importRun(
         project.tmpDir,
       );
       try {
+        if (isStyleGanV1(converted.config))
+          throw new AppError(
+            'invalid_request',
+            `${shown} is a StyleGAN (v1) snapshot (NVlabs/stylegan); runs are imported from stylegan2-ada's train.py: import this snapshot as a network instead ("leporello import-network")`,
+          );
         if (!config) {
           config = converted.config;
           // A conditional network's classes: every drawing tool asks for one.

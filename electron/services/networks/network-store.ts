@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import type { Network } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { expectedShapes, type StyleGan2Config } from '../../formats/stylegan2-layout';
+import { isStyleGanV1, type StyleNetworkConfig } from '../../formats/stylegan-layout';
 import { styleGan2Config } from '../exchange/pickle/stylegan2-config';
 import { readNetworkPickle, type ImportedNetwork } from '../exchange/pickle/stylegan2-pickle';
 import type { TensorData } from '../exchange/pickle/torch-data';
@@ -23,10 +24,16 @@ export const NVIDIA_LICENSE =
   "Networks trained on FFHQ also inherit its images' license, CC BY-NC-SA 4.0: non-commercial, with attribution, and derivatives under the same terms. " +
   'Images, videos and books made from this network, or from networks fine-tuned from it, fall under these terms.';
 
+/** NVlabs/stylegan's networks: the repository's license, and FFHQ's for the faces. */
+export const NVIDIA_V1_LICENSE =
+  "NVIDIA's pretrained StyleGAN (v1) networks are licensed CC BY-NC 4.0 (NVlabs/stylegan): non-commercial, with attribution. " +
+  "Networks trained on FFHQ also inherit its images' license, CC BY-NC-SA 4.0: non-commercial, with attribution, and derivatives under the same terms. " +
+  'Images, videos and books made from this network, or from networks fine-tuned from it, fall under these terms.';
+
 interface NetworkRow {
   id: number;
   name: string;
-  arch: 'stylegan2';
+  arch: 'stylegan2' | 'stylegan';
   source_file: string;
   source_sha256: string;
   resolution: number;
@@ -42,7 +49,7 @@ interface NetworkRow {
 }
 
 function toNetwork(r: NetworkRow): Network {
-  const config = JSON.parse(r.config) as StyleGan2Config;
+  const config = JSON.parse(r.config) as StyleNetworkConfig;
   return {
     id: r.id,
     name: r.name,
@@ -54,7 +61,9 @@ function toNetwork(r: NetworkRow): Network {
     zDim: r.z_dim,
     wDim: r.w_dim,
     cDim: r.c_dim,
-    architecture: `G ${config.gArchitecture}, D ${config.dArchitecture}, ${config.mappingLayers} mapping layers, channels ${config.channelBase}/${config.channelMax}`,
+    architecture: isStyleGanV1(config)
+      ? `StyleGAN (v1): AdaIN, ${config.mappingLayers} mapping layers, feature maps ${config.fmapBase}/${config.fmapMax}, truncation ${config.truncationPsi} on the first ${config.truncationCutoff} styles`
+      : `G ${config.gArchitecture}, D ${config.dArchitecture}, ${config.mappingLayers} mapping layers, channels ${config.channelBase}/${config.channelMax}`,
     license: r.license,
     path: r.dir_path,
     bytes: r.bytes,
@@ -103,9 +112,21 @@ export async function convertNetworkPickle(
   shown: string,
   dir: string,
   tmpDir: string,
-): Promise<{ config: StyleGan2Config; format: string; sha256: string; size: number }> {
+): Promise<{ config: StyleNetworkConfig; format: string; sha256: string; size: number }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const pickle = readNetworkPickle(bytes, shown);
+  const source = { file: shown, sha256, format: pickle.format };
+  if (pickle.format === 'stylegan-tensorflow') {
+    // Checked against the shapes its settings imply as it was read; kept in NVIDIA's names and layouts.
+    const { config } = pickle;
+    const size = await writeNetworkFiles(
+      dir,
+      tmpDir,
+      { format: 'leporello-network', version: 1, arch: 'stylegan', config, license: NVIDIA_V1_LICENSE, source },
+      { G: pickle.G.tensors, G_ema: pickle.G_ema.tensors, D: pickle.D.tensors },
+    );
+    return { config, format: pickle.format, sha256, size };
+  }
   const config = styleGan2Config(pickle.G_ema, pickle.D, shown);
   checkShapes(pickle.G_ema, 'G', config, shown);
   checkShapes(pickle.G, 'G', config, shown);
@@ -113,7 +134,7 @@ export async function convertNetworkPickle(
   const size = await writeNetworkFiles(
     dir,
     tmpDir,
-    { format: 'leporello-network', version: 1, arch: 'stylegan2', config, license: NVIDIA_LICENSE, source: { file: shown, sha256, format: pickle.format } },
+    { format: 'leporello-network', version: 1, arch: 'stylegan2', config, license: NVIDIA_LICENSE, source },
     { G: pick(pickle.G, 'G', config), G_ema: pick(pickle.G_ema, 'G', config), ...(pickle.D ? { D: pick(pickle.D, 'D', config) } : {}) },
   );
   return { config, format: pickle.format, sha256, size };
@@ -135,14 +156,16 @@ export async function importNetwork(project: Project, file: string, name?: strin
   await rm(building, { recursive: true, force: true });
   await mkdir(building, { recursive: true });
   const { config, format, size } = await convertNetworkPickle(bytes, shown, building, project.tmpDir);
+  const v1 = isStyleGanV1(config);
   await rename(building, join(project.dir, dirPath));
   const { lastInsertRowid } = project.db
     .prepare(
       `INSERT INTO networks (name, arch, source_file, source_sha256, source_format, resolution, channels, z_dim, w_dim, c_dim, config, license, dir_path, bytes, created_at)
-       VALUES (?, 'stylegan2', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       networkName,
+      v1 ? 'stylegan' : 'stylegan2',
       shown,
       sha256,
       format,
@@ -152,7 +175,7 @@ export async function importNetwork(project: Project, file: string, name?: strin
       config.wDim,
       config.cDim,
       JSON.stringify(config),
-      NVIDIA_LICENSE,
+      v1 ? NVIDIA_V1_LICENSE : NVIDIA_LICENSE,
       dirPath,
       size,
       new Date().toISOString(),
@@ -160,7 +183,7 @@ export async function importNetwork(project: Project, file: string, name?: strin
   return findNetwork(project, Number(lastInsertRowid));
 }
 
-export async function loadNetwork(project: Project, ref: string | number): Promise<{ network: Network; config: StyleGan2Config; weights: NetworkWeights }> {
+export async function loadNetwork(project: Project, ref: string | number): Promise<{ network: Network; config: StyleNetworkConfig; weights: NetworkWeights }> {
   const network = findNetwork(project, ref);
   const { manifest, weights } = await readNetworkFiles(join(project.dir, network.path));
   return { network, config: manifest.config, weights };

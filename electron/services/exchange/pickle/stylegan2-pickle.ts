@@ -6,6 +6,7 @@
 import { AppError } from '../../../../shared/errors';
 import { buildNumpy, isTensor, TORCH_REDUCERS, type TensorData } from './torch-data';
 import { convertTfPickle, isTfNetwork } from './stylegan2-tf-pickle';
+import type { StyleGanPickle } from './stylegan-tf-pickle';
 import { Walk } from './graph-limits';
 import { PickleError, PickleObject, unpickle } from './unpickle';
 
@@ -19,13 +20,16 @@ export interface ImportedNetwork {
   tensors: Map<string, TensorData>;
 }
 
-export interface NetworkPickle {
-  format: 'stylegan2-ada-pytorch' | 'stylegan2-tensorflow';
-  G: ImportedNetwork;
-  D: ImportedNetwork | null;
-  G_ema: ImportedNetwork;
-  trainingSet: { [k: string]: JsonValue } | null;
-}
+export type NetworkPickle =
+  | {
+      format: 'stylegan2-ada-pytorch' | 'stylegan2-tensorflow';
+      G: ImportedNetwork;
+      D: ImportedNetwork | null;
+      G_ema: ImportedNetwork;
+      trainingSet: { [k: string]: JsonValue } | null;
+    }
+  /** NVlabs/stylegan (v1): its tensors keep NVIDIA's TensorFlow names and layouts, its settings are read already. */
+  | ({ format: 'stylegan-tensorflow'; trainingSet: null } & StyleGanPickle);
 
 const PERSISTENT = 'torch_utils.persistence._reconstruct_persistent_obj';
 
@@ -122,7 +126,7 @@ export function readNetworkPickle(buf: Uint8Array, file: string): NetworkPickle 
   }
   if (Array.isArray(value) && value.some(isTfNetwork)) {
     try {
-      return { format: 'stylegan2-tensorflow', ...convertTfPickle(value, file), trainingSet: null };
+      return { ...convertTfPickle(value, file), trainingSet: null };
     } catch (err) {
       if (err instanceof PickleError) throw new AppError('invalid_request', `${file}: ${err.message}`);
       throw err;

@@ -8,6 +8,7 @@ import { AppError } from '../../../../shared/errors';
 import type { ImportedNetwork, JsonValue } from './stylegan2-pickle';
 import { lazyTensor, numpyArray, type TensorData } from './torch-data';
 import { transposed } from './transpose';
+import { convertStyleGanPickle, isStyleGanV1, type StyleGanPickle } from './stylegan-tf-pickle';
 import { PickleError, PickleObject } from './unpickle';
 
 const TF_NETWORK = 'dnnlib.tflib.network.Network';
@@ -17,7 +18,7 @@ export function isTfNetwork(v: unknown): boolean {
   return v instanceof PickleObject && v.className === TF_NETWORK;
 }
 
-interface TfNetwork {
+export interface TfNetwork {
   staticKwargs: Kwargs;
   /** Every variable below the network, named by its path: mapping/Dense0/weight, synthesis/4x4/Conv/weight, dlatent_avg. */
   variables: Map<string, TensorData>;
@@ -50,6 +51,14 @@ function collect(net: unknown, prefix: string, into: Map<string, TensorData>, wh
   if (!Array.isArray(variables)) throw new PickleError(`${where} has no variables`);
   for (const pair of variables) {
     const [name, value] = pair as [string, unknown];
+    // A 0-d variable (StyleGAN's lod) comes back from TensorFlow as a NumPy scalar: a plain number here.
+    if (typeof value === 'number') {
+      into.set(
+        `${prefix}${name}`,
+        lazyTensor('float32', [], () => Float32Array.of(value)),
+      );
+      continue;
+    }
     const array = numpyArray(value);
     if (!array) throw new PickleError(`${where} variable ${String(name)} is not a NumPy array`);
     into.set(
@@ -98,12 +107,6 @@ function kwargReader(kw: Kwargs) {
 }
 
 function convertGenerator(net: TfNetwork, file: string): ImportedNetwork {
-  // StyleGAN (v1) modulates with AdaIN: its layers carry StyleMod weights where StyleGAN2's carry mod_weight.
-  if ([...net.variables.keys()].some((n) => /(^|\/)StyleMod\/weight$/.test(n)))
-    throw new AppError(
-      'invalid_request',
-      `${file} holds a StyleGAN (v1) network (NVlabs/stylegan, AdaIN style modulation), which Leporello does not import yet; StyleGAN2 and StyleGAN2-ADA pickles are supported`,
-    );
   const k = kwargReader(net.staticKwargs);
   const resolution = Number(k('resolution', 1024));
   const mappingLayers = Number(k('mapping_layers', 8));
@@ -231,10 +234,15 @@ function convertDiscriminator(net: TfNetwork, file: string): ImportedNetwork {
 }
 
 /** (G, D, Gs) from a TensorFlow pickle, as the PyTorch reader would have given them. */
-export function convertTfPickle(value: unknown[], file: string): { G: ImportedNetwork; D: ImportedNetwork; G_ema: ImportedNetwork } {
+export function convertTfPickle(
+  value: unknown[],
+  file: string,
+): { format: 'stylegan2-tensorflow'; G: ImportedNetwork; D: ImportedNetwork; G_ema: ImportedNetwork } | ({ format: 'stylegan-tensorflow' } & StyleGanPickle) {
   if (value.length !== 3 || !value.every(isTfNetwork)) {
     throw new AppError('invalid_request', `${file} holds ${value.length} TensorFlow networks; a StyleGAN2 snapshot holds three (G, D, Gs)`);
   }
-  const [G, D, Gs] = value.map((n, i) => tfNetwork(n, ['G', 'D', 'Gs'][i]!));
-  return { G: convertGenerator(G!, file), D: convertDiscriminator(D!, file), G_ema: convertGenerator(Gs!, file) };
+  const [G, D, Gs] = value.map((n, i) => tfNetwork(n, ['G', 'D', 'Gs'][i]!)) as [TfNetwork, TfNetwork, TfNetwork];
+  // NVlabs/stylegan's networks (AdaIN) have their own reader and their own model family.
+  if (isStyleGanV1(Gs)) return { format: 'stylegan-tensorflow', ...convertStyleGanPickle([G, D, Gs], file) };
+  return { format: 'stylegan2-tensorflow', G: convertGenerator(G, file), D: convertDiscriminator(D, file), G_ema: convertGenerator(Gs, file) };
 }

@@ -13,6 +13,7 @@ import * as m011 from './011-metrics-by-name';
 import * as m012 from './012-quality';
 import * as m013 from './013-run-origin';
 import * as m014 from './014-dataset-classes';
+import * as m015 from './015-stylegan-networks';
 
 export interface Migration {
   version: number;
@@ -37,4 +38,5 @@ export const migrations: Migration[] = [
   { version: 12, name: 'quality metrics', up: m012.up },
   { version: 13, name: 'runs trained elsewhere', up: m013.up },
   { version: 14, name: 'dataset classes', up: m014.up },
+  { version: 15, name: 'StyleGAN (v1) networks', up: m015.up, foreignKeysOff: m015.foreignKeysOff },
 ];

@@ -1,8 +1,10 @@
-// Drawing images from a StyleGAN2 network: latents from seeds (NumPy-compatible) or given,
+// Drawing images from a style-based network (StyleGAN2 or StyleGAN v1): latents from seeds (NumPy-compatible) or given,
 // optional labels, truncation, noise mode, style mixing; in batches, as 8-bit pictures and as the
 // generator's raw float output. Used by the CLI and by the engine's generation jobs.
 import * as tf from './tf';
-import { mapping, numWs, synthesis, type NoiseMode, type StyleGan2Config, type Weights } from './models/stylegan2-networks';
+import type { NoiseMode, Weights } from './models/stylegan2-networks';
+import { styleFamily, type StyleFamily } from './models/style-family';
+import type { StyleNetworkConfig } from '../formats/stylegan-layout';
 import { NumpyRandomState } from './nn/numpy-random';
 import { slerp } from '../../shared/latent/interpolate';
 
@@ -29,14 +31,16 @@ export function seedLatents(seeds: number[], zDim: number): number[][] {
   return seeds.map((s) => Array.from(new NumpyRandomState(s).randn(zDim)));
 }
 
-export class StyleGan2Sampler {
+export class StyleSampler {
   private readonly tensors: Map<string, tf.Tensor>;
   readonly weights: Weights;
+  readonly family: StyleFamily;
 
   constructor(
-    readonly config: StyleGan2Config,
+    readonly config: StyleNetworkConfig,
     source: Map<string, { shape: number[]; data: Float32Array }>,
   ) {
+    this.family = styleFamily(config);
     this.tensors = new Map([...source].map(([name, t]) => [name, tf.tensor(t.data, t.shape)]));
     this.weights = (name) => {
       const t = this.tensors.get(name);
@@ -58,7 +62,7 @@ export class StyleGan2Sampler {
   ws(z: number[][], options: GenerateOptions = {}): tf.Tensor3D {
     return tf.tidy(() => {
       if (z.some((v) => v.length !== this.config.zDim)) throw new Error(`latents must have ${this.config.zDim} values (the network's z_dim)`);
-      return mapping(this.weights, this.config, tf.tensor2d(z), this.labelsFor(z.length, options.labels, options.label), {
+      return this.family.mapping(this.weights, tf.tensor2d(z), this.labelsFor(z.length, options.labels, options.label), {
         psi: options.psi ?? 1,
         cutoff: options.cutoff ?? null,
       });
@@ -75,7 +79,7 @@ export class StyleGan2Sampler {
       const count = Math.min(batch, ws.shape[0] - start);
       const [nchw, bytes] = tf.tidy(() => {
         const part = ws.slice([start, 0, 0], [count, -1, -1]) as tf.Tensor3D;
-        const img = synthesis(this.weights, this.config, part, { noise: options.noise ?? 'const', randomNormal: (shape) => tf.randomNormal(shape) });
+        const img = this.family.synthesis(this.weights, part, { noise: options.noise ?? 'const', randomNormal: (shape) => tf.randomNormal(shape) });
         const u8 = tf.floor(tf.clipByValue(tf.add(tf.mul(img, 127.5), 128), 0, 255));
         return [img.transpose([0, 3, 1, 2]), u8];
       });
@@ -109,7 +113,7 @@ export class StyleGan2Sampler {
     styles: number[],
     options: GenerateOptions = {},
   ): Promise<{ rows: Generated; cols: Generated; mixed: Generated[] }> {
-    const n = numWs(this.config);
+    const n = this.family.numWs;
     const bad = styles.find((s) => s < 0 || s >= n);
     if (bad !== undefined) throw new Error(`style layer ${bad} does not exist: this network has layers 0–${n - 1}`);
     const rowWs = this.ws(rows, options);
