@@ -191,7 +191,12 @@ export const DatasetProgress = z.object({ name: z.string(), done: z.number().int
 export type DatasetProgress = z.infer<typeof DatasetProgress>;
 
 export const RunStatus = z.enum(['running', 'paused', 'stopped', 'finished', 'failed', 'interrupted']);
-export const Arch = z.enum(['dcgan', 'thesis', 'progan', 'stylegan2']);
+/** 'stylegan' (v1) runs only fine-tune an imported NVlabs/stylegan network: a StyleGAN2 run asked to start from one becomes one. */
+export const Arch = z.enum(['dcgan', 'thesis', 'progan', 'stylegan2', 'stylegan']);
+/** The style-based families: drawn from in W, with the style tools (truncation, style mixing). */
+export function isStyleArch(arch: string): arch is 'stylegan2' | 'stylegan' {
+  return arch === 'stylegan2' || arch === 'stylegan';
+}
 export const BackendPreference = z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
 
 /** A schema's description, through the optional and default wrappers around it. */
@@ -203,7 +208,7 @@ export function describedAs(schema: z.ZodType): string | undefined {
 export const RunRequest = z
   .object({
     datasetId: id.describe('The dataset to train on (a frozen, curated collection at one resolution).'),
-    arch: Arch.describe('The model family: DCGAN, the thesis GAN, the progressive GAN or StyleGAN2.'),
+    arch: Arch.describe('The model family: DCGAN, the thesis GAN, the progressive GAN, StyleGAN2, or StyleGAN (v1) fine-tuned from an imported network.'),
     name: name.describe("The run's name (its folder); numbered after the dataset and family when not given.").optional(),
     /** How long to train: whole passes over the dataset, or thousands of images; 25 epochs when neither is given. */
     epochs: z
@@ -519,6 +524,8 @@ export const GeneratorSource = z.object({
   ref: GeneratorRef,
   /** What the curator reads: the network's or the run's name, and which checkpoint. */
   label: z.string(),
+  /** The family: only StyleGAN2 generators can be exported for NVIDIA's tools. */
+  arch: z.enum(['stylegan2', 'stylegan']),
   resolution: z.number().int(),
   cDim: z.number().int(),
   /** The classes' names where they are known (a run fine-tuned on a dataset's label values), in class order. */
@@ -544,7 +551,14 @@ export const GenerateSeedsRequest = z
     source: GeneratorRef,
     seeds: seedList.min(1).max(64).describe("Seeds: seed N draws the same z as NVIDIA's generate.py."),
     psi: psi.default(1),
-    cutoff: z.number().int().min(0).max(64).nullable().default(null).describe('Truncate only the first this many style layers (all by default).'),
+    cutoff: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .nullable()
+      .default(null)
+      .describe("Truncate only the first this many style layers (by default all; a StyleGAN (v1) network's own cutoff, 8 in NVIDIA's)."),
     noise: z
       .enum(['const', 'random', 'none'])
       .default('const')

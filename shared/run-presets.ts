@@ -66,6 +66,8 @@ export const FAMILY_OPTIMIZER: Record<RunRequest['arch'], { learningRate: number
   thesis: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
   progan: { learningRate: 1e-3, beta1: 0, beta2: 0.99 },
   stylegan2: { learningRate: 0.0025, beta1: 0, beta2: 0.99 },
+  // NVlabs/stylegan's training loop (its G and D at 0.001 from 512 px down; the higher rates were for growing at low resolution).
+  stylegan: { learningRate: 0.001, beta1: 0, beta2: 0.99 },
 };
 
 /**
@@ -78,6 +80,7 @@ export const FAMILY_MODEL = {
   thesis: { zDim: 100, width: 64 },
   progan: { zDim: 256, width: 32, phaseKimg: 20, emaHalfLifeKimg: 10 },
   stylegan2: { zDim: 512, emaHalfLifeKimg: 10, adaTarget: 0.6, plWeight: 0, freezeD: 0 },
+  stylegan: { zDim: 512, emaHalfLifeKimg: 10, adaTarget: 0.6, plWeight: 0, freezeD: 0 },
 } as const;
 
 /** Adam's learning rate each family trains with when the run gives none. */

@@ -33,12 +33,12 @@ async function styleWeights(
   }
   const content = await readCheckpoint(spec.file, spec.sha256);
   try {
-    if (content.header.arch !== 'stylegan2') return null;
+    if (content.header.arch !== 'stylegan2' && content.header.arch !== 'stylegan') return null;
     const weights = new Map<string, { shape: number[]; data: Float32Array }>();
     for (const [name, t] of content.tensors) {
       if (name.startsWith('param:Gs/')) weights.set(name.slice('param:Gs/'.length), { shape: t.shape, data: (await t.data()) as Float32Array });
     }
-    return { config: (content.header.modelConfig as ModelConfig & { arch: 'stylegan2' }).config, weights };
+    return { config: (content.header.modelConfig as ModelConfig & { arch: 'stylegan2' | 'stylegan' }).config, weights };
   } finally {
     tf.dispose([...content.tensors.values()]);
   }
@@ -63,7 +63,9 @@ async function load(spec: GeneratorSpec): Promise<Loaded> {
 export async function styleSampler(spec: GeneratorSpec): Promise<StyleSampler> {
   const { generator } = await load(spec);
   if (!('sampler' in generator))
-    throw new Error(`${spec.kind === 'checkpoint' ? spec.file : spec.dir} is not a StyleGAN2 generator; the style tools draw from StyleGAN2 networks and runs`);
+    throw new Error(
+      `${spec.kind === 'checkpoint' ? spec.file : spec.dir} is not a style-based generator; the style tools draw from StyleGAN2 and StyleGAN (v1) networks and runs`,
+    );
   return generator.sampler;
 }
 

@@ -3,6 +3,7 @@
 // key its latents are stored under.
 import { join } from 'node:path';
 import type { GeneratorRef, LatentGenerator, Run } from '../../shared/contract';
+import { isStyleArch } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../shared/progress';
 import type { GeneratorSpec } from '../engine/jobs/generator-spec';
@@ -17,7 +18,7 @@ export function listLatentGenerators(project: Project, also?: { runId: number; c
     ref: { networkId: n.id },
     key: `network:${n.id}`,
     label: n.name,
-    arch: 'stylegan2',
+    arch: n.arch,
     space: 'w',
     resolution: n.resolution,
     cDim: n.cDim,
@@ -31,7 +32,7 @@ export function listLatentGenerators(project: Project, also?: { runId: number; c
         key: `run:${r.id}:${last.id}`,
         label: `${r.name} at checkpoint #${last.id}`,
         arch: r.arch,
-        space: r.arch === 'stylegan2' ? 'w' : 'z',
+        space: isStyleArch(r.arch) ? 'w' : 'z',
         resolution: getDataset(project, r.datasetId).resolution,
         cDim: runClasses(project, r),
       },
@@ -53,7 +54,7 @@ function alsoGenerator(project: Project, { runId, checkpointId }: { runId: numbe
       key: `run:${run.id}:${c.id}`,
       label: `${run.name} at ${describeAt(unit, checkpointAt(unit, c))}`,
       arch: run.arch,
-      space: run.arch === 'stylegan2' ? 'w' : 'z',
+      space: isStyleArch(run.arch) ? 'w' : 'z',
       resolution: getDataset(project, run.datasetId).resolution,
       cDim: runClasses(project, run),
     },
@@ -83,7 +84,7 @@ export interface JobGenerator {
 }
 
 export function jobGenerator(project: Project, ref: GeneratorRef): JobGenerator {
-  if ('runId' in ref && getRun(project, ref.runId).arch !== 'stylegan2') {
+  if ('runId' in ref && !isStyleArch(getRun(project, ref.runId).arch)) {
     const run = getRun(project, ref.runId);
     const checkpoints = listCheckpoints(project, run.id);
     const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);

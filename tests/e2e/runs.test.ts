@@ -578,3 +578,50 @@ test('a conditional network fine-tuned from the studio: a dataset whose classes 
   await s.shot('39-styles-conditional-run');
   assert.deepEqual(s.problems, []);
 });
+
+test('a StyleGAN (v1) network imported and fine-tuned from the studio, and both drawn in Styles', async () => {
+  const { page } = s;
+  await page.goto(s.at('#/runs'));
+  await page.getByTestId('new-run').click();
+  await page.getByTestId('preset-stylegan2-finetune').click();
+  await page.getByTestId('network-path').fill(join(repoRoot, 'tests', 'fixtures', 'stylegan-v1', 'sg1-tiny-32-tf.pkl'));
+  await page.getByTestId('import-network').click();
+  await waitText('network-family', /^A StyleGAN \(v1\) network: this run fine-tunes it as StyleGAN \(v1\)/);
+  await waitText('network-license', /StyleGAN \(v1\) networks are licensed CC BY-NC 4\.0/);
+  assert.equal(await page.getByTestId('run-pl-weight').count(), 0, 'v1 has no path-length regularisation to set');
+  // The 32 px dataset built earlier, without classes.
+  const dataset = await page.evaluate(
+    () =>
+      [...document.querySelectorAll<HTMLOptionElement>('[data-testid=run-dataset] option')].find((o) => /32 px/.test(o.text) && !/classes/.test(o.text))?.value,
+  );
+  await page.getByTestId('run-dataset').selectOption(dataset!);
+  for (const [testid, value] of Object.entries({ 'run-length': '0.1', 'run-batch': '8', 'run-every': '0.05', 'run-witnesses': '4', 'run-name': 'v1 tuned' }))
+    await page.getByTestId(testid).fill(value);
+  await page.getByTestId('run-backend').selectOption('wasm');
+  await s.shot('40-launcher-stylegan-v1');
+  await page.getByTestId('start-run').click();
+  await page.waitForURL(/#\/run\/\d+$/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
+  assert.match((await page.getByTestId('run-view-meta').textContent())!, /stylegan fine-tuned from network #\d+/);
+  await page.waitForFunction(() => ['ADA/p', 'Loss/r1'].every((n) => document.querySelector(`[data-testid="stat-${n}"] path[d^="M"]`)));
+  // NVIDIA's StyleGAN2 tools cannot load it: no export is offered.
+  assert.equal(await page.locator('header.head').getByTestId('export-nvidia').count(), 0);
+  await s.shot('41-run-stylegan-v1');
+  await page.goto(s.at('#/styles'));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=styles-source] option')].some((o) => o.textContent === 'v1 tuned at 0.1 kimg · 32 px'),
+  );
+  for (const label of ['sg1-tiny-32-tf · 32 px', 'v1 tuned at 0.1 kimg · 32 px']) {
+    await page.getByTestId('styles-source').selectOption({ label });
+    await page.waitForFunction(
+      (folder) => {
+        const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=styles-face] img')];
+        return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth === 32 && i.src.includes(`/${folder}/`));
+      },
+      label.startsWith('sg1') ? 'sg1-tiny-32-tf' : 'v1-tuned-0.1kimg',
+    );
+    assert.equal(await page.getByTestId('export-nvidia').count(), 0, `${label}: not offered for NVIDIA's StyleGAN2 tools`);
+  }
+  await s.shot('42-styles-stylegan-v1-run');
+  assert.deepEqual(s.problems, []);
+});

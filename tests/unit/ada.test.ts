@@ -6,7 +6,19 @@ import { before, test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
 import { Rng } from '../../electron/engine/nn/rng';
-import { adjustP, augment, hueRotation, lumaFlip, recolour, rotation, saturation, scaling, translation, warp } from '../../electron/engine/train/ada';
+import {
+  adjustP,
+  augment,
+  hueRotation,
+  lumaFlip,
+  recolour,
+  rotation,
+  saturation,
+  scaling,
+  translation,
+  warp,
+  type Affine,
+} from '../../electron/engine/train/ada';
 
 before(() => selectBackend('cpu'));
 
@@ -63,4 +75,23 @@ test('the pipeline: identity at p = 0, repeatable, changes images at p = 1, diff
   const grey = augment(tf.randomUniform([4, 8, 8, 1], -1, 1, 'float32', 5) as tf.Tensor4D, 1, new Rng(3));
   assert.deepEqual(grey.shape, [4, 8, 8, 1]);
   assert.ok(grey.dataSync().every(Number.isFinite));
+});
+
+test("a warp's gradient is its transpose, on wasm too (where tfjs's gradient of a gather does not exist)", async () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await selectBackend(backend);
+    const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const y = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 6) as tf.Tensor4D;
+    // Scaled down (several outputs read one source pixel), rotated and shifted by fractions.
+    const turned = rotation(0.4);
+    const shift = translation(0.3, -1.2);
+    const maps: Affine[] = [scaling(0.6, 0.7), [turned[0], turned[1], shift[2], turned[3], turned[4], shift[5]]];
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(warp(t as tf.Tensor4D, maps), y)))(x);
+    // ⟨warp(x), y⟩ = ⟨x, warpᵀ(y)⟩, and the gradient of the first in x is warpᵀ(y).
+    const lhs = tf.sum(tf.mul(warp(x, maps), y)).dataSync()[0]!;
+    const rhs = tf.sum(tf.mul(x, grad)).dataSync()[0]!;
+    assert.ok(Math.abs(lhs - rhs) < 1e-3 * Math.max(1, Math.abs(lhs)), `${backend}: ${lhs} vs ${rhs}`);
+    assert.ok(tf.max(tf.abs(grad)).dataSync()[0]! > 0.1, 'a gradient flows');
+  }
+  await selectBackend('cpu');
 });

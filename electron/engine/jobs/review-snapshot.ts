@@ -9,7 +9,7 @@ import { DatasetFile } from '../../formats/dataset-file';
 import { readNetworkFiles } from '../../formats/network-file';
 import { selectBackend } from '../backends';
 import { buildModel, defaultModelConfig, type ModelConfig } from '../models/registry';
-import type { StyleGan2Model } from '../models/stylegan2';
+import type { StyleModel } from '../models/style-model';
 import { Rng } from '../nn/rng';
 import type { TrainJob } from '../protocol';
 import { saveCheckpoint, type TrainCounters } from '../train/checkpoint';
@@ -52,7 +52,7 @@ export interface SnapshotReviewResult {
 interface ImportState {
   runDir: string;
   spec: ModelConfig;
-  model: StyleGan2Model;
+  model: StyleModel;
   review: CheckpointReview;
   dataset: DatasetFile;
   before: { d: number[]; g: number[] };
@@ -76,7 +76,7 @@ export const reviewSnapshot: EngineJob<'review-snapshot'> = async (request, cont
     await release();
     const spec = defaultModelConfig(request.model.arch, request.model.resolution, request.model.channels, request.model.overrides);
     const dataset = await DatasetFile.open(request.datasetDir);
-    const model = buildModel(spec, new Rng(request.seed ^ 0x5eed)) as StyleGan2Model;
+    const model = buildModel(spec, new Rng(request.seed ^ 0x5eed)) as StyleModel;
     const review = await CheckpointReview.open(model, dataset, request.seed, request.witnesses);
     state = { runDir: request.runDir, spec, model, review, dataset, before: { d: [], g: [] } };
     witnesses = (await review.witnesses.array()) as number[][];

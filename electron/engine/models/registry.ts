@@ -4,22 +4,25 @@ import type { GanModel } from './gan-model';
 import { buildProgan, PROGAN_DEFAULTS, type ProganConfig } from './progan';
 import { buildThesisGan, THESIS_DEFAULTS, type ThesisConfig } from './thesis';
 import { buildStyleGan2, STYLEGAN2_DEFAULTS, type StyleGan2TrainConfig } from './stylegan2';
+import { buildStyleGan, STYLEGAN_TRAIN_DEFAULTS, type StyleGanTrainConfig } from './stylegan';
+import { isStyleGanV1, type StyleNetworkConfig } from '../../formats/stylegan-layout';
 import type { Rng } from '../nn/rng';
 
-export type Arch = 'dcgan' | 'thesis' | 'progan' | 'stylegan2';
+export type Arch = 'dcgan' | 'thesis' | 'progan' | 'stylegan2' | 'stylegan';
 export type ModelConfig =
   | { arch: 'dcgan'; config: DcganConfig }
   | { arch: 'thesis'; config: ThesisConfig }
   | { arch: 'progan'; config: ProganConfig }
-  | { arch: 'stylegan2'; config: StyleGan2TrainConfig };
+  | { arch: 'stylegan2'; config: StyleGan2TrainConfig }
+  | { arch: 'stylegan'; config: StyleGanTrainConfig };
 
 export interface ModelOverrides {
   width?: number;
   zDim?: number;
   phaseKimg?: number;
   emaHalfLifeKimg?: number;
-  /** StyleGAN2: a pretrained network's architecture to fine-tune (its weights come with the job). */
-  network?: Partial<StyleGan2TrainConfig>;
+  /** StyleGAN2 or v1: a pretrained network's architecture to fine-tune (its weights come with the job). */
+  network?: Partial<StyleNetworkConfig> & { initNetwork?: string };
   r1Gamma?: number;
   plWeight?: number;
   augment?: 'ada' | 'none';
@@ -49,7 +52,7 @@ export function defaultModelConfig(arch: Arch, resolution: number, channels: 1 |
         ...fresh,
         zDim,
         wDim: zDim,
-        ...overrides.network,
+        ...(overrides.network as Partial<StyleGan2TrainConfig> | undefined),
         ...base,
         r1Gamma: overrides.r1Gamma ?? (0.0002 * resolution * resolution) / (overrides.batchSize ?? 32),
         plWeight: overrides.plWeight ?? STYLEGAN2_DEFAULTS.plWeight,
@@ -57,6 +60,22 @@ export function defaultModelConfig(arch: Arch, resolution: number, channels: 1 |
         adaTarget: overrides.adaTarget ?? STYLEGAN2_DEFAULTS.adaTarget,
         freezeD: overrides.freezeD ?? 0,
         initNetwork: (overrides.network?.initNetwork as string | undefined) ?? null,
+      };
+      return { arch, config };
+    }
+    case 'stylegan': {
+      // Only fine-tuned: the architecture is the imported network's own.
+      const network = overrides.network as (StyleNetworkConfig & { initNetwork?: string }) | undefined;
+      if (!network || !isStyleGanV1(network)) throw new Error('a StyleGAN (v1) run starts from an imported StyleGAN (v1) network');
+      const config: StyleGanTrainConfig = {
+        ...network,
+        ...STYLEGAN_TRAIN_DEFAULTS,
+        ...base,
+        r1Gamma: overrides.r1Gamma ?? (0.0002 * resolution * resolution) / (overrides.batchSize ?? 32),
+        augment: overrides.augment ?? 'ada',
+        adaTarget: overrides.adaTarget ?? STYLEGAN_TRAIN_DEFAULTS.adaTarget,
+        freezeD: overrides.freezeD ?? 0,
+        initNetwork: network.initNetwork ?? null,
       };
       return { arch, config };
     }
@@ -73,5 +92,7 @@ export function buildModel(spec: ModelConfig, rng: Rng): GanModel {
       return buildProgan(spec.config, rng);
     case 'stylegan2':
       return buildStyleGan2(spec.config, rng);
+    case 'stylegan':
+      return buildStyleGan(spec.config, rng);
   }
 }

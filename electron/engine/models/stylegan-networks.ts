@@ -8,6 +8,7 @@
 // with the 4×4 kernel the 3×3 one makes; D's minibatch standard deviation and label switch.
 import * as tf from '../tf';
 import { fusedAt, log2Of, numStyles, type StyleGanConfig } from '../../formats/stylegan-layout';
+import { biasAct } from '../nn/bias-act';
 import { setupFilter, upfirdn2d } from '../nn/upfirdn';
 import type { MappingOptions, NoiseMode, Weights } from './stylegan2-networks';
 
@@ -15,9 +16,8 @@ const SQRT2 = Math.SQRT2;
 const BLUR = setupFilter([1, 2, 1]);
 const BOX = setupFilter([1, 1]);
 
-function leakyRelu(x: tf.Tensor): tf.Tensor {
-  return tf.maximum(x, tf.mul(x, 0.2));
-}
+/** Bias then leaky ReLU (0.2) — NVIDIA's apply_bias and act — as the op whose gradient R1 can differentiate again. */
+const biasLrelu = (x: tf.Tensor, bias: tf.Tensor) => biasAct(x, bias, 'lrelu', 1, null);
 
 /** NVIDIA's equalised learning rate: the stored weight times gain/√fan-in (and the lr multiplier). */
 function scaled(weight: tf.Tensor, gain: number, lrMultiplier = 1): tf.Tensor {
@@ -25,9 +25,9 @@ function scaled(weight: tf.Tensor, gain: number, lrMultiplier = 1): tf.Tensor {
   return tf.mul(weight, (gain / Math.sqrt(fanIn)) * lrMultiplier);
 }
 
-function dense(w: Weights, name: string, x: tf.Tensor2D, gain: number, lrMultiplier = 1): tf.Tensor2D {
+function dense(w: Weights, name: string, x: tf.Tensor2D, gain: number, act: 'linear' | 'lrelu', lrMultiplier = 1): tf.Tensor2D {
   const y = tf.matMul(x, scaled(w(`${name}/weight`), gain, lrMultiplier) as tf.Tensor2D);
-  return tf.add(y, tf.mul(w(`${name}/bias`), lrMultiplier)) as tf.Tensor2D;
+  return biasAct(y, lrMultiplier === 1 ? w(`${name}/bias`) : tf.mul(w(`${name}/bias`), lrMultiplier), act, 1, null) as tf.Tensor2D;
 }
 
 function conv(x: tf.Tensor4D, kernel: tf.Tensor, stride = 1): tf.Tensor4D {
@@ -76,7 +76,7 @@ export function mapping(
       x = tf.concat([z, tf.matMul(c, w('mapping/LabelConcat/weight') as tf.Tensor2D)], 1) as tf.Tensor2D;
     }
     if (config.normalizeLatents) x = pixelNorm(x, 1) as tf.Tensor2D;
-    for (let i = 0; i < config.mappingLayers; i++) x = leakyRelu(dense(w, `mapping/Dense${i}`, x, SQRT2, config.mappingLrMultiplier)) as tf.Tensor2D;
+    for (let i = 0; i < config.mappingLayers; i++) x = dense(w, `mapping/Dense${i}`, x, SQRT2, 'lrelu', config.mappingLrMultiplier);
     const n = numStyles(config);
     const ws = tf.tile(x.expandDims(1), [1, n, 1]) as tf.Tensor3D;
     if (psi === 1) return ws;
@@ -109,14 +109,14 @@ function epilogue(
     const noise = mode === 'const' ? w(`synthesis/noise${layer}`).reshape([1, h, wd, 1]) : options.randomNormal!([n, h, wd, 1]);
     y = tf.add(y, tf.mul(noise, w(`${s}/Noise/weight`)));
   }
-  y = leakyRelu(tf.add(y, w(`${s}/bias`)));
+  y = biasLrelu(y, w(`${s}/bias`));
   if (config.usePixelNorm) y = pixelNorm(y, 3);
   if (config.useInstanceNorm) {
     y = tf.sub(y, tf.mean(y, [1, 2], true));
     y = tf.mul(y, tf.rsqrt(tf.add(tf.mean(tf.square(y), [1, 2], true), 1e-8)));
   }
   // AdaIN: the style's first half scales (around 1), its second shifts.
-  const st = dense(w, `${s}/StyleMod`, style, 1).reshape([n, 1, 1, 2 * ch]);
+  const st = dense(w, `${s}/StyleMod`, style, 1, 'linear').reshape([n, 1, 1, 2 * ch]);
   const scale = st.slice([0, 0, 0, 0], [-1, -1, -1, ch]);
   const shift = st.slice([0, 0, 0, ch], [-1, -1, -1, ch]);
   return tf.add(tf.mul(y, tf.add(scale, 1)), shift) as tf.Tensor4D;
@@ -163,7 +163,7 @@ function minibatchStd(x: tf.Tensor4D, groupSize: number, features: number): tf.T
 }
 
 function convLayer(w: Weights, name: string, x: tf.Tensor4D, stride = 1): tf.Tensor4D {
-  return tf.tidy(() => leakyRelu(tf.add(conv(x, scaled(w(`${name}/weight`), SQRT2), stride), w(`${name}/bias`))) as tf.Tensor4D);
+  return tf.tidy(() => biasLrelu(conv(x, scaled(w(`${name}/weight`), SQRT2), stride), w(`${name}/bias`)) as tf.Tensor4D);
 }
 
 /** Images NHWC (and labels) to one score each. */
@@ -178,15 +178,15 @@ export function discriminator(w: Weights, config: StyleGanConfig, images: tf.Ten
         const k = scaled(w(`${scope}/Conv1_down/weight`), SQRT2) as tf.Tensor4D;
         const blurred = blur(x);
         const down = fusedAt(config.dFusedScale, 2 ** res) ? conv(blurred, tf.mul(shiftedSum(k), 0.25), 2) : upfirdn2d(conv(blurred, k), BOX, { down: 2 });
-        return leakyRelu(tf.add(down, w(`${scope}/Conv1_down/bias`))) as tf.Tensor4D;
+        return biasLrelu(down, w(`${scope}/Conv1_down/bias`)) as tf.Tensor4D;
       });
     }
     if (config.mbstdGroupSize > 1) x = minibatchStd(x, config.mbstdGroupSize, config.mbstdChannels);
     x = convLayer(w, '4x4/Conv', x);
     // TensorFlow flattened NCHW: channels outermost.
     const flat = x.transpose([0, 3, 1, 2]).reshape([x.shape[0], -1]) as tf.Tensor2D;
-    const hidden = leakyRelu(dense(w, '4x4/Dense0', flat, SQRT2)) as tf.Tensor2D;
-    const scores = dense(w, '4x4/Dense1', hidden, 1);
+    const hidden = dense(w, '4x4/Dense0', flat, SQRT2, 'lrelu');
+    const scores = dense(w, '4x4/Dense1', hidden, 1, 'linear');
     if (config.cDim === 0) return scores;
     if (!c) throw new Error('a conditional discriminator judges an image with its class');
     return tf.sum(tf.mul(scores, c), 1, true) as tf.Tensor2D;

@@ -115,14 +115,50 @@ function bilinearTaps(maps: Affine[], h: number, w: number): { indices: Int32Arr
   return { indices, weights };
 }
 
-/** Each image resampled through its map (output pixel → source pixel, from the centre). */
+/** Σ_k rows[index_k] · weight_k: a sparse linear map as gathers, over rows [count, c]. */
+function gatherSum(rows: tf.Tensor2D, indices: Int32Array[], weights: Float32Array[]): tf.Tensor2D {
+  const count = indices[0]!.length;
+  let out: tf.Tensor = tf.zeros([count, rows.shape[1]]);
+  for (const [k, idx] of indices.entries()) out = tf.add(out, tf.mul(tf.gather(rows, tf.tensor1d(idx, 'int32')), tf.tensor2d(weights[k]!, [count, 1])));
+  return out as tf.Tensor2D;
+}
+
+/**
+ * The adjoint of the taps, as taps too: for every source row, the output rows that read it and
+ * with what weight, padded to the most any row has (a padding tap reads row `rows`, a zero row).
+ */
+function transposedTaps(indices: Int32Array[], weights: Float32Array[], rows: number): { indices: Int32Array[]; weights: Float32Array[] } {
+  const readers = Array.from({ length: rows }, () => [] as [number, number][]);
+  for (const [k, idx] of indices.entries()) idx.forEach((src, out) => weights[k]![out] !== 0 && readers[src]!.push([out, weights[k]![out]!]));
+  const most = Math.max(1, ...readers.map((r) => r.length));
+  const tIndices = Array.from({ length: most }, () => new Int32Array(rows).fill(rows));
+  const tWeights = Array.from({ length: most }, () => new Float32Array(rows));
+  readers.forEach((list, src) =>
+    list.forEach(([out, weight], j) => {
+      tIndices[j]![src] = out;
+      tWeights[j]![src] = weight;
+    }),
+  );
+  return { indices: tIndices, weights: tWeights };
+}
+
+/**
+ * Each image resampled through its map (output pixel → source pixel, from the centre). Its
+ * gradient is the transposed warp, also gathers: tfjs differentiates a gather with a segment sum,
+ * which the wasm backend does not have, and G's step differentiates the fakes' augmentation.
+ */
 export function warp(x: tf.Tensor4D, maps: Affine[]): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
+  const rows = n * h * w;
   const { indices, weights } = bilinearTaps(maps, h, w);
-  const flat = x.reshape([n * h * w, c]);
-  let out: tf.Tensor = tf.zeros([n * h * w, c]);
-  for (let k = 0; k < 4; k++) out = tf.add(out, tf.mul(tf.gather(flat, tf.tensor1d(indices[k]!, 'int32')), tf.tensor2d(weights[k]!, [n * h * w, 1])));
-  return out.reshape([n, h, w, c]) as tf.Tensor4D;
+  const warpRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: gatherSum(args[0] as tf.Tensor2D, indices, weights),
+    gradFunc: (dy: tf.Tensor) => {
+      const t = transposedTaps(indices, weights, rows);
+      return gatherSum(tf.concat([dy, tf.zeros([1, c])]) as tf.Tensor2D, t.indices, t.weights);
+    },
+  }));
+  return (warpRows(x.reshape([rows, c])) as tf.Tensor).reshape([n, h, w, c]) as tf.Tensor4D;
 }
 
 /** A 4×4 colour matrix (row-major) acting on [r, g, b, 1]. */

@@ -5,18 +5,18 @@
 // batch (NVIDIA's pl_batch_shrink), as a separate update scaled by the interval.
 import * as tf from '../tf';
 import type { GanModel } from '../models/gan-model';
-import type { StyleGan2Model } from '../models/stylegan2';
+import type { StyleModel } from '../models/style-model';
 import { minimizeOver, type Optimizers } from './optimize';
 import { reportStat } from './train-stats';
 
-function r1Penalty(model: StyleGan2Model, real: tf.Tensor4D, c: tf.Tensor2D | null): tf.Scalar {
+function r1Penalty(model: StyleModel, real: tf.Tensor4D, c: tf.Tensor2D | null): tf.Scalar {
   const grad = tf.grad((x: tf.Tensor) => tf.sum(model.discriminate(x as tf.Tensor4D, true, c)))(real);
   return tf.mean(tf.sum(tf.square(grad), [1, 2, 3])) as tf.Scalar;
 }
 
 /** `realLabels`: a conditional network's classes of the real images (one-hot rows); the fakes' travel in z. */
 export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tensor4D, z: tf.Tensor2D, realLabels: tf.Tensor2D | null = null): tf.Scalar {
-  const model = base as StyleGan2Model;
+  const model = base as StyleModel;
   const n = real.shape[0];
   const fake = tf.tidy(() => model.augmentReal(model.generate(z, true)));
   const fakeLabels = model.conditionOf(z);
@@ -49,7 +49,7 @@ export function discriminatorStep(base: GanModel, opt: Optimizers, real: tf.Tens
 }
 
 export function generatorStep(base: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar {
-  const model = base as StyleGan2Model;
+  const model = base as StyleModel;
   const labels = model.conditionOf(z);
   const loss = minimizeOver(
     opt.g,

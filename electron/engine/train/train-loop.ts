@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '../tf';
 import { type HealthReport } from '../metrics/registry';
 import { buildModel, type ModelConfig } from '../models/registry';
-import type { StyleGan2Model } from '../models/stylegan2';
+import type { StyleModel } from '../models/style-model';
 import { readNetworkFiles } from '../../formats/network-file';
 import type { TrainingStage } from '../models/gan-model';
 import { Rng } from '../nn/rng';
@@ -145,7 +145,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   const checkpointImages = options.checkpointEvery * 1000;
 
   // A conditional network trains on the dataset's classes, which must be as many as it has.
-  const classCount = spec.arch === 'stylegan2' ? spec.config.cDim : 0;
+  const classCount = spec.arch === 'stylegan2' || spec.arch === 'stylegan' ? spec.config.cDim : 0;
   if (classCount > 0 && meta.classes?.length !== classCount)
     throw new Error(`the network is conditional on ${classCount} classes but the dataset has ${meta.classes ? `${meta.classes.length}` : 'no'} classes`);
   const labels = classCount > 0 ? meta.labels! : null;
@@ -177,7 +177,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
     if (!options.from && options.initNetwork) {
       if (!('loadPretrained' in model)) throw new Error(`a ${model.arch} network cannot start from a pretrained one`);
       const { weights } = await readNetworkFiles(options.initNetwork);
-      (model as StyleGan2Model).loadPretrained(weights);
+      (model as StyleModel).loadPretrained(weights);
     }
     await model.setProgress?.(counters.imagesSeen);
 
@@ -245,7 +245,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         }
         const [dLoss, gLoss] = [(await dLossT.data())[0]!, gLossT ? (await gLossT.data())[0]! : Number.NaN];
         const stats = await collectStats();
-        const augmentP = 'augmentP' in model ? (model as StyleGan2Model).augmentP : null;
+        const augmentP = 'augmentP' in model ? (model as StyleModel).augmentP : null;
         if (augmentP !== null) stats['ADA/p'] = augmentP;
         stats['Timing/data_s'] = dataSeconds;
         stats['Timing/step_s'] = (performance.now() - stepStarted) / 1000;

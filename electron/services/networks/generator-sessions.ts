@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { GenerateSeedsRequest, GeneratorRef, GeneratorSource, InterpolateRequest, StyleMixRequest } from '../../../shared/contract';
+import { isStyleArch } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { SampleJob, SampleResult } from '../../engine/jobs/sample';
 import type { GeneratorSpec } from '../../engine/jobs/generator-spec';
@@ -51,13 +52,22 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
     return {
       key: `network:${n.id}`,
       source: { kind: 'network', dir: join(project.dir, n.path) },
-      describe: { ref, label: n.name, resolution: n.resolution, cDim: n.cDim, classNames: null, numWs: styleLayers(n.resolution), license: n.license },
+      describe: {
+        ref,
+        label: n.name,
+        arch: n.arch,
+        resolution: n.resolution,
+        cDim: n.cDim,
+        classNames: null,
+        numWs: styleLayers(n.resolution),
+        license: n.license,
+      },
       outDir: `renders/generated/${slug(n.name)}`,
     };
   }
   const run = getRun(project, ref.runId);
-  if (run.arch !== 'stylegan2')
-    throw new AppError('invalid_request', `run "${run.name}" is a ${run.arch}; the style tools draw from StyleGAN2 networks and runs`);
+  if (!isStyleArch(run.arch))
+    throw new AppError('invalid_request', `run "${run.name}" is a ${run.arch}; the style tools draw from StyleGAN2 and StyleGAN (v1) networks and runs`);
   const checkpoints = listCheckpoints(project, run.id);
   const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
   if (!c) throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
@@ -69,6 +79,7 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
     describe: {
       ref: { runId: run.id, checkpointId: c.id },
       label: `${run.name} at ${c.kimg.toFixed(1)} kimg`,
+      arch: run.arch,
       resolution,
       // A fine-tuned conditional network keeps its classes, named by the dataset's label values.
       cDim: network?.cDim ?? run.origin?.cDim ?? 0,
@@ -103,7 +114,7 @@ export class GeneratorSessions {
   sources(): GeneratorSource[] {
     const networks = listNetworks(this.project).map((n) => resolveGenerator(this.project, { networkId: n.id }).describe);
     const runs = listRuns(this.project)
-      .filter((r) => r.arch === 'stylegan2' && r.lastCheckpoint)
+      .filter((r) => isStyleArch(r.arch) && r.lastCheckpoint)
       .map((r) => resolveGenerator(this.project, { runId: r.id }).describe);
     return [...networks, ...runs];
   }

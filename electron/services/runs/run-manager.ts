@@ -4,6 +4,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Dataset, ParsedRequest, Run, RunEstimate, RunProgress, RunRequest } from '../../../shared/contract';
+import { isStyleArch } from '../../../shared/contract';
 import type { BackendAttempt } from '../../engine/backends';
 import { estimateRun, probeInEngine } from './engine-queries';
 import { AppError } from '../../../shared/errors';
@@ -177,6 +178,7 @@ export class RunManager {
   /** How fast the run `request` describes would train here: a few real steps in an engine process. */
   async estimate(request: RunRequest): Promise<RunEstimate> {
     const dataset = getDataset(this.project, request.datasetId);
+    request = familyFor(this.project, request);
     checkBatchFits(request, dataset);
     checkNetworkFits(this.project, request, dataset);
     return estimateRun(this.project, this.launchEngine, request, dataset);
@@ -262,6 +264,7 @@ export class RunManager {
     const dataset = getDataset(this.project, request.datasetId);
     // A run always records its length: 25 epochs where none was given.
     if (request.epochs === undefined && request.kimg === undefined) request = { ...request, epochs: DEFAULT_EPOCHS };
+    request = familyFor(this.project, request);
     // Refused here, before a run exists, rather than by the engine after one was recorded.
     checkBatchFits(request, dataset);
     checkNetworkFits(this.project, request, dataset);
@@ -466,11 +469,36 @@ export class RunManager {
   }
 }
 
+/**
+ * The family a run trains: a style run asked to start from a StyleGAN (v1) network fine-tunes it as
+ * StyleGAN (v1) — the launcher and the CLI offer one "fine-tune" for both — and v1 is only fine-tuned.
+ */
+function familyFor(project: Project, request: RunRequest): RunRequest {
+  if (request.network === undefined) {
+    if (request.arch === 'stylegan')
+      throw new AppError(
+        'invalid_request',
+        'a StyleGAN (v1) run fine-tunes an imported StyleGAN (v1) network: give one (--network N), or train StyleGAN2 from scratch',
+      );
+    return request;
+  }
+  const network = findNetwork(project, request.network);
+  if (network.arch === 'stylegan2' && request.arch === 'stylegan')
+    throw new AppError('invalid_request', `network "${network.name}" is a StyleGAN2 network: fine-tune it as a StyleGAN2 run`);
+  if (network.arch !== 'stylegan' || !isStyleArch(request.arch)) return request;
+  if ((request.plWeight ?? 0) > 0)
+    throw new AppError(
+      'invalid_request',
+      `network "${network.name}" is a StyleGAN (v1) network, which trains without path-length regularisation: leave its weight at 0`,
+    );
+  return { ...request, arch: 'stylegan' };
+}
+
 /** A run from a pretrained network trains at its size, on its colours, on its classes when it has them. */
 function checkNetworkFits(project: Project, request: RunRequest, dataset: Dataset): void {
   if (request.network === undefined) return;
-  if (request.arch !== 'stylegan2')
-    throw new AppError('invalid_request', `only a StyleGAN2 run can start from a pretrained network, not a ${request.arch} run`);
+  if (!isStyleArch(request.arch))
+    throw new AppError('invalid_request', `only a StyleGAN2 or StyleGAN (v1) run can start from a pretrained network, not a ${request.arch} run`);
   const network = findNetwork(project, request.network);
   if (network.resolution !== dataset.resolution) {
     throw new AppError(
