@@ -8,6 +8,7 @@ import type { ImportSummary, ProjectSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { EventBus } from '../api/event-bus';
 import { CurationJobs } from './curation/curation-jobs';
+import { importPathProblems } from './import/scan';
 import { ImportJob, type ImportOptions } from './import/import-job';
 import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
@@ -172,6 +173,8 @@ export class Studio {
       const p = busy.snapshot();
       throw new AppError('conflict', `an import is already running (${p.done} of ${p.total} files); wait for it or cancel it`);
     }
+    const problems = importPathProblems(options.paths);
+    if (problems.length) throw new AppError('invalid_request', `nothing was imported: ${problems.join('; ')}`);
     const job = new ImportJob(project, options, { onProgress: (p) => this.events.emit('import.progress', p) });
     this.imports.set(job.id, job);
     const done = job.run().then((summary) => {

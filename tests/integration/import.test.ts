@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
@@ -52,11 +52,13 @@ test('a messy folder imports its portraits and rejects each broken file with its
   const { studio, base } = newStudio(t);
   const project = await studio.createProject('Messy');
   const { dir, broken } = messyFolder(base);
-  const missing = join(base, 'no-such-folder');
+  // A link whose picture was moved away: rejected with its reason, the rest imported.
+  const missing = join(dir, 'moved-away.jpg');
+  symlinkSync(join(base, 'no-such-file.jpg'), missing);
 
   const progress: ImportProgress[] = [];
   studio.events.subscribe((m) => m.event === 'import.progress' && progress.push(m.payload as ImportProgress));
-  const { done } = studio.startImport({ paths: [dir, missing], collection: 'congress', labels: { era: '1830-1879' } });
+  const { done } = studio.startImport({ paths: [dir], collection: 'congress', labels: { era: '1830-1879' } });
   const summary = await done;
 
   assert.equal(summary.error, null);
@@ -70,7 +72,7 @@ test('a messy folder imports its portraits and rejects each broken file with its
     assert.ok(r, `${name} rejected`);
     assert.match(r.reason, reason, name);
   }
-  assert.match(summary.rejections.find((x) => x.path === missing)!.reason, /not found/);
+  assert.match(summary.rejections.find((x) => x.path === missing)!.reason, /link target not found/);
   assert.deepEqual(
     summary.duplicatesFound.map((d) => d.duplicateOf),
     [join(dir, portraits[0]!)],
@@ -216,4 +218,24 @@ test('a file rejected once (cut short) and imported later leaves no stale reject
   const p = studio.requireProject();
   assert.deepEqual(listImages(p, { status: 'rejected', offset: 0, limit: 10 }).total, 0, 'the rejection is gone');
   assert.equal(listImages(p, { offset: 0, limit: 10 }).total, 1);
+});
+
+test('a relative or missing path is refused before anything is recorded: no collection, no rejected image', async (t) => {
+  const { studio, base } = newStudio(t);
+  await studio.createProject('Paths');
+  const project = studio.requireProject();
+  assert.throws(
+    () => studio.startImport({ paths: ['portraits'], collection: 'typo' }),
+    /nothing was imported: "portraits" is a relative path: give the whole path, e\.g\. \/home\/you\/portraits or ~\/portraits/,
+  );
+  const missing = join(base, 'portrats');
+  assert.throws(
+    () => studio.startImport({ paths: [join(smallPortraits, portraits[0]!), missing], collection: 'typo' }),
+    new RegExp(`nothing was imported: ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: path not found: check the spelling`),
+  );
+  assert.deepEqual(listCollections(project), [], 'no collection was created');
+  assert.equal(listImages(project, { offset: 0, limit: 10 }).total, 0, 'nothing was recorded');
+  // Spelled right, it imports.
+  const summary = await studio.startImport({ paths: [join(smallPortraits, portraits[0]!)], collection: 'typo' }).done;
+  assert.equal(summary.imported, 1);
 });

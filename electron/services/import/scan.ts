@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
 export interface ScannedFile {
   path: string;
@@ -87,4 +88,23 @@ export function describeFsError(err: unknown, what: string): string {
     default:
       return `${what} could not be read (${code ?? (err instanceof Error ? err.message : String(err))})`;
   }
+}
+
+/**
+ * Why these paths cannot be imported at all, checked before anything is recorded: a relative path
+ * (the studio has no working folder it could mean) or one that is not there. A mistyped path must
+ * not become a new collection holding one "rejected image".
+ */
+export function importPathProblems(paths: string[]): string[] {
+  if (paths.length === 0) return ['give at least one folder or file to import'];
+  return paths.flatMap((p) => {
+    if (!p.trim()) return ['an empty path: give the whole path of a folder or file'];
+    if (!isAbsolute(p)) return [`"${p}" is a relative path: give the whole path, e.g. /home/you/portraits or ~/portraits`];
+    try {
+      statSync(p);
+      return [];
+    } catch (err) {
+      return [`${p}: ${describeFsError(err, 'path')}`];
+    }
+  });
 }
