@@ -84,7 +84,18 @@ export const ImportProgress = z.object({
 });
 export type ImportProgress = z.infer<typeof ImportProgress>;
 
+/** What uses pictures about to be deleted: never broken by it, but named. */
+export const ImageUsage = z.object({
+  /** Datasets built from some of them (they keep their own copies and still train and print). */
+  datasets: z.array(z.string()),
+  /** Latents projected from some of them (they keep their vectors). */
+  projectedLatents: z.number().int(),
+});
+export type ImageUsage = z.infer<typeof ImageUsage>;
+
 export const ImportSummary = ImportProgress.extend({
+  /** What 'import.undo' takes to remove everything this import added. */
+  importId: z.string(),
   collectionId: id,
   cancelled: z.boolean(),
   error: z.string().nullable(),
@@ -996,6 +1007,11 @@ export const contract = {
     z.object({ jobId: z.string() }),
   ),
   'import.cancel': method(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
+  'import.undo': method(z.object({ importId: z.string().min(1).max(100) }).strict(), z.object({ deleted: z.number().int(), collectionRemoved: z.boolean() })),
+  /** What uses these pictures, said before they are deleted. */
+  'images.usage': method(z.object({ ids: z.array(id).min(1).max(100_000) }).strict(), ImageUsage),
+  'images.delete': method(z.object({ ids: z.array(id).min(1).max(100_000) }).strict(), z.object({ deleted: z.number().int() })),
+  'collections.delete': method(z.object({ id }).strict(), z.object({ deleted: z.number().int() })),
   'dialog.chooseImportPaths': method(empty, z.object({ paths: z.array(z.string()) })),
   'datasets.list': method(empty, z.array(Dataset)),
   'datasets.create': method(DatasetRequest, Dataset),

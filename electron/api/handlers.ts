@@ -17,6 +17,7 @@ import { importNetwork, listNetworks } from '../services/networks/network-store'
 import { resolveGenerator } from '../services/networks/generator-sessions';
 import { exportNetworkPickle, pickleExportPath } from '../services/exchange/network-export';
 import { expandHome } from '../services/fs/expand-home';
+import { deleteCollection, deleteImages, imageUsage } from '../services/deletion';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
@@ -64,6 +65,18 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       return { jobId: job.id };
     },
     'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
+    'import.undo': ({ importId }) => studio.undoImport(importId),
+    'images.usage': ({ ids }) => imageUsage(studio.requireProject(), ids),
+    'images.delete': async ({ ids }) => {
+      const { deleted } = await deleteImages(studio.requireProject(), ids);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { deleted };
+    },
+    'collections.delete': async ({ id }) => {
+      const { deleted } = await deleteCollection(studio.requireProject(), id);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { deleted };
+    },
     'curation.start': (request) => ({ jobId: studio.curation.start(request).jobId }),
     'curation.cancel': ({ jobId }) => ({ cancelled: studio.curation.cancel(jobId) }),
     'faces.list': (query) => listFaces(studio.requireProject(), query),

@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors';
 import type { EventBus } from '../api/event-bus';
 import { CurationJobs } from './curation/curation-jobs';
 import { importPathProblems } from './import/scan';
+import { undoImport } from './deletion';
 import { ImportJob, type ImportOptions } from './import/import-job';
 import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
@@ -186,6 +187,14 @@ export class Studio {
     });
     this.running.add(done);
     return { job, done };
+  }
+
+  /** Takes a finished import back (see deletion.ts); one still running is cancelled first. */
+  async undoImport(importId: string): Promise<{ deleted: number; collectionRemoved: boolean }> {
+    if (this.imports.has(importId)) throw new AppError('conflict', 'that import is still running: cancel it first, then undo it');
+    const { deleted, collectionRemoved } = await undoImport(this.requireProject(), importId);
+    this.events.emit('images.changed', { collectionId: null });
+    return { deleted, collectionRemoved };
   }
 
   cancelImport(jobId: string): boolean {

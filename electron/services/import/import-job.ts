@@ -74,7 +74,16 @@ export class ImportJob {
 
   async run(): Promise<ImportSummary> {
     let error: string | null = null;
+    const db = this.project.db;
+    const existed = db.prepare('SELECT 1 FROM collections WHERE name = ?').get(this.options.collection) !== undefined;
     const collectionId = ensureCollection(this.project, this.options.collection);
+    // Recorded first: every image record below names it, and undoing the import removes them together.
+    db.prepare('INSERT INTO imports (id, collection_id, created_collection, started_at) VALUES (?, ?, ?, ?)').run(
+      this.id,
+      collectionId,
+      existed ? 0 : 1,
+      new Date().toISOString(),
+    );
     try {
       this.report(true);
       const files = await scanPaths(this.options.paths, this.abort.signal);
@@ -103,6 +112,7 @@ export class ImportJob {
     this.report(true);
     return {
       ...this.snapshot(),
+      importId: this.id,
       collectionId,
       cancelled: this.cancelled,
       error,
@@ -133,8 +143,8 @@ export class ImportJob {
       }
       const inserted = db
         .prepare(
-          `INSERT INTO images (collection_id, status, reason, sha256, phash, width, height, format, bytes, thumb_path, source_path, archive, duplicate_of, imported_at)
-           SELECT ?, 'duplicate', ?, sha256, phash, width, height, format, bytes, thumb_path, ?, ?, id, ? FROM images WHERE id = ?
+          `INSERT INTO images (collection_id, status, reason, sha256, phash, width, height, format, bytes, thumb_path, source_path, archive, duplicate_of, imported_at, import_id)
+           SELECT ?, 'duplicate', ?, sha256, phash, width, height, format, bytes, thumb_path, ?, ?, id, ?, ? FROM images WHERE id = ?
            ON CONFLICT DO NOTHING`,
         )
         .run(
@@ -143,6 +153,7 @@ export class ImportJob {
           file.path,
           archive,
           new Date().toISOString(),
+          this.id,
           keeper.id,
         );
       if (inserted.changes === 0) this.progress.alreadyPresent++;
@@ -176,10 +187,24 @@ export class ImportJob {
       // a moment ago; its row stands and this file is already present.
       const inserted = this.project.db
         .prepare(
-          `INSERT INTO images (collection_id, status, sha256, phash, width, height, format, bytes, original_path, thumb_path, source_path, archive, imported_at)
-           VALUES (?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          `INSERT INTO images (collection_id, status, sha256, phash, width, height, format, bytes, original_path, thumb_path, source_path, archive, imported_at, import_id)
+           VALUES (?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         )
-        .run(collectionId, img.sha256, img.phash, img.width, img.height, img.format, img.bytes, original, thumb, file.path, archive, new Date().toISOString());
+        .run(
+          collectionId,
+          img.sha256,
+          img.phash,
+          img.width,
+          img.height,
+          img.format,
+          img.bytes,
+          original,
+          thumb,
+          file.path,
+          archive,
+          new Date().toISOString(),
+          this.id,
+        );
       const id =
         inserted.changes === 1
           ? Number(inserted.lastInsertRowid)
@@ -212,10 +237,10 @@ export class ImportJob {
     this.rejections.push({ path: file.path, reason: r.reason });
     this.project.db
       .prepare(
-        `INSERT INTO images (collection_id, status, reason, sha256, bytes, source_path, archive, imported_at)
-         VALUES (?, 'rejected', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO images (collection_id, status, reason, sha256, bytes, source_path, archive, imported_at, import_id)
+         VALUES (?, 'rejected', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
-      .run(collectionId, r.reason, r.sha256, r.bytes, file.path, archive, new Date().toISOString());
+      .run(collectionId, r.reason, r.sha256, r.bytes, file.path, archive, new Date().toISOString(), this.id);
   }
 
   private report(force: boolean): void {

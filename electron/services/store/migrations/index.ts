@@ -14,6 +14,7 @@ import * as m012 from './012-quality';
 import * as m013 from './013-run-origin';
 import * as m014 from './014-dataset-classes';
 import * as m015 from './015-stylegan-networks';
+import * as m016 from './016-imports';
 
 export interface Migration {
   version: number;
@@ -39,4 +40,5 @@ export const migrations: Migration[] = [
   { version: 13, name: 'runs trained elsewhere', up: m013.up },
   { version: 14, name: 'dataset classes', up: m014.up },
   { version: 15, name: 'StyleGAN (v1) networks', up: m015.up, foreignKeysOff: m015.foreignKeysOff },
+  { version: 16, name: 'imports, to undo', up: m016.up },
 ];

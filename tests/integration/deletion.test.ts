@@ -1,0 +1,89 @@
+// Taking back a curator's mistakes on real projects: pictures deleted with their files (what uses
+// them named first, and never broken: a dataset keeps its own copies and still trains), a whole
+// collection, and an import undone as one step — the collection it created gone with it, a
+// collection that existed before kept with what was in it.
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { contract } from '../../shared/contract';
+import { listCollections } from '../../electron/services/collections';
+import { createDataset, getDataset } from '../../electron/services/datasets/datasets';
+import { deleteCollection, deleteImages, imageUsage } from '../../electron/services/deletion';
+import { getImage, listImages } from '../../electron/services/images';
+import { EventBus } from '../../electron/api/event-bus';
+import { Studio } from '../../electron/services/studio';
+import { smallPortraits, tempDir } from '../helpers';
+
+const portraits = readdirSync(smallPortraits)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort();
+
+async function studioWithPortraits(t: Parameters<typeof tempDir>[0]) {
+  const base = tempDir(t);
+  const studio = new Studio({ home: join(base, 'home'), projectsRoot: join(base, 'projects'), shell: 'browser', events: new EventBus() });
+  t.after(() => studio.closeProject());
+  await studio.createProject('Mistakes');
+  const folder = join(base, 'sitters');
+  mkdirSync(folder);
+  for (const f of portraits.slice(0, 6)) copyFileSync(join(smallPortraits, f), join(folder, f));
+  // A rescan with the same bytes: a duplicate record that shares its keeper's thumbnail.
+  copyFileSync(join(smallPortraits, portraits[0]!), join(folder, 'rescan.jpg'));
+  const summary = await studio.startImport({ paths: [folder], collection: 'sitters' }).done;
+  return { base, studio, project: studio.requireProject(), summary };
+}
+
+test('deleting pictures: their files go, a dataset built from them is named and keeps working, a duplicate record goes with its keeper', async (t) => {
+  const { project, summary } = await studioWithPortraits(t);
+  assert.equal(summary.imported, 6);
+  assert.equal(summary.duplicates, 1);
+  const dataset = await createDataset(project, contract['datasets.create'].request.parse({ collectionId: summary.collectionId, resolution: 16 }));
+  const kept = listImages(project, { status: 'ok', offset: 0, limit: 100 }).items;
+  const first = getImage(project, kept[0]!.id);
+  const files = [first.originalPath!, first.thumbPath!].map((p) => join(project.dir, p));
+  assert.ok(files.every((f) => existsSync(f)));
+
+  assert.deepEqual(imageUsage(project, [first.id, kept[1]!.id]), { datasets: [dataset.name], projectedLatents: 0 });
+  const { deleted, usage } = await deleteImages(project, [first.id, kept[1]!.id]);
+  assert.equal(deleted, 3, 'two pictures and the rescan of the first');
+  assert.deepEqual(usage.datasets, [dataset.name]);
+  assert.ok(
+    files.every((f) => !existsSync(f)),
+    'original and thumbnail removed',
+  );
+  assert.equal(listImages(project, { offset: 0, limit: 100 }).total, 4);
+  // The dataset is frozen with its own copies: it is whole and still lists its images.
+  assert.equal(getDataset(project, dataset.id).imageCount, 6);
+  assert.ok(existsSync(join(project.dir, getDataset(project, dataset.id).path, 'images.u8')));
+  await assert.rejects(deleteImages(project, [first.id]), /no image #\d+ in project "Mistakes"/);
+
+  // A whole collection, its pictures and their files.
+  const thumbs = listImages(project, { status: 'ok', offset: 0, limit: 100 }).items.map((i) => join(project.dir, getImage(project, i.id).thumbPath!));
+  assert.equal((await deleteCollection(project, summary.collectionId)).deleted, 4);
+  assert.deepEqual(listCollections(project), []);
+  assert.ok(thumbs.every((f) => !existsSync(f)));
+});
+
+test('an import undone as one step: what it added goes, the collection it created too; an earlier collection stays with what it had', async (t) => {
+  const { base, studio, project, summary } = await studioWithPortraits(t);
+  // A second import into the same collection, one of its pictures already there (recorded as its duplicate).
+  const more = join(base, 'more');
+  mkdirSync(more);
+  for (const f of portraits.slice(5, 9)) copyFileSync(join(smallPortraits, f), join(more, f));
+  const second = await studio.startImport({ paths: [more], collection: 'sitters' }).done;
+  assert.deepEqual([second.imported, second.duplicates], [3, 1]);
+  const undone = await studio.undoImport(second.importId);
+  assert.deepEqual(undone, { deleted: 4, collectionRemoved: false });
+  assert.equal(listImages(project, { status: 'ok', offset: 0, limit: 100 }).total, 6, 'the first import is whole, the shared picture kept');
+  await assert.rejects(studio.undoImport(second.importId), /that import was already undone/);
+
+  // An import into a mistyped new collection, taken back: the collection goes too.
+  const typo = await studio.startImport({ paths: [join(smallPortraits, portraits[10]!)], collection: 'sittres' }).done;
+  assert.equal(typo.imported, 1);
+  assert.deepEqual(await studio.undoImport(typo.importId), { deleted: 1, collectionRemoved: true });
+  assert.deepEqual(
+    listCollections(project).map((c) => c.name),
+    ['sitters'],
+  );
+  assert.equal(summary.collectionId, listCollections(project)[0]!.id);
+});
