@@ -62,12 +62,26 @@ export const ImageRecord = ImageTile.extend({
   archive: z.string(),
   notes: z.string(),
   rights: z.string(),
+  sitter: z.string(),
+  caption: z.string(),
+  date: z.string(),
+  /** The archive's own reference for the picture (a catalogue number, a path in its collection). */
+  source: z.string(),
   duplicateOf: z.number().int().nullable(),
   importedAt: z.string(),
 });
 export type ImageRecord = z.infer<typeof ImageRecord>;
 
-export const Provenance = z.object({ archive: shortText, notes: shortText, rights: shortText });
+export const Provenance = z.object({
+  archive: shortText,
+  notes: shortText,
+  rights: shortText,
+  sitter: shortText,
+  caption: shortText,
+  date: shortText,
+  source: shortText,
+});
+export const PROVENANCE_FIELDS = ['archive', 'notes', 'rights', 'sitter', 'caption', 'date', 'source'] as const;
 
 export const ImportProgress = z.object({
   jobId: z.string(),
@@ -83,6 +97,9 @@ export const ImportProgress = z.object({
   etaSeconds: z.number().nullable(),
 });
 export type ImportProgress = z.infer<typeof ImportProgress>;
+
+export const MetadataRole = z.enum(['file', 'sitter', 'caption', 'date', 'source', 'rights', 'label', 'ignore']);
+export type MetadataRole = z.infer<typeof MetadataRole>;
 
 /** What uses pictures about to be deleted: never broken by it, but named. */
 export const ImageUsage = z.object({
@@ -101,6 +118,17 @@ export const ImportSummary = ImportProgress.extend({
   error: z.string().nullable(),
   rejections: z.array(z.object({ path: z.string(), reason: z.string() })),
   duplicatesFound: z.array(z.object({ path: z.string(), duplicateOf: z.string() })),
+  /** What a metadata sidecar gave: pictures matched to a row, and what matched nothing (the first of each). */
+  metadata: z
+    .object({
+      file: z.string(),
+      matched: z.number().int(),
+      unmatchedFiles: z.array(z.string()),
+      unmatchedFileCount: z.number().int(),
+      unmatchedRows: z.array(z.string()),
+      unmatchedRowCount: z.number().int(),
+    })
+    .nullable(),
 });
 export type ImportSummary = z.infer<typeof ImportSummary>;
 
@@ -973,6 +1001,8 @@ export const contract = {
   'projects.list': method(empty, z.object({ projects: z.array(ProjectSummary), current: ProjectSummary.nullable() })),
   'projects.create': method(z.object({ name }).strict(), ProjectSummary),
   'projects.open': method(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
+  /** The whole project folder, once its name is typed (`name` must be the project's). */
+  'projects.delete': method(z.object({ path: z.string().min(1), name: z.string().max(200) }).strict(), z.object({ deleted: z.boolean() })),
   'collections.list': method(empty, z.array(Collection)),
   'collections.create': method(z.object({ name }).strict(), Collection),
   'images.list': method(
@@ -1002,9 +1032,20 @@ export const contract = {
         collection: name,
         labels: z.record(labelKey, labelValue).optional(),
         archive: z.string().max(200).optional(),
+        /** A CSV or JSON sidecar: file name → sitter, caption, date, source, rights, labels. */
+        metadata: z.string().min(1).max(4096).optional(),
+        /** Where each of its columns goes, where not by its header (see 'import.previewMetadata'). */
+        metadataRoles: z.record(z.string().max(200), MetadataRole).optional(),
       })
       .strict(),
     z.object({ jobId: z.string() }),
+  ),
+  'import.previewMetadata': method(
+    z.object({ path: z.string().min(1).max(4096), roles: z.record(z.string().max(200), MetadataRole).optional() }).strict(),
+    z.object({
+      rows: z.number().int(),
+      columns: z.array(z.object({ name: z.string(), role: MetadataRole, examples: z.array(z.string()) })),
+    }),
   ),
   'import.cancel': method(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
   'import.undo': method(z.object({ importId: z.string().min(1).max(100) }).strict(), z.object({ deleted: z.number().int(), collectionRemoved: z.boolean() })),

@@ -110,3 +110,25 @@ export function runCli(home: string, ...args: string[]): CliResult {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
+
+/** A four-panel leporello book: `recto`'s portraits, a rendered video's frames on the verso (leporello export --verso-video). */
+export function printVideoBook(home: string, project: string, recto: string, video: string, book: string): CliResult {
+  return runCli(
+    home,
+    'export',
+    'leporello',
+    project,
+    '--recto',
+    recto,
+    '--verso-video',
+    video,
+    '--panels',
+    '4',
+    '--panel-size',
+    '10x10',
+    '--verso-grid',
+    '1x1',
+    '--out',
+    book,
+  );
+}

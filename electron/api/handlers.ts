@@ -18,6 +18,7 @@ import { resolveGenerator } from '../services/networks/generator-sessions';
 import { exportNetworkPickle, pickleExportPath } from '../services/exchange/network-export';
 import { expandHome } from '../services/fs/expand-home';
 import { deleteCollection, deleteImages, imageUsage } from '../services/deletion';
+import { previewSidecar } from '../services/import/sidecar';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
@@ -44,6 +45,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'projects.list': () => ({ projects: studio.listProjects(), current: studio.current?.summary() ?? null }),
     'projects.create': ({ name }) => studio.createProject(name),
     'projects.open': ({ path }) => studio.openKnownProject(path),
+    'projects.delete': ({ path, name }) => studio.deleteProject(path, name),
     'collections.list': () => listCollections(studio.requireProject()),
     'collections.create': ({ name }) => createCollection(studio.requireProject(), name),
     'images.list': (q) => listImages(studio.requireProject(), q),
@@ -60,12 +62,19 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       studio.events.emit('images.changed', { collectionId: null });
       return { updated };
     },
-    'import.start': ({ paths, collection, labels, archive }) => {
-      const { job } = studio.startImport({ paths: paths.map(expandHome), collection, labels, archive });
+    'import.start': ({ paths, collection, labels, archive, metadata, metadataRoles }) => {
+      const { job } = studio.startImport({
+        paths: paths.map(expandHome),
+        collection,
+        labels,
+        archive,
+        ...(metadata ? { metadata: expandHome(metadata), metadataRoles } : {}),
+      });
       return { jobId: job.id };
     },
     'import.cancel': ({ jobId }) => ({ cancelled: studio.cancelImport(jobId) }),
     'import.undo': ({ importId }) => studio.undoImport(importId),
+    'import.previewMetadata': ({ path, roles }) => previewSidecar(expandHome(path), roles),
     'images.usage': ({ ids }) => imageUsage(studio.requireProject(), ids),
     'images.delete': async ({ ids }) => {
       const { deleted } = await deleteImages(studio.requireProject(), ids);

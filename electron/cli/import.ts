@@ -14,18 +14,30 @@ export function describeImport(s: ImportSummary): string {
   ];
   for (const r of s.rejections) lines.push(`  rejected  ${r.path}: ${r.reason}`);
   for (const d of s.duplicatesFound) lines.push(`  duplicate ${d.path} = ${d.duplicateOf}`);
+  const m = s.metadata;
+  if (m) {
+    lines.push(`metadata from ${m.file}: ${m.matched} pictures matched a row`);
+    if (m.unmatchedFileCount)
+      lines.push(`  no row for ${m.unmatchedFileCount} pictures: ${m.unmatchedFiles.join(', ')}${m.unmatchedFileCount > m.unmatchedFiles.length ? ', …' : ''}`);
+    if (m.unmatchedRowCount)
+      lines.push(
+        `  ${m.unmatchedRowCount} rows name no imported picture: ${m.unmatchedRows.join(', ')}${m.unmatchedRowCount > m.unmatchedRows.length ? ', …' : ''}`,
+      );
+  }
+  lines.push(`undo it with: leporello undo-import <project> ${s.importId}`);
   return lines.join('\n');
 }
 
 export const importCommand: Command = {
   name: 'import',
-  usage: '<project> <paths...> [--collection NAME] [--label key=value ...] [--archive NAME]',
+  usage: '<project> <paths...> [--collection NAME] [--label key=value ...] [--archive NAME] [--metadata FILE.csv|FILE.json]',
   summary: 'import image files and folders (recursive)',
   async run(args, out) {
     const { positionals, values } = parseOptions(args, [], {
       collection: { type: 'string' },
       label: { type: 'string', multiple: true },
       archive: { type: 'string' },
+      metadata: { type: 'string' },
     });
     const [projectDir, ...paths] = positionals;
     if (!projectDir || paths.length === 0)
@@ -40,6 +52,7 @@ export const importCommand: Command = {
       collection: (values.collection as string | undefined) ?? 'default',
       labels: Object.keys(labels).length ? labels : undefined,
       archive: values.archive,
+      metadata: values.metadata ? resolve(values.metadata as string) : undefined,
     });
     const summary = await withProject(projectDir, '', async (studio) => {
       const showProgress = process.stderr.isTTY && !out.json;

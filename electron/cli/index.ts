@@ -19,6 +19,7 @@ import { fork } from './fork';
 import { generate } from './generate';
 import { images } from './images';
 import { importCommand } from './import';
+import { undoImportCommand } from './undo-import';
 import { importDataset } from './import-dataset';
 import { importNetworkCommand } from './import-network';
 import { interpolate } from './interpolate';
@@ -45,6 +46,7 @@ export const COMMANDS: Command[] = [
   projectCreate,
   projectCheck,
   importCommand,
+  undoImportCommand,
   images,
   datasetCreate,
   datasetList,

@@ -1,4 +1,4 @@
-import type { ImageRecord, ImageStatus, ImageTile, ParsedRequest } from '../../shared/contract';
+import { PROVENANCE_FIELDS, type ImageRecord, type ImageStatus, type ImageTile, type ParsedRequest } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { basename } from '../../shared/format';
 import { labelsByImage } from './labels';
@@ -21,6 +21,10 @@ interface ImageRow {
   archive: string;
   notes: string;
   rights: string;
+  sitter: string;
+  caption: string;
+  date: string;
+  source: string;
   duplicate_of: number | null;
   imported_at: string;
 }
@@ -77,6 +81,10 @@ export function getImage(project: Project, id: number): ImageRecord {
     archive: r.archive,
     notes: r.notes,
     rights: r.rights,
+    sitter: r.sitter,
+    caption: r.caption,
+    date: r.date,
+    source: r.source,
     duplicateOf: r.duplicate_of,
     importedAt: r.imported_at,
   };
@@ -84,7 +92,7 @@ export function getImage(project: Project, id: number): ImageRecord {
 
 export function updateProvenance(project: Project, req: ParsedRequest<'images.updateProvenance'>): ImageRecord {
   getImage(project, req.id);
-  const fields = (['archive', 'notes', 'rights'] as const).filter((f) => req[f] !== undefined);
+  const fields = PROVENANCE_FIELDS.filter((f) => req[f] !== undefined);
   if (fields.length) {
     project.db.prepare(`UPDATE images SET ${fields.map((f) => `${f} = ?`).join(', ')} WHERE id = ?`).run(...fields.map((f) => req[f]!), req.id);
   }

@@ -9,7 +9,9 @@ import { AppError } from '../../shared/errors';
 import type { EventBus } from '../api/event-bus';
 import { CurationJobs } from './curation/curation-jobs';
 import { importPathProblems } from './import/scan';
+import { readSidecar, type ColumnRole } from './import/sidecar';
 import { undoImport } from './deletion';
+import { deleteProjectFolder } from './projects/project-deletion';
 import { ImportJob, type ImportOptions } from './import/import-job';
 import { Project } from './projects/project';
 import { ProjectRegistry } from './projects/registry';
@@ -121,6 +123,24 @@ export class Studio {
     return this.switchTo(project);
   }
 
+  /**
+   * Deletes a project the studio knows, folder and all, once its name is typed; the open one is
+   * closed first (refused while any of its runs trains, here or in another process).
+   */
+  async deleteProject(dir: string, typedName: string): Promise<{ deleted: boolean }> {
+    const abs = resolve(dir);
+    if (!this.listProjects().some((p) => p.path === abs)) throw new AppError('not_found', `${abs} is not among the studio's projects`);
+    if (this.project?.dir === abs) {
+      if (this.project.db.prepare("SELECT 1 FROM runs WHERE status IN ('running', 'paused') LIMIT 1").get())
+        throw new AppError('conflict', 'a run is training in this project: stop it first');
+      await this.closeProject();
+      this.events.emit('project.changed', { project: null });
+    }
+    await deleteProjectFolder(abs, typedName);
+    await this.registry.forget(abs);
+    return { deleted: true };
+  }
+
   /** Opens a project the studio already knows (the renderer may not open arbitrary folders). */
   async openKnownProject(dir: string): Promise<ProjectSummary> {
     const abs = resolve(dir);
@@ -167,15 +187,21 @@ export class Studio {
   }
 
   /** Starts an import in the background; progress and the summary arrive as events. */
-  startImport(options: ImportOptions): { job: ImportJob; done: Promise<ImportSummary> } {
+  startImport(request: Omit<ImportOptions, 'metadata'> & { metadata?: string; metadataRoles?: Record<string, ColumnRole> }): {
+    job: ImportJob;
+    done: Promise<ImportSummary>;
+  } {
     const project = this.requireProject();
     const busy = [...this.imports.values()][0];
     if (busy) {
       const p = busy.snapshot();
       throw new AppError('conflict', `an import is already running (${p.done} of ${p.total} files); wait for it or cancel it`);
     }
-    const problems = importPathProblems(options.paths);
+    const problems = importPathProblems(request.paths);
     if (problems.length) throw new AppError('invalid_request', `nothing was imported: ${problems.join('; ')}`);
+    // The catalogue is read (and refused, with its reason) before anything is recorded.
+    const { metadata, metadataRoles, ...rest } = request;
+    const options: ImportOptions = { ...rest, ...(metadata ? { metadata: readSidecar(metadata, metadataRoles) } : {}) };
     const job = new ImportJob(project, options, { onProgress: (p) => this.events.emit('import.progress', p) });
     this.imports.set(job.id, job);
     const done = job.run().then((summary) => {

@@ -53,4 +53,7 @@ api.on('run.collapsed', ({ runId, name, health }) => {
     },
   );
 });
-api.on('project.changed', () => void refreshRuns());
+api.on('project.changed', ({ project }) => {
+  if (project) void refreshRuns();
+  else Object.assign(runs, { list: [], datasets: [], live: {} });
+});

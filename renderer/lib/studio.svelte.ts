@@ -39,6 +39,13 @@ export async function refreshCollections(): Promise<void> {
 
 api.on('project.changed', ({ project }) => {
   studio.project = project;
+  // No project (the open one was deleted): nothing to list, and the projects page to choose another.
+  if (!project) {
+    studio.collections = [];
+    studio.labels = [];
+    go('#/projects');
+    return;
+  }
   void refreshCollections();
   studio.imagesVersion++;
 });

@@ -197,7 +197,7 @@ test('a network and a dataset of different resolutions are refused, saying which
   );
   await assert.rejects(
     studio.runs.start(contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'dcgan', network: network.id, epochs: 1, batchSize: 8 })),
-    /only a StyleGAN2 run can start from a pretrained network/,
+    /only a StyleGAN2 or StyleGAN \(v1\) run can start from a pretrained network, not a dcgan run/,
   );
 });
 

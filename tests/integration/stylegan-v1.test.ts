@@ -17,7 +17,7 @@ import { StyleSampler } from '../../electron/engine/style-sampler';
 import { importNetwork, loadNetwork } from '../../electron/services/networks/network-store';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
 import { runSeries } from '../../electron/services/runs/run-series';
-import { projectWithDataset, repoRoot, runCli, smallPortraits, tempDir } from '../helpers';
+import { printVideoBook, projectWithDataset, repoRoot, runCli, smallPortraits, tempDir } from '../helpers';
 
 const dir = join(repoRoot, 'tests', 'fixtures', 'stylegan-v1');
 const portraits = readdirSync(smallPortraits)
@@ -114,23 +114,7 @@ test('a StyleGAN (v1) network: imported, drawn as the NumPy reference draws it, 
   assert.equal(rendered.code, 0, rendered.stderr);
   assert.equal(cli('import', project, ...portraits.slice(0, 4), '--collection', 'sitters').code, 0);
   const book = join(base, 'book.pdf');
-  const printed = cli(
-    'export',
-    'leporello',
-    project,
-    '--recto',
-    'sitters',
-    '--verso-video',
-    video,
-    '--panels',
-    '4',
-    '--panel-size',
-    '10x10',
-    '--verso-grid',
-    '1x1',
-    '--out',
-    book,
-  );
+  const printed = printVideoBook(base, project, 'sitters', video, book);
   assert.equal(printed.code, 0, printed.stderr);
   assert.equal(readFileSync(book).subarray(0, 5).toString(), '%PDF-');
 

@@ -12,12 +12,15 @@ import { originalRelPath, thumbRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';
 import { DEFAULT_LIMITS, decodeCandidate, readCandidate, type ImportLimits, type ReadFile, type RejectedFile } from './inspect-file';
 import { scanPaths, type ScannedFile } from './scan';
+import { fieldsOf, type Sidecar } from './sidecar';
 
 export interface ImportOptions {
   paths: string[];
   collection: string;
   labels?: Record<string, string>;
   archive?: string;
+  /** A catalogue read before the import started (sidecar.ts): applied to the pictures it names. */
+  metadata?: Sidecar;
   limits?: ImportLimits;
   concurrency?: number;
   /** Minimum milliseconds between two progress reports (the first and last are always sent). */
@@ -39,6 +42,8 @@ export class ImportJob {
   /** Content claimed by a file of this job still being written, so that a twin waits for its id. */
   private readonly claims = new Map<string, Promise<number | null>>();
   private readonly touchedIds: number[] = [];
+  /** Kept pictures by their file's base name (lower case), for the sidecar's rows. */
+  private readonly keptByName = new Map<string, number>();
 
   constructor(
     private readonly project: Project,
@@ -74,6 +79,7 @@ export class ImportJob {
 
   async run(): Promise<ImportSummary> {
     let error: string | null = null;
+    let metadata: ImportSummary['metadata'] = null;
     const db = this.project.db;
     const existed = db.prepare('SELECT 1 FROM collections WHERE name = ?').get(this.options.collection) !== undefined;
     const collectionId = ensureCollection(this.project, this.options.collection);
@@ -104,6 +110,7 @@ export class ImportJob {
       if (this.options.labels && this.touchedIds.length) {
         for (const [key, value] of Object.entries(this.options.labels)) setLabel(this.project, this.touchedIds, key, value);
       }
+      if (this.options.metadata) metadata = this.applyMetadata(this.options.metadata);
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }
@@ -118,6 +125,44 @@ export class ImportJob {
       error,
       rejections: this.rejections,
       duplicatesFound: this.duplicatesFound,
+      metadata,
+    };
+  }
+
+  /** Each kept picture's row: its fields written, its labels set (grouped, one statement per value). */
+  private applyMetadata(sidecar: Sidecar): NonNullable<ImportSummary['metadata']> {
+    const byLabel = new Map<string, { key: string; value: string; ids: number[] }>();
+    const unmatchedFiles: string[] = [];
+    let matched = 0;
+    const update = this.project.db.transaction(() => {
+      for (const [name, id] of this.keptByName) {
+        const row = sidecar.rows.get(name);
+        if (!row) {
+          unmatchedFiles.push(name);
+          continue;
+        }
+        matched++;
+        const { fields, labels } = fieldsOf(sidecar, row);
+        const set = Object.entries(fields);
+        if (set.length) this.project.db.prepare(`UPDATE images SET ${set.map(([f]) => `${f} = ?`).join(', ')} WHERE id = ?`).run(...set.map(([, v]) => v), id);
+        for (const [key, value] of labels) {
+          const k = `${key}\u0000${value}`;
+          const entry = byLabel.get(k) ?? { key, value, ids: [] };
+          entry.ids.push(id);
+          byLabel.set(k, entry);
+        }
+      }
+    });
+    update();
+    for (const { key, value, ids } of byLabel.values()) setLabel(this.project, ids, key, value);
+    const unmatchedRows = [...sidecar.rows.keys()].filter((name) => !this.keptByName.has(name));
+    return {
+      file: basename(sidecar.file),
+      matched,
+      unmatchedFiles: unmatchedFiles.slice(0, 50),
+      unmatchedFileCount: unmatchedFiles.length,
+      unmatchedRows: unmatchedRows.slice(0, 20),
+      unmatchedRowCount: unmatchedRows.length,
     };
   }
 
@@ -138,6 +183,8 @@ export class ImportJob {
       if (keeper.source_path === file.path) {
         this.progress.alreadyPresent++;
         this.touchedIds.push(keeper.id);
+        // Imported again with a catalogue: the catalogue applies to the picture already here.
+        this.keptByName.set(basename(file.path).toLowerCase(), keeper.id);
         this.forgetRejection(file.path);
         return;
       }
@@ -213,6 +260,7 @@ export class ImportJob {
       else this.progress.alreadyPresent++;
       this.forgetRejection(file.path);
       this.touchedIds.push(id);
+      this.keptByName.set(basename(file.path).toLowerCase(), id);
       settle(id);
     } catch (err) {
       settle(null);

@@ -30,6 +30,12 @@ export class ProjectRegistry {
     return this.recent.includes(resolve(dir));
   }
 
+  async forget(dir: string): Promise<void> {
+    const abs = resolve(dir);
+    this.recent = this.recent.filter((p) => p !== abs);
+    await atomicWrite(join(this.home, 'studio.json'), JSON.stringify({ recent: this.recent }, null, 2));
+  }
+
   async remember(dir: string): Promise<void> {
     const abs = resolve(dir);
     this.recent = [abs, ...this.recent.filter((p) => p !== abs)].slice(0, 50);

@@ -18,19 +18,26 @@ export interface CaptionedSource {
   caption: string;
 }
 
+/** A portrait's caption: the catalogue's caption, else who sits for it (and when), else its file's name. */
+export function portraitCaption(r: { caption: string; sitter: string; date: string; source: string }): string {
+  if (r.caption) return r.caption;
+  if (r.sitter) return r.date ? `${r.sitter}, ${r.date}` : r.sitter;
+  return basename(r.source, extname(r.source));
+}
+
 /**
  * A collection's imported portraits (spread evenly when there are more than `limit`), each
- * captioned with its file's name; one the engine cannot read is left out with a warning naming it.
+ * captioned from its metadata (portraitCaption); one the engine cannot read is left out with a warning naming it.
  */
 export function collectionSources(project: Project, collectionId: number, limit = Infinity): CaptionedSource[] {
   const rows = project.db
-    .prepare("SELECT id, original_path AS path, source_path AS source FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id")
-    .all(collectionId) as { id: number; path: string; source: string }[];
+    .prepare("SELECT id, original_path AS path, source_path AS source, caption, sitter, date FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id")
+    .all(collectionId) as { id: number; path: string; source: string; caption: string; sitter: string; date: string }[];
   if (!rows.length) throw new AppError('not_found', 'the collection has no imported portraits; import some first');
   const chosen = rows.length > limit ? evenly(rows.length, limit).map((i) => rows[i]!) : rows;
   return chosen.map((r) => ({
     source: { file: join(project.dir, r.path), label: `portrait #${r.id} (${r.source})` },
-    caption: basename(r.source, extname(r.source)),
+    caption: portraitCaption(r),
   }));
 }
 

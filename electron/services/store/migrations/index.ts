@@ -15,6 +15,7 @@ import * as m013 from './013-run-origin';
 import * as m014 from './014-dataset-classes';
 import * as m015 from './015-stylegan-networks';
 import * as m016 from './016-imports';
+import * as m017 from './017-metadata';
 
 export interface Migration {
   version: number;
@@ -41,4 +42,5 @@ export const migrations: Migration[] = [
   { version: 14, name: 'dataset classes', up: m014.up },
   { version: 15, name: 'StyleGAN (v1) networks', up: m015.up, foreignKeysOff: m015.foreignKeysOff },
   { version: 16, name: 'imports, to undo', up: m016.up },
+  { version: 17, name: 'catalogue metadata', up: m017.up },
 ];
