@@ -20,6 +20,7 @@ import { generate } from './generate';
 import { images } from './images';
 import { importCommand } from './import';
 import { undoImportCommand } from './undo-import';
+import { deleteCommand } from './delete';
 import { importDataset } from './import-dataset';
 import { importNetworkCommand } from './import-network';
 import { interpolate } from './interpolate';
@@ -47,6 +48,7 @@ export const COMMANDS: Command[] = [
   projectCheck,
   importCommand,
   undoImportCommand,
+  deleteCommand,
   images,
   datasetCreate,
   datasetList,

@@ -1,7 +1,7 @@
 // Taking back a curator's mistakes on real projects: pictures deleted with their files (what uses
 // them named first, and never broken: a dataset keeps its own copies and still trains), a whole
 // collection, and an import undone as one step — the collection it created gone with it, a
-// collection that existed before kept with what was in it.
+// collection that existed before kept with what was in it. The same from the command line.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { deleteCollection, deleteImages, imageUsage } from '../../electron/servi
 import { getImage, listImages } from '../../electron/services/images';
 import { EventBus } from '../../electron/api/event-bus';
 import { Studio } from '../../electron/services/studio';
-import { smallPortraits, tempDir } from '../helpers';
+import { runCli, smallPortraits, tempDir } from '../helpers';
 
 const portraits = readdirSync(smallPortraits)
   .filter((f) => f.endsWith('.jpg'))
@@ -86,4 +86,32 @@ test('an import undone as one step: what it added goes, the collection it create
     ['sitters'],
   );
   assert.equal(summary.collectionId, listCollections(project)[0]!.id);
+});
+
+test('from the command line: delete says what would go and what uses it, deletes with --yes; undo-import takes an import back', (t) => {
+  const base = tempDir(t);
+  const project = join(base, 'p');
+  const cli = (...args: string[]) => runCli(base, ...args);
+  assert.equal(cli('project', 'create', project).code, 0);
+  const first = cli('import', project, ...portraits.slice(0, 4).map((f) => join(smallPortraits, f)), '--collection', 'sitters', '--json');
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(cli('dataset', 'create', project, '--collection', 'sitters', '--resolution', '16', '--name', 'frozen').code, 0);
+
+  const dry = cli('delete', project, '--images', '1,2');
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(
+    dry.stdout,
+    /nothing deleted: this would delete 2 pictures; used by dataset frozen \(which keep their own copies\)\. Run again with --yes to delete\./,
+  );
+  assert.equal(cli('images', project, '--json').json().total, 4);
+  const done = cli('delete', project, '--images', '1,2', '--yes', '--json');
+  assert.deepEqual([done.code, done.json().deleted], [0, 2]);
+  assert.equal(cli('images', project, '--json').json().total, 2);
+
+  const second = cli('import', project, join(smallPortraits, portraits[10]!), '--collection', 'typo', '--json');
+  const undone = cli('undo-import', project, second.json().importId);
+  assert.equal(undone.code, 0, undone.stderr);
+  assert.match(undone.stdout, /import undone: 1 records and their files removed, and the collection it created/);
+  assert.equal(cli('delete', project, '--collection', 'sitters', '--yes').code, 0);
+  assert.equal(cli('images', project, '--json').json().total, 0);
 });
