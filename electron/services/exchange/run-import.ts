@@ -212,9 +212,14 @@ export async function importRun(
     })();
     let previousKimg = seenBefore / 1000;
     for (const [i, snapshot] of snapshots.entries()) {
-      if (hooks.signal.aborted) break;
+      // Cancelled between snapshots (or by whoever watched this progress): stopped where it stands.
+      const stopIfCancelled = () => {
+        if (hooks.signal.aborted) throw new AppError('cancelled', stoppedReason(done, snapshots.length));
+      };
+      stopIfCancelled();
       const shown = basename(snapshot.file);
       hooks.onProgress({ done: i, total: snapshots.length, secondsLeft: null, message: `${shown} (${i + 1} of ${snapshots.length})` });
+      stopIfCancelled();
       const networkDir = join(project.tmpDir, `snapshot-${runId}-${snapshot.kimg}`);
       await rm(networkDir, { recursive: true, force: true });
       const converted = await convertNetworkPickle(
@@ -290,14 +295,12 @@ export async function importRun(
       previousKimg = snapshot.kimg;
       done++;
     }
-    if (done < snapshots.length) setRunStatus(project, runId, 'stopped', stoppedReason(done, snapshots.length));
-    else
-      setRunStatus(
-        project,
-        runId,
-        'finished',
-        `trained elsewhere (NVIDIA's train.py); ${listCheckpoints(project, runId).length} snapshots imported from ${t.folder}`,
-      );
+    setRunStatus(
+      project,
+      runId,
+      'finished',
+      `trained elsewhere (NVIDIA's train.py); ${listCheckpoints(project, runId).length} snapshots imported from ${t.folder}`,
+    );
   } catch (err) {
     // A cancel during a snapshot's review stops the import where it stood; anything else failed it.
     if (hooks.signal.aborted) setRunStatus(project, runId, 'stopped', stoppedReason(done, snapshots.length));
