@@ -7,29 +7,30 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageUsage } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import { ownerAlive } from '../formats/process-owner';
 import type { Project } from './projects/project';
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
+/** Any number of ids as one parameter (SQLite caps bound parameters; a collection may hold 100 000 pictures). */
+const IN_IDS = '(SELECT value FROM json_each(?))';
+const idList = (ids: number[]) => JSON.stringify(ids);
 
 /** What uses these pictures, to say before they are deleted. */
 export function imageUsage(project: Project, ids: number[]): ImageUsage {
   if (ids.length === 0) return { datasets: [], projectedLatents: 0 };
-  const q = placeholders(ids.length);
   const datasets = project.db
-    .prepare(`SELECT DISTINCT d.name FROM dataset_images di JOIN datasets d ON d.id = di.dataset_id WHERE di.image_id IN (${q}) ORDER BY d.name`)
-    .all(...ids) as { name: string }[];
-  const latents = project.db.prepare(`SELECT count(*) AS n FROM latents WHERE image_id IN (${q})`).get(...ids) as { n: number };
+    .prepare(`SELECT DISTINCT d.name FROM dataset_images di JOIN datasets d ON d.id = di.dataset_id WHERE di.image_id IN ${IN_IDS} ORDER BY d.name`)
+    .all(idList(ids)) as { name: string }[];
+  const latents = project.db.prepare(`SELECT count(*) AS n FROM latents WHERE image_id IN ${IN_IDS}`).get(idList(ids)) as { n: number };
   return { datasets: datasets.map((d) => d.name), projectedLatents: latents.n };
 }
 
 /** Files under the project a set of image records points at: originals, thumbnails, aligned faces. */
 function filesOf(project: Project, ids: number[]): string[] {
-  const q = placeholders(ids.length);
-  const images = project.db.prepare(`SELECT original_path, thumb_path FROM images WHERE id IN (${q})`).all(...ids) as {
+  const images = project.db.prepare(`SELECT original_path, thumb_path FROM images WHERE id IN ${IN_IDS}`).all(idList(ids)) as {
     original_path: string | null;
     thumb_path: string | null;
   }[];
-  const faces = project.db.prepare(`SELECT aligned_path FROM faces WHERE image_id IN (${q})`).all(...ids) as { aligned_path: string }[];
+  const faces = project.db.prepare(`SELECT aligned_path FROM faces WHERE image_id IN ${IN_IDS}`).all(idList(ids)) as { aligned_path: string }[];
   return [...new Set([...images.flatMap((r) => [r.original_path, r.thumb_path]), ...faces.map((f) => f.aligned_path)].filter((p): p is string => !!p))];
 }
 
@@ -42,53 +43,62 @@ function stillUsed(project: Project, path: string): boolean {
 
 /**
  * Deletes these image records (and the duplicate records of any kept picture among them, which
- * only say "same bytes as" it), then the files nothing points at any more.
+ * only say "same bytes as" it) in the caller's transaction; returns what they used and the files
+ * they pointed at, to remove once the transaction has committed.
  */
-export async function deleteImages(project: Project, ids: number[]): Promise<{ deleted: number; usage: ImageUsage }> {
+function deleteRecords(project: Project, ids: number[]): { deleted: number; usage: ImageUsage; files: string[] } {
   const unique = [...new Set(ids)];
-  const found = unique.length
-    ? (project.db.prepare(`SELECT id FROM images WHERE id IN (${placeholders(unique.length)})`).all(...unique) as { id: number }[]).map((r) => r.id)
-    : [];
-  const missing = unique.filter((id) => !found.includes(id));
-  if (missing.length) throw new AppError('not_found', `no image${missing.length > 1 ? 's' : ''} #${missing.join(', #')} in project "${project.name}"`);
-  const withDuplicates = found.length
-    ? [
-        ...new Set([
-          ...found,
-          ...(project.db.prepare(`SELECT id FROM images WHERE duplicate_of IN (${placeholders(found.length)})`).all(...found) as { id: number }[]).map(
-            (r) => r.id,
-          ),
-        ]),
-      ]
-    : [];
-  const usage = imageUsage(project, withDuplicates);
-  const files = withDuplicates.length ? filesOf(project, withDuplicates) : [];
-  project.db.transaction(() => {
-    for (let i = 0; i < withDuplicates.length; i += 500) {
-      const part = withDuplicates.slice(i, i + 500);
-      project.db.prepare(`DELETE FROM images WHERE id IN (${placeholders(part.length)})`).run(...part);
-    }
-  })();
-  for (const file of files) if (!stillUsed(project, file)) await rm(join(project.dir, file), { force: true });
-  return { deleted: withDuplicates.length, usage };
+  const found = (project.db.prepare(`SELECT id FROM images WHERE id IN ${IN_IDS}`).all(idList(unique)) as { id: number }[]).map((r) => r.id);
+  const present = new Set(found);
+  const missing = unique.filter((id) => !present.has(id));
+  if (missing.length)
+    throw new AppError(
+      'not_found',
+      `no image${missing.length > 1 ? 's' : ''} #${missing.slice(0, 20).join(', #')} in project "${project.name}" (deleted meanwhile?)`,
+    );
+  const duplicates = (project.db.prepare(`SELECT id FROM images WHERE duplicate_of IN ${IN_IDS}`).all(idList(found)) as { id: number }[]).map((r) => r.id);
+  const all = [...new Set([...found, ...duplicates])];
+  const usage = imageUsage(project, all);
+  const files = all.length ? filesOf(project, all) : [];
+  project.db.prepare(`DELETE FROM images WHERE id IN ${IN_IDS}`).run(idList(all));
+  return { deleted: all.length, usage, files };
 }
 
-/** A collection with every picture in it. */
+/** The files nothing points at any more, removed (after the records' transaction committed). */
+async function removeUnused(project: Project, files: string[]): Promise<void> {
+  for (const file of files) if (!stillUsed(project, file)) await rm(join(project.dir, file), { force: true });
+}
+
+/** Deletes these pictures (see deleteRecords), then the files nothing points at any more. */
+export async function deleteImages(project: Project, ids: number[]): Promise<{ deleted: number; usage: ImageUsage }> {
+  const { deleted, usage, files } = project.db.transaction(() => deleteRecords(project, ids))();
+  await removeUnused(project, files);
+  return { deleted, usage };
+}
+
+/** A collection with every picture in it, in one transaction: a picture another process adds meanwhile goes with it or waits. */
 export async function deleteCollection(project: Project, collectionId: number): Promise<{ deleted: number; usage: ImageUsage }> {
-  const collection = project.db.prepare('SELECT name FROM collections WHERE id = ?').get(collectionId) as { name: string } | undefined;
-  if (!collection) throw new AppError('not_found', `no collection #${collectionId} in project "${project.name}"`);
-  const ids = (project.db.prepare('SELECT id FROM images WHERE collection_id = ?').all(collectionId) as { id: number }[]).map((r) => r.id);
-  const result = await deleteImages(project, ids);
-  project.db.prepare('DELETE FROM collections WHERE id = ?').run(collectionId);
-  return result;
+  const { deleted, usage, files } = project.db.transaction(() => {
+    const collection = project.db.prepare('SELECT name FROM collections WHERE id = ?').get(collectionId) as { name: string } | undefined;
+    if (!collection) throw new AppError('not_found', `no collection #${collectionId} in project "${project.name}"`);
+    const ids = (project.db.prepare('SELECT id FROM images WHERE collection_id = ?').all(collectionId) as { id: number }[]).map((r) => r.id);
+    const result = deleteRecords(project, ids);
+    project.db.prepare('DELETE FROM collections WHERE id = ?').run(collectionId);
+    return result;
+  })();
+  await removeUnused(project, files);
+  return { deleted, usage };
 }
 
 /** What an import would take back: the records it made, and whether its collection goes with them. */
 function importRecord(project: Project, importId: string) {
-  const row = project.db.prepare('SELECT collection_id, created_collection, undone_at FROM imports WHERE id = ?').get(importId) as
-    { collection_id: number | null; created_collection: number; undone_at: string | null } | undefined;
+  const row = project.db.prepare('SELECT collection_id, created_collection, owner, finished_at, undone_at FROM imports WHERE id = ?').get(importId) as
+    { collection_id: number | null; created_collection: number; owner: string; finished_at: string | null; undone_at: string | null } | undefined;
   if (!row) throw new AppError('not_found', `no import ${importId} in project "${project.name}"`);
   if (row.undone_at) throw new AppError('conflict', `that import was already undone (${row.undone_at})`);
+  // Still running in some process (one that crashed never finished, and may be undone).
+  if (row.finished_at === null && ownerAlive(row.owner))
+    throw new AppError('conflict', 'that import is still running: wait for it or cancel it where it runs, then undo it');
   return row;
 }
 

@@ -3,6 +3,7 @@
 // collection, and an import undone as one step — the collection it created gone with it, a
 // collection that existed before kept with what was in it. The same from the command line.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -76,6 +77,13 @@ test('an import undone as one step: what it added goes, the collection it create
   assert.deepEqual(undone, { deleted: 4, collectionRemoved: false });
   assert.equal(listImages(project, { status: 'ok', offset: 0, limit: 100 }).total, 6, 'the first import is whole, the shared picture kept');
   await assert.rejects(studio.undoImport(second.importId), /that import was already undone/);
+  // An import another live process is still running (as it records itself) is not taken back under it.
+  const other = spawn('sleep', ['60']);
+  t.after(() => other.kill());
+  project.db
+    .prepare("INSERT INTO imports (id, collection_id, created_collection, owner, started_at) VALUES ('elsewhere', ?, 0, ?, ?)")
+    .run(summary.collectionId, `${other.pid}-0badc0de`, new Date().toISOString());
+  await assert.rejects(studio.undoImport('elsewhere'), /that import is still running: wait for it or cancel it where it runs/);
 
   // An import into a mistyped new collection, taken back: the collection goes too.
   const typo = await studio.startImport({ paths: [join(smallPortraits, portraits[10]!)], collection: 'sittres' }).done;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { EventBus } from '../../electron/api/event-bus';
 import { Studio } from '../../electron/services/studio';
-import { projectWithDataset, tempDir } from '../helpers';
+import { projectWithDataset, repoRoot, tempDir } from '../helpers';
 
 test('the project list survives a damaged or newer project, names the problem, and migrates nothing', async (t) => {
   const base = tempDir(t);
@@ -49,6 +49,21 @@ test('a project is deleted, folder and all, once its name is typed; never while 
   await assert.rejects(studio.deleteProject(training, 'Training'), /run "busy" is training in this project: stop it first/);
   other.kill();
   await new Promise((resolve) => other.once('exit', resolve));
+
+  // A real studio server in another process with the project open: refused until it closes.
+  const server = spawn(process.execPath, [join(repoRoot, 'bin', 'leporello.mjs'), 'serve', training, '--json'], {
+    env: { ...process.env, LEPORELLO_HOME: join(base, 'serve-home'), LEPORELLO_PROJECTS: join(base, 'serve-projects') },
+  });
+  t.after(() => server.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d: Buffer) => (out += d.toString()).includes('"token"') && resolve());
+    server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  await assert.rejects(studio.deleteProject(training, 'Training'), new RegExp(`this project is open in another process \\(pid ${server.pid}: `));
+  const closed = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  await closed;
   await assert.rejects(studio.deleteProject(training, 'training '), /type the project's name, "Training", to delete it/);
   assert.ok(existsSync(training), 'nothing was removed');
   assert.deepEqual(await studio.deleteProject(training, 'Training'), { deleted: true });

@@ -18,7 +18,7 @@ export const WASM_TRAINING_LIMIT = 3900 * MB;
 const FOOTPRINT = {
   stylegan2: { weightCopies: 7, activationCopies: 29.4, name: 'StyleGAN2' },
   // StyleGAN (v1) keeps more per layer (noise, bias and activation, instance norm, AdaIN). Measured at
-  // NVIDIA's FFHQ widths (fmap_base 8192) with one D step (R1) and one G step on wasm: 64 px batch 1,
+  // NVIDIA's FFHQ widths (fmap_base 8192) by bench/stylegan-v1-memory.ts (one D step with R1, one G step): 64 px batch 1,
   // 2, 4: 1367, 1661, 2314 MB; 128 px batch 2, 4: 2411, 3686 MB; the estimate is within 2 % of each.
   stylegan: { weightCopies: 6, activationCopies: 45, name: 'StyleGAN (v1)' },
 } as const;

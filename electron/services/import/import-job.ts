@@ -12,6 +12,7 @@ import { originalRelPath, thumbRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';
 import { DEFAULT_LIMITS, decodeCandidate, readCandidate, type ImportLimits, type ReadFile, type RejectedFile } from './inspect-file';
 import { scanPaths, type ScannedFile } from './scan';
+import { PROCESS_OWNER } from '../../formats/process-owner';
 import { fieldsOf, type Sidecar } from './sidecar';
 
 export interface ImportOptions {
@@ -84,10 +85,11 @@ export class ImportJob {
     const existed = db.prepare('SELECT 1 FROM collections WHERE name = ?').get(this.options.collection) !== undefined;
     const collectionId = ensureCollection(this.project, this.options.collection);
     // Recorded first: every image record below names it, and undoing the import removes them together.
-    db.prepare('INSERT INTO imports (id, collection_id, created_collection, started_at) VALUES (?, ?, ?, ?)').run(
+    db.prepare('INSERT INTO imports (id, collection_id, created_collection, owner, started_at) VALUES (?, ?, ?, ?, ?)').run(
       this.id,
       collectionId,
       existed ? 0 : 1,
+      PROCESS_OWNER,
       new Date().toISOString(),
     );
     try {
@@ -113,7 +115,11 @@ export class ImportJob {
       if (this.options.metadata) metadata = this.applyMetadata(this.options.metadata);
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
+      // Deleted from under it (the studio or another process): say so rather than a constraint's words.
+      if (!db.prepare('SELECT 1 FROM collections WHERE id = ?').get(collectionId))
+        error = `collection "${this.options.collection}" was deleted while this import ran; the pictures imported before went with it`;
     }
+    db.prepare('UPDATE imports SET finished_at = ? WHERE id = ?').run(new Date().toISOString(), this.id);
     this.progress.phase = 'done';
     this.progress.current = null;
     this.report(true);

@@ -19,6 +19,8 @@ export interface Sidecar {
 }
 
 const MAX_ROWS = 200_000;
+/** What a label key may hold (the contract's rule). */
+const LABEL_KEY = /^[\p{L}\p{N}_ .-]{1,64}$/u;
 const MAX_FIELD = 4000;
 
 /** The role a column takes by its header when the curator chose none. */
@@ -34,7 +36,7 @@ export function defaultRole(header: string): ColumnRole {
   if (['source', 'source_path', 'reference', 'ref', 'catalogue', 'catalog', 'accession', 'url'].includes(h)) return 'source';
   if (['rights', 'license', 'licence', 'copyright'].includes(h)) return 'rights';
   // A label key may hold letters, digits, space, "_", "-" and "."; anything else is left out.
-  return /^[\p{L}\p{N}_ .-]{1,64}$/u.test(header.trim()) ? 'label' : 'ignore';
+  return LABEL_KEY.test(header.trim()) ? 'label' : 'ignore';
 }
 
 function parseCsv(text: string, file: string): string[][] {
@@ -141,7 +143,8 @@ export function fieldsOf(
     const value = (row[name] ?? '').trim();
     if (!value || role === 'file' || role === 'ignore') continue;
     if (role === 'label') {
-      if (value.length <= 200) labels.push([name.trim(), value]);
+      // A column made a label by hand must still be a valid label key (a header the defaults left out may not be).
+      if (value.length <= 200 && LABEL_KEY.test(name.trim())) labels.push([name.trim(), value]);
     } else fields[role] = fields[role] ? `${fields[role]}; ${value}` : value;
   }
   return { fields, labels };
