@@ -555,6 +555,28 @@ export const Network = z.object({
 });
 export type Network = z.infer<typeof Network>;
 
+/** One of NVIDIA's published networks (shared/network-catalogue.ts) and where the studio has it. */
+export const CatalogueState = z.object({
+  id: z.string(),
+  title: z.string(),
+  about: z.string(),
+  /** Where it is fetched from (NVIDIA's address, or the mirror's). */
+  url: z.string(),
+  resolution: z.number().int(),
+  approxBytes: z.number(),
+  license: z.string(),
+  fileName: z.string(),
+  /** Size of the complete download kept in the studio's downloads/ folder, or null. */
+  downloadedBytes: z.number().nullable(),
+  /** What a cut or cancelled download left to resume from, or null. */
+  partialBytes: z.number().nullable(),
+  /** The sha256 kept from its first download. */
+  sha256: z.string().nullable(),
+  /** The open project's network made from it, or null. */
+  networkId: id.nullable(),
+});
+export type CatalogueState = z.infer<typeof CatalogueState>;
+
 /** A StyleGAN2 generator to draw from: an imported network, or a fine-tuned run at a checkpoint (its last by default). */
 export const GeneratorRef = z.union([z.object({ networkId: id }).strict(), z.object({ runId: id, checkpointId: id.optional() }).strict()]);
 export type GeneratorRef = z.infer<typeof GeneratorRef>;
@@ -841,6 +863,14 @@ export const JobRequest = z.discriminatedUnion('kind', [
       backend: jobBackend,
     })
     .strict(),
+  /** One of NVIDIA's published networks (shared/network-catalogue.ts), downloaded when not yet, verified and imported. */
+  z
+    .object({
+      kind: z.literal('fetch-network'),
+      network: z.string().min(1).max(64).describe("the list's name for it, e.g. ffhq-256"),
+      name: name.optional().describe("the network's name in the project (the list's by default)"),
+    })
+    .strict(),
   /** How close a generator's pictures come to the real portraits: one checkpoint, every checkpoint of a run, or an imported network against a dataset. */
   z
     .object({
@@ -899,6 +929,16 @@ const RenderedFile = z.object({ file: z.string(), render: id, warnings: z.array(
 
 /** What each kind of job answers. Files are project-relative where they lie in the project. */
 export const JobResults = {
+  'fetch-network': z.object({
+    network: Network,
+    downloaded: z.boolean(),
+    resumedFrom: z.number(),
+    sha256: z.string(),
+    firstDownload: z.boolean(),
+    bytes: z.number(),
+    imported: z.boolean(),
+    seconds: z.number(),
+  }),
   'import-run': z.object({
     runId: id,
     name: z.string(),
@@ -1151,6 +1191,8 @@ export const contract = {
   ),
   'backends.probe': method(empty, BackendAvailability),
   'networks.list': method(empty, z.array(Network)),
+  /** NVIDIA's published networks the studio can fetch, and which are downloaded or in the project. */
+  'networks.catalogue': method(empty, z.array(CatalogueState)),
   /** Imports a network pickle from a path on the studio's machine (chosen in a file dialog or typed). */
   'networks.import': method(z.object({ path: z.string().min(1).max(4096), name: name.optional() }).strict(), Network),
   /**

@@ -14,6 +14,7 @@ import { getImage, listImages, updateProvenance } from '../services/images';
 import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
 import { importNetwork, listNetworks } from '../services/networks/network-store';
+import { catalogueState } from '../services/networks/network-fetch';
 import { resolveGenerator } from '../services/networks/generator-sessions';
 import { exportNetworkPickle, pickleExportPath } from '../services/exchange/network-export';
 import { expandHome } from '../services/fs/expand-home';
@@ -129,6 +130,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.exportTimeline': ({ runId, vsRunId, witnesses }) => exportTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId], witnesses),
     'backends.probe': () => studio.runs.probeBackends(),
     'networks.list': () => listNetworks(studio.requireProject()),
+    'networks.catalogue': () => catalogueState(studio.current, studio.options.home),
     'networks.import': ({ path, name }) => importNetwork(studio.requireProject(), expandHome(path), name),
     'cluster.prepare': async ({ write, ...req }) => {
       const project = studio.requireProject();

@@ -23,6 +23,7 @@ import { undoImportCommand } from './undo-import';
 import { deleteCommand } from './delete';
 import { importDataset } from './import-dataset';
 import { importNetworkCommand } from './import-network';
+import { fetchNetworkCommand } from './fetch-network';
 import { interpolate } from './interpolate';
 import { label } from './label';
 import { latents } from './latents';
@@ -67,6 +68,7 @@ export const COMMANDS: Command[] = [
   inception,
   sample,
   importNetworkCommand,
+  fetchNetworkCommand,
   networks,
   exportNetwork,
   importRun,

@@ -77,7 +77,7 @@ export class Studio {
   /** The open project's long work (latents, projection, videos, analysis, books, sheets), each in an engine, one at a time. */
   get jobs(): JobHost {
     const project = this.requireProject();
-    this.jobHost ??= new JobHost(project, this.events, this.launchEngine);
+    this.jobHost ??= new JobHost(project, this.events, this.launchEngine, this.options.home);
     return this.jobHost;
   }
 

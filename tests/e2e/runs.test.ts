@@ -5,7 +5,7 @@
 // 100-checkpoint × 64-witness timeline.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,7 +13,9 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { listImages } from '../../electron/services/images';
 import { setLabel } from '../../electron/services/labels';
+import { NETWORK_CATALOGUE, NVIDIA_CDN } from '../../shared/network-catalogue';
 import { repoRoot, sharedData, smallPortraits } from '../helpers';
+import { startNetworkMirror } from '../network-mirror';
 
 const fixtures = join(sharedData, '..', 'fixtures', 'stylegan2');
 import { openBrowserSession, type BrowserSession } from './browser-session';
@@ -623,5 +625,53 @@ test('a StyleGAN (v1) network imported and fine-tuned from the studio, and both 
     assert.equal(await page.getByTestId('export-nvidia').count(), 0, `${label}: not offered for NVIDIA's StyleGAN2 tools`);
   }
   await s.shot('42-styles-stylegan-v1-run');
+  assert.deepEqual(s.problems, []);
+});
+
+test("styles: a network added from the view itself — NVIDIA's list fetched from a local mirror with progress, cancel and resume, and a pickle by its path", async (t) => {
+  const { page } = s;
+  const mirror = await startNetworkMirror();
+  t.after(() => mirror.close());
+  const ffhq256 = NETWORK_CATALOGUE.find((e) => e.id === 'ffhq-256')!;
+  // The conditional fixture stands in for NVIDIA's file, one weight changed: the project has the fixture itself already.
+  const served = readFileSync(join(fixtures, 'sg2-cond-64.pkl'));
+  served[served.length >> 1] = 255 - served[served.length >> 1]!;
+  mirror.files.set(ffhq256.url.slice(NVIDIA_CDN.length), served);
+  // The server holds the connection after 3 MB, so the download is caught running.
+  mirror.stopAfter = { bytes: 3_000_000, how: 'hold' };
+  process.env.LEPORELLO_NETWORK_MIRROR = mirror.url;
+  t.after(() => delete process.env.LEPORELLO_NETWORK_MIRROR);
+  await page.goto(s.at('#/styles'));
+  await page.getByTestId('open-add-network').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=catalogue-row]').length === 6);
+  const firstState = page.getByTestId('catalogue-state').first();
+  assert.equal(await firstState.textContent(), 'about 296 MB');
+  await page.getByTestId('catalogue-fetch').first().click();
+  await waitText('job-running', /Network — downloading ffhq-256: 3\.0 MB of 10 MB/);
+  await s.shot('43-styles-network-downloading');
+  await page.getByTestId('job-cancel').click();
+  await waitText('job-error', /^download cancelled with 3\.0 MB of 10 MB kept: download it again to go on from there$/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=catalogue-state]')?.textContent === '3 MB of about 296 MB so far');
+  assert.equal(await page.getByTestId('catalogue-fetch').first().textContent(), 'Resume download');
+  await page.getByTestId('catalogue-fetch').first().click();
+  // Downloaded, verified and imported: the view shows the new network, with its classes.
+  await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid=styles-source]')?.selectedOptions[0]?.text === 'ffhq-256 · 64 px');
+  assert.equal(await page.getByTestId('add-network').count(), 0, 'the panel closes on the new network');
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll<HTMLImageElement>('[data-testid=styles-face] img')];
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth === 64);
+  });
+  const resumedWith = mirror.requests.map((r) => r.headers.range ?? null);
+  assert.deepEqual(resumedWith, [null, 'bytes=3000000-']);
+  await s.shot('44-styles-network-fetched');
+
+  // A pickle on this machine, by its path.
+  await page.getByTestId('open-add-network').click();
+  assert.equal(await page.getByTestId('catalogue-state').first().textContent(), 'in this project');
+  await page.getByTestId('add-network-path').fill(join(repoRoot, 'tests', 'fixtures', 'stylegan-v1', 'sg1-cond-16-tf.pkl'));
+  await page.getByTestId('add-network-import').click();
+  await page.waitForFunction(
+    () => document.querySelector<HTMLSelectElement>('[data-testid=styles-source]')?.selectedOptions[0]?.text === 'sg1-cond-16-tf · 16 px',
+  );
   assert.deepEqual(s.problems, []);
 });

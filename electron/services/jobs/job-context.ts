@@ -11,6 +11,8 @@ import type { Project } from '../projects/project';
 
 export interface HostJobContext {
   project: Project;
+  /** The studio's own folder (its downloads/ are shared by every project). */
+  studioHome: string;
   engine: EngineClient;
   signal: AbortSignal;
   onProgress: (progress: JobProgressMessage) => void;

@@ -36,6 +36,7 @@ export class JobHost {
     private readonly project: Project,
     private readonly events: EventBus,
     private readonly launch: EngineLauncher,
+    private readonly studioHome: string,
   ) {}
 
   /** Runs one job to its end: its result, or its error (an AppError; code 'cancelled' for a cancel). */
@@ -49,6 +50,7 @@ export class JobHost {
       const job = HOST_JOBS[request.kind] as HostJob<K>;
       return await job(request, {
         project: this.project,
+        studioHome: this.studioHome,
         engine,
         signal: controller.signal,
         onProgress: options.onProgress ?? (() => undefined),
@@ -131,6 +133,7 @@ const WHAT: Record<JobKind, string> = {
   metrics: 'the measurement',
   'contact-sheet': 'the contact sheet',
   'import-run': 'the import of the run',
+  'fetch-network': 'the download',
 };
 
 function describe(request: JobRequest): string {

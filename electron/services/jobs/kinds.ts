@@ -6,6 +6,7 @@ import { analyze } from './kinds/analyze';
 import { arithmetic } from './kinds/arithmetic';
 import { contactSheet } from './kinds/contact-sheet';
 import { draw } from './kinds/draw';
+import { fetchNetworkJob } from './kinds/fetch-network';
 import { generate } from './kinds/generate';
 import { importRun } from './kinds/import-run';
 import { leporello } from './kinds/leporello';
@@ -28,4 +29,5 @@ export const HOST_JOBS: { [K in JobKind]: HostJob<K> } = {
   metrics,
   'contact-sheet': contactSheet,
   'import-run': importRun,
+  'fetch-network': fetchNetworkJob,
 };
