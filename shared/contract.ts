@@ -835,7 +835,12 @@ export const JobRequest = z.discriminatedUnion('kind', [
           .strict(),
         z.object({ videoRenderId: id }).strict(),
       ]),
-      panels: z.number().int().min(2).max(400),
+      panels: z
+        .number()
+        .int()
+        .min(2)
+        .max(400)
+        .describe('panels of the strip (the command line: for a run, its checkpoints with witnesses, at most 46; needed with a video)'),
       panelWidthMm: z.number().min(30).max(1000),
       panelHeightMm: z.number().min(30).max(1000),
       sheet: z.enum(['strip', 'A4', 'A3']).default('strip').describe('strip: long sheets for a print shop; A4 or A3: home printing, joined with glue tabs'),
@@ -1039,6 +1044,9 @@ const method = <Q extends z.ZodType, R extends z.ZodType>(request: Q, response: 
 export const contract = {
   'app.info': method(empty, AppInfo),
   'projects.list': method(empty, z.object({ projects: z.array(ProjectSummary), current: ProjectSummary.nullable() })),
+  /** "Try the sample project": the shipped sample imported and curated, its run started (sample.progress on the way). */
+  'projects.createSample': method(empty, z.object({ project: ProjectSummary, runId: id })),
+  'projects.cancelSample': method(empty, z.object({ cancelled: z.boolean() })),
   'projects.create': method(z.object({ name }).strict(), ProjectSummary),
   'projects.open': method(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
   /** The whole project folder, once its name is typed (`name` must be the project's). */
@@ -1263,6 +1271,7 @@ export const events = {
   'dataset.progress': DatasetProgress,
   'curation.progress': CurationProgress,
   'curation.finished': CurationSummary,
+  'sample.progress': z.object({ step: z.enum(['import', 'curate', 'dataset', 'train']), done: z.number(), total: z.number(), message: z.string() }),
   'run.progress': RunProgress,
   'run.changed': Run,
   'job.progress': JobProgress,

@@ -44,6 +44,8 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       ffmpeg: locateFfmpeg(),
     }),
     'projects.list': () => ({ projects: studio.listProjects(), current: studio.current?.summary() ?? null }),
+    'projects.createSample': () => studio.createSampleProject(),
+    'projects.cancelSample': () => ({ cancelled: studio.cancelSampleProject() }),
     'projects.create': ({ name }) => studio.createProject(name),
     'projects.open': ({ path }) => studio.openKnownProject(path),
     'projects.delete': ({ path, name }) => studio.deleteProject(path, name),

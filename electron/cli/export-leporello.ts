@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { findCollectionByName } from '../services/collections';
 import { findVideoRender } from '../services/renders/render-store';
-import { findRun } from '../services/runs/run-store';
+import { findRun, listCheckpoints } from '../services/runs/run-store';
 import { checkpointByRef, CHECKPOINT_REF_HELP } from './checkpoint-ref';
 import type { Command } from './command';
 import { print, warn } from './output';
@@ -32,14 +32,14 @@ export function parseGrid(text: string | undefined): { columns: number; rows: nu
 export const exportLeporello: Command = {
   name: 'export leporello',
   usage:
-    '<project> --recto COLLECTION (--run R [--until C] | --verso-video FILE) --panels N --panel-size WxH --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
+    '<project> --recto COLLECTION (--run R [--until C] | --verso-video FILE) [--panels N] [--panel-size WxH] --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
   summary:
     "an accordion book as print-ready PDF: portraits on the recto, the run's timeline (or a video's frames) on the verso; crop and fold marks, bleed, glue tabs when tiled onto A4/A3",
   options: () => [
     '  --recto COLLECTION\n      The portraits, one per panel (spread evenly over the collection).',
     "  --run R | --verso-video FILE\n      The verso: a run's witnesses at its checkpoints, or the frames of a video this project rendered.",
     `  --until C\n      End the run's timeline at this checkpoint: ${CHECKPOINT_REF_HELP}.`,
-    '  --panel-size WxH\n      Each panel, in cm (15x21), or with a unit (150x210mm, 6x8in).',
+    '  --panel-size WxH\n      Each panel, in cm (15x21, the default), or with a unit (150x210mm, 6x8in).',
     '  --verso-grid CxR\n      Checkpoints (or frames) across and witnesses down each verso panel (default 1x3).',
     ...helpLines(FLAGS, ALIASES),
     ...OUT_HELP,
@@ -58,14 +58,14 @@ export const exportLeporello: Command = {
     const usage = `usage: leporello export leporello ${this.usage}`;
     if (
       !values.recto ||
-      fields.panels === undefined ||
-      !values['panel-size'] ||
+      (fields.panels === undefined && values.run === undefined) ||
       !values.out ||
       (values.run === undefined) === (values['verso-video'] === undefined) ||
       (values.until !== undefined && values.run === undefined)
     )
       throw new AppError('invalid_request', usage);
-    const size = parsePanelSize(values['panel-size'] as string);
+    // The Book view's defaults: 15×21 cm panels.
+    const size = parsePanelSize((values['panel-size'] as string | undefined) ?? '15x21');
     const grid = parseGrid(values['verso-grid'] as string | undefined);
     await withProject(positionals[0], usage, async (studio, project) => {
       let verso;
@@ -73,6 +73,14 @@ export const exportLeporello: Command = {
         const run = findRun(project, values.run as string);
         const until = values.until !== undefined ? checkpointByRef(project, run, values.until as string) : undefined;
         verso = { runId: run.id, ...(until ? { untilCheckpointId: until.id } : {}) };
+        // As many panels as the run has checkpoints with witnesses (up to --until), at most 46, as the Book view offers.
+        fields.panels ??= Math.max(
+          2,
+          Math.min(
+            46,
+            Math.floor(listCheckpoints(project, run.id).filter((c) => c.witnessGrid && (!until || c.imagesSeen <= until.imagesSeen)).length / grid.columns),
+          ),
+        );
       } else verso = { videoRenderId: findVideoRender(project, { file: values['verso-video'] as string }).id };
       const request = jobRequest('leporello', {
         ...fields,

@@ -24,6 +24,7 @@ import { deleteCommand } from './delete';
 import { importDataset } from './import-dataset';
 import { importNetworkCommand } from './import-network';
 import { fetchNetworkCommand } from './fetch-network';
+import { trySample } from './try-sample';
 import { interpolate } from './interpolate';
 import { label } from './label';
 import { latents } from './latents';
@@ -45,6 +46,7 @@ import { train } from './train';
 
 /** Every command, in the order `leporello help` lists them: a project's life from creation to print. */
 export const COMMANDS: Command[] = [
+  trySample,
   projectCreate,
   projectCheck,
   importCommand,

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JobHost } from './jobs/job-host';
+import { createSampleProject } from './projects/sample-project';
 import { EngineClient } from './engine-host/engine-client';
 import type { ImportSummary, ProjectSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
@@ -40,6 +41,8 @@ export class Studio {
   private readonly registry: ProjectRegistry;
   private readonly imports = new Map<string, ImportJob>();
   private readonly running = new Set<Promise<ImportSummary>>();
+  /** The sample project being made, to cancel. */
+  private sampleMaking: AbortController | null = null;
 
   constructor(readonly options: StudioOptions) {
     mkdirSync(options.home, { recursive: true });
@@ -121,6 +124,24 @@ export class Studio {
       throw new AppError('conflict', `a project folder named "${folderNameFor(name)}" already exists in ${this.options.projectsRoot}; choose another name`);
     const project = Project.create(folder, name);
     return this.switchTo(project);
+  }
+
+  /** "Try the sample project" (sample-project.ts): made and opened, its run started; its steps are sample.progress events. */
+  async createSampleProject(): Promise<{ project: ProjectSummary; runId: number }> {
+    if (this.sampleMaking) throw new AppError('conflict', 'the sample project is being made already');
+    const controller = new AbortController();
+    this.sampleMaking = controller;
+    try {
+      const { project, run } = await createSampleProject(this, { signal: controller.signal, onStep: (step) => this.events.emit('sample.progress', step) });
+      return { project, runId: run.run.id };
+    } finally {
+      this.sampleMaking = null;
+    }
+  }
+
+  cancelSampleProject(): boolean {
+    this.sampleMaking?.abort();
+    return this.sampleMaking !== null;
   }
 
   /**
