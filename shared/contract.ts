@@ -1148,16 +1148,34 @@ export const contract = {
     FacesQuery,
     z.object({
       items: z.array(FaceItem),
-      /** Pictures curation found no face in (or could not read), for the curator to place a crop by hand. */
-      noFace: z.array(z.object({ imageId: id, source: z.string(), originalPath: z.string(), reason: z.string() })),
+      /**
+       * Pictures curation found no face in (or could not read), for the curator to place a crop by
+       * hand or set aside; those set aside carry the curator's reason, and come last.
+       */
+      noFace: z.array(z.object({ imageId: id, source: z.string(), originalPath: z.string(), reason: z.string(), setAside: z.string().nullable() })),
       counts: z.object({
         kept: z.number().int(),
         excluded: z.number().int(),
         flagged: z.number().int(),
+        /** Without a face and not set aside: still to be dealt with. */
         noFace: z.number().int(),
+        setAside: z.number().int(),
+        /** Of those waiting, the ones an older version of the detector looked at: worth a look again. */
+        olderDetector: z.number().int(),
         notLookedAt: z.number().int(),
       }),
     }),
+  ),
+  /** Pictures without a face set aside with a reason (out of the curator's to-do list), or brought back. */
+  'pictures.setAside': method(
+    z.object({ imageIds: z.array(id).min(1).max(100_000), reason: z.string().trim().min(1).max(500) }).strict(),
+    z.object({ updated: z.number().int() }),
+  ),
+  'pictures.bringBack': method(z.object({ imageIds: z.array(id).min(1).max(100_000) }).strict(), z.object({ updated: z.number().int() })),
+  /** Pictures without a face (these, or all of a collection's not set aside) to be looked at again by the next curation pass. */
+  'pictures.lookAgain': method(
+    z.object({ imageIds: z.array(id).min(1).max(100_000).optional(), collectionId: id.optional() }).strict(),
+    z.object({ queued: z.number().int() }),
   ),
   'faces.setStatus': method(
     z.object({ faceIds: z.array(id).min(1).max(100_000), status: z.enum(['kept', 'excluded']), reason: z.string().trim().min(1).max(500).optional() }).strict(),

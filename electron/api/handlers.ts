@@ -15,6 +15,7 @@ import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
 import { importNetwork, listNetworks } from '../services/networks/network-store';
 import { catalogueState } from '../services/networks/network-fetch';
+import { bringBackPictures, lookAgainAt, setAsidePictures } from '../services/curation/faceless-pictures';
 import { resolveGenerator } from '../services/networks/generator-sessions';
 import { exportNetworkPickle, pickleExportPath } from '../services/exchange/network-export';
 import { expandHome } from '../services/fs/expand-home';
@@ -96,6 +97,21 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       const updated = setFaceStatus(studio.requireProject(), faceIds, status, reason);
       studio.events.emit('images.changed', { collectionId: null });
       return { updated };
+    },
+    'pictures.setAside': ({ imageIds, reason }) => {
+      const updated = setAsidePictures(studio.requireProject(), imageIds, reason);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { updated };
+    },
+    'pictures.bringBack': ({ imageIds }) => {
+      const updated = bringBackPictures(studio.requireProject(), imageIds);
+      studio.events.emit('images.changed', { collectionId: null });
+      return { updated };
+    },
+    'pictures.lookAgain': ({ imageIds, collectionId }) => {
+      const queued = lookAgainAt(studio.requireProject(), imageIds ?? 'all', collectionId);
+      studio.events.emit('images.changed', { collectionId: collectionId ?? null });
+      return { queued };
     },
     'faces.placeByHand': async (placement) => {
       const faceId = await placeFaceByHand(studio.requireProject(), placement);

@@ -2,6 +2,7 @@ import { contract } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { findCollectionByName } from '../services/collections';
 import { curateCollection } from '../services/curation/curate-job';
+import { lookAgainAt } from '../services/curation/faceless-pictures';
 import type { Command } from './command';
 import { drawProgress, print } from './output';
 import { flagsOf, helpLines, parseOptions, validated } from './options';
@@ -13,12 +14,16 @@ const ALIASES = { size: 'master-size' };
 
 export const curate: Command = {
   name: 'curate',
-  usage: '<project> [--collection NAME] [--master-size N] [--backend B]',
+  usage: '<project> [--collection NAME] [--master-size N] [--backend B] [--look-again]',
   summary:
     "find faces, their landmarks and descriptors, and write each face's FFHQ-style aligned crop (N px, default 1024; never upscaled); resumable: pictures already looked at are kept",
-  options: () => ['  --collection NAME\n      Only this collection (every collection by default).', ...helpLines(FLAGS, ALIASES)],
+  options: () => [
+    '  --collection NAME\n      Only this collection (every collection by default).',
+    '  --look-again\n      Look again at the pictures an earlier pass found no face in (not those set aside): a newer studio finds more.',
+    ...helpLines(FLAGS, ALIASES),
+  ],
   async run(args, out) {
-    const { positionals, values, fields } = parseOptions(args, FLAGS, { collection: { type: 'string' } }, ALIASES);
+    const { positionals, values, fields } = parseOptions(args, FLAGS, { collection: { type: 'string' }, 'look-again': { type: 'boolean' } }, ALIASES);
     const request = (() => {
       try {
         return validated(schema, fields);
@@ -28,6 +33,7 @@ export const curate: Command = {
     })();
     const summary = await withProject(positionals[0], `usage: leporello curate ${this.usage}`, async (studio, project) => {
       const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection as string).id;
+      if (values['look-again'] === true) lookAgainAt(project, 'all', collectionId);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

@@ -25,6 +25,7 @@ import { importDataset } from './import-dataset';
 import { importNetworkCommand } from './import-network';
 import { fetchNetworkCommand } from './fetch-network';
 import { trySample } from './try-sample';
+import { faceless } from './faceless';
 import { interpolate } from './interpolate';
 import { label } from './label';
 import { latents } from './latents';
@@ -56,6 +57,7 @@ export const COMMANDS: Command[] = [
   datasetCreate,
   datasetList,
   curate,
+  faceless,
   label,
   exportDataset,
   importDataset,

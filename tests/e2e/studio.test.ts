@@ -188,8 +188,10 @@ test('curation: faces found and aligned with progress, a face before and after a
     .resize(380)
     .jpeg({ quality: 60 })
     .toFile(join(incoming, 'scanned-again.jpg'));
-  // A picture the detector finds nothing in: its crop is placed by hand.
-  await sharp(join(sharedData, 'portraits600', '000143.jpg')).toFile(join(incoming, 'engraving.png'));
+  // Two pictures the detector finds nothing in, even on its second looks: an engraving, whose crop
+  // is placed by hand, and a profile, set aside.
+  await sharp(join(sharedData, 'portraits600', '004523.jpg')).toFile(join(incoming, 'engraving.png'));
+  await sharp(join(sharedData, 'portraits600', '000449.jpg')).toFile(join(incoming, 'profile.png'));
   await startImportFromGrid(incoming, 'faces');
   await page.getByTestId('import-summary').waitFor();
   await page.getByTestId('import-close').click();
@@ -200,9 +202,11 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.locator('#size').fill('256');
   await page.getByTestId('curation-start').click();
   await page.getByRole('progressbar').waitFor();
+  // The counts as they come, beside the progress.
+  assert.match((await page.getByTestId('curation-live').textContent())!, /^\d+ of \d+ pictures looked at: \d+ faces, \d+ without a face so far$/);
   await page.waitForFunction(
     () =>
-      /^5 kept · 0 excluded · \d+ flagged · 1 without a face · 0 not looked at/.test(
+      /^5 kept · 0 excluded · \d+ flagged · 2 without a face · 0 not looked at/.test(
         document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? '',
       ),
     null,
@@ -234,9 +238,21 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.getByText(/^Excluded: near-duplicate of face #\d+/).waitFor();
   await shot('17-curation-excluded');
 
-  // The picture without a face: mark the eyes and the mouth, and it is aligned like the others.
+  // The pictures without a face: the profile set aside with its reason (Exclude and place-by-hand side by side) ...
   await page.getByTestId('faces-tab-noFace').click();
-  await page.getByTestId('noface-tile').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=noface-tile]').length === 2);
+  await page.getByTestId('noface-tile').nth(1).click();
+  await page.getByTestId('manual-crop').waitFor();
+  await page.getByTestId('set-aside-why').fill('profile: no frontal face to align');
+  await shot('18a-curation-without-a-face');
+  await page.getByTestId('set-aside').click();
+  await page.waitForFunction(() =>
+    /· 1 without a face \(1 more set aside\) ·/.test(document.querySelector('[data-testid=curation-counts]')?.textContent ?? ''),
+  );
+  await page.getByTestId('noface-tile').nth(1).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=set-aside-reason]')?.textContent === 'Set aside: profile: no frontal face to align');
+  // ... and the engraving: mark the eyes and the mouth, and it is aligned like the others.
+  await page.getByTestId('noface-tile').first().click();
   const stage = page.getByTestId('manual-stage');
   await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-testid=manual-stage] img')?.naturalWidth ?? 0) > 0);
   const box = (await stage.boundingBox())!;
@@ -250,7 +266,9 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.getByTestId('manual-align').click();
   await page.getByText('Face placed by hand and aligned.').waitFor();
   await page.waitForFunction(() =>
-    /^5 kept · 1 excluded · \d+ flagged · 0 without a face/.test(document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? ''),
+    /^5 kept · 1 excluded · \d+ flagged · 0 without a face \(1 more set aside\)/.test(
+      document.querySelector('[data-testid=curation-counts]')?.textContent?.trim() ?? '',
+    ),
   );
   await page.getByTestId('face-preview').waitFor();
   assert.match((await page.getByTestId('face-detail').textContent())!, /found by hand/);

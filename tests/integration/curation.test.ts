@@ -117,7 +117,7 @@ test('a tilted copy of a portrait aligns back upright; a picture without a face 
   assert.deepEqual([summary.done, summary.faces, summary.noFace], [3, 2, 1]);
   assert.equal(summary.problems.length, 1);
   assert.match(summary.problems[0]!.source, /blank\.png$/);
-  assert.match(summary.problems[0]!.reason, /no face found: place the crop by hand/);
+  assert.match(summary.problems[0]!.reason, /no face found, even on the picture made grey, contrast-stretched and padded: place the crop by hand/);
   const state = project.db.prepare("SELECT count(*) AS n FROM image_curation WHERE state = 'no_face'").get() as { n: number };
   assert.equal(state.n, 1);
   // The curator places the blank picture's crop by hand: eyes level 100 px apart, mouth 100 px below.
@@ -287,5 +287,5 @@ test('a picture whose original cannot be read is recorded with why and what to d
   const summary = await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 128 });
   assert.deepEqual([summary.done, summary.faces, summary.failed], [2, 1, 1]);
   assert.equal(summary.problems[0]!.source, lost.source_path);
-  assert.match(summary.problems[0]!.reason, /^could not be curated \(.+\): re-import the original or exclude the picture$/);
+  assert.match(summary.problems[0]!.reason, /^could not be curated \(.+\): re-import the original or set the picture aside$/);
 });

@@ -240,3 +240,31 @@ test('migration 7 (latents of generators) rebuilds latents keeping every witness
   assert.equal((db.prepare('SELECT count(*) AS n FROM latents').get() as { n: number }).n, 0, "a run's witnesses go with it");
   db.close();
 });
+
+test('migration 18 (second look) rebuilds faces keeping every row and id, takes the prepared passes, and lets a faceless picture be set aside', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'v17.sqlite'));
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 17));
+  db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
+  const image = db.prepare("INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', ?, ?, ?, 'then')");
+  image.run('a', 'originals/a.jpg', '/in/a.jpg');
+  image.run('b', 'originals/b.jpg', '/in/b.jpg');
+  db.prepare(
+    "INSERT INTO image_curation (image_id, state, reason, detector, master_size, processed_at) VALUES (1, 'faces', NULL, 'd', 256, 'then'), (2, 'no_face', 'none', 'd', 256, 'then')",
+  ).run();
+  db.prepare(
+    `INSERT INTO faces (id, image_id, position, source, pass, score, box, quad, aligned_path, aligned_size, phash, sharpness, colourfulness, status, reason, created_at)
+     VALUES (7, 1, 0, 'detected', 'tiny-low', 0.4, '{}', '{}', 'aligned/a-0.png', 256, 'p', 10, 1, 'excluded', 'blurred', 'then')`,
+  ).run();
+  const before = db.prepare('SELECT * FROM faces').all();
+  migrate(db, migrations.slice(0, 18));
+  assert.deepEqual(db.prepare('SELECT * FROM faces').all(), before);
+  assert.deepEqual(db.pragma('foreign_key_check'), []);
+  db.prepare("UPDATE faces SET pass = 'prepared-tiny' WHERE id = 7").run();
+  assert.throws(() => db.prepare("UPDATE faces SET pass = 'guess' WHERE id = 7").run(), /CHECK constraint failed/);
+  db.prepare("UPDATE image_curation SET set_aside = 'a campaign button' WHERE image_id = 2").run();
+  // The rebuilt table still follows its image away.
+  db.prepare('DELETE FROM images WHERE id = 1').run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n, 0);
+  db.close();
+});

@@ -5,4 +5,4 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const DETECTOR = `face-api ${(require('@vladmandic/face-api/package.json') as { version: string }).version} ssd-mobilenet-v1 (+ tiny-face-detector) + landmark-68 + recognition`;
+export const DETECTOR = `face-api ${(require('@vladmandic/face-api/package.json') as { version: string }).version} ssd-mobilenet-v1 (+ tiny-face-detector; + both on the picture made grey, contrast-stretched and padded) + landmark-68 + recognition`;

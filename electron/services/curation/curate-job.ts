@@ -38,7 +38,8 @@ export interface CurateSummary extends CurateProgress {
   backend: string | null;
 }
 
-const NO_FACE = 'no face found: place the crop by hand in the curation view, or exclude the picture';
+const NO_FACE =
+  'no face found, even on the picture made grey, contrast-stretched and padded: place the crop by hand in the curation view, or set the picture aside';
 
 /**
  * Looks at the pictures in an engine process that keeps face-api loaded from one to the next; this
@@ -110,7 +111,7 @@ async function curatePictures(project: Project, engine: EngineClient, options: C
         problems.push({ imageId: image.id, source: image.source_path, reason: NO_FACE });
       }
     } catch (err) {
-      const reason = `could not be curated (${(err as Error).message.split('\n')[0]}): re-import the original or exclude the picture`;
+      const reason = `could not be curated (${(err as Error).message.split('\n')[0]}): re-import the original or set the picture aside`;
       markImage.run(image.id, 'failed', reason, DETECTOR, options.masterSize, now());
       progress.failed++;
       problems.push({ imageId: image.id, source: image.source_path, reason });

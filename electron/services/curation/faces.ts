@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
 import type { AlignQuad } from '../../formats/faces/align';
 import { flaggedFaces } from './quality';
+import { DETECTOR } from '../../formats/faces/detector-name';
 
 interface Row {
   id: number;
@@ -26,8 +27,8 @@ export function listFaces(
   query: FacesQuery,
 ): {
   items: FaceItem[];
-  noFace: { imageId: number; source: string; originalPath: string; reason: string }[];
-  counts: { kept: number; excluded: number; flagged: number; noFace: number; notLookedAt: number };
+  noFace: { imageId: number; source: string; originalPath: string; reason: string; setAside: string | null }[];
+  counts: { kept: number; excluded: number; flagged: number; noFace: number; setAside: number; olderDetector: number; notLookedAt: number };
 } {
   const byCollection = query.collectionId === undefined ? '' : 'AND i.collection_id = @collection';
   const params = query.collectionId === undefined ? {} : { collection: query.collectionId };
@@ -65,10 +66,13 @@ export function listFaces(
   const count = (sql: string) => (project.db.prepare(sql).get(params) as { n: number }).n;
   const noFace = project.db
     .prepare(
-      `SELECT i.id AS imageId, i.source_path AS source, i.original_path AS originalPath, c.reason FROM images i JOIN image_curation c ON c.image_id = i.id
-        WHERE i.status = 'ok' AND c.state <> 'faces' ${byCollection} ORDER BY i.source_path COLLATE NOCASE`,
+      `SELECT i.id AS imageId, i.source_path AS source, i.original_path AS originalPath, c.reason, c.set_aside AS setAside, c.detector FROM images i JOIN image_curation c ON c.image_id = i.id
+        WHERE i.status = 'ok' AND c.state <> 'faces' ${byCollection} ORDER BY c.set_aside IS NOT NULL, i.source_path COLLATE NOCASE`,
     )
-    .all(params) as { imageId: number; source: string; originalPath: string; reason: string }[];
+    .all(params) as { imageId: number; source: string; originalPath: string; reason: string; setAside: string | null; detector?: string }[];
+  // Waiting pictures an older detector looked at: a look again may find their faces.
+  const olderDetector = noFace.filter((p) => p.setAside === null && p.detector !== DETECTOR).length;
+  for (const p of noFace) delete p.detector;
   return {
     items,
     noFace,
@@ -76,9 +80,9 @@ export function listFaces(
       kept: rows.filter((r) => r.status === 'kept').length,
       excluded: rows.filter((r) => r.status === 'excluded').length,
       flagged: flags.size,
-      noFace: count(
-        `SELECT count(*) AS n FROM images i JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.state <> 'faces' ${byCollection}`,
-      ),
+      noFace: noFace.filter((p) => p.setAside === null).length,
+      setAside: noFace.filter((p) => p.setAside !== null).length,
+      olderDetector,
       notLookedAt: count(
         `SELECT count(*) AS n FROM images i LEFT JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.image_id IS NULL ${byCollection}`,
       ),

@@ -54,7 +54,7 @@ export async function placeFaceByHand(project: Project, p: HandPlacement): Promi
     project.db
       .prepare(
         `INSERT INTO image_curation (image_id, state, reason, detector, master_size, processed_at) VALUES (?, 'faces', NULL, ?, ?, ?)
-         ON CONFLICT (image_id) DO UPDATE SET state = 'faces', reason = NULL, processed_at = excluded.processed_at`,
+         ON CONFLICT (image_id) DO UPDATE SET state = 'faces', reason = NULL, set_aside = NULL, processed_at = excluded.processed_at`,
       )
       .run(image.id, `${DETECTOR}; placed by hand`, p.masterSize, now);
     return Number(lastInsertRowid);

@@ -92,6 +92,8 @@ export function flaggedFaces(project: Project, collectionId?: number, thresholds
     // A second look finds faces the first missed, and some things that are not faces (lettering, a hand).
     if (r.pass === 'ssd-low' || r.pass === 'tiny-low')
       reasons.push(`found only on a second look (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`);
+    else if (r.pass?.startsWith('prepared'))
+      reasons.push(`found only on the picture made grey, contrast-stretched and padded (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`);
     if (reasons.length) flagged.push({ faceId: r.id, imageId: r.image_id, source: r.source_path, status: r.status, reasons });
   }
   return flagged;

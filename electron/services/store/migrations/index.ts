@@ -16,6 +16,7 @@ import * as m014 from './014-dataset-classes';
 import * as m015 from './015-stylegan-networks';
 import * as m016 from './016-imports';
 import * as m017 from './017-metadata';
+import * as m018 from './018-second-look';
 
 export interface Migration {
   version: number;
@@ -43,4 +44,5 @@ export const migrations: Migration[] = [
   { version: 15, name: 'StyleGAN (v1) networks', up: m015.up, foreignKeysOff: m015.foreignKeysOff },
   { version: 16, name: 'imports, to undo', up: m016.up },
   { version: 17, name: 'catalogue metadata', up: m017.up },
+  { version: 18, name: 'faces on a second look, pictures set aside', up: m018.up, foreignKeysOff: m018.foreignKeysOff },
 ];
