@@ -25,6 +25,7 @@ import { importDataset } from './import-dataset';
 import { importNetworkCommand } from './import-network';
 import { fetchNetworkCommand } from './fetch-network';
 import { trySample } from './try-sample';
+import { projectDelete } from './project-delete';
 import { faceless } from './faceless';
 import { interpolate } from './interpolate';
 import { label } from './label';
@@ -50,6 +51,7 @@ export const COMMANDS: Command[] = [
   trySample,
   projectCreate,
   projectCheck,
+  projectDelete,
   importCommand,
   undoImportCommand,
   deleteCommand,

@@ -122,4 +122,14 @@ test('from the command line: delete says what would go and what uses it, deletes
   assert.match(undone.stdout, /import undone: 1 records and their files removed, and the collection it created/);
   assert.equal(cli('delete', project, '--collection', 'sitters', '--yes').code, 0);
   assert.equal(cli('images', project, '--json').json().total, 0);
+
+  // The whole project, once its name is typed: its folder goes; the folders imported from stay.
+  const wrong = cli('project', 'delete', project, '--name', 'q');
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /type the project's name, "p", to delete it/);
+  assert.ok(existsSync(project));
+  const gone = cli('project', 'delete', project, '--name', 'p');
+  assert.equal(gone.code, 0, gone.stderr);
+  assert.match(gone.stdout, /deleted project "p" and its folder/);
+  assert.ok(!existsSync(project) && existsSync(join(smallPortraits, portraits[0]!)));
 });
