@@ -528,6 +528,13 @@ export const RunEstimate = z.object({
   secondsPerEpoch: z.number(),
   /** The whole run at that speed, checkpoints aside. */
   secondsTotal: z.number(),
+  /** One checkpoint on disk (networks, optimiser state, witnesses), as the warm-up wrote it. */
+  checkpointBytes: z.number(),
+  /** How many the run will write, the untrained start included. */
+  checkpoints: z.number().int(),
+  diskBytes: z.number(),
+  /** Free on the project's disk now. */
+  freeBytes: z.number(),
 });
 export type RunEstimate = z.infer<typeof RunEstimate>;
 
@@ -1211,6 +1218,8 @@ export const contract = {
   'runs.inspect': method(z.object({ runId: id, at: z.number().min(0).optional() }).strict(), RunInspection),
   'runs.delete': method(z.object({ runId: id }).strict(), z.object({ deleted: z.string(), filesRemoved: z.number().int() })),
   'runs.estimate': method(RunRequest, RunEstimate),
+  /** Each run's folder on disk, in bytes (checkpoints, witnesses, curves). */
+  'runs.diskUse': method(empty, z.array(z.object({ runId: id, bytes: z.number() }))),
   'runs.exportTimeline': method(
     z.object({ runId: id, vsRunId: id.optional(), witnesses: z.array(z.number().int().min(0).max(255)).max(256).optional() }).strict(),
     z.object({ path: z.string(), width: z.number().int(), height: z.number().int() }),

@@ -15,3 +15,15 @@ export function basename(path: string): string {
   const parts = path.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? path;
 }
+
+/** A size on disk in decimal units, to two or three significant figures: "17 kB", "76 MB", "1.6 GB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let u = 0;
+  while (value >= 1000 && u < units.length - 1) {
+    value /= 1000;
+    u++;
+  }
+  return `${u === 0 ? Math.round(value) : value < 10 ? value.toFixed(1) : Math.round(value)} ${units[u]}`;
+}

@@ -15,6 +15,7 @@ import { listLabels, removeLabel, setLabel } from '../services/labels';
 import { listRuns } from '../services/runs/run-store';
 import { importNetwork, listNetworks } from '../services/networks/network-store';
 import { catalogueState } from '../services/networks/network-fetch';
+import { folderBytes } from '../services/fs/disk-use';
 import { bringBackPictures, lookAgainAt, setAsidePictures } from '../services/curation/faceless-pictures';
 import { resolveGenerator } from '../services/networks/generator-sessions';
 import { exportNetworkPickle, pickleExportPath } from '../services/exchange/network-export';
@@ -145,6 +146,10 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.inspect': ({ runId, at }) => inspectRun(studio.requireProject(), studio.engine, runId, at),
     'runs.delete': ({ runId }) => studio.runs.delete(runId),
     'runs.estimate': (req) => studio.runs.estimate(req),
+    'runs.diskUse': async () => {
+      const project = studio.requireProject();
+      return Promise.all(listRuns(project).map(async (r) => ({ runId: r.id, bytes: await folderBytes(join(project.dir, r.path)) })));
+    },
     'runs.exportTimeline': ({ runId, vsRunId, witnesses }) => exportTimeline(studio.requireProject(), vsRunId ? [runId, vsRunId] : [runId], witnesses),
     'backends.probe': () => studio.runs.probeBackends(),
     'networks.list': () => listNetworks(studio.requireProject()),

@@ -17,7 +17,7 @@ export class ApiRouter {
     const spec = contract[method];
     const parsed = spec.request.safeParse(rawRequest ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid_request', message: `${method}: ${describeIssues(parsed.error)}` } };
+      return { ok: false, error: { code: 'invalid_request', message: describeIssues(parsed.error) } };
     }
     try {
       const handler = this.handlers[method] as (r: unknown) => unknown;
@@ -37,9 +37,43 @@ export function parseRequest<M extends Method>(method: M, raw: unknown): ParsedR
   return parsed.data as ParsedRequest<M>;
 }
 
+/** A field's name as a person reads it: "learningRate" → "learning rate", nested fields joined by ›. */
+function fieldName(path: PropertyKey[]): string {
+  return path
+    .filter((k) => typeof k === 'string')
+    .map((k) => k.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase())
+    .join(' › ');
+}
+
+/** What is wrong with a value, in words rather than in the schema library's terms. */
+function whatIsWrong(issue: z.core.$ZodIssue): string {
+  const i = issue as z.core.$ZodIssue & {
+    origin?: string;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    inclusive?: boolean;
+    expected?: string;
+    keys?: string[];
+  };
+  if (i.code === 'too_small' && i.origin === 'number') return `must be ${i.inclusive ? 'at least' : 'more than'} ${i.minimum}`;
+  if (i.code === 'too_big' && i.origin === 'number') return `must be ${i.inclusive ? 'at most' : 'less than'} ${i.maximum}`;
+  if (i.code === 'too_small' && i.origin === 'string') return Number(i.minimum) <= 1 ? 'cannot be empty' : `needs at least ${i.minimum} characters`;
+  if (i.code === 'too_big' && i.origin === 'string') return `may have at most ${i.maximum} characters`;
+  if (i.code === 'too_small' && i.origin === 'array') return `needs at least ${i.minimum}`;
+  if (i.code === 'too_big' && i.origin === 'array') return `may have at most ${i.maximum}`;
+  if (i.code === 'invalid_type' && i.expected === 'int') return 'must be a whole number';
+  if (i.code === 'invalid_type') return `should be ${i.expected === 'object' ? 'a set of settings' : `a ${i.expected}`}`;
+  if (i.code === 'unrecognized_keys') return `${i.keys!.length === 1 ? 'is not a setting' : 'are not settings'} here: ${i.keys!.join(', ')}`;
+  return i.message;
+}
+
+/** Every problem of a request (the first five), each with the field it is in, in a person's words. */
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => {
+      const field = fieldName(i.path);
+      return field ? `${field}: ${whatIsWrong(i)}` : whatIsWrong(i);
+    })
     .join('; ');
 }

@@ -1,5 +1,5 @@
 // Hash routes: #/projects, #/collection/ID (or #/collection for all), #/image/ID, #/curation/ID,
-// #/runs (list and launcher), #/run/ID (dashboard and health), #/timeline/ID or #/timeline/ID/vs/ID,
+// #/runs (list and launcher; #/runs/again/ID opens the launcher with run ID's settings), #/run/ID (dashboard and health), #/timeline/ID or #/timeline/ID/vs/ID,
 // #/styles (a StyleGAN2 generator's faces, truncation and style mixing), #/latents (latents,
 // projection, blend videos; #/latents/RUN/CHECKPOINT opens one checkpoint), #/questionnaire, #/analysis (feature analysis), #/book (leporello PDF; #/book/RUN/CHECKPOINT
 // ends the verso's timeline at one checkpoint).
@@ -8,7 +8,7 @@ export type Route =
   | { view: 'collection'; collectionId: number | null }
   | { view: 'image'; imageId: number }
   | { view: 'curation'; collectionId: number }
-  | { view: 'runs' }
+  | { view: 'runs'; again: number | null }
   | { view: 'run'; runId: number }
   | { view: 'timeline'; runId: number; vsRunId: number | null }
   | { view: 'styles' }
@@ -22,7 +22,7 @@ function parse(hash: string): Route {
   if (parts[0] === 'collection') return { view: 'collection', collectionId: parts[1] ? Number(parts[1]) : null };
   if (parts[0] === 'image' && parts[1]) return { view: 'image', imageId: Number(parts[1]) };
   if (parts[0] === 'curation' && parts[1]) return { view: 'curation', collectionId: Number(parts[1]) };
-  if (parts[0] === 'runs') return { view: 'runs' };
+  if (parts[0] === 'runs') return { view: 'runs', again: parts[1] === 'again' && parts[2] ? Number(parts[2]) : null };
   if (parts[0] === 'styles') return { view: 'styles' };
   if (parts[0] === 'latents') return { view: 'latents', prefer: parts[1] && parts[2] ? { runId: Number(parts[1]), checkpointId: Number(parts[2]) } : null };
   if (parts[0] === 'book') return { view: 'book', until: parts[1] && parts[2] ? { runId: Number(parts[1]), checkpointId: Number(parts[2]) } : null };

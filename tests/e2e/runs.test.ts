@@ -61,12 +61,25 @@ test('launch a run from the UI, watch it, reload mid-run, pause, resume and stop
     /small.*24 portraits, 16 px/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''),
   );
 
-  await fillLauncher({ 'run-length': '3000', 'run-witnesses': '16', 'run-name': 'long' });
+  // Limits said beside their fields before anything starts: a batch larger than the dataset, checkpoints spaced past the run's end.
+  await fillLauncher({ 'run-length': '3000', 'run-witnesses': '16', 'run-name': 'long', 'run-batch': '30', 'run-every': '4000' });
+  await waitText('problem-batch', /^The dataset has 24 portraits: a batch can hold at most 24\. Lower it, or build a larger dataset\.$/);
+  await waitText(
+    'note-every',
+    /^A checkpoint every 4000 epochs in a run of 3000: the timeline will hold only the untrained start and the end\. Space them at most 3000 apart for more\.$/,
+  );
+  assert.ok(await page.getByTestId('start-run').isDisabled(), 'Start waits until the settings can work');
+  await s.shot('20b-run-launcher-limits');
+  await page.getByTestId('run-batch').fill('8');
+  await page.getByTestId('run-every').fill('1');
+  assert.equal(await page.locator('[data-testid^=problem-], [data-testid^=note-]').count(), 0);
   // Each backend the engine could not use says why.
   assert.match((await text('backend-report'))!, /✗ tensorflow .{10,}/s);
   await page.getByTestId('measure-speed').click();
   await page.waitForFunction(() => /per epoch.*for the whole run/s.test(document.querySelector('[data-testid=run-estimate]')?.textContent ?? ''));
   assert.match((await text('run-estimate'))!, /images\/s over \d+ measured steps; computing on cpu/);
+  // What its checkpoints will take on disk, from the one the warm-up wrote, against the room left.
+  assert.match((await text('run-disk'))!, /^Disk: 3001 checkpoints × [\d.]+ kB = [\d.]+ MB, [\d.]+ (GB|TB) free\.$/);
   await s.shot('21-run-launcher');
 
   await page.getByTestId('start-run').click();
@@ -673,5 +686,35 @@ test("styles: a network added from the view itself — NVIDIA's list fetched fro
   await page.waitForFunction(
     () => document.querySelector<HTMLSelectElement>('[data-testid=styles-source]')?.selectedOptions[0]?.text === 'sg1-cond-16-tf · 16 px',
   );
+  assert.deepEqual(s.problems, []);
+});
+
+test('a run that failed before learning anything offers Start again with its settings, not Resume; the runs list shows disk use', async () => {
+  const { page } = s;
+  // What a run that failed at its first step leaves: its untrained start, and its failure.
+  const db = s.studio.requireProject().db;
+  const runId = (db.prepare("SELECT id FROM runs WHERE name = 'too-fast'").get() as { id: number }).id;
+  db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND images_seen > 0').run(runId);
+  db.prepare("UPDATE runs SET status = 'failed', reason = 'memory access out of bounds' WHERE id = ?").run(runId);
+  await page.goto(s.at(`#/run/${runId}`));
+  await waitText('run-status', /^failed$/);
+  assert.equal(await page.getByTestId('resume-run').count(), 0, 'nothing learned to resume from');
+  await page.getByTestId('restart-run').click();
+  await page.waitForURL(new RegExp(`#/runs/again/${runId}$`));
+  // The launcher opens with the failed run's settings, to change what failed.
+  await page.getByTestId('run-launcher').waitFor();
+  for (const [testid, value] of Object.entries({
+    'run-length': '6',
+    'run-batch': '8',
+    'run-lr': '1',
+    'run-beta1': '0.9',
+    'run-seed': '6',
+    'run-witnesses': '9',
+  }))
+    assert.equal(await page.getByTestId(testid).inputValue(), value, testid);
+  await s.shot('24b-run-start-again');
+  await page.goto(s.at('#/runs'));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=run-disk-use]')].every((c) => /^[\d.]+ (kB|MB)$/.test(c.textContent ?? '')));
+  await waitText('runs-disk-total', /^All runs: [\d.]+ (kB|MB) on disk\.$/);
   assert.deepEqual(s.problems, []);
 });

@@ -1,7 +1,8 @@
 // Short questions for an engine process of its own: which backends can train here, and how fast a
 // run would go. Each starts a process, asks once and lets it end, so the answer is what a real
 // run would see (the same process kind, the same backend choice) and nothing of it stays loaded.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { freeBytes } from '../fs/disk-use';
 import { join } from 'node:path';
 import type { Dataset, RunEstimate, RunRequest } from '../../../shared/contract';
 import { trainingTarget } from '../../../shared/progress';
@@ -40,7 +41,16 @@ export async function estimateRun(
     const job = trainJobFor(project, { ...request, witnesses: Math.min(request.witnesses, 4) }, dataset, scratch, undefined);
     const measured = await once(launch, (engine) => engine.run('warmup', { job, ...limits }));
     const images = request.kimg !== undefined ? request.kimg * 1000 : trainingTarget(request) * measured.stepsPerEpoch * request.batchSize;
+    // The warm-up wrote the run's first checkpoint (the untrained networks, their optimiser's state
+    // and the witnesses' picture) as the run will write each one: its size, times how many there will be.
+    const checkpointBytes = await firstFileBytes(join(scratch, 'checkpoints'));
+    const witnessBytes = await firstFileBytes(join(scratch, 'witnesses'));
+    const checkpoints = Math.floor(trainingTarget(request) / request.checkpointEvery + 1e-9) + 1;
     return {
+      checkpointBytes: checkpointBytes + witnessBytes,
+      checkpoints,
+      diskBytes: checkpoints * (checkpointBytes + witnessBytes),
+      freeBytes: await freeBytes(project.dir),
       backend: measured.backend.name,
       backendDetail: measured.backend.summary,
       stepsMeasured: measured.steps,
@@ -51,4 +61,10 @@ export async function estimateRun(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The size of the first file (by name) in `dir`, 0 when there is none. */
+async function firstFileBytes(dir: string): Promise<number> {
+  const first = (await readdir(dir).catch(() => [] as string[])).sort()[0];
+  return first ? (await stat(join(dir, first))).size : 0;
 }
