@@ -153,6 +153,10 @@ export const CurationSummary = CurationProgress.extend({
 export type CurationSummary = z.infer<typeof CurationSummary>;
 
 const point = z.tuple([z.number(), z.number()]);
+/** What a quality flag is about (electron/services/curation/quality.ts). */
+export const FlagKind = z.enum(['small', 'blurred', 'colour', 'aspect', 'second-look']);
+export type FlagKind = z.infer<typeof FlagKind>;
+
 export const FaceItem = z.object({
   id,
   imageId: id,
@@ -172,9 +176,18 @@ export const FaceItem = z.object({
   /** 68 landmarks as x0, y0, x1, y1, … in the picture's pixels. */
   landmarks: z.array(z.number()),
   flags: z.array(z.string()),
+  /** Each flag's kind (quality.ts), in the same order. */
+  flagKinds: z.array(FlagKind),
 });
 export type FaceItem = z.infer<typeof FaceItem>;
-export const FacesQuery = z.object({ collectionId: id.optional(), filter: z.enum(['all', 'kept', 'excluded', 'flagged']).default('all') }).strict();
+export const FacesQuery = z
+  .object({
+    collectionId: id.optional(),
+    filter: z.enum(['all', 'kept', 'excluded', 'flagged']).default('all'),
+    /** With filter 'flagged': only the faces flagged for this. */
+    flag: FlagKind.optional(),
+  })
+  .strict();
 export type FacesQuery = z.output<typeof FacesQuery>;
 export const QualityThresholds = z
   .object({
@@ -1169,6 +1182,8 @@ export const contract = {
         setAside: z.number().int(),
         /** Of those waiting, the ones an older version of the detector looked at: worth a look again. */
         olderDetector: z.number().int(),
+        /** Faces flagged, per kind of flag (a face may have several). */
+        byFlag: z.array(z.object({ kind: FlagKind, faces: z.number().int() })),
         notLookedAt: z.number().int(),
       }),
     }),

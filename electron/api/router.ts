@@ -45,8 +45,12 @@ function fieldName(path: PropertyKey[]): string {
     .join(' › ');
 }
 
+/** zod's own wording, which whatIsWrong restates; a schema's own message (a refine, a custom min) is kept as written. */
+const LIBRARY_WORDING = /^(Too small|Too big|Invalid input|Unrecognized key)/;
+
 /** What is wrong with a value, in words rather than in the schema library's terms. */
 function whatIsWrong(issue: z.core.$ZodIssue): string {
+  if (!LIBRARY_WORDING.test(issue.message)) return issue.message;
   const i = issue as z.core.$ZodIssue & {
     origin?: string;
     minimum?: number | bigint;

@@ -281,6 +281,11 @@ test('curation: faces found and aligned with progress, a face before and after a
   await page.waitForFunction(() => /· 6 flagged ·/.test(document.querySelector('[data-testid=curation-counts]')?.textContent ?? ''));
   await page.getByTestId('faces-tab-flagged').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=face-tile]').length === 6);
+  // Counted and filtered by what each flag is about.
+  assert.equal(await page.getByTestId('flag-kind-small').textContent(), 'small face · 6');
+  await page.getByTestId('flag-kind-small').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=face-tile]').length === 6);
+  await shot('19b-curation-flag-kinds');
   await page.getByTestId('face-tile').nth(0).click();
   await page
     .getByTestId('face-tile')

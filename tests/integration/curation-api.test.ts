@@ -79,7 +79,7 @@ test('curation.start runs in an engine process with progress events; curation.ca
   };
   const all = await call<Listing>('faces.list', { collectionId });
   assert.equal(all.items.length, 6);
-  assert.deepEqual(all.counts, { kept: 6, excluded: 0, flagged: 0, noFace: 0, setAside: 0, olderDetector: 0, notLookedAt: 0 });
+  assert.deepEqual(all.counts, { kept: 6, excluded: 0, flagged: 0, noFace: 0, setAside: 0, olderDetector: 0, byFlag: [], notLookedAt: 0 });
   assert.equal(all.items[0]!.landmarks.length, 136, "68 landmarks in the picture's pixels, for the before/after preview");
   assert.ok(all.items[0]!.quad.side > 100 && all.items[0]!.alignedPath.startsWith('aligned/'));
   const noReason = await router.handle('faces.setStatus', { faceIds: [all.items[0]!.id], status: 'excluded' });

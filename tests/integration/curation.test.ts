@@ -14,10 +14,11 @@ import { forkNodeEngine } from '../../electron/services/engine-host/engine-launc
 import { placeFaceByHand } from '../../electron/services/curation/manual-crop';
 import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
 import { flaggedFaces, getThresholds, setThresholds } from '../../electron/services/curation/quality';
+import { listFaces } from '../../electron/services/curation/faces';
 import { createDataset } from '../../electron/services/datasets/datasets';
 import { contract } from '../../shared/contract';
 import { Studio } from '../../electron/services/studio';
-import { sharedData, tempDir } from '../helpers';
+import { repoRoot, sharedData, tempDir } from '../helpers';
 
 const neutral = join(sharedData, 'expressions204', 'neutral');
 /** The first ten neutral portraits (512 px) and their hand-placed pupils, in 512-px coordinates. */
@@ -223,6 +224,25 @@ test('a re-scanned portrait clusters with its original, not with the same person
   assert.deepEqual(packed.subarray(0, 32 * 32 * 3), expected, 'the first item is the first kept face, aligned');
 });
 
+test('a tinted archive is not flagged for its tints: sepia among grey prints, and an archive mostly sepia', async (t) => {
+  // The sample's 64 congress portraits: most faces grey, the rest sepia or green-tinted.
+  const sample = join(repoRoot, 'resources', 'sample', 'portraits');
+  const files = readdirSync(sample).map((f) => join(sample, f));
+  const { project, collectionId } = await studioWith(t, files);
+  await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 64 });
+  const chroma = (project.db.prepare('SELECT colourfulness AS c FROM faces').all() as { c: number }[]).map((r) => r.c);
+  const sepia = chroma.filter((c) => c >= 12 && c < 24).length;
+  assert.ok(sepia >= 5, `sepia-toned faces among grey ones: ${chroma.map((c) => c.toFixed(0)).join(' ')}`);
+  const flagged = flaggedFaces(project, collectionId);
+  const colour = flagged.filter((f) => f.kinds.includes('colour'));
+  assert.ok(colour.length <= chroma.filter((c) => c >= 24).length, 'only faces of strong chroma are flagged as colour');
+  assert.equal(
+    colour.filter((f) => (project.db.prepare('SELECT colourfulness AS c FROM faces WHERE id = ?').get(f.faceId) as { c: number }).c < 24).length,
+    0,
+    'no sepia face is flagged as colour',
+  );
+});
+
 test("quality flags name small, blurred, grey and oddly shaped pictures by the curator's thresholds, and hide nothing", async (t) => {
   const base = tempDir(t);
   const colour = join(neutral, people[6]!);
@@ -253,6 +273,15 @@ test("quality flags name small, blurred, grey and oddly shaped pictures by the c
   assert.match(reasons('wide.png'), /picture of extreme aspect 3\.3:1, over 2:1/);
   assert.match(reasons('small.png'), /face is \d+ px in its source, under 90/);
   assert.equal(reasons(people[6]!), '', 'the good portrait is not flagged');
+  // Each reason has its kind; the curation view counts and filters by it.
+  assert.deepEqual(flagged.find((f) => f.source.endsWith('grey.png'))!.kinds, ['colour']);
+  const byBlur = listFaces(project, { collectionId, filter: 'flagged', flag: 'blurred' });
+  assert.deepEqual(
+    byBlur.items.map((f) => f.source.split('/').pop()),
+    ['blurred.png'],
+  );
+  assert.ok(byBlur.items[0]!.flagKinds.includes('blurred'));
+  assert.ok(byBlur.counts.byFlag.some((k) => k.kind === 'aspect' && k.faces === 1));
   assert.ok(
     flagged.every((f) => f.status === 'kept'),
     'flags exclude nothing',

@@ -23,7 +23,7 @@ test('a malformed request never reaches its handler and names the field at fault
   const wrongType = await router.handle('images.get', { id: 'seven' });
   assert.equal(wrongType.ok, false);
   assert.ok(!wrongType.ok && wrongType.error.code === 'invalid_request');
-  assert.match(!wrongType.ok ? wrongType.error.message : '', /^images\.get: id: /);
+  assert.equal(!wrongType.ok ? wrongType.error.message : '', 'id: should be a number');
 
   const extraField = await router.handle('projects.create', { name: 'x', path: '/etc' });
   assert.ok(!extraField.ok && /path/.test(extraField.error.message), 'unknown keys are refused, not ignored');

@@ -4,7 +4,7 @@ import type { FaceItem, FacesQuery } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
 import type { AlignQuad } from '../../formats/faces/align';
-import { flaggedFaces } from './quality';
+import { FLAG_KINDS, flaggedFaces, type FlagKind } from './quality';
 import { DETECTOR } from '../../formats/faces/detector-name';
 
 interface Row {
@@ -28,7 +28,16 @@ export function listFaces(
 ): {
   items: FaceItem[];
   noFace: { imageId: number; source: string; originalPath: string; reason: string; setAside: string | null }[];
-  counts: { kept: number; excluded: number; flagged: number; noFace: number; setAside: number; olderDetector: number; notLookedAt: number };
+  counts: {
+    kept: number;
+    excluded: number;
+    flagged: number;
+    noFace: number;
+    setAside: number;
+    olderDetector: number;
+    byFlag: { kind: FlagKind; faces: number }[];
+    notLookedAt: number;
+  };
 } {
   const byCollection = query.collectionId === undefined ? '' : 'AND i.collection_id = @collection';
   const params = query.collectionId === undefined ? {} : { collection: query.collectionId };
@@ -38,7 +47,8 @@ export function listFaces(
          FROM faces f JOIN images i ON i.id = f.image_id WHERE i.status = 'ok' ${byCollection} ORDER BY i.source_path COLLATE NOCASE, f.position`,
     )
     .all(params) as Row[];
-  const flags = new Map(flaggedFaces(project, query.collectionId).map((f) => [f.faceId, f.reasons]));
+  const flagged = flaggedFaces(project, query.collectionId);
+  const flags = new Map(flagged.map((f) => [f.faceId, f]));
   const items = rows
     .map((r): FaceItem => {
       const quad = JSON.parse(r.quad) as AlignQuad & { limitedBy: string | null };
@@ -59,10 +69,15 @@ export function listFaces(
         quad: { topLeft: quad.topLeft, topRight: quad.topRight, bottomLeft: quad.bottomLeft, side: quad.side },
         limitedBy: quad.limitedBy ?? null,
         landmarks: lm,
-        flags: flags.get(r.id) ?? [],
+        flags: flags.get(r.id)?.reasons ?? [],
+        flagKinds: flags.get(r.id)?.kinds ?? [],
       };
     })
-    .filter((f) => query.filter === 'all' || (query.filter === 'flagged' ? f.flags.length > 0 : f.status === query.filter));
+    .filter(
+      (f) =>
+        query.filter === 'all' ||
+        (query.filter === 'flagged' ? f.flags.length > 0 && (!query.flag || f.flagKinds.includes(query.flag)) : f.status === query.filter),
+    );
   const count = (sql: string) => (project.db.prepare(sql).get(params) as { n: number }).n;
   const noFace = project.db
     .prepare(
@@ -83,6 +98,7 @@ export function listFaces(
       noFace: noFace.filter((p) => p.setAside === null).length,
       setAside: noFace.filter((p) => p.setAside !== null).length,
       olderDetector,
+      byFlag: FLAG_KINDS.map((kind) => ({ kind, faces: flagged.filter((f) => f.kinds.includes(kind)).length })).filter((k) => k.faces > 0),
       notLookedAt: count(
         `SELECT count(*) AS n FROM images i LEFT JOIN image_curation c ON c.image_id = i.id WHERE i.status = 'ok' AND c.image_id IS NULL ${byCollection}`,
       ),

@@ -44,18 +44,29 @@ export function setThresholds(project: Project, changes: Partial<QualityThreshol
   return getThresholds(project);
 }
 
+/** What a flag is about, to count, filter and act on faces by it. */
+export const FLAG_KINDS = ['small', 'blurred', 'colour', 'aspect', 'second-look'] as const;
+export type FlagKind = (typeof FLAG_KINDS)[number];
+
 export interface FlaggedFace {
   faceId: number;
   imageId: number;
   source: string;
   status: 'kept' | 'excluded';
   reasons: string[];
+  /** Each reason's kind, in the same order. */
+  kinds: FlagKind[];
 }
 
 /**
- * Faces the thresholds flag, with every reason. Grey is flagged only where most of the
- * collection's faces are in colour (an archive of black-and-white photographs is not flagged
- * for being one), and colour likewise where most are grey.
+ * Faces the thresholds flag, with every reason. Grey and colour are judged against the
+ * collection: a grey face is flagged in a collection in colour (its median face at least twice
+ * the grey threshold), a strongly coloured face (four times it) in a grey one (its median face
+ * under it); a tinted archive — sepia, green halftones, whose median face lies between — flags
+ * neither, since its tints are what it is (on the 600 congress portraits, "mostly in colour" by
+ * the share of faces above the threshold flagged 277 sepia and grey faces as grey among colour).
+ * Mean chroma cannot tell a strong tint from colour: a green halftone in a grey archive is still
+ * flagged as colour.
  */
 export function flaggedFaces(project: Project, collectionId?: number, thresholds = getThresholds(project)): FlaggedFace[] {
   const rows = project.db
@@ -77,24 +88,36 @@ export function flaggedFaces(project: Project, collectionId?: number, thresholds
     width: number;
     height: number;
   }[];
-  const greyShare = rows.filter((r) => r.colourfulness < thresholds.greyBelow).length / Math.max(1, rows.length);
+  const chroma = rows.map((r) => r.colourfulness).sort((a, b) => a - b);
+  const median = chroma.length ? chroma[Math.floor((chroma.length - 1) / 2)]! : 0;
+  const inColour = median >= 2 * thresholds.greyBelow;
+  const inGrey = median < thresholds.greyBelow;
   const flagged: FlaggedFace[] = [];
   for (const r of rows) {
     const reasons: string[] = [];
+    const kinds: FlagKind[] = [];
+    const flag = (kind: FlagKind, reason: string) => {
+      kinds.push(kind);
+      reasons.push(reason);
+    };
     const side = Math.round((JSON.parse(r.quad) as AlignQuad).side);
-    if (side < thresholds.minFacePx) reasons.push(`face is ${side} px in its source, under ${thresholds.minFacePx}`);
-    if (r.sharpness < thresholds.minSharpness) reasons.push(`blurred: sharpness ${r.sharpness.toFixed(0)}, under ${thresholds.minSharpness}`);
+    if (side < thresholds.minFacePx) flag('small', `face is ${side} px in its source, under ${thresholds.minFacePx}`);
+    if (r.sharpness < thresholds.minSharpness) flag('blurred', `blurred: sharpness ${r.sharpness.toFixed(0)}, under ${thresholds.minSharpness}`);
     const grey = r.colourfulness < thresholds.greyBelow;
-    if (grey && greyShare < 0.5) reasons.push('grey in a collection mostly in colour');
-    if (!grey && greyShare > 0.5) reasons.push('in colour in a collection mostly grey');
+    if (grey && inColour) flag('colour', 'grey in a collection mostly in colour');
+    // Sepia and other tints sit at 3–4× the grey threshold; colour photographs well beyond.
+    if (r.colourfulness >= 4 * thresholds.greyBelow && inGrey) flag('colour', 'in colour in a collection mostly grey');
     const aspect = Math.max(r.width / r.height, r.height / r.width);
-    if (aspect > thresholds.maxAspect) reasons.push(`picture of extreme aspect ${aspect.toFixed(1)}:1, over ${thresholds.maxAspect}:1`);
+    if (aspect > thresholds.maxAspect) flag('aspect', `picture of extreme aspect ${aspect.toFixed(1)}:1, over ${thresholds.maxAspect}:1`);
     // A second look finds faces the first missed, and some things that are not faces (lettering, a hand).
     if (r.pass === 'ssd-low' || r.pass === 'tiny-low')
-      reasons.push(`found only on a second look (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`);
+      flag('second-look', `found only on a second look (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`);
     else if (r.pass?.startsWith('prepared'))
-      reasons.push(`found only on the picture made grey, contrast-stretched and padded (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`);
-    if (reasons.length) flagged.push({ faceId: r.id, imageId: r.image_id, source: r.source_path, status: r.status, reasons });
+      flag(
+        'second-look',
+        `found only on the picture made grey, contrast-stretched and padded (confidence ${(r.score ?? 0).toFixed(2)}): check that it is a face`,
+      );
+    if (reasons.length) flagged.push({ faceId: r.id, imageId: r.image_id, source: r.source_path, status: r.status, reasons, kinds });
   }
   return flagged;
 }
