@@ -1116,7 +1116,11 @@ export const contract = {
     }),
   ),
   'import.cancel': method(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
-  'import.undo': method(z.object({ importId: z.string().min(1).max(100) }).strict(), z.object({ deleted: z.number().int(), collectionRemoved: z.boolean() })),
+  /** Takes an import back: what it added, the collection it created, and what it changed on pictures already there (`restored`). */
+  'import.undo': method(
+    z.object({ importId: z.string().min(1).max(100) }).strict(),
+    z.object({ deleted: z.number().int(), collectionRemoved: z.boolean(), restored: z.number().int() }),
+  ),
   /** What uses these pictures, said before they are deleted. */
   'images.usage': method(z.object({ ids: z.array(id).min(1).max(100_000) }).strict(), ImageUsage),
   'images.delete': method(z.object({ ids: z.array(id).min(1).max(100_000) }).strict(), z.object({ deleted: z.number().int() })),

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { ImageUsage } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { ownerAlive } from '../formats/process-owner';
+import { restorePrior } from './import/import-prior';
+import { setLabel } from './labels';
 import type { Project } from './projects/project';
 
 /** Any number of ids as one parameter (SQLite caps bound parameters; a collection may hold 100 000 pictures). */
@@ -104,13 +106,17 @@ function importRecord(project: Project, importId: string) {
 
 /**
  * Takes an import back as one step: every record it made (kept pictures, duplicates, rejections)
- * with their files, and the collection it created once nothing else is in it. Pictures that were
- * already in the project before it stay, as do the labels it gave them.
+ * with their files, the collection it created once nothing else is in it, and — for pictures that
+ * were already in the project — the labels and catalogue fields they held before it.
  */
-export async function undoImport(project: Project, importId: string): Promise<{ deleted: number; collectionRemoved: boolean; usage: ImageUsage }> {
+export async function undoImport(
+  project: Project,
+  importId: string,
+): Promise<{ deleted: number; collectionRemoved: boolean; restored: number; usage: ImageUsage }> {
   const row = importRecord(project, importId);
   const ids = (project.db.prepare('SELECT id FROM images WHERE import_id = ?').all(importId) as { id: number }[]).map((r) => r.id);
   const { deleted, usage } = await deleteImages(project, ids);
+  const restored = restorePrior(project, importId, (imageIds, key, value) => setLabel(project, imageIds, key, value));
   let collectionRemoved = false;
   project.db.transaction(() => {
     project.db.prepare('UPDATE imports SET undone_at = ? WHERE id = ?').run(new Date().toISOString(), importId);
@@ -119,5 +125,5 @@ export async function undoImport(project: Project, importId: string): Promise<{ 
       if (!left) collectionRemoved = project.db.prepare('DELETE FROM collections WHERE id = ?').run(row.collection_id).changes === 1;
     }
   })();
-  return { deleted, collectionRemoved, usage };
+  return { deleted, collectionRemoved, restored, usage };
 }

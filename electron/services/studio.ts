@@ -237,11 +237,11 @@ export class Studio {
   }
 
   /** Takes a finished import back (see deletion.ts); one still running is cancelled first. */
-  async undoImport(importId: string): Promise<{ deleted: number; collectionRemoved: boolean }> {
+  async undoImport(importId: string): Promise<{ deleted: number; collectionRemoved: boolean; restored: number }> {
     if (this.imports.has(importId)) throw new AppError('conflict', 'that import is still running: cancel it first, then undo it');
-    const { deleted, collectionRemoved } = await undoImport(this.requireProject(), importId);
+    const { deleted, collectionRemoved, restored } = await undoImport(this.requireProject(), importId);
     this.events.emit('images.changed', { collectionId: null });
-    return { deleted, collectionRemoved };
+    return { deleted, collectionRemoved, restored };
   }
 
   cancelImport(jobId: string): boolean {

@@ -4,14 +4,15 @@
 // collection that existed before kept with what was in it. The same from the command line.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { contract } from '../../shared/contract';
 import { listCollections } from '../../electron/services/collections';
 import { createDataset, getDataset } from '../../electron/services/datasets/datasets';
 import { deleteCollection, deleteImages, imageUsage } from '../../electron/services/deletion';
 import { getImage, listImages } from '../../electron/services/images';
+import { setLabel } from '../../electron/services/labels';
 import { EventBus } from '../../electron/api/event-bus';
 import { Studio } from '../../electron/services/studio';
 import { runCli, smallPortraits, tempDir } from '../helpers';
@@ -74,7 +75,26 @@ test('an import undone as one step: what it added goes, the collection it create
   const second = await studio.startImport({ paths: [more], collection: 'sitters' }).done;
   assert.deepEqual([second.imported, second.duplicates], [3, 1]);
   const undone = await studio.undoImport(second.importId);
-  assert.deepEqual(undone, { deleted: 4, collectionRemoved: false });
+  assert.deepEqual(undone, { deleted: 4, collectionRemoved: false, restored: 0 });
+
+  // A picture already here imported again, with labels and a catalogue: they apply to it, and undoing
+  // the import gives it back its own label and sitter, with no label the import gave.
+  const shared = project.db.prepare('SELECT id, source_path FROM images WHERE import_id = ? ORDER BY id LIMIT 1').get(summary.importId) as {
+    id: number;
+    source_path: string;
+  };
+  setLabel(project, [shared.id], 'mood', 'calm');
+  project.db.prepare("UPDATE images SET sitter = 'Adair' WHERE id = ?").run(shared.id);
+  const catalogue = join(base, 'catalogue.csv');
+  writeFileSync(catalogue, `file,sitter\n${basename(shared.source_path)},Someone Else\n`);
+  const again = await studio.startImport({ paths: [shared.source_path], collection: 'sitters', labels: { mood: 'stern', batch: 'two' }, metadata: catalogue })
+    .done;
+  assert.deepEqual([again.imported, again.alreadyPresent], [0, 1], JSON.stringify(again.metadata));
+  assert.equal(getImage(project, shared.id).sitter, 'Someone Else');
+  assert.deepEqual(getImage(project, shared.id).labels, { batch: 'two', mood: 'stern' });
+  assert.deepEqual(await studio.undoImport(again.importId), { deleted: 0, collectionRemoved: false, restored: 1 });
+  assert.equal(getImage(project, shared.id).sitter, 'Adair');
+  assert.deepEqual(getImage(project, shared.id).labels, { mood: 'calm' });
   assert.equal(listImages(project, { status: 'ok', offset: 0, limit: 100 }).total, 6, 'the first import is whole, the shared picture kept');
   await assert.rejects(studio.undoImport(second.importId), /that import was already undone/);
   // An import another live process is still running (as it records itself) is not taken back under it.
@@ -88,7 +108,7 @@ test('an import undone as one step: what it added goes, the collection it create
   // An import into a mistyped new collection, taken back: the collection goes too.
   const typo = await studio.startImport({ paths: [join(smallPortraits, portraits[10]!)], collection: 'sittres' }).done;
   assert.equal(typo.imported, 1);
-  assert.deepEqual(await studio.undoImport(typo.importId), { deleted: 1, collectionRemoved: true });
+  assert.deepEqual(await studio.undoImport(typo.importId), { deleted: 1, collectionRemoved: true, restored: 0 });
   assert.deepEqual(
     listCollections(project).map((c) => c.name),
     ['sitters'],

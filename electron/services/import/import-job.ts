@@ -8,6 +8,7 @@ import { basename } from '../../../shared/format';
 import { ensureCollection } from '../collections';
 import { atomicWrite } from '../../formats/atomic-write';
 import { setLabel } from '../labels';
+import { keepPrior } from './import-prior';
 import { originalRelPath, thumbRelPath } from '../projects/layout';
 import type { Project } from '../projects/project';
 import { DEFAULT_LIMITS, decodeCandidate, readCandidate, type ImportLimits, type ReadFile, type RejectedFile } from './inspect-file';
@@ -109,6 +110,8 @@ export class ImportJob {
         }
       };
       await Promise.all(Array.from({ length: this.options.concurrency ?? 4 }, worker));
+      if ((this.options.labels && this.touchedIds.length) || this.options.metadata)
+        keepPrior(this.project, this.id, [...this.touchedIds, ...this.keptByName.values()]);
       if (this.options.labels && this.touchedIds.length) {
         for (const [key, value] of Object.entries(this.options.labels)) setLabel(this.project, this.touchedIds, key, value);
       }

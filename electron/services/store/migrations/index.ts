@@ -17,6 +17,7 @@ import * as m015 from './015-stylegan-networks';
 import * as m016 from './016-imports';
 import * as m017 from './017-metadata';
 import * as m018 from './018-second-look';
+import * as m019 from './019-import-prior';
 
 export interface Migration {
   version: number;
@@ -45,4 +46,5 @@ export const migrations: Migration[] = [
   { version: 16, name: 'imports, to undo', up: m016.up },
   { version: 17, name: 'catalogue metadata', up: m017.up },
   { version: 18, name: 'faces on a second look, pictures set aside', up: m018.up, foreignKeysOff: m018.foreignKeysOff },
+  { version: 19, name: 'what an import changed on pictures already there', up: m019.up },
 ];
