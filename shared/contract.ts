@@ -4,6 +4,7 @@
 // boundary before any service sees it.
 import { z } from 'zod';
 import type { FeatureReport } from './feature-report';
+import { VERDICTS } from './health';
 
 const id = z.number().int().positive();
 const shortText = z.string().max(4000);
@@ -390,14 +391,17 @@ export const Checkpoint = z.object({
 export type Checkpoint = z.infer<typeof Checkpoint>;
 
 export const RunHealth = z.object({
-  verdict: z.enum(['healthy', 'collapsed']),
-  /** Where the current collapse began (epoch and kimg); null when healthy. */
+  /** The latest checkpoint's verdict, or failed when the run itself stopped with an error. */
+  verdict: z.enum(VERDICTS),
+  /** Where the current collapse began (epoch and kimg); null unless collapsing. */
   onsetEpoch: z.number().int().nullable(),
   onsetKimg: z.number().nullable(),
   epoch: z.number().int(),
   kimg: z.number(),
   metrics: z.record(z.string(), z.number().nullable()),
   reasons: z.array(z.string()),
+  /** What to try, in words (none when healthy). */
+  advice: z.array(z.string()),
 });
 export type RunHealth = z.infer<typeof RunHealth>;
 
@@ -496,12 +500,12 @@ export const RunSeries = z.object({
       step: z.number().int(),
       imagesSeen: z.number().int(),
       witnessGrid: z.string(),
-      verdict: z.enum(['healthy', 'collapsed']).nullable(),
+      verdict: z.enum(VERDICTS).nullable(),
       metrics: z.record(z.string(), z.number().nullable()),
       reasons: z.array(z.string()),
     }),
   ),
-  /** Where the current collapse began, in the run's unit; null when healthy. */
+  /** Where the current collapse began, in the run's unit; null unless collapsing. */
   onsetAt: z.number().nullable(),
 });
 export type RunSeries = z.infer<typeof RunSeries>;
@@ -526,6 +530,7 @@ export const RunInspection = z.object({
           z.object({ kind: z.literal('fork'), at: z.number(), learningRate: z.number() }),
           z.object({ kind: z.literal('curate') }),
           z.object({ kind: z.literal('augment') }),
+          z.object({ kind: z.literal('restart') }),
         ])
         .nullable(),
     }),
@@ -1322,8 +1327,8 @@ export const events = {
   'run.changed': Run,
   'job.progress': JobProgress,
   'job.finished': JobFinished,
-  /** A run's health turned to collapsed at this checkpoint. */
-  'run.collapsed': z.object({ runId: id, name: z.string(), health: RunHealth }),
+  /** A run's health turned to collapsing or failed at this checkpoint (once per turn, not per checkpoint). */
+  'run.health': z.object({ runId: id, name: z.string(), health: RunHealth }),
   /** The desktop app's menu or a notification asks the window to go somewhere or to import what was chosen. */
   'shell.menu': z.discriminatedUnion('action', [
     z.object({ action: z.literal('navigate'), hash: z.string().regex(/^#\/[\w/-]*$/) }),

@@ -2,6 +2,7 @@
 // Ctrl-C stops it cleanly (after the current step, writing a resume point), the run as it ended.
 import type { Run, RunProgress } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import { verdictLabel } from '../../shared/health';
 import { checkpointAt, describeAt, progressUnit, trainingTarget } from '../../shared/progress';
 import type { RunHandle } from '../services/runs/run-manager';
 import type { Studio } from '../services/studio';
@@ -11,7 +12,19 @@ import { drawProgress, print } from './output';
 export function describeRun(r: Run): string {
   const unit = progressUnit(r.options);
   const last = r.lastCheckpoint ? `${describeAt(unit, checkpointAt(unit, r.lastCheckpoint))}/${trainingTarget(r.options)}` : 'no checkpoint';
-  return `${r.id}\t${r.name}\t${r.status}\t${r.arch}\t${last}\t${r.backend ?? '—'}${r.reason ? `\t${r.reason}` : ''}`;
+  const health = r.health ? verdictLabel(r.health, unit) : '—';
+  return `${r.id}\t${r.name}\t${r.status}\t${health}\t${r.arch}\t${last}\t${r.backend ?? '—'}${r.reason ? `\t${r.reason}` : ''}`;
+}
+
+/** The run's health in sentences, for the end of a command that trained: why, and what to try. */
+export function describeHealth(r: Run): string {
+  if (!r.health) return '';
+  const lines = [
+    `health: ${verdictLabel(r.health, progressUnit(r.options))}`,
+    ...r.health.reasons.map((x) => `  ${x}`),
+    ...r.health.advice.map((a) => `  try: ${a}`),
+  ];
+  return `\n${lines.join('\n')}`;
 }
 
 export async function followRun(studio: Studio, handle: RunHandle, out: Out): Promise<void> {
@@ -34,6 +47,6 @@ export async function followRun(studio: Studio, handle: RunHandle, out: Out): Pr
   process.off('SIGINT', stop);
   if (showProgress) process.stderr.write('\n');
   await studio.closeProject();
-  print(out, run, describeRun(run));
+  print(out, run, `${describeRun(run)}${describeHealth(run)}`);
   if (run.status === 'failed' || run.status === 'interrupted') throw new AppError('internal', `run "${run.name}" ${run.status}: ${run.reason}`);
 }

@@ -1,6 +1,7 @@
 // Desktop notifications for what a curator waits on: a run that finished, failed or was cut off,
-// and a run whose samples collapsed. One per change, never one per checkpoint.
+// and a run whose samples began collapsing or turned to noise. One per change, never one per checkpoint.
 import type { EventMessage, Run } from '../../shared/contract';
+import { verdictWords } from '../../shared/health';
 
 export interface RunNotice {
   title: string;
@@ -14,9 +15,9 @@ const ENDINGS: Partial<Record<Run['status'], string>> = { finished: 'finished', 
 export function runNotifier(): (m: EventMessage) => RunNotice | null {
   const lastStatus = new Map<number, Run['status']>();
   return (m) => {
-    if (m.event === 'run.collapsed') {
-      const { runId, name, health } = m.payload as EventMessage<'run.collapsed'>['payload'];
-      return { runId, title: `Run “${name}” collapsed`, body: health.reasons[0] ?? 'its samples lost their diversity' };
+    if (m.event === 'run.health') {
+      const { runId, name, health } = m.payload as EventMessage<'run.health'>['payload'];
+      return { runId, title: `Run “${name}” ${verdictWords(health.verdict)}`, body: health.reasons[0] ?? '' };
     }
     if (m.event !== 'run.changed') return null;
     const run = m.payload as Run;
@@ -27,7 +28,7 @@ export function runNotifier(): (m: EventMessage) => RunNotice | null {
     return {
       runId: run.id,
       title: `Run “${run.name}” ${ending}`,
-      body: run.reason ?? (run.health?.verdict === 'collapsed' ? 'its samples are collapsed: see its health' : 'its timeline is ready'),
+      body: run.reason ?? (run.health?.verdict === 'collapsing' ? 'its samples are collapsing: see its health' : 'its timeline is ready'),
     };
   };
 }

@@ -1,6 +1,7 @@
 // The open project's runs as every view sees them: the list, the live progress of those training,
 // kept current by the engine's events so a view opened mid-run (or after a reload) shows it at once.
 import type { Dataset, Run, RunProgress } from '../../shared/contract';
+import { verdictWords } from '../../shared/health';
 import { api } from './api';
 import { notify, reportError } from './notices.svelte';
 import { go } from './route.svelte';
@@ -43,15 +44,13 @@ api.on('run.changed', (run) => {
   else runs.list.push(run);
   if (run.status !== 'running' && run.status !== 'paused') delete runs.live[run.id];
 });
-api.on('run.collapsed', ({ runId, name, health }) => {
-  notify(
-    'error',
-    `Run "${name}" collapsed from ${health.onsetKimg !== null && runById(runId)?.options.kimg !== undefined ? `kimg ${health.onsetKimg}` : `epoch ${health.onsetEpoch}`}: ${health.reasons[0] ?? ''}`,
-    {
-      label: 'Open its health',
-      run: () => go(`#/run/${runId}`),
-    },
-  );
+api.on('run.health', ({ runId, name, health }) => {
+  const kimg = runById(runId)?.options.kimg !== undefined;
+  const since = health.verdict === 'collapsing' ? ` since ${kimg ? `kimg ${health.onsetKimg}` : `epoch ${health.onsetEpoch}`}` : '';
+  notify('error', `Run “${name}” ${verdictWords(health.verdict)}${since}: ${health.reasons[0] ?? ''}`, {
+    label: 'Open its health',
+    run: () => go(`#/run/${runId}`),
+  });
 });
 api.on('project.changed', ({ project }) => {
   if (project) void refreshRuns();

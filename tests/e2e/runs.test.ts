@@ -133,8 +133,18 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   await page.getByTestId('start-run').click();
   await page.waitForURL(/#\/run\/2$/);
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
-  await page.waitForFunction(() => /collapsed since epoch 4/.test(document.querySelector('[data-testid=health-verdict]')?.textContent ?? ''));
+  await page.waitForFunction(() => /collapsing since epoch 4/.test(document.querySelector('[data-testid=health-verdict]')?.textContent ?? ''));
   assert.match((await text('health-reasons'))!, /of the real portraits' diversity/);
+  // The checkpoint list speaks the same verdicts as the badge, one per checkpoint.
+  assert.deepEqual(await page.locator('[data-testid=inspect-at] option').allTextContents(), [
+    'epoch 0 (untrained)',
+    'epoch 1 (learning)',
+    'epoch 2 (learning)',
+    'epoch 3 (learning)',
+    'epoch 4 (collapsing)',
+    'epoch 5 (collapsing)',
+    'epoch 6 (collapsing)',
+  ]);
   // The onset is marked on the loss chart and on the diversity curve.
   assert.equal(await page.locator('[data-testid=loss-chart] .marker.onset').count(), 1);
   assert.equal(await page.locator('[data-testid=diversity-chart] .marker.onset').count(), 1);
@@ -143,6 +153,10 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
     [...document.querySelectorAll<HTMLImageElement>('[data-testid=nearest-pairs] img')].every((i) => i.complete && i.naturalWidth === 16),
   );
   assert.equal(await page.locator('[data-testid=nearest-pairs] figure').count(), 6);
+  assert.match(
+    (await text('memorisation-words'))!,
+    /The closest here is \d\.\d\d×: .*(not a copy|worth a look|a copy, not a new face|nor yet much like a portrait)\./,
+  );
   await page.getByTestId('advice-fork').scrollIntoViewIfNeeded();
   await s.shot('24-health-collapsed');
 
@@ -695,9 +709,16 @@ test('a run that failed before learning anything offers Start again with its set
   const db = s.studio.requireProject().db;
   const runId = (db.prepare("SELECT id FROM runs WHERE name = 'too-fast'").get() as { id: number }).id;
   db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND images_seen > 0').run(runId);
+  db.prepare('DELETE FROM run_health WHERE run_id = ? AND images_seen > 0').run(runId);
   db.prepare("UPDATE runs SET status = 'failed', reason = 'memory access out of bounds' WHERE id = ?").run(runId);
   await page.goto(s.at(`#/run/${runId}`));
   await waitText('run-status', /^failed$/);
+  // The badge says what the run says: failed, with the error and what to try on hover, not the untrained start's verdict.
+  await waitText('health-verdict', /^failed$/);
+  assert.match(
+    (await page.getByTestId('health-verdict').getAttribute('title')) ?? '',
+    /^the run stopped with an error after its untrained start: memory access out of bounds\nTry: Start again/,
+  );
   assert.equal(await page.getByTestId('resume-run').count(), 0, 'nothing learned to resume from');
   await page.getByTestId('restart-run').click();
   await page.waitForURL(new RegExp(`#/runs/again/${runId}$`));
@@ -714,6 +735,7 @@ test('a run that failed before learning anything offers Start again with its set
     assert.equal(await page.getByTestId(testid).inputValue(), value, testid);
   await s.shot('24b-run-start-again');
   await page.goto(s.at('#/runs'));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=run-verdict]')].some((b) => b.textContent === 'failed'));
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=run-disk-use]')].every((c) => /^[\d.]+ (kB|MB)$/.test(c.textContent ?? '')));
   await waitText('runs-disk-total', /^All runs: [\d.]+ (kB|MB) on disk\.$/);
   assert.deepEqual(s.problems, []);

@@ -115,9 +115,9 @@ test('fake Electron: a run trains in a utility process started by main, and ever
   assert.deepEqual(timeline.positions, [0, 1]);
   assert.equal(report.events.filter((e: string) => e === 'run.progress').length, 3, '24 portraits, batch 8: three progress events');
   // What became of the run reached the desktop, once each: one epoch of a width-4 network never got
-  // diverse samples (so its health calls it collapsed), and then it finished.
+  // diverse samples (so its health calls it collapsing), and then it finished.
   const titles = report.notifications.map((n: { title: string }) => n.title);
-  assert.deepEqual(titles, [...(run.health.verdict === 'collapsed' ? [`Run “${run.name}” collapsed`] : []), `Run “${run.name}” finished`]);
+  assert.deepEqual(titles, [...(run.health.verdict === 'collapsing' ? [`Run “${run.name}” is collapsing`] : []), `Run “${run.name}” finished`]);
   // One training job, then main tells the engine it may exit, once every answer has arrived.
   assert.deepEqual(report.toEngine, ['start train', 'exit']);
 });

@@ -110,27 +110,64 @@ test('resume skips a damaged latest checkpoint for the one before it, and says s
   assert.equal(finished.lastCheckpoint!.sha256, newest.sha256);
 });
 
-test('a run whose diversity collapses is reported once, with the epoch it began; the untrained start is no alarm', async (t) => {
+test('a run whose diversity collapses is reported once, with the epoch it began; the untrained start and learning are no alarm', async (t) => {
   const { studio, project, request } = await setup(t);
-  const alarms: { runId: number; health: { onsetEpoch: number | null; reasons: string[] } }[] = [];
-  studio.events.subscribe((m) => m.event === 'run.collapsed' && alarms.push(m.payload as (typeof alarms)[number]));
+  const alarms: { runId: number; health: { verdict: string; onsetEpoch: number | null; reasons: string[]; advice: string[] } }[] = [];
+  studio.events.subscribe((m) => m.event === 'run.health' && alarms.push(m.payload as (typeof alarms)[number]));
   // Adam at learning rate 1 and β1 0.9, seed 6: on this tiny set the samples lose their diversity at epoch 4.
   const { run, done } = await studio.runs.start(request({ epochs: 4, learningRate: 1, beta1: 0.9, seed: 6 }));
   const finished = await done;
   const verdicts = project.db.prepare('SELECT epoch, verdict FROM run_health WHERE run_id = ? ORDER BY epoch').all(run.id);
   assert.deepEqual(verdicts, [
-    { epoch: 0, verdict: 'healthy' },
-    { epoch: 1, verdict: 'healthy' },
-    { epoch: 2, verdict: 'healthy' },
-    { epoch: 3, verdict: 'healthy' },
-    { epoch: 4, verdict: 'collapsed' },
+    { epoch: 0, verdict: 'untrained' },
+    { epoch: 1, verdict: 'learning' },
+    { epoch: 2, verdict: 'learning' },
+    { epoch: 3, verdict: 'learning' },
+    { epoch: 4, verdict: 'collapsing' },
   ]);
   assert.equal(alarms.length, 1, 'one alarm when it turns, not one per checkpoint');
+  assert.equal(alarms[0]!.health.verdict, 'collapsing');
   assert.equal(alarms[0]!.health.onsetEpoch, 4);
   assert.match(alarms[0]!.health.reasons.join(), /of the real portraits' diversity/);
-  assert.equal(finished.health!.verdict, 'collapsed');
+  assert.match(alarms[0]!.health.advice[0]!, /^Fork from the checkpoint before the collapse began/);
+  assert.equal(finished.health!.verdict, 'collapsing');
   assert.equal(finished.health!.onsetEpoch, 4);
   assert.equal(finished.health!.onsetKimg, listCheckpoints(project, run.id)[4]!.kimg);
+});
+
+test('every verdict from real tiny runs: a collapse that begins before the run was ever healthy, a healthy run, a failed one', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const verdicts = (runId: number) =>
+    (project.db.prepare('SELECT verdict FROM run_health WHERE run_id = ? ORDER BY images_seen').all(runId) as { verdict: string }[]).map((r) => r.verdict);
+  // β1 0 at learning rate 1: diverse after one epoch, never like a portrait, then one flat colour from epoch 3.
+  const early = await (await studio.runs.start(request({ epochs: 6, learningRate: 1, beta1: 0 }))).done;
+  assert.deepEqual(verdicts(early.id), ['untrained', 'learning', 'learning', 'collapsing', 'collapsing', 'collapsing', 'collapsing']);
+  assert.equal(early.health!.onsetEpoch, 3);
+  assert.match(early.health!.reasons.join('\n'), /of the samples are near-duplicates of one another/);
+
+  // A wider generator at a gentler rate draws portraits (precision ≥ 50 %) by epoch 10.
+  const learned = await (await studio.runs.start(request({ epochs: 12, width: 16, learningRate: 0.002 }))).done;
+  const learnedVerdicts = verdicts(learned.id);
+  assert.equal(learnedVerdicts[0], 'untrained');
+  assert.ok(
+    learnedVerdicts.slice(1, 9).every((v) => v === 'learning'),
+    learnedVerdicts.join(),
+  );
+  assert.deepEqual(learnedVerdicts.slice(10), ['healthy', 'healthy', 'healthy']);
+  assert.equal(learned.health!.verdict, 'healthy');
+  assert.deepEqual(learned.health!.advice, [], 'nothing to try when healthy');
+  const learning = project.db.prepare('SELECT reasons FROM run_health WHERE run_id = ? AND epoch = 1').get(learned.id) as { reasons: string };
+  assert.match(learning.reasons, /still learning: \d+ % of the samples look like a portrait yet \(precision; healthy from 50 %\)/);
+
+  // A damaged dataset: the engine refuses it before the first step, and the run's verdict is failed, with the error.
+  const ds = project.db.prepare('SELECT dir_path FROM datasets').get() as { dir_path: string };
+  const images = join(project.dir, ds.dir_path, 'images.u8');
+  writeFileSync(images, readFileSync(images).subarray(0, 100));
+  const failed = await (await studio.runs.start(request())).done;
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.health!.verdict, 'failed');
+  assert.match(failed.health!.reasons[0]!, /^the run stopped with an error: .*the dataset is damaged/);
+  assert.match(failed.health!.advice[0]!, /^Start again/);
 });
 
 test('a fork continues from a checkpoint of another run with new settings, and keeps its lineage', async (t) => {

@@ -8,6 +8,7 @@ import { selectBackend } from '../../electron/engine/backends';
 import { imageFeatures } from '../../electron/engine/metrics/features';
 import { lossSignature } from '../../electron/engine/metrics/loss-signature';
 import { assessHealth, collapseOnset } from '../../electron/engine/metrics/registry';
+import { adviceFor, type Verdict } from '../../shared/health';
 import { buildDcgan } from '../../electron/engine/models/dcgan';
 import { Rng } from '../../electron/engine/nn/rng';
 import { smallPortraits } from '../helpers';
@@ -43,7 +44,7 @@ test('a generator that ignores its latent draws one face: collapsed, with the re
   tf.dispose([z, images]);
   model.params.dispose();
   const report = assessHealth({ samples: features(samples), reals: features(portraits) });
-  assert.equal(report.verdict, 'collapsed');
+  assert.equal(report.verdict, 'collapsing');
   assert.ok(report.metrics.diversity! < 0.05);
   assert.equal(report.metrics.largest_duplicate_cluster, 1);
   assert.match(report.reasons.join('\n'), /samples keep 0 % of the real portraits' diversity/);
@@ -53,7 +54,7 @@ test('a generator that ignores its latent draws one face: collapsed, with the re
 test('partial collapse: most samples one face, a few others', () => {
   const samples = [...Array.from({ length: 9 }, () => portraits[3]!), portraits[5]!, portraits[7]!, portraits[9]!];
   const report = assessHealth({ samples: features(samples), reals: features(portraits.slice(12)) });
-  assert.equal(report.verdict, 'collapsed');
+  assert.equal(report.verdict, 'collapsing');
   assert.equal(report.metrics.largest_duplicate_cluster, 9 / 12);
 });
 
@@ -61,7 +62,7 @@ test('samples that copy training portraits are flagged as memorisation, not as c
   const report = assessHealth({ samples: features(portraits.slice(0, 12)), reals: features(portraits) });
   assert.equal(report.verdict, 'healthy');
   assert.equal(report.metrics.nearest_training_ratio, 0);
-  assert.match(report.reasons.join(), /memorisation/);
+  assert.match(report.reasons.join(), /memorisation\): 0\.00×: closer to a training portrait than real portraits ever come to each other — a copy/);
 });
 
 test('the loss signature: D near zero while G climbs', () => {
@@ -71,19 +72,20 @@ test('the loss signature: D near zero while G climbs', () => {
   assert.equal(lossSignature.measure(input([0.01, 0.01], [7, 6], [9, 9])), 0, 'G falling again is no signature');
 });
 
-test('the onset is the first checkpoint of the latest collapsed stretch', () => {
-  const v = (epoch: number, verdict: 'healthy' | 'collapsed') => ({ epoch, imagesSeen: epoch * 600, verdict });
-  assert.deepEqual(collapseOnset([v(0, 'healthy'), v(2, 'collapsed'), v(4, 'healthy'), v(8, 'collapsed'), v(6, 'collapsed')]), v(6, 'collapsed'));
-  assert.equal(collapseOnset([v(0, 'healthy'), v(2, 'collapsed'), v(4, 'healthy')]), null);
+test('the onset is the first checkpoint of the latest collapsing stretch', () => {
+  const v = (epoch: number, verdict: Verdict) => ({ epoch, imagesSeen: epoch * 600, verdict });
+  assert.deepEqual(collapseOnset([v(0, 'untrained'), v(2, 'collapsing'), v(4, 'healthy'), v(8, 'collapsing'), v(6, 'collapsing')]), v(6, 'collapsing'));
+  assert.equal(collapseOnset([v(0, 'untrained'), v(2, 'collapsing'), v(4, 'learning')]), null);
 });
 
-test('before the first step the verdict is no verdict: an untrained generator draws uniform grey', () => {
+test('before the first step the verdict is untrained: an untrained generator draws uniform grey, which is no collapse', () => {
   const grey = Array.from({ length: 8 }, () => new Uint8Array(3072).fill(128));
   const judged = assessHealth({ samples: features(grey), reals: features(portraits) });
-  assert.equal(judged.verdict, 'collapsed');
+  assert.equal(judged.verdict, 'collapsing');
   const untrained = assessHealth({ samples: features(grey), reals: features(portraits), untrained: true });
-  assert.equal(untrained.verdict, 'healthy');
-  assert.deepEqual(untrained.reasons, ['untrained: the generator has not learned anything yet']);
+  assert.equal(untrained.verdict, 'untrained');
+  assert.deepEqual(untrained.reasons, ['untrained: the generator has not taken a step; what it draws is where it starts']);
+  assert.deepEqual(adviceFor('untrained'), ['Start or resume the run: nothing has been learned yet.']);
 });
 
 test('still learning: samples never yet diverse are no collapse; diverse ones are judged as ever', async () => {
@@ -91,10 +93,36 @@ test('still learning: samples never yet diverse are no collapse; diverse ones ar
   const mean = new Uint8Array(3072).map((_, k) => portraits.reduce((a, p) => a + p[k]!, 0) / portraits.length);
   const blurred = Array.from({ length: 8 }, (_, i) => mean.map((v, k) => Math.min(255, v + ((k * 7 + i * 13) % 5))));
   const learning = assessHealth({ samples: features(blurred), reals: features(portraits), stillLearning: true });
-  assert.equal(learning.verdict, 'healthy');
-  assert.match(learning.reasons[0]!, /^still learning: the samples have not yet been diverse \(\d+ % of the real portraits' diversity\)$/);
-  assert.equal(assessHealth({ samples: features(blurred), reals: features(portraits) }).verdict, 'collapsed');
+  assert.equal(learning.verdict, 'learning');
+  assert.match(learning.reasons[0]!, /^still learning: the samples are not yet diverse \(\d+ % of the real portraits' diversity; 35 % counts as diverse\)$/);
+  assert.equal(assessHealth({ samples: features(blurred), reals: features(portraits) }).verdict, 'collapsing');
+  // A collapse that begins early: the same blur, but down from the diversity the run had a checkpoint ago.
+  const fell = assessHealth({ samples: features(blurred), reals: features(portraits), stillLearning: true, best: { diversity: 0.3, precision: 0, recall: 0 } });
+  assert.equal(fell.verdict, 'collapsing');
+  assert.match(fell.reasons[0]!, /^the samples' diversity fell to \d+ % of the real portraits', from 30 %$/);
   // The grace covers low diversity only: diverse samples that copy training portraits are still noted.
   const copies = assessHealth({ samples: features(portraits.slice(0, 12)), reals: features(portraits), stillLearning: true });
   assert.match(copies.reasons.join(), /memorisation/);
+});
+
+test('learning until the samples look like portraits; healthy once they do; failed when they turn to noise after', () => {
+  const real = features(portraits.slice(12));
+  const diverse = features(portraits.slice(0, 12));
+  const learning = assessHealth({ samples: diverse, reals: real, quality: { precision: 0.2, recall: 0.05 } });
+  assert.equal(learning.verdict, 'learning');
+  assert.deepEqual(learning.reasons, ['still learning: 20 % of the samples look like a portrait yet (precision; healthy from 50 %)']);
+  assert.equal(assessHealth({ samples: diverse, reals: real, quality: { precision: 0.8, recall: 0.4 } }).verdict, 'healthy');
+  // Colour noise, as a diverged generator draws it: diverse, but nothing like a photograph.
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+  const noise = features(Array.from({ length: 12 }, () => Uint8Array.from({ length: 3072 }, rand)));
+  const diverged = assessHealth({ samples: noise, reals: real, quality: { precision: 0, recall: 0 }, best: { diversity: 0.9, precision: 0.85, recall: 0.4 } });
+  assert.ok(diverged.metrics.smoothness! < 0.3, `noise smoothness ${diverged.metrics.smoothness}`);
+  assert.ok(assessHealth({ samples: diverse, reals: real }).metrics.smoothness! > 0.7, 'portraits are as smooth as portraits');
+  assert.equal(diverged.verdict, 'failed');
+  assert.match(diverged.reasons[0]!, /^the samples turned to noise: 0 % look like a portrait, down from 85 %, .* training diverged$/);
+  // The same noise from a run that never drew portraits is a run still learning, not one that failed.
+  assert.equal(assessHealth({ samples: noise, reals: real, quality: { precision: 0, recall: 0 } }).verdict, 'learning');
+  const nan = assessHealth({ samples: diverse, reals: real, losses: { recent: { d: [0.5, Number.NaN], g: [1] }, before: { d: [], g: [] } } });
+  assert.equal(nan.verdict, 'failed');
 });

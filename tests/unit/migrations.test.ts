@@ -187,6 +187,16 @@ test('migration 9 (run leases) keeps every run and starts each without an owner'
   db.close();
 });
 
+/** Dataset 1 of collection 1 and run 1 trained on it, as any schema from version 3 on holds them. */
+function datasetAndRun(db: BetterSqlite3.Database): void {
+  db.prepare(
+    "INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')",
+  ).run();
+  db.prepare(
+    "INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')",
+  ).run();
+}
+
 test('migration 7 (latents of generators) rebuilds latents keeping every witness, and adds their labels', (t) => {
   const db = new BetterSqlite3(join(tempDir(t), 'v6.sqlite'));
   db.pragma('foreign_keys = ON');
@@ -195,12 +205,7 @@ test('migration 7 (latents of generators) rebuilds latents keeping every witness
   db.prepare(
     "INSERT INTO images (collection_id, status, sha256, original_path, source_path, imported_at) VALUES (1, 'ok', 'aa', 'originals/aa/aa.jpg', '/a.jpg', 'then')",
   ).run();
-  db.prepare(
-    "INSERT INTO datasets (name, collection_id, resolution, channels, fit, xflip, image_count, dir_path, sha256, bytes, created_at) VALUES ('d', 1, 16, 3, 'crop', 0, 24, 'datasets/d', 'h', 1, 'then')",
-  ).run();
-  db.prepare(
-    "INSERT INTO runs (name, dataset_id, arch, options, status, dir_path, created_at, updated_at) VALUES ('r', 1, 'dcgan', '{}', 'finished', 'runs/r', 'then', 'then')",
-  ).run();
+  datasetAndRun(db);
   const witness = db.prepare("INSERT INTO latents (run_id, kind, position, vector, created_at) VALUES (1, 'witness', ?, ?, 'then')");
   witness.run(0, Buffer.from(Float32Array.of(0.5, -1).buffer));
   witness.run(1, Buffer.from(Float32Array.of(2, 3).buffer));
@@ -266,5 +271,27 @@ test('migration 18 (second look) rebuilds faces keeping every row and id, takes 
   // The rebuilt table still follows its image away.
   db.prepare('DELETE FROM images WHERE id = 1').run();
   assert.equal((db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n, 0);
+  db.close();
+});
+
+test('migration 20 (five health verdicts) renames each recorded verdict by what it said, and keeps every row', (t) => {
+  const db = new BetterSqlite3(join(tempDir(t), 'v19.sqlite'));
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 19));
+  db.prepare("INSERT INTO collections (name, created_at) VALUES ('c', 'then')").run();
+  datasetAndRun(db);
+  const health = db.prepare("INSERT INTO run_health (run_id, images_seen, epoch, verdict, metrics, reasons) VALUES (1, ?, ?, ?, '{}', ?)");
+  health.run(0, 0, 'healthy', JSON.stringify(['untrained: the generator has not learned anything yet']));
+  health.run(24, 1, 'healthy', JSON.stringify(["still learning: the samples have not yet been diverse (3 % of the real portraits' diversity)"]));
+  health.run(48, 2, 'healthy', '[]');
+  health.run(72, 3, 'collapsed', JSON.stringify(["samples keep 20 % of the real portraits' diversity"]));
+  migrate(db, migrations.slice(0, 20));
+  assert.deepEqual(
+    (db.prepare('SELECT verdict, reasons FROM run_health ORDER BY images_seen').all() as { verdict: string; reasons: string }[]).map((r) => r.verdict),
+    ['untrained', 'learning', 'healthy', 'collapsing'],
+  );
+  assert.throws(() => db.prepare("UPDATE run_health SET verdict = 'collapsed' WHERE epoch = 3").run(), /CHECK constraint failed/);
+  db.prepare('DELETE FROM runs').run();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM run_health').get() as { n: number }).n, 0, 'health still follows its run away');
   db.close();
 });

@@ -43,18 +43,21 @@ test('window state: kept, read back, and never restored onto a display that is g
 const run = (status: Run['status'], extra: Partial<Run> = {}) =>
   ({ event: 'run.changed', payload: { id: 4, name: 'death-orgasm', status, reason: null, health: null, ...extra } }) as unknown as EventMessage;
 
-test('notifications: one when a run ends or collapses, none for progress or repeats', () => {
+test('notifications: one when a run ends, starts collapsing or turns to noise, none for progress or repeats', () => {
   const notice = runNotifier();
   assert.equal(notice(run('running')), null);
   assert.equal(notice({ event: 'run.progress', payload: {} } as EventMessage), null);
   assert.deepEqual(notice(run('finished')), { runId: 4, title: 'Run “death-orgasm” finished', body: 'its timeline is ready' });
   assert.equal(notice(run('finished')), null, 'the same status again is no news');
   assert.match(notice(run('interrupted', { reason: 'the engine process ended unexpectedly (signal SIGKILL)' }))!.body, /SIGKILL/);
-  const collapsed = notice({
-    event: 'run.collapsed',
-    payload: { runId: 4, name: 'death-orgasm', health: { reasons: ["samples keep 20 % of the real portraits' diversity"] } },
-  } as unknown as EventMessage);
-  assert.deepEqual(collapsed, { runId: 4, title: 'Run “death-orgasm” collapsed', body: "samples keep 20 % of the real portraits' diversity" });
+  const turned = (verdict: string, reason: string) =>
+    notice({ event: 'run.health', payload: { runId: 4, name: 'death-orgasm', health: { verdict, reasons: [reason] } } } as unknown as EventMessage);
+  assert.deepEqual(turned('collapsing', "samples keep 20 % of the real portraits' diversity"), {
+    runId: 4,
+    title: 'Run “death-orgasm” is collapsing',
+    body: "samples keep 20 % of the real portraits' diversity",
+  });
+  assert.deepEqual(turned('failed', 'the samples turned to noise'), { runId: 4, title: 'Run “death-orgasm” failed', body: 'the samples turned to noise' });
 });
 
 test('menu: the studio items everywhere; the app menu on macOS, Quit under File elsewhere', () => {

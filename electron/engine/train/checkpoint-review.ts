@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import type { DatasetFile } from '../../formats/dataset-file';
 import { imageFeatures } from '../metrics/features';
 import { assessHealth, DIVERSE, type HealthReport } from '../metrics/registry';
+import type { HealthBest } from '../../../shared/health';
 import type { GanModel } from '../models/gan-model';
 import { Rng } from '../nn/rng';
 import * as tf from '../tf';
@@ -63,8 +64,6 @@ export interface RecentLosses {
 }
 
 export class CheckpointReview {
-  private bestRecall = 0;
-
   private constructor(
     private readonly model: GanModel,
     /** The run's fixed witness latents: drawn from their own generator, the same for every run with the same seed and size. */
@@ -72,11 +71,11 @@ export class CheckpointReview {
     private readonly healthLatents: tf.Tensor2D,
     private readonly realFeatures: ReturnType<typeof imageFeatures>,
     private readonly quality: QuickQualityMeter,
-    /** Until the samples first become diverse, low diversity is learning, not collapse. */
-    private diverseSeen: boolean,
+    /** The best the run reached so far: until the samples first become diverse, low diversity is learning, not collapse. */
+    private readonly best: HealthBest,
   ) {}
 
-  static async open(model: GanModel, dataset: DatasetFile, seed: number, witnesses: number, diverseBefore = false): Promise<CheckpointReview> {
+  static async open(model: GanModel, dataset: DatasetFile, seed: number, witnesses: number, bestBefore?: HealthBest): Promise<CheckpointReview> {
     const meta = dataset.meta;
     const healthCount = Math.min(HEALTH_SAMPLES, meta.count);
     const healthLatents = model.sampleLatents(healthCount, new Rng(seed ^ 0x4ea1));
@@ -87,7 +86,9 @@ export class CheckpointReview {
       meta.channels,
     );
     const quality = await QuickQualityMeter.open(dataset, seed ^ 0x5d0);
-    return new CheckpointReview(model, model.sampleLatents(witnesses, new Rng(seed ^ 0x317e55)), healthLatents, realFeatures, quality, diverseBefore);
+    return new CheckpointReview(model, model.sampleLatents(witnesses, new Rng(seed ^ 0x317e55)), healthLatents, realFeatures, quality, {
+      ...(bestBefore ?? { diversity: 0, precision: 0, recall: 0 }),
+    });
   }
 
   /** Draws the witnesses into `witnessGrid` and judges the model as it stands at `counters`, `totalImages` into the run. */
@@ -103,11 +104,20 @@ export class CheckpointReview {
     const samples = imageFeatures(generated, this.model.resolution, this.model.channels);
     const measured = await this.quality.measure(generated, samples);
     // For at most a fifth of the run, and until the samples first become diverse, low diversity is learning.
-    const stillLearning = !this.diverseSeen && counters.imagesSeen < 0.2 * totalImages;
-    const recall = { now: measured.values['recall-image']!, best: this.bestRecall };
-    const health = assessHealth({ samples, reals: this.realFeatures, losses, untrained: counters.step === 0, stillLearning, recall });
-    this.bestRecall = Math.max(this.bestRecall, recall.now);
-    if ((health.metrics.diversity ?? 0) >= DIVERSE) this.diverseSeen = true;
+    const stillLearning = !(this.best.diversity >= DIVERSE) && counters.imagesSeen < 0.2 * totalImages;
+    const quality = { precision: measured.values['precision-image']!, recall: measured.values['recall-image']! };
+    const untrained = counters.step === 0;
+    const qualityReals = measured.settings.reals;
+    const health = assessHealth({ samples, reals: this.realFeatures, losses, untrained, stillLearning, quality, qualityReals, best: { ...this.best } });
+    // Flat grey lies at the middle of the portraits' thumbnails, so its precision is high and means
+    // nothing: only diverse samples set the best precision (the untrained start sets no best at all).
+    if (!untrained) {
+      const finite = (x: number | undefined) => (Number.isFinite(x) ? x! : 0);
+      const diverse = finite(health.metrics.diversity) >= DIVERSE;
+      this.best.diversity = Math.max(this.best.diversity, finite(health.metrics.diversity));
+      if (diverse) this.best.precision = Math.max(this.best.precision, finite(quality.precision));
+      this.best.recall = Math.max(this.best.recall, finite(quality.recall));
+    }
     return { health, quality: measured };
   }
 

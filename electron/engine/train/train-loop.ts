@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import * as tf from '../tf';
 import { type HealthReport } from '../metrics/registry';
+import type { HealthBest } from '../../../shared/health';
 import { buildModel, type ModelConfig } from '../models/registry';
 import type { StyleModel } from '../models/style-model';
 import { readNetworkFiles } from '../../formats/network-file';
@@ -41,8 +42,8 @@ export interface TrainOptions {
   checkpointEvery: number;
   /** A pretrained network's folder (network.json + weights.bin) to start from, when not resuming. */
   initNetwork?: string;
-  /** Whether an earlier checkpoint of the run (or of the run it was forked from) had diverse samples. */
-  diverseBefore?: boolean;
+  /** The best diversity, precision and recall earlier checkpoints of the run (or of the run it was forked from) reached. */
+  healthBefore?: HealthBest;
   /** Start from this checkpoint (resume or fork); its sha256 is checked when given. */
   from?: { file: string; sha256?: string };
 }
@@ -161,7 +162,7 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
   );
   let counters: TrainCounters = { epoch: 0, step: 0, imagesSeen: 0 };
   let position: EpochPosition | undefined;
-  const review = await CheckpointReview.open(model, options.dataset, options.seed, options.witnesses, options.diverseBefore);
+  const review = await CheckpointReview.open(model, options.dataset, options.seed, options.witnesses, options.healthBefore);
   callbacks.onWitnesses?.((await review.witnesses.array()) as number[][]);
   const losses: RecentLosses = { recent: { d: [], g: [] }, before: { d: [], g: [] } };
 

@@ -6,6 +6,7 @@ import type { RunInspection } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../../shared/progress';
 import { familyLearningRate } from '../../../shared/run-presets';
+import { adviceFor, COPY_RATIO, describeMemorisation } from '../../../shared/health';
 import { asAppError, type EngineClient } from '../engine-host/engine-client';
 import { getDataset } from '../datasets/datasets';
 import type { Project } from '../projects/project';
@@ -54,7 +55,8 @@ function advise(project: Project, runId: number, duplicates: boolean, closest: n
   const advice: RunInspection['advice'] = [];
   const dataset = getDataset(project, run.datasetId);
   const lr = run.options.learningRate ?? familyLearningRate(run.options.arch);
-  if (run.health?.verdict === 'collapsed' && series.onsetAt !== null) {
+  const verdict = run.health?.verdict;
+  if (verdict === 'collapsing' && series.onsetAt !== null) {
     const before = series.checkpoints.filter((c) => c.at < series.onsetAt!).at(-1);
     if (before) {
       advice.push({
@@ -63,7 +65,20 @@ function advise(project: Project, runId: number, duplicates: boolean, closest: n
       });
     }
   }
-  if (run.health?.verdict === 'collapsed' || duplicates) {
+  if (verdict === 'failed') {
+    const lastHealthy = series.checkpoints.filter((c) => c.verdict === 'healthy').at(-1);
+    if (lastHealthy)
+      advice.push({
+        text: `Resume from the last healthy checkpoint (${describeAt(series.unit, lastHealthy.at)}) with half the learning rate (${lr / 2}).`,
+        action: { kind: 'fork', at: lastHealthy.at, learningRate: lr / 2 },
+      });
+    advice.push({
+      text: `Start again with its settings, changing what failed: a lower learning rate (${lr} now), a smaller batch.`,
+      action: { kind: 'restart' },
+    });
+  }
+  if (verdict === 'learning') for (const text of adviceFor('learning')) advice.push({ text, action: null });
+  if (verdict === 'collapsing' || duplicates) {
     if (!dataset.xflip)
       advice.push({ text: 'Augment: build the dataset again with mirrored copies (x-flip), which doubles what D sees.', action: { kind: 'augment' } });
     if (dataset.imageCount < 1000)
@@ -73,6 +88,10 @@ function advise(project: Project, runId: number, duplicates: boolean, closest: n
       });
     advice.push({ text: 'Lower the learning rate, or give D fewer steps per G step.', action: null });
   }
-  if (closest < 0.25) advice.push({ text: 'Some samples copy a training portrait closely (memorisation): stop earlier, or add data.', action: null });
+  if (closest < COPY_RATIO)
+    advice.push({
+      text: `The closest sample copies a training portrait (${describeMemorisation(closest)}): use an earlier checkpoint, or add data.`,
+      action: null,
+    });
   return advice;
 }

@@ -11,10 +11,11 @@ import { AppError } from '../../../shared/errors';
 import { checkpointAt, DEFAULT_EPOCHS, describeAt, progressUnit, trainingTarget } from '../../../shared/progress';
 import type { EventBus } from '../../api/event-bus';
 import type { TrainEvent, TrainJob } from '../../engine/protocol';
+import type { Verdict } from '../../../shared/health';
 import { hashFile } from '../../formats/dataset-file';
 import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../../formats/atomic-write';
-import { trainJobFor, wasEverDiverse } from './train-job';
+import { bestHealthBefore, trainJobFor } from './train-job';
 import { dropResumePointBefore, recordResumePoint, resumePointOf } from './resume-point';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
@@ -376,7 +377,7 @@ export class RunManager {
       getDataset(this.project, run.datasetId),
       join(this.project.dir, run.path),
       from,
-      wasEverDiverse(this.project, lineage),
+      bestHealthBefore(this.project, lineage),
     );
     // This process owns the run from now until its engine ends; no other may start it twice.
     takeLease(this.project, runId, run.name);
@@ -421,8 +422,9 @@ export class RunManager {
             const before = getRun(this.project, runId).health;
             recordHealth(this.project, runId, m.checkpoint, m.checkpoint.health);
             const after = getRun(this.project, runId);
-            if (after.health?.verdict === 'collapsed' && before?.verdict !== 'collapsed') {
-              this.events.emit('run.collapsed', { runId, name: after.name, health: after.health });
+            const alarming = (v: Verdict | undefined) => v === 'collapsing' || v === 'failed';
+            if (after.health && alarming(after.health.verdict) && before?.verdict !== after.health.verdict) {
+              this.events.emit('run.health', { runId, name: after.name, health: after.health });
             }
           }
           changed();

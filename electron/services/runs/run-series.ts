@@ -3,7 +3,7 @@
 // each bucket's extremes kept so spikes still show, and every checkpoint with its health.
 import type { RunSeries } from '../../../shared/contract';
 import { checkpointAt, progressUnit } from '../../../shared/progress';
-import { collapseOnset } from '../../../shared/health';
+import { collapseOnset, type Verdict } from '../../../shared/health';
 import type { Project } from '../projects/project';
 import { getRun, listCheckpoints } from './run-store';
 
@@ -44,7 +44,7 @@ export function runSeries(project: Project, runId: number, points: number): RunS
     (
       project.db.prepare('SELECT images_seen, verdict, metrics, reasons FROM run_health WHERE run_id = ?').all(runId) as {
         images_seen: number;
-        verdict: 'healthy' | 'collapsed';
+        verdict: Verdict;
         metrics: string;
         reasons: string;
       }[]
@@ -62,7 +62,7 @@ export function runSeries(project: Project, runId: number, points: number): RunS
       reasons: h ? (JSON.parse(h.reasons) as string[]) : [],
     };
   });
-  const onset = collapseOnset(checkpoints.filter((c) => c.verdict !== null) as ((typeof checkpoints)[number] & { verdict: 'healthy' | 'collapsed' })[]);
+  const onset = collapseOnset(checkpoints.filter((c) => c.verdict !== null) as ((typeof checkpoints)[number] & { verdict: Verdict })[]);
   const stepsPerEpoch = Math.floor(getDatasetCount(project, run.datasetId) / run.options.batchSize);
   return {
     runId,

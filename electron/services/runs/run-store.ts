@@ -1,6 +1,6 @@
 // Runs, checkpoints, metrics and witness latents in the project database.
 import type { Checkpoint, Run, RunHealth, RunOrigin, RunRequest } from '../../../shared/contract';
-import { collapseOnset, type HealthReport } from '../../../shared/health';
+import { adviceFor, collapseOnset, type HealthReport, type Verdict } from '../../../shared/health';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
 import { LEASE_MS } from './run-lease';
@@ -70,7 +70,7 @@ export function getRun(project: Project, id: number): Run {
     origin: r.origin ? (JSON.parse(r.origin) as RunOrigin) : null,
     path: r.dir_path,
     lastCheckpoint: listCheckpoints(project, r.id).at(-1) ?? null,
-    health: runHealth(project, r.id),
+    health: runHealth(project, r.id, r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -160,16 +160,33 @@ export function recordHealth(project: Project, runId: number, at: { epoch: numbe
     .run(runId, at.imagesSeen, at.epoch, report.verdict, JSON.stringify(report.metrics), JSON.stringify(report.reasons));
 }
 
-/** The latest health verdict, with where a collapse began. */
-export function runHealth(project: Project, runId: number): RunHealth | null {
+/**
+ * The run's verdict: its latest checkpoint's, with where a collapse began — or failed, with the
+ * error, when the run itself stopped on one (whatever its last checkpoint looked like).
+ */
+export function runHealth(project: Project, runId: number, ended?: { status: Run['status']; reason: string | null }): RunHealth | null {
   const rows = project.db.prepare('SELECT images_seen, epoch, verdict, metrics, reasons FROM run_health WHERE run_id = ? ORDER BY images_seen').all(runId) as {
     images_seen: number;
     epoch: number;
-    verdict: 'healthy' | 'collapsed';
+    verdict: Verdict;
     metrics: string;
     reasons: string;
   }[];
   const last = rows.at(-1);
+  if (ended?.status === 'failed') {
+    return {
+      verdict: 'failed',
+      onsetEpoch: null,
+      onsetKimg: null,
+      epoch: last?.epoch ?? 0,
+      kimg: (last?.images_seen ?? 0) / 1000,
+      metrics: last ? (JSON.parse(last.metrics) as Record<string, number | null>) : {},
+      reasons: [
+        `the run stopped with an error${last ? ` after ${last.epoch === 0 && last.images_seen === 0 ? 'its untrained start' : `epoch ${last.epoch}`}` : ''}: ${ended.reason ?? 'no reason was recorded'}`,
+      ],
+      advice: adviceFor('failed'),
+    };
+  }
   if (!last) return null;
   const onset = collapseOnset(rows.map((r) => ({ ...r, imagesSeen: r.images_seen })));
   // JSON has no NaN: a metric that could not be measured comes back as null.
@@ -182,6 +199,7 @@ export function runHealth(project: Project, runId: number): RunHealth | null {
     kimg: last.images_seen / 1000,
     metrics,
     reasons: JSON.parse(last.reasons) as string[],
+    advice: adviceFor(last.verdict),
   };
 }
 

@@ -4,18 +4,24 @@ import { join } from 'node:path';
 import type { Dataset, RunRequest } from '../../../shared/contract';
 import { DEFAULT_EPOCHS } from '../../../shared/progress';
 import type { TrainJob } from '../../engine/protocol';
-import { DIVERSE } from '../../../shared/health';
+import { DIVERSE, type HealthBest } from '../../../shared/health';
 import type { StyleGan2Config } from '../../formats/stylegan2-layout';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 
-/** Whether any checkpoint of these runs had diverse samples (health's "still learning" ends there). */
-export function wasEverDiverse(project: Project, runIds: number[]): boolean {
-  if (runIds.length === 0) return false;
+/** The best diversity, precision and recall any checkpoint of these runs reached: health judges a resumed run against them. */
+export function bestHealthBefore(project: Project, runIds: number[]): HealthBest {
+  if (runIds.length === 0) return { diversity: 0, precision: 0, recall: 0 };
   const row = project.db
-    .prepare(`SELECT 1 FROM run_health WHERE run_id IN (${runIds.map(() => '?').join(',')}) AND json_extract(metrics, '$.diversity') >= ? LIMIT 1`)
-    .get(...runIds, DIVERSE);
-  return row !== undefined;
+    .prepare(
+      // As the engine keeps it (checkpoint-review.ts): only diverse samples' precision counts.
+      `SELECT max(json_extract(metrics, '$.diversity')) AS diversity,
+              max(CASE WHEN json_extract(metrics, '$.diversity') >= ? THEN json_extract(metrics, '$.precision') END) AS precision,
+              max(json_extract(metrics, '$.recall')) AS recall
+       FROM run_health WHERE run_id IN (${runIds.map(() => '?').join(',')}) AND verdict != 'untrained'`,
+    )
+    .get(DIVERSE, ...runIds) as Record<keyof HealthBest, number | null>;
+  return { diversity: row.diversity ?? 0, precision: row.precision ?? 0, recall: row.recall ?? 0 };
 }
 
 /** The pretrained network a StyleGAN2 run starts from: its architecture and its folder. */
@@ -29,10 +35,10 @@ export function startingNetwork(project: Project, o: RunRequest): { name: string
   };
 }
 
-export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, runDir: string, from: TrainJob['from'], diverseBefore = false): TrainJob {
+export function trainJobFor(project: Project, o: RunRequest, dataset: Dataset, runDir: string, from: TrainJob['from'], healthBefore?: HealthBest): TrainJob {
   const network = startingNetwork(project, o);
   return {
-    diverseBefore,
+    healthBefore,
     datasetDir: join(project.dir, dataset.path),
     runDir,
     tmpDir: project.tmpDir,

@@ -18,6 +18,7 @@ import * as m016 from './016-imports';
 import * as m017 from './017-metadata';
 import * as m018 from './018-second-look';
 import * as m019 from './019-import-prior';
+import * as m020 from './020-health-verdicts';
 
 export interface Migration {
   version: number;
@@ -47,4 +48,5 @@ export const migrations: Migration[] = [
   { version: 17, name: 'catalogue metadata', up: m017.up },
   { version: 18, name: 'faces on a second look, pictures set aside', up: m018.up, foreignKeysOff: m018.foreignKeysOff },
   { version: 19, name: 'what an import changed on pictures already there', up: m019.up },
+  { version: 20, name: 'five health verdicts', up: m020.up },
 ];
