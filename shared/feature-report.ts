@@ -45,6 +45,20 @@ export interface ClassComparison {
   significant: number;
 }
 
+/** The classifier judged on faces it was not fitted on. */
+export interface Classifier {
+  folds: number;
+  /** Share right on held-out faces; null when a class has too few to hold any out. */
+  accuracy: number | null;
+  /** What always guessing the commonest answer gets right. */
+  chance: number;
+  /** How often guessing at that rate would do as well (one-sided binomial test); null without accuracy. */
+  p: number | null;
+  /** The significance the classifier must reach before faces are generated with it. */
+  alpha: number;
+  beatsChance: boolean;
+}
+
 export interface RequestedOutcome {
   requested: string;
   generated: number;
@@ -60,9 +74,25 @@ export interface FeatureReport {
   dimensions: number;
   classes: { value: string; count: number }[];
   comparisons: ClassComparison[];
-  lda: LdaModel & { projections: { latentId: number; value: string; position: number[] }[] };
-  /** Accuracy on held-out faces; null when a class has too few to hold any out. */
-  classifier: { folds: number; accuracy: number | null };
+  /**
+   * Each face along the directions: `position` by the model fitted on every face (which separates
+   * any labels once dimensions outnumber faces), `heldOut` by the fold's model that never saw it
+   * (directions turned to agree in sign with the full model's); null when nothing could be held out.
+   */
+  lda: LdaModel & { projections: { latentId: number; value: string; position: number[]; heldOut: number[] | null }[] };
+  classifier: Classifier;
+  /** What the data does not support, in words: more dimensions than answers, accuracy near chance. */
+  warnings: string[];
   requested: RequestedOutcome[];
   invalid: number;
+}
+
+/** The classifier's standing in one sentence, as the CLI and the studio say it. */
+export function describeClassifier(c: Classifier): string {
+  if (c.accuracy === null) return 'too few faces to hold any out';
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  const p = c.p! < 0.001 ? 'p < 0.001' : `p = ${c.p!.toFixed(3)}`;
+  return `${pct(c.accuracy)} right on held-out faces (${c.folds}-fold), where guessing the commonest answer gets ${pct(c.chance)}: ${
+    c.beatsChance ? `beats chance (${p}, below ${c.alpha})` : `no better than chance (${p})`
+  }`;
 }

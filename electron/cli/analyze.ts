@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { FeatureReport } from '../../shared/feature-report';
+import { describeClassifier, type FeatureReport } from '../../shared/feature-report';
 import { getLatents } from '../services/latents';
 import type { Command } from './command';
 import { GENERATOR_FLAGS, GENERATOR_HELP, GENERATOR_USAGE, generatorRef } from './generator-ref';
@@ -25,9 +25,8 @@ function describeReport(r: FeatureReport): string {
   lines.push(
     `  LDA: ${r.lda.directions.length} direction${r.lda.directions.length === 1 ? '' : 's'} (${r.lda.explained.map((e) => `${(e * 100).toFixed(0)} %`).join(', ')} of the separation), shrinkage ${r.lda.shrinkage}`,
   );
-  lines.push(
-    `  classifier: ${r.classifier.accuracy === null ? 'too few faces to cross-validate' : `${(r.classifier.accuracy * 100).toFixed(0)} % right on held-out faces (${r.classifier.folds}-fold)`}`,
-  );
+  lines.push(`  classifier: ${describeClassifier(r.classifier)}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   for (const o of r.requested)
     lines.push(
       `  requested ${r.feature}=${o.requested}: ${o.generated} generated, ${o.answered} answered, ${o.matched} as requested${o.successRate === null ? '' : ` — success rate ${(o.successRate * 100).toFixed(0)} %`}`,

@@ -72,6 +72,10 @@ test('analyze: t-tests and LDA on labelled faces, a JSON report, generation with
   const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   assert.ok(Math.abs(meanOf(along('yes')) - meanOf(along('no'))) > 1, 'the classes separate along the direction');
   assert.ok(report.classifier.accuracy > 0.6, `held-out accuracy ${report.classifier.accuracy}`);
+  assert.equal(report.classifier.beatsChance, true, `p ${report.classifier.p} against chance ${report.classifier.chance}`);
+  // Held out, each face placed by a model that never saw it, the classes still lie apart.
+  const heldOut = (v: string) => report.lda.projections.filter((p: { value: string }) => p.value === v).map((p: { heldOut: number[] }) => p.heldOut[0]);
+  assert.equal(Math.sign(meanOf(heldOut('yes')) - meanOf(heldOut('no'))), Math.sign(meanOf(along('yes')) - meanOf(along('no'))));
   assert.deepEqual(JSON.parse(readFileSync(reportFile, 'utf8')).classes, report.classes, 'the JSON report');
 
   // Faces requested bright, then "labelled" by the same rule: the measured success rate.
@@ -111,6 +115,23 @@ test('analyze: t-tests and LDA on labelled faces, a JSON report, generation with
   assert.deepEqual([outcome.requested, outcome.generated, outcome.answered, outcome.matched], ['yes', 12, 12, matched]);
   assert.equal(outcome.successRate, matched / 12);
   assert.ok(outcome.successRate > 0.5, `requested faces are bright more often than chance (${outcome.successRate})`);
+
+  // Answers that say nothing about the faces (every other seed "heads"): the report says so, and refuses to generate.
+  latents('label', sample.filter((_: number, i: number) => i % 2 === 0).join(','), 'coin=heads');
+  latents('label', sample.filter((_: number, i: number) => i % 2 === 1).join(','), 'coin=tails');
+  const coin = cli('analyze', project, '--network', 'sg2-tiny-32', '--feature', 'coin');
+  assert.equal(coin.code, 0, coin.stderr);
+  assert.match(
+    coin.stdout,
+    /classifier: \d+ % right on held-out faces \(5-fold\), where guessing the commonest answer gets 50 %: no better than chance \(p = /,
+  );
+  assert.match(coin.stdout, /warning: 64 dimensions and 60 answers: with more dimensions than answers, the fitted projection separates any labels/);
+  const refused = cli('analyze', project, '--network', 'sg2-tiny-32', '--backend', 'wasm', '--feature', 'coin', '--generate', 'heads');
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /faces with coin=heads cannot be generated yet: the classifier is \d+ % right .*no better than chance .*Answer more faces in the questionnaire/,
+  );
 
   const none = cli('analyze', project, '--network', 'sg2-tiny-32', '--feature', 'glasses');
   assert.equal(none.code, 1);

@@ -180,9 +180,33 @@ test('analyze and generate: a report written as JSON; faces generated with a req
     { value: 'yes', count: 3 },
   ]);
   assert.ok(existsSync(join(projectDir, analysis.file!)));
-  const generated = await result({ kind: 'generate', ref: network, feature: 'bright', value: 'yes', count: 2, multiplier: 1, backend: 'cpu' });
+  // Six arbitrary answers support no classifier: generation is refused, as a failed job that says why.
+  const refused = await job({ kind: 'generate', ref: network, feature: 'bright', value: 'yes', count: 2, multiplier: 1, backend: 'cpu' });
+  assert.equal(refused.ok, false);
+  assert.match(refused.error!, /faces with bright=yes cannot be generated yet: the classifier is .* no better than chance/);
+
+  // Forty answers that follow the latents themselves (their first two coordinates' sum, split at its median) do.
+  const more = await result({ kind: 'seeds', ref: network, seeds: Array.from({ length: 40 }, (_, i) => 100 + i), backend: 'cpu' });
+  const project = studio.requireProject();
+  const sum = (id: number) => {
+    const v = new Float32Array((project.db.prepare('SELECT vector FROM latents WHERE id = ?').get(id) as { vector: Buffer }).vector.buffer.slice(0));
+    return v[0]! + v[1]!;
+  };
+  const moreIds = more.latents.map((l) => l.id);
+  const median = moreIds.map(sum).sort((x, y) => x - y)[20]!;
+  const side = (id: number) => sum(id) >= median;
+  labelLatents(project, moreIds.filter(side), 'side', 'plus');
+  labelLatents(
+    project,
+    moreIds.filter((id) => !side(id)),
+    'side',
+    'minus',
+  );
+  const judged = await result({ kind: 'analyze', ref: network, feature: 'side' });
+  assert.equal(judged.report.classifier.beatsChance, true, JSON.stringify(judged.report.classifier));
+  const generated = await result({ kind: 'generate', ref: network, feature: 'side', value: 'plus', count: 2, multiplier: 1, backend: 'cpu' });
   assert.equal(generated.latents.length, 2);
-  assert.ok(generated.latents.every((l) => (l.detail.requested as { value: string }).value === 'yes'));
+  assert.ok(generated.latents.every((l) => (l.detail.requested as { value: string }).value === 'plus'));
 });
 
 test('leporello and contact sheet: a PDF and a PNG recorded as renders; refusals arrive as failed jobs, nothing written', async () => {

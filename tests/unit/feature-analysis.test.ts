@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { classify, fitLda } from '../../electron/engine/latent/lda';
-import { qValues, testDimensions } from '../../electron/engine/latent/statistics';
+import { analyzeFeature } from '../../electron/engine/latent/feature-report';
+import { binomialUpperTail, qValues, testDimensions } from '../../electron/engine/latent/statistics';
+import { describeClassifier } from '../../shared/feature-report';
 import { repoRoot } from '../helpers';
 
 const reference = JSON.parse(readFileSync(join(repoRoot, 'tests', 'fixtures', 'analysis', 'reference.json'), 'utf8'));
@@ -60,4 +62,56 @@ test('LDA directions and class probabilities agree with scikit-learn (eigen solv
   assert.equal(shrunk.directions.length, 1);
   for (const [i, p] of lda2.probe.entries()) classify(shrunk, p).forEach((x, k) => near(x, lda2.proba[i][k], `shrunk probe ${i} class ${k}`, 1e-8));
   assert.throws(() => fitLda(lda2.x, lda2.y, 0), /within-class covariance is singular: give more labelled latents, or a shrinkage above 0/);
+});
+
+test('the binomial tail says how often guessing does as well: the exact sum of the probabilities', () => {
+  const exact = (k: number, n: number, p: number) => {
+    let sum = 0;
+    let term = (1 - p) ** n; // P(X = 0)
+    for (let i = 0; i <= n; i++) {
+      if (i >= k) sum += term;
+      term *= ((n - i) / (i + 1)) * (p / (1 - p));
+    }
+    return sum;
+  };
+  for (const [k, n, p] of [
+    [31, 40, 0.5],
+    [19, 40, 0.5],
+    [3, 5, 0.6],
+    [50, 59, 0.51],
+  ] as const)
+    near(binomialUpperTail(k, n, p), exact(k, n, p), `P(X ≥ ${k} | ${n}, ${p})`, 1e-10);
+  assert.equal(binomialUpperTail(0, 10, 0.3), 1);
+});
+
+test('random answers: the fitted projection separates them, the held-out one does not, and generation waits', () => {
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const vectors = Array.from({ length: 40 }, () => Array.from({ length: 64 }, rand));
+  const samples = (values: (i: number) => string) => vectors.map((vector, i) => ({ latentId: i + 1, value: values(i), vector }));
+  const options = { feature: 'coin', generator: 'g', requested: [], invalid: 0 };
+  const coin = analyzeFeature(
+    samples(() => (rand() > 0 ? 'heads' : 'tails')),
+    options,
+  );
+  const sideOf = (p: { value: string; position: number[] }) => Math.sign(p.position[0]!);
+  const fittedSides = new Set(coin.lda.projections.map((p) => `${p.value}:${sideOf(p)}`));
+  assert.equal(fittedSides.size, 2, 'fitted on every face, 64 dimensions split 40 random answers cleanly');
+  assert.ok(coin.lda.projections.every((p) => p.heldOut !== null && p.heldOut.length === 1));
+  assert.equal(coin.classifier.beatsChance, false, JSON.stringify(coin.classifier));
+  assert.ok(coin.classifier.p! >= 0.05);
+  assert.match(coin.warnings[0]!, /^64 dimensions and 40 answers: with more dimensions than answers, the fitted projection separates any labels/);
+  assert.match(coin.warnings[1]!, /no better than chance \(p = [\d.]+\); generating faces with it waits until it is \(p < 0\.05\)$/);
+
+  // The same latents answered by a real property of them: the held-out classifier finds it, surely.
+  const real = analyzeFeature(
+    samples((i) => (vectors[i]![0]! + vectors[i]![1]! > 0 ? 'yes' : 'no')),
+    { ...options, feature: 'real', shrinkage: 0.3 },
+  );
+  assert.equal(real.classifier.beatsChance, true, JSON.stringify(real.classifier));
+  assert.match(
+    describeClassifier(real.classifier),
+    /^\d+ % right on held-out faces \(5-fold\), where guessing the commonest answer gets \d+ %: beats chance \(p/,
+  );
+  assert.equal(real.warnings.length, 1, 'only the dimensions warning remains');
 });

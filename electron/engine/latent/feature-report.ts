@@ -6,7 +6,7 @@
 import { AppError } from '../../../shared/errors';
 import type { ClassComparison, FeatureReport, LdaModel, RequestedOutcome } from '../../../shared/feature-report';
 import { classify, fitLda, projectLda } from './lda';
-import { testDimensions } from './statistics';
+import { binomialUpperTail, testDimensions } from './statistics';
 
 export interface FeatureSample {
   latentId: number;
@@ -20,13 +20,25 @@ export interface FeatureSample {
  */
 export const defaultShrinkage = (latents: number, classes: number, dim: number) => (Math.floor((latents * 4) / 5) - classes > dim ? 0 : 0.3);
 
-/** Accuracy of the classifier on latents it was not fitted on: k folds, each class spread over them. */
-function crossValidate(samples: FeatureSample[], shrinkage: number): FeatureReport['classifier'] {
+/** The significance a classifier must reach before faces are generated with it. */
+export const ALPHA = 0.05;
+
+/**
+ * The classifier on latents it was not fitted on: k folds, each class spread over them; each
+ * latent's held-out prediction and its position along the fold model's directions, each direction
+ * turned to agree in sign with the full model's so that the folds' projections share one axis.
+ */
+function crossValidate(
+  samples: FeatureSample[],
+  shrinkage: number,
+  full: LdaModel,
+): { classifier: Omit<FeatureReport['classifier'], 'chance' | 'p' | 'alpha' | 'beatsChance'> & { right: number }; heldOut: (number[] | null)[] } {
   const counts = new Map<string, number>();
   for (const s of samples) counts.set(s.value, (counts.get(s.value) ?? 0) + 1);
   // As many folds as leave every class two latents to fit on, at most five.
   const folds = [5, 4, 3, 2].find((k) => [...counts.values()].every((n) => n >= k && n - Math.ceil(n / k) >= 2)) ?? 0;
-  if (!folds) return { folds: 0, accuracy: null };
+  const heldOut: (number[] | null)[] = samples.map(() => null);
+  if (!folds) return { classifier: { folds: 0, accuracy: null, right: 0 }, heldOut };
   const seen = new Map<string, number>();
   const fold = samples.map((s) => {
     const i = seen.get(s.value) ?? 0;
@@ -41,13 +53,41 @@ function crossValidate(samples: FeatureSample[], shrinkage: number): FeatureRepo
       train.map((s) => s.value),
       shrinkage,
     );
+    const signs = model.directions.map((d, k) => (dot(d, full.directions[k] ?? d) < 0 ? -1 : 1));
     samples.forEach((s, i) => {
       if (fold[i] !== f) return;
       const p = classify(model, s.vector);
       if (model.classes[p.indexOf(Math.max(...p))] === s.value) right++;
+      heldOut[i] = projectLda(model, s.vector).map((x, k) => x * signs[k]!);
     });
   }
-  return { folds, accuracy: right / samples.length };
+  return { classifier: { folds, accuracy: right / samples.length, right }, heldOut };
+}
+
+const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+
+/** Whether the held-out accuracy beats always guessing the commonest answer, and how surely. */
+function judgeClassifier(cv: ReturnType<typeof crossValidate>['classifier'], classes: { count: number }[], n: number): FeatureReport['classifier'] {
+  const chance = Math.max(...classes.map((c) => c.count)) / n;
+  const p = cv.accuracy === null ? null : binomialUpperTail(cv.right, n, chance);
+  return { folds: cv.folds, accuracy: cv.accuracy, chance, p, alpha: ALPHA, beatsChance: p !== null && p < ALPHA };
+}
+
+/** What the answers cannot support, in the curator's words. */
+function warningsFor(classifier: FeatureReport['classifier'], n: number, dim: number): string[] {
+  const warnings: string[] = [];
+  if (dim >= n)
+    warnings.push(
+      `${dim} dimensions and ${n} answers: with more dimensions than answers, the fitted projection separates any labels, even random ones — read the held-out projection and accuracy instead`,
+    );
+  if (classifier.accuracy === null)
+    warnings.push('too few answers per value to hold any out: nothing here says the feature is in the latents yet — answer more faces');
+  else if (!classifier.beatsChance)
+    warnings.push(
+      `the classifier is right on ${pct(classifier.accuracy)} of held-out faces where always guessing the commonest answer gets ${pct(classifier.chance)}: no better than chance (p = ${classifier.p!.toFixed(2)}); generating faces with it waits until it is (p < ${classifier.alpha})`,
+    );
+  return warnings;
 }
 
 /** The report on `feature` over `samples`; `requested` and `invalid` are what the host counted of earlier generations. */
@@ -84,25 +124,30 @@ export function analyzeFeature(
   const comparisons =
     values.length === 2 ? [compare(values[0]!, values[1]!, (s) => s.value === values[1])] : values.map((v) => compare(v, 'the rest', (s) => s.value !== v));
   let lda: LdaModel;
-  let classifier: FeatureReport['classifier'];
+  let cv: ReturnType<typeof crossValidate>;
   try {
     lda = fitLda(
       samples.map((s) => s.vector),
       samples.map((s) => s.value),
       gamma,
     );
-    classifier = crossValidate(samples, gamma);
+    cv = crossValidate(samples, gamma, lda);
   } catch (err) {
     throw new AppError('invalid_request', `LDA of "${feature}" with shrinkage ${gamma}: ${(err as Error).message}`);
   }
+  const classifier = judgeClassifier(cv.classifier, classes, samples.length);
   return {
     feature,
     generator,
     dimensions: dim,
     classes,
     comparisons,
-    lda: { ...lda, projections: samples.map((s) => ({ latentId: s.latentId, value: s.value, position: projectLda(lda, s.vector) })) },
+    lda: {
+      ...lda,
+      projections: samples.map((s, i) => ({ latentId: s.latentId, value: s.value, position: projectLda(lda, s.vector), heldOut: cv.heldOut[i]! })),
+    },
     classifier,
+    warnings: warningsFor(classifier, samples.length, dim),
     requested,
     invalid,
   };

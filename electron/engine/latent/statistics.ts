@@ -82,6 +82,9 @@ export function incompleteBeta(a: number, b: number, x: number): number {
   return x < (a + 1) / (a + b + 2) ? (front * betaFraction(a, b, x)) / a : 1 - (front * betaFraction(b, a, 1 - x)) / b;
 }
 
+/** P(X ≥ k) for X binomial with n trials of probability p: how often chance alone does as well. */
+export const binomialUpperTail = (k: number, n: number, p: number) => (k <= 0 ? 1 : k > n ? 0 : incompleteBeta(k, n - k + 1, p));
+
 /** Two-sided p-value of Student's t with `df` degrees of freedom. */
 export const tTwoSided = (t: number, df: number) => incompleteBeta(df / 2, 0.5, df / (df + t * t));
 

@@ -5,6 +5,8 @@ import { featureSamples, requestedOutcomes, storeFeatureLatents } from '../../fe
 import { jobGenerator } from '../../latent-generators';
 import { latentSummary } from '../../latents';
 import type { HostJob } from '../job-context';
+import { AppError } from '../../../../shared/errors';
+import { describeClassifier } from '../../../../shared/feature-report';
 
 export const generate: HostJob<'generate'> = async (request, { project, engine, signal, onProgress }) => {
   const generator = jobGenerator(project, request.ref);
@@ -14,6 +16,13 @@ export const generate: HostJob<'generate'> = async (request, { project, engine, 
     { feature: request.feature, generator: generator.key, samples: featureSamples(project, generator.key, request.feature), requested: outcomes, invalid },
     { signal },
   );
+  // Faces chosen by a classifier no better than chance would carry the feature only by chance.
+  if (!report.classifier.beatsChance) {
+    throw new AppError(
+      'invalid_request',
+      `faces with ${request.feature}=${request.value} cannot be generated yet: the classifier is ${describeClassifier(report.classifier)}. Answer more faces in the questionnaire and analyse again`,
+    );
+  }
   const found = await engine.run(
     'generate-feature',
     {
