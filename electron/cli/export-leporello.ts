@@ -1,3 +1,4 @@
+import { DUPLEX_INSTRUCTION } from '../../shared/duplex';
 import { AppError } from '../../shared/errors';
 import { findCollectionByName } from '../services/collections';
 import { findVideoRender } from '../services/renders/render-store';
@@ -96,7 +97,7 @@ export const exportLeporello: Command = {
       print(
         out,
         r,
-        `${r.file}: ${request.panels} panels of ${size.width / 10}×${size.height / 10} cm (${(r.stripLengthMm / 1000).toFixed(2)} m unfolded) on ${r.sheets} ${request.sheet === 'strip' ? 'strip sheet' : `${request.sheet} sheet`}${r.sheets === 1 ? '' : 's'}, recto and verso: ${r.pages} pages of ${r.pageWidthMm}×${r.pageHeightMm} mm, in ${r.seconds.toFixed(1)} s`,
+        `${r.file}: ${request.panels} panels of ${size.width / 10}×${size.height / 10} cm (${(r.stripLengthMm / 1000).toFixed(2)} m unfolded) on ${r.sheets} ${request.sheet === 'strip' ? 'strip sheet' : `${request.sheet} sheet`}${r.sheets === 1 ? '' : 's'}, recto and verso: ${r.pages} pages of ${r.pageWidthMm}×${r.pageHeightMm} mm, in ${r.seconds.toFixed(1)} s; ${DUPLEX_INSTRUCTION}`,
       );
     });
   },

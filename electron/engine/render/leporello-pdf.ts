@@ -2,13 +2,15 @@
 // portraits on the recto, the machine's learning sequence on the verso. Either long sheets for a
 // print shop (as many whole panels as fit the PDF's 200-inch page limit) or A4/A3 sheets for home
 // printing, joined with glue tabs. Every sheet has crop marks at the cut, fold marks between
-// panels, bleed around the trim, and its verso follows it so that double-sided printing (flipped
-// on the long edge) puts each panel's verso behind the right recto. Images are embedded at their
+// panels, bleed around the trim, and its verso follows it, mirrored, so that double-sided printing
+// flipped on the short edge (shared/duplex.ts; each page says so) puts each panel's verso behind
+// the right recto. Images are embedded at their
 // own resolution; the font is embedded (subset).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib';
+import { DUPLEX_INSTRUCTION } from '../../../shared/duplex';
 import { AppError } from '../../../shared/errors';
 import { appRoot } from '../../app-paths';
 
@@ -267,7 +269,7 @@ export async function renderLeporello(
     if (sheet.glueTab) drawGlueTab(page, sheet, W, H, font, mirrored);
     drawMarks(page, sheet, W, H, bleed, mirrored);
     const numbers = placed.map((p) => p.panel + 1);
-    const info = `${layout.title} · ${side} · sheet ${sheetIndex + 1} of ${sheets.length} · panels ${Math.min(...numbers)}–${Math.max(...numbers)} · cut at the corner marks, fold at the dashed marks`;
+    const info = `${layout.title} · ${side} · sheet ${sheetIndex + 1} of ${sheets.length} · panels ${Math.min(...numbers)}–${Math.max(...numbers)} · ${DUPLEX_INSTRUCTION} · cut at the corner marks, fold at the dashed marks`;
     page.drawText(info, { x: left, y: Math.max(3, sheet.y - bleed - MARK_GAP - MARK_LENGTH - 7), size: 6, font, color: rgb(0.3, 0.3, 0.3) });
   };
 
