@@ -732,6 +732,67 @@ const jobBackend = BackendPreference.optional().describe('Where the engine compu
  * events, and its result has one type per kind (JobResults). Output files are named by `name`
  * and always lie under the project's renders/.
  */
+/** A leporello book: what its job is asked, and what the Book view previews (books.plan) before it is. */
+export const LeporelloRequest = z
+  .object({
+    kind: z.literal('leporello'),
+    collectionId: id,
+    verso: z.union([
+      z
+        .object({
+          runId: id,
+          untilCheckpointId: id
+            .optional()
+            .describe('end the timeline at this checkpoint (the best by a quality metric, say): the learning up to it, not what came after'),
+        })
+        .strict(),
+      z.object({ videoRenderId: id }).strict(),
+    ]),
+    panels: z
+      .number()
+      .int()
+      .min(2)
+      .max(400)
+      .describe('panels of the strip (the command line: for a run, its checkpoints with witnesses, at most 46; needed with a video)'),
+    panelWidthMm: z.number().min(30).max(1000),
+    panelHeightMm: z.number().min(30).max(1000),
+    sheet: z.enum(['strip', 'A4', 'A3']).default('strip').describe('strip: long sheets for a print shop; A4 or A3: home printing, joined with glue tabs'),
+    bleedMm: z.number().min(0).max(10).default(3),
+    marginMm: z.number().min(0).max(100).default(10),
+    background: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb')
+      .default('#ffffff'),
+    columns: z.number().int().min(1).max(8).default(1).describe('verso: checkpoints (or frames) across each panel'),
+    rows: z.number().int().min(1).max(8).default(3).describe('verso: witnesses (or frames) down each panel'),
+    witnesses: z.array(z.number().int().min(0).max(4095)).max(8).optional().describe('verso: which witnesses, one per row (the first ones by default)'),
+    upscale: z
+      .boolean()
+      .default(false)
+      .describe('enlarge pictures that would print below 300 dpi to 300 dpi (Lanczos: smoother pixels, no new detail); the book says how many'),
+    title: z.string().max(200).optional(),
+    name: fileStem,
+  })
+  .strict();
+
+/** One picture of a planned panel: a project file, a witness cut from its checkpoint's grid, or a video's frame. */
+export const BookPicture = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), file: z.string(), width: z.number().int(), height: z.number().int() }),
+  z.object({ kind: z.literal('cell'), file: z.string(), index: z.number().int(), perRow: z.number().int(), side: z.number().int() }),
+  z.object({ kind: z.literal('frame'), frame: z.number().int() }),
+]);
+export type BookPicture = z.infer<typeof BookPicture>;
+
+/** What a book's panels will hold, one entry per panel in reading order (null: left empty). */
+export const BookPlan = z.object({
+  recto: z.array(z.object({ pictures: z.array(BookPicture), columns: z.number().int(), rows: z.number().int(), caption: z.string() }).nullable()),
+  verso: z.array(z.object({ pictures: z.array(BookPicture), columns: z.number().int(), rows: z.number().int(), caption: z.string() }).nullable()),
+  warnings: z.array(z.string()),
+  /** Why this book cannot be made as asked (too few checkpoints, an empty collection), said before it is tried; null when it can. */
+  problem: z.string().nullable(),
+});
+export type BookPlan = z.infer<typeof BookPlan>;
+
 export const JobRequest = z.discriminatedUnion('kind', [
   z
     .object({
@@ -845,43 +906,7 @@ export const JobRequest = z.discriminatedUnion('kind', [
         .describe('the first seed drawn (a random one when not given)'),
     })
     .strict(),
-  z
-    .object({
-      kind: z.literal('leporello'),
-      collectionId: id,
-      verso: z.union([
-        z
-          .object({
-            runId: id,
-            untilCheckpointId: id
-              .optional()
-              .describe('end the timeline at this checkpoint (the best by a quality metric, say): the learning up to it, not what came after'),
-          })
-          .strict(),
-        z.object({ videoRenderId: id }).strict(),
-      ]),
-      panels: z
-        .number()
-        .int()
-        .min(2)
-        .max(400)
-        .describe('panels of the strip (the command line: for a run, its checkpoints with witnesses, at most 46; needed with a video)'),
-      panelWidthMm: z.number().min(30).max(1000),
-      panelHeightMm: z.number().min(30).max(1000),
-      sheet: z.enum(['strip', 'A4', 'A3']).default('strip').describe('strip: long sheets for a print shop; A4 or A3: home printing, joined with glue tabs'),
-      bleedMm: z.number().min(0).max(10).default(3),
-      marginMm: z.number().min(0).max(100).default(10),
-      background: z
-        .string()
-        .regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb')
-        .default('#ffffff'),
-      columns: z.number().int().min(1).max(8).default(1).describe('verso: checkpoints (or frames) across each panel'),
-      rows: z.number().int().min(1).max(8).default(3).describe('verso: witnesses (or frames) down each panel'),
-      witnesses: z.array(z.number().int().min(0).max(4095)).max(8).optional().describe('verso: which witnesses, one per row (the first ones by default)'),
-      title: z.string().max(200).optional(),
-      name: fileStem,
-    })
-    .strict(),
+  LeporelloRequest,
   /** A run NVIDIA's train.py wrote elsewhere (its folder of snapshots, options and statistics), brought in as a run. */
   z
     .object({
@@ -1285,6 +1310,8 @@ export const contract = {
   'jobs.start': method(JobRequest, z.object({ jobId: id })),
   'jobs.cancel': method(z.object({ jobId: id }).strict(), z.object({ cancelled: z.boolean() })),
   'renders.list': method(empty, z.array(RenderRecord)),
+  /** What a book would hold, panel by panel, for the Book view's preview: nothing is rendered. */
+  'books.plan': method(LeporelloRequest.omit({ kind: true, name: true, title: true }), BookPlan),
   'generate.seeds': method(
     GenerateSeedsRequest,
     z.object({ backend: z.string(), seconds: z.number(), images: z.array(z.object({ seed: z.number().int(), path: z.string() })) }),

@@ -23,6 +23,7 @@ import { expandHome } from '../services/fs/expand-home';
 import { deleteCollection, deleteImages, imageUsage } from '../services/deletion';
 import { previewSidecar } from '../services/import/sidecar';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
+import { planBook } from '../services/renders/book-plan';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
 import { runQuality } from '../services/quality/quality-store';
@@ -197,6 +198,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'jobs.start': (request) => studio.jobs.start(request),
     'jobs.cancel': ({ jobId }) => ({ cancelled: studio.jobs.cancel(jobId) }),
     'renders.list': () => listRenders(studio.requireProject()),
+    'books.plan': (request) => planBook(studio.requireProject(), request),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

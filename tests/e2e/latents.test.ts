@@ -172,12 +172,15 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   await page.getByTestId('book-width').fill('100');
   await page.getByTestId('book-height').fill('100');
   await page.getByTestId('book-name').fill('book');
+  // 10 cm panels fit A4, two to a sheet: the preview draws both sheets, each side, with the video's frames on the verso.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=preview-page]').length === 4);
+  assert.equal(await page.getByTestId('book-sheet').inputValue(), 'A4');
   await page.getByTestId('book-export').click();
-  await waitText('book-done', /2 pages on 1 sheet/);
+  await waitText('book-done', /4 pages on 2 sheets/);
   assert.match((await page.getByTestId('book-warning').first().textContent()) ?? '', /below 300 dpi/);
   const pdf = join(projectDir, 'renders', 'books', 'book.pdf');
   assert.ok(existsSync(pdf));
-  assert.match(spawnSync('pdfinfo', [pdf], { encoding: 'utf8' }).stdout, /Pages:\s+2/);
+  assert.match(spawnSync('pdfinfo', [pdf], { encoding: 'utf8' }).stdout, /Pages:\s+4/);
   await s.shot('book');
   assert.deepEqual(s.problems, []);
 });

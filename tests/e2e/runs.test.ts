@@ -184,6 +184,26 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   await page.getByTestId('book-width').fill('100');
   await page.getByTestId('book-height').fill('100');
   await page.getByTestId('book-name').fill('until-best');
+  // The preview draws the book before it is made: 10 cm panels fit A4, chosen for them; one sheet,
+  // its recto and its mirrored verso, every panel marked with the resolution it will print at.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=preview-page]').length === 2);
+  assert.equal(await page.getByTestId('book-sheet').inputValue(), 'A4');
+  assert.deepEqual(await page.locator('[data-testid=preview-page]').evaluateAll((pages) => pages.map((p) => p.getAttribute('data-side'))), ['recto', 'verso']);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=preview-dpi]').length === 4);
+  // 16 px witnesses in a 10 cm panel print far below 300 dpi: marked on the verso; the upscale says what it will do.
+  const versoDpi = await page
+    .locator('[data-testid=preview-page][data-side=verso] [data-testid=preview-dpi]')
+    .evaluateAll((gs) => gs.map((g) => [Number(g.getAttribute('data-dpi')), g.getAttribute('data-low')]));
+  assert.ok(versoDpi.length === 2 && versoDpi.every(([dpi, low]) => (dpi as number) < 300 && low === 'true'), JSON.stringify(versoDpi));
+  await page.getByTestId('book-upscale').check();
+  await page.waitForFunction(() => /→ 300 dpi \(Lanczos\)/.test(document.querySelector('[data-testid=preview-page][data-side=verso]')?.textContent ?? ''));
+  await page.getByTestId('book-upscale').uncheck();
+  // More panels than the timeline up to its best has checkpoints: said before anything is made, and Export waits.
+  await page.getByTestId('book-panels').fill('40');
+  await waitText('book-plan-problem', /checkpoints with witnesses up to epoch \d+, fewer than the 40 the verso needs/);
+  assert.equal(await page.getByTestId('book-export').isDisabled(), true);
+  await page.getByTestId('book-panels').fill('2');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=preview-page]').length === 2);
   await page.getByTestId('book-export').click();
   await waitText('book-done', /2 pages on 1 sheet/);
   const book = join(s.studio.requireProject().dir, 'renders', 'books', 'until-best.pdf');

@@ -10,7 +10,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { layoutSheets, MM, renderLeporello, type LeporelloLayout, type PanelContent } from '../../electron/engine/render/leporello-pdf';
+import { layoutSheets, MM, type LeporelloLayout } from '../../shared/book-layout';
+import { renderLeporello, type PanelContent } from '../../electron/engine/render/leporello-pdf';
 import { tempDir } from '../helpers';
 
 const DPI = 12;

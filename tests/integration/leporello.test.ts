@@ -135,7 +135,37 @@ test('export leporello: a strip for the print shop — trim and bleed boxes, emb
   const verso = poppler('pdftotext', '-f', '2', '-l', '2', pdf, '-');
   const epochs = [...verso.matchAll(/· epoch (\d+)/g)].map((m) => Number(m[1]));
   assert.deepEqual(epochs, [0, 1, 2, 3, 4, 6, 7, 8, 9, 10], 'ten of the eleven checkpoints, in reading order');
-  assert.match(verso, /verso · sheet 1 of 1 · panels 1–10/);
+  assert.match(verso, /verso · sheet 1 of 1 · panels 1–10 · print both sides, flipped on the short edge/);
+
+  // Upscaled for print instead: the same witnesses enlarged (Lanczos) to 300 dpi in their boxes, and the book says so.
+  const upPdf = join(base, 'book-upscaled.pdf');
+  const up = cli(
+    'export',
+    'leporello',
+    project,
+    '--recto',
+    'portraits',
+    '--run',
+    '1',
+    '--panels',
+    '10',
+    '--panel-size',
+    '15x21',
+    '--upscale',
+    '--out',
+    upPdf,
+    '--json',
+  );
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(up.json().warnings.join('\n'), /verso pictures were upscaled to 300 dpi with Lanczos \(from as low as \d+ dpi\)/);
+  const widths = (file: string) =>
+    poppler('pdfimages', '-list', file)
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim())
+      .map((l) => Number(l.trim().split(/\s+/)[3]));
+  assert.ok(Math.min(...widths(pdf)) <= 16, 'the plain book embeds the 16 px witnesses as they are');
+  assert.ok(Math.min(...widths(upPdf)) >= 400, `every picture of the upscaled book is at 300 dpi in its box: ${Math.min(...widths(upPdf))} px`);
 });
 
 test('export contact-sheet: a captioned PNG grid of portraits or witnesses, and A4 PDF pages', async (t) => {

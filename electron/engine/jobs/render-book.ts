@@ -4,7 +4,8 @@
 import { basename, dirname } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { atomicWrite, removeDeadPartials } from '../../formats/atomic-write';
-import { renderLeporello, type LeporelloLayout, type LeporelloResult, type PanelContent, type PanelPicture } from '../render/leporello-pdf';
+import type { LeporelloLayout } from '../../../shared/book-layout';
+import { renderLeporello, type LeporelloResult, type PanelContent, type PanelPicture } from '../render/leporello-pdf';
 import { readPicture, videoFrames, type PictureSource } from '../render/pictures';
 import { throwIfCancelled, type EngineJob } from './job';
 
@@ -20,6 +21,8 @@ export interface BookRequest {
   /** Portraits, one per panel from the first, each with its caption. */
   recto: { source: PictureSource; caption: string }[];
   verso: { panels: PanelSpec[] } | { video: string; grid: { columns: number; rows: number } };
+  /** Enlarge pictures below 300 dpi (Lanczos) instead of only warning of them. */
+  upscale: boolean;
   outFile: string;
   tmpDir: string;
   /** Needed for a video's frames on the verso. */
@@ -75,7 +78,7 @@ export const renderBook: EngineJob<'render-book'> = async (request, context) => 
     }
   }
   throwIfCancelled(context.signal, 'the book');
-  const { pdf, result } = await renderLeporello(layout, recto, verso);
+  const { pdf, result } = await renderLeporello(layout, recto, verso, { upscale: request.upscale });
   await removeDeadPartials(dirname(request.outFile));
   await atomicWrite(request.outFile, pdf, request.tmpDir);
   return { ...result, warnings: [...warnings, ...result.warnings], file: request.outFile, seconds: (performance.now() - started) / 1000 };

@@ -7,7 +7,8 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
 import sharp, { type OverlayOptions } from 'sharp';
 import { appRoot } from '../../app-paths';
-import { MM, type PanelPicture } from './leporello-pdf';
+import { MM } from '../../../shared/book-layout';
+import type { PanelPicture } from './leporello-pdf';
 import { escapeXml } from './svg-text';
 
 export interface SheetItem {

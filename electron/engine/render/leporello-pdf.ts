@@ -9,32 +9,22 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
+import sharp from 'sharp';
 import { degrees, PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib';
 import { DUPLEX_INSTRUCTION } from '../../../shared/duplex';
-import { AppError } from '../../../shared/errors';
 import { appRoot } from '../../app-paths';
-
-export const MM = 72 / 25.4;
-/** The largest page side PDF viewers and RIPs accept without UserUnit: 200 inches. */
-export const MAX_PAGE_PT = 14400;
-const SHEETS = { A4: [297, 210], A3: [420, 297] } as const;
-/** Room for the marks outside the bleed: a gap, then 5 mm lines. */
-const MARK_GAP = 2 * MM;
-const MARK_LENGTH = 5 * MM;
-const GLUE_TAB = 10 * MM;
-
-export interface LeporelloLayout {
-  panels: number;
-  panelWidthMm: number;
-  panelHeightMm: number;
-  bleedMm: number;
-  /** Inside each panel, around its pictures and caption. */
-  marginMm: number;
-  sheet: 'strip' | 'A4' | 'A3';
-  /** Panel background, 0–255 per channel; it runs into the bleed. */
-  background: [number, number, number];
-  title: string;
-}
+import {
+  captionBand,
+  dpiOf,
+  GLUE_TAB,
+  layoutSheets,
+  MARK_GAP,
+  MARK_LENGTH,
+  MM,
+  placePictures,
+  type LeporelloLayout,
+  type Sheet,
+} from '../../../shared/book-layout';
 
 /** A picture as it will be embedded: its own bytes and pixel size. */
 export interface PanelPicture {
@@ -52,17 +42,6 @@ export interface PanelContent {
   caption: string;
 }
 
-export interface Sheet {
-  width: number;
-  height: number;
-  /** The recto panels on it, each with the x of its left trim edge (points). */
-  slots: { panel: number; x: number }[];
-  /** Bottom of the trim. */
-  y: number;
-  /** A glue tab to the right of the last panel, under the next sheet's first. */
-  glueTab: boolean;
-}
-
 export interface LeporelloResult {
   pages: number;
   sheets: number;
@@ -74,96 +53,24 @@ export interface LeporelloResult {
   warnings: string[];
 }
 
-export function checkLayout(layout: LeporelloLayout): void {
-  const { panels, panelWidthMm: w, panelHeightMm: h, bleedMm, marginMm } = layout;
-  if (!Number.isInteger(panels) || panels < 2 || panels > 400) throw new AppError('invalid_request', `${panels} panels: a leporello has from 2 to 400 panels`);
-  if (!(w >= 30 && w <= 1000 && h >= 30 && h <= 1000)) throw new AppError('invalid_request', `a panel of ${w}×${h} mm: give each side from 30 mm to 1 m`);
-  if (!(bleedMm >= 0 && bleedMm <= 10)) throw new AppError('invalid_request', `a bleed of ${bleedMm} mm: give 0 to 10 mm (3 mm is usual)`);
-  if (!(marginMm >= 0 && marginMm * 2 < Math.min(w, h) / 2))
-    throw new AppError('invalid_request', `a margin of ${marginMm} mm leaves too little of a ${w}×${h} mm panel for pictures`);
-}
+const PRINT_DPI = 300;
+/** Enlarged pictures, by source and size: one picture drawn in many boxes of one size is enlarged once. */
+const enlargements = new WeakMap<Uint8Array, Map<string, PanelPicture>>();
 
-/** How the strip is cut into sheets, each with its panels' places. */
-export function layoutSheets(layout: LeporelloLayout): Sheet[] {
-  checkLayout(layout);
-  const W = layout.panelWidthMm * MM;
-  const H = layout.panelHeightMm * MM;
-  const bleed = layout.bleedMm * MM;
-  const slug = bleed + MARK_GAP + MARK_LENGTH + 3 * MM;
-  if (layout.sheet === 'strip') {
-    const perSheet = Math.floor((MAX_PAGE_PT - 2 * slug - GLUE_TAB) / W);
-    if (perSheet < 1) throw new AppError('invalid_request', `panels ${layout.panelWidthMm} mm wide are longer than a PDF page can be (200 inches)`);
-    const count = Math.ceil(layout.panels / perSheet);
-    const sheets: Sheet[] = [];
-    let first = 0;
-    for (let s = 0; s < count; s++) {
-      // Panels shared evenly, so that no sheet is a short remainder; a strip longer than a page
-      // is printed in parts joined by glue tabs.
-      const n = Math.floor(((s + 1) * layout.panels) / count) - Math.floor((s * layout.panels) / count);
-      const glueTab = s < count - 1;
-      sheets.push({
-        width: n * W + 2 * slug + (glueTab ? GLUE_TAB : 0),
-        height: H + 2 * slug,
-        slots: Array.from({ length: n }, (_, i) => ({ panel: first + i, x: slug + i * W })),
-        y: slug,
-        glueTab,
-      });
-      first += n;
-    }
-    return sheets;
+/** The picture resampled (Lanczos) to print at 300 dpi in its box. */
+async function enlarged(picture: PanelPicture, box: { width: number; height: number }): Promise<PanelPicture> {
+  const width = Math.round((box.width / 72) * PRINT_DPI);
+  const height = Math.round((box.height / 72) * PRINT_DPI);
+  const known = enlargements.get(picture.bytes) ?? new Map<string, PanelPicture>();
+  enlargements.set(picture.bytes, known);
+  const key = `${width}x${height}`;
+  if (!known.has(key)) {
+    const resized = sharp(picture.bytes).resize(width, height, { fit: 'fill', kernel: 'lanczos3' });
+    const bytes = picture.format === 'jpeg' ? await resized.jpeg({ quality: 92 }).toBuffer() : await resized.png().toBuffer();
+    known.set(key, { bytes: new Uint8Array(bytes), format: picture.format, width, height });
   }
-  const [longMm, shortMm] = SHEETS[layout.sheet];
-  const [sw, sh] = [longMm * MM, shortMm * MM];
-  const needHeight = H + 2 * slug;
-  if (needHeight > sh) {
-    throw new AppError(
-      'invalid_request',
-      `panels ${layout.panelHeightMm} mm high do not fit an ${layout.sheet} sheet with bleed and marks (they need ${Math.ceil(needHeight / MM)} mm of its ${shortMm} mm): choose A3 or a larger sheet, or smaller panels`,
-    );
-  }
-  const perSheet = Math.floor((sw - 2 * slug - GLUE_TAB) / W);
-  if (perSheet < 1)
-    throw new AppError(
-      'invalid_request',
-      `panels ${layout.panelWidthMm} mm wide do not fit an ${layout.sheet} sheet with bleed, marks and a glue tab: choose a larger sheet, or smaller panels`,
-    );
-  const count = Math.ceil(layout.panels / perSheet);
-  return Array.from({ length: count }, (_, s) => {
-    const n = Math.min(perSheet, layout.panels - s * perSheet);
-    const glueTab = s < count - 1;
-    const left = (sw - n * W - (glueTab ? GLUE_TAB : 0)) / 2;
-    return { width: sw, height: sh, slots: Array.from({ length: n }, (_, i) => ({ panel: s * perSheet + i, x: left + i * W })), y: (sh - H) / 2, glueTab };
-  });
+  return known.get(key)!;
 }
-
-/** A side's pictures fitted into a panel: the rectangle each is drawn in, in points. */
-export function placePictures(
-  content: PanelContent,
-  x: number,
-  y: number,
-  W: number,
-  H: number,
-  margin: number,
-  captionHeight: number,
-): { x: number; y: number; width: number; height: number }[] {
-  const gap = 2 * MM;
-  const areaW = W - 2 * margin;
-  const areaH = H - 2 * margin - captionHeight;
-  const cellW = (areaW - (content.columns - 1) * gap) / content.columns;
-  const cellH = (areaH - (content.rows - 1) * gap) / content.rows;
-  return content.pictures.map((p, i) => {
-    const col = Math.floor(i / content.rows);
-    const row = i % content.rows;
-    const scale = Math.min(cellW / p.width, cellH / p.height);
-    const [w, h] = [p.width * scale, p.height * scale];
-    const cx = x + margin + col * (cellW + gap) + (cellW - w) / 2;
-    // Rows from the top of the panel down; PDF's y grows upward.
-    const cy = y + H - margin - row * (cellH + gap) - (cellH + h) / 2;
-    return { x: cx, y: cy, width: w, height: h };
-  });
-}
-
-const dpiOf = (p: PanelPicture, width: number, height: number) => Math.min(p.width / (width / 72), p.height / (height / 72));
 
 function drawMarks(page: PDFPage, sheet: Sheet, W: number, H: number, bleed: number, mirrored: boolean): void {
   const mark = { thickness: 0.25, color: rgb(0, 0, 0) };
@@ -213,6 +120,7 @@ export async function renderLeporello(
   layout: LeporelloLayout,
   recto: (PanelContent | null)[],
   verso: (PanelContent | null)[],
+  options: { upscale?: boolean } = {},
 ): Promise<{ pdf: Uint8Array; result: LeporelloResult }> {
   const sheets = layoutSheets(layout);
   if (recto.length !== layout.panels || verso.length !== layout.panels)
@@ -228,14 +136,14 @@ export async function renderLeporello(
   const H = layout.panelHeightMm * MM;
   const bleed = layout.bleedMm * MM;
   const margin = layout.marginMm * MM;
-  const captionSize = Math.max(6, Math.min(10, layout.panelHeightMm / 25));
-  const captionHeight = captionSize * 2.2;
+  const { size: captionSize, height: captionHeight } = captionBand(layout.panelHeightMm);
   const [br, bg, bb] = layout.background.map((c) => c / 255) as [number, number, number];
   const background: RGB = rgb(br, bg, bb);
   const ink: RGB = 0.299 * br + 0.587 * bg + 0.114 * bb > 0.5 ? rgb(0.15, 0.15, 0.15) : rgb(0.85, 0.85, 0.85);
   const embedded = new Map<Uint8Array, PDFImage>();
   const lowest = { recto: Infinity, verso: Infinity };
   const below = { recto: 0, verso: 0 };
+  const upscaled = { recto: 0, verso: 0 };
 
   const drawSide = async (page: PDFPage, sheet: Sheet, side: 'recto' | 'verso', sheetIndex: number) => {
     const mirrored = side === 'verso';
@@ -247,17 +155,20 @@ export async function renderLeporello(
       const content = (side === 'recto' ? recto : verso)[panel];
       if (!content) continue;
       const boxes = placePictures(content, x, sheet.y, W, H, margin, content.caption ? captionHeight : 0);
-      for (const [i, picture] of content.pictures.entries()) {
-        let image = embedded.get(picture.bytes);
+      for (const [i, original] of content.pictures.entries()) {
+        const box = boxes[i]!;
+        const dpi = dpiOf(original, box.width, box.height);
+        lowest[side] = Math.min(lowest[side], dpi);
+        if (dpi < PRINT_DPI) below[side]++;
+        const picture = options.upscale && dpi < PRINT_DPI ? await enlarged(original, box) : original;
+        if (picture !== original) upscaled[side]++;
+        const key = picture.bytes;
+        let image = embedded.get(key);
         if (!image) {
           image = picture.format === 'jpeg' ? await doc.embedJpg(picture.bytes) : await doc.embedPng(picture.bytes);
-          embedded.set(picture.bytes, image);
+          embedded.set(key, image);
         }
-        const box = boxes[i]!;
         page.drawImage(image, box);
-        const dpi = dpiOf(picture, box.width, box.height);
-        lowest[side] = Math.min(lowest[side], dpi);
-        if (dpi < 300) below[side]++;
       }
       if (content.caption) {
         const size = captionSize;
@@ -287,7 +198,11 @@ export async function renderLeporello(
   const pdf = await doc.save({ useObjectStreams: false });
   const warnings: string[] = [];
   for (const side of ['recto', 'verso'] as const) {
-    if (below[side])
+    if (upscaled[side])
+      warnings.push(
+        `${upscaled[side]} ${side} picture${upscaled[side] === 1 ? ' was' : 's were'} upscaled to ${PRINT_DPI} dpi with Lanczos (from as low as ${Math.round(lowest[side])} dpi): smoother, but no more detail than the original`,
+      );
+    else if (below[side])
       warnings.push(
         `${below[side]} ${side} picture${below[side] === 1 ? '' : 's'} would print below 300 dpi (lowest ${Math.round(lowest[side])} dpi): use larger images, fewer pictures per panel, or smaller panels`,
       );

@@ -18,6 +18,13 @@ export interface CaptionedSource {
   caption: string;
 }
 
+/** A collection's portrait: also its file in the project and its size in pixels (for the preview's resolution). */
+export interface CollectionPortrait extends CaptionedSource {
+  path: string;
+  width: number;
+  height: number;
+}
+
 /** A portrait's caption: the catalogue's caption, else who sits for it (and when), else its file's name. */
 export function portraitCaption(r: { caption: string; sitter: string; date: string; source: string }): string {
   if (r.caption) return r.caption;
@@ -29,15 +36,20 @@ export function portraitCaption(r: { caption: string; sitter: string; date: stri
  * A collection's imported portraits (spread evenly when there are more than `limit`), each
  * captioned from its metadata (portraitCaption); one the engine cannot read is left out with a warning naming it.
  */
-export function collectionSources(project: Project, collectionId: number, limit = Infinity): CaptionedSource[] {
+export function collectionSources(project: Project, collectionId: number, limit = Infinity): CollectionPortrait[] {
   const rows = project.db
-    .prepare("SELECT id, original_path AS path, source_path AS source, caption, sitter, date FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id")
-    .all(collectionId) as { id: number; path: string; source: string; caption: string; sitter: string; date: string }[];
+    .prepare(
+      "SELECT id, original_path AS path, source_path AS source, caption, sitter, date, width, height FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id",
+    )
+    .all(collectionId) as { id: number; path: string; source: string; caption: string; sitter: string; date: string; width: number; height: number }[];
   if (!rows.length) throw new AppError('not_found', 'the collection has no imported portraits; import some first');
   const chosen = rows.length > limit ? evenly(rows.length, limit).map((i) => rows[i]!) : rows;
   return chosen.map((r) => ({
     source: { file: join(project.dir, r.path), label: `portrait #${r.id} (${r.source})` },
     caption: portraitCaption(r),
+    path: r.path,
+    width: r.width,
+    height: r.height,
   }));
 }
 

@@ -4,14 +4,14 @@ import { AppError } from '../../../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../../../shared/progress';
 import { getCollection } from '../../collections';
 import { locateFfmpeg } from '../../ffmpeg';
-import { collectionSources, witnessSource } from '../../renders/leporello-content';
+import { collectionSources, witnessSource, type CaptionedSource } from '../../renders/leporello-content';
 import { findVideoRender, recordRender, renderFile } from '../../renders/render-store';
 import { getRun, listCheckpoints } from '../../runs/run-store';
 import { freeRenderFile, shownPath, type HostJob } from '../job-context';
 
 export const contactSheet: HostJob<'contact-sheet'> = async (request, { project, engine, signal, onProgress, out }) => {
   const { source } = request;
-  let items: ReturnType<typeof collectionSources> | { video: string; count: number };
+  let items: CaptionedSource[] | { video: string; count: number };
   let title: string;
   if ('collectionId' in source) {
     const collection = getCollection(project, source.collectionId);

@@ -39,10 +39,23 @@ export const leporello: HostJob<'leporello'> = async (request, { project, engine
   const file = out ?? freeRenderFile(project, 'books', request.name, '.pdf');
   const book = await engine.run(
     'render-book',
-    { layout, recto: collectionSources(project, collection.id, request.panels), verso, outFile: file, tmpDir: project.tmpDir, ffmpeg: locateFfmpeg().path },
+    {
+      layout,
+      recto: collectionSources(project, collection.id, request.panels),
+      verso,
+      upscale: request.upscale,
+      outFile: file,
+      tmpDir: project.tmpDir,
+      ffmpeg: locateFfmpeg().path,
+    },
     { signal, onProgress },
   );
-  const render = await recordRender(project, 'leporello', file, generator, { ...layout, recto: collection.name, verso: versoSetting });
+  const render = await recordRender(project, 'leporello', file, generator, {
+    ...layout,
+    recto: collection.name,
+    verso: versoSetting,
+    upscale: request.upscale,
+  });
   const { file: written, ...rest } = book;
   return { ...rest, file: shownPath(project, written), render: render.id };
 };
