@@ -732,11 +732,31 @@ const jobBackend = BackendPreference.optional().describe('Where the engine compu
  * events, and its result has one type per kind (JobResults). Output files are named by `name`
  * and always lie under the project's renders/.
  */
+/** Which of a collection's pictures face the learning on the recto, and in what order. */
+export const RectoChoice = z
+  .object({
+    from: z.enum(['portraits', 'faces']).default('portraits').describe("portraits: the imported pictures whole; faces: the kept faces' aligned crops"),
+    label: z
+      .string()
+      .regex(/^[^=]+=.+$/, 'a label is key=value')
+      .optional()
+      .describe('only pictures with this label (key=value)'),
+    pick: z
+      .array(id)
+      .min(1)
+      .max(400)
+      .optional()
+      .describe('these pictures (portrait or face ids, as chosen above), in this order, one per panel; all of them spread evenly otherwise'),
+  })
+  .strict();
+export type RectoChoice = z.infer<typeof RectoChoice>;
+
 /** A leporello book: what its job is asked, and what the Book view previews (books.plan) before it is. */
 export const LeporelloRequest = z
   .object({
     kind: z.literal('leporello'),
     collectionId: id,
+    recto: RectoChoice.default({ from: 'portraits' }),
     verso: z.union([
       z
         .object({
@@ -1310,6 +1330,11 @@ export const contract = {
   'jobs.start': method(JobRequest, z.object({ jobId: id })),
   'jobs.cancel': method(z.object({ jobId: id }).strict(), z.object({ cancelled: z.boolean() })),
   'renders.list': method(empty, z.array(RenderRecord)),
+  /** The pictures a recto may be chosen from (a collection's portraits or kept faces, with a label), for picking and ordering. */
+  'books.rectoCandidates': method(
+    z.object({ collectionId: id, recto: RectoChoice.omit({ pick: true }).default({ from: 'portraits' }) }).strict(),
+    z.array(z.object({ id, file: z.string(), width: z.number().int(), height: z.number().int(), caption: z.string() })),
+  ),
   /** What a book would hold, panel by panel, for the Book view's preview: nothing is rendered. */
   'books.plan': method(LeporelloRequest.omit({ kind: true, name: true, title: true }), BookPlan),
   'generate.seeds': method(

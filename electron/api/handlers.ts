@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/contract';
 import { appVersion } from '../app-paths';
 import { AppError } from '../../shared/errors';
-import { createCollection, listCollections } from '../services/collections';
+import { createCollection, getCollection, listCollections } from '../services/collections';
 import { findDuplicates, keepOne } from '../services/curation/duplicates';
 import { listFaces, setFaceStatus } from '../services/curation/faces';
 import { placeFaceByHand } from '../services/curation/manual-crop';
@@ -24,6 +24,7 @@ import { deleteCollection, deleteImages, imageUsage } from '../services/deletion
 import { previewSidecar } from '../services/import/sidecar';
 import { buildTimeline, ensureThumbnails, exportTimeline } from '../services/runs/timeline';
 import { planBook } from '../services/renders/book-plan';
+import { rectoCandidates } from '../services/renders/leporello-content';
 import { inspectRun } from '../services/runs/run-inspection';
 import { runSeries } from '../services/runs/run-series';
 import { runQuality } from '../services/quality/quality-store';
@@ -199,6 +200,14 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'jobs.cancel': ({ jobId }) => ({ cancelled: studio.jobs.cancel(jobId) }),
     'renders.list': () => listRenders(studio.requireProject()),
     'books.plan': (request) => planBook(studio.requireProject(), request),
+    'books.rectoCandidates': ({ collectionId, recto }) =>
+      rectoCandidates(studio.requireProject(), getCollection(studio.requireProject(), collectionId).id, recto).map(({ id, path, width, height, caption }) => ({
+        id,
+        file: path,
+        width,
+        height,
+        caption,
+      })),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

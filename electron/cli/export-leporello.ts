@@ -1,3 +1,4 @@
+import { parseNumberList } from '../../shared/number-list';
 import { DUPLEX_INSTRUCTION } from '../../shared/duplex';
 import { AppError } from '../../shared/errors';
 import { findCollectionByName } from '../services/collections';
@@ -10,7 +11,7 @@ import { flagsOf, helpLines, parseOptions } from './options';
 import { jobRequest, jobSchema, OUT_FLAGS, OUT_HELP, runJob } from './run-job';
 import { withProject } from './session';
 
-const FLAGS = flagsOf(jobSchema('leporello'), ['kind', 'collectionId', 'panelWidthMm', 'panelHeightMm', 'columns', 'rows', 'name']);
+const FLAGS = flagsOf(jobSchema('leporello'), ['kind', 'collectionId', 'recto', 'panelWidthMm', 'panelHeightMm', 'columns', 'rows', 'name']);
 const ALIASES = { bleed: 'bleed-mm', margin: 'margin-mm' };
 
 /** "15x21" in cm, or with a unit: "150x210mm", "15x21cm", "6x8in"; the answer in mm. */
@@ -33,11 +34,14 @@ export function parseGrid(text: string | undefined): { columns: number; rows: nu
 export const exportLeporello: Command = {
   name: 'export leporello',
   usage:
-    '<project> --recto COLLECTION (--run R [--until C] | --verso-video FILE) [--panels N] [--panel-size WxH] --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
+    '<project> --recto COLLECTION [--recto-from portraits|faces] [--recto-label KEY=VALUE] [--recto-pick IDS] (--run R [--until C] | --verso-video FILE) [--panels N] [--panel-size WxH] --out FILE.pdf [--verso-grid 1x3] [--witnesses IDS] [--sheet strip|A4|A3] [--bleed-mm 3] [--margin-mm 10] [--background #ffffff] [--title TEXT]',
   summary:
     "an accordion book as print-ready PDF: portraits on the recto, the run's timeline (or a video's frames) on the verso; crop and fold marks, bleed, glue tabs when tiled onto A4/A3",
   options: () => [
     '  --recto COLLECTION\n      The portraits, one per panel (spread evenly over the collection).',
+    "  --recto-from portraits|faces\n      The imported pictures whole (the default), or the kept faces' aligned crops.",
+    '  --recto-label KEY=VALUE\n      Only the pictures with this label.',
+    '  --recto-pick IDS\n      These pictures (portrait or face ids: 3,1,7 or 3-9), in this order, one per panel.',
     "  --run R | --verso-video FILE\n      The verso: a run's witnesses at its checkpoints, or the frames of a video this project rendered.",
     `  --until C\n      End the run's timeline at this checkpoint: ${CHECKPOINT_REF_HELP}.`,
     '  --panel-size WxH\n      Each panel, in cm (15x21, the default), or with a unit (150x210mm, 6x8in).',
@@ -49,6 +53,9 @@ export const exportLeporello: Command = {
     const own = {
       ...OUT_FLAGS,
       recto: { type: 'string' },
+      'recto-from': { type: 'string' },
+      'recto-label': { type: 'string' },
+      'recto-pick': { type: 'string' },
       run: { type: 'string' },
       until: { type: 'string' },
       'verso-video': { type: 'string' },
@@ -86,6 +93,13 @@ export const exportLeporello: Command = {
       const request = jobRequest('leporello', {
         ...fields,
         collectionId: findCollectionByName(project, values.recto as string).id,
+        recto: {
+          from: values['recto-from'] ?? 'portraits',
+          ...(values['recto-label'] !== undefined ? { label: values['recto-label'] } : {}),
+          ...(values['recto-pick'] !== undefined
+            ? { pick: parseNumberList(values['recto-pick'] as string, '--recto-pick', 'a portrait or face id', 400) }
+            : {}),
+        },
         verso,
         panelWidthMm: size.width,
         panelHeightMm: size.height,

@@ -198,6 +198,20 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   await page.getByTestId('book-upscale').check();
   await page.waitForFunction(() => /→ 300 dpi \(Lanczos\)/.test(document.querySelector('[data-testid=preview-page][data-side=verso]')?.textContent ?? ''));
   await page.getByTestId('book-upscale').uncheck();
+  // The recto picked and ordered by hand: swapping the two pictures swaps them in the preview.
+  const rectoImages = () => page.locator('[data-testid=preview-page][data-side=recto] image').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+  const before = await rectoImages();
+  await page.getByTestId('book-recto-by-hand').check();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=recto-picked] li').length === 2);
+  await page.getByTestId('recto-later').first().click();
+  await page.waitForFunction(
+    (b) =>
+      JSON.stringify([...document.querySelectorAll('[data-testid=preview-page][data-side=recto] image')].map((e) => e.getAttribute('href'))) ===
+      JSON.stringify(b),
+    [before[1], before[0]],
+  );
+  await s.shot('30c-book-recto-by-hand');
+  await page.getByTestId('book-recto-by-hand').uncheck();
   // More panels than the timeline up to its best has checkpoints: said before anything is made, and Export waits.
   await page.getByTestId('book-panels').fill('40');
   await waitText('book-plan-problem', /checkpoints with witnesses up to epoch \d+, fewer than the 40 the verso needs/);

@@ -4,8 +4,8 @@
 // slug elsewhere, pictures on the panels and glue tabs where sheets join.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../../electron/services/projects/layout';
 import { test } from 'node:test';
@@ -89,6 +89,9 @@ function setup(t: Parameters<typeof tempDir>[0]) {
   return { base, ...tinyTrainedProject(base, 10) };
 }
 
+/** `leporello export leporello` of the project's portraits and run 1, before the options each test adds. */
+const bookOf = (project: string) => ['export', 'leporello', project, '--recto', 'portraits', '--run', '1'];
+
 // Strip sheets have a slug of bleed (3) + gap (2) + mark (5) + 3 mm around the trim.
 const SLUG = 13;
 
@@ -139,23 +142,7 @@ test('export leporello: a strip for the print shop — trim and bleed boxes, emb
 
   // Upscaled for print instead: the same witnesses enlarged (Lanczos) to 300 dpi in their boxes, and the book says so.
   const upPdf = join(base, 'book-upscaled.pdf');
-  const up = cli(
-    'export',
-    'leporello',
-    project,
-    '--recto',
-    'portraits',
-    '--run',
-    '1',
-    '--panels',
-    '10',
-    '--panel-size',
-    '15x21',
-    '--upscale',
-    '--out',
-    upPdf,
-    '--json',
-  );
+  const up = cli(...bookOf(project), '--panels', '10', '--panel-size', '15x21', '--upscale', '--out', upPdf, '--json');
   assert.equal(up.code, 0, up.stderr);
   assert.match(up.json().warnings.join('\n'), /verso pictures were upscaled to 300 dpi with Lanczos \(from as low as \d+ dpi\)/);
   const widths = (file: string) =>
@@ -320,4 +307,56 @@ test('export leporello: tiled onto A3 with glue tabs; A4 refused for 21 cm panel
   assert.deepEqual([frames[0], frames.at(-1), frames.length], [1, 30, 30], 'frames spread over the video, first to last');
   const versoPage = region(book, 2, 100, { x: 0, y: 0, w: 60, h: 126 });
   assert.ok(versoPage.spread(SLUG + 12, SLUG + 12, 70 / 3, 70 / 3) > 5, 'a frame is drawn on the verso');
+});
+
+test('export leporello: the recto chosen — hand-picked portraits in their order, a label’s only, the kept faces’ aligned crops; a stranger refused', async (t) => {
+  const { base, project, cli } = setup(t);
+  const images = (cli('images', project, '--json').json() as { items: { id: number; sourceName: string }[] }).items;
+  const stem = (id: number) => basename(images.find((i) => i.id === id)!.sourceName, extname(images.find((i) => i.id === id)!.sourceName));
+  const rectoCaptions = (pdf: string) => poppler('pdftotext', '-f', '1', '-l', '1', '-layout', pdf, '-');
+  const book = (name: string, ...args: string[]) => {
+    const pdf = join(base, `${name}.pdf`);
+    const r = cli(...bookOf(project), '--panels', '3', '--panel-size', '10x10', ...args, '--out', pdf, '--json');
+    return { r, pdf };
+  };
+
+  // Picked by hand: these three, in this order, left to right.
+  const [a, b, c] = [images[5]!.id, images[2]!.id, images[9]!.id];
+  const picked = book('picked', '--recto-pick', `${a},${b},${c}`);
+  assert.equal(picked.r.code, 0, picked.r.stderr);
+  const text = rectoCaptions(picked.pdf);
+  const order = [a, b, c].map((id) => text.indexOf(stem(id)));
+  assert.ok(order.every((x) => x >= 0) && order[0]! < order[1]! && order[1]! < order[2]!, `captions in the picked order: ${order} in ${text}`);
+
+  // A label's portraits only.
+  assert.equal(cli('label', project, '--images', `${images[1]!.id},${images[7]!.id}`, '--set', 'mood=calm').code, 0);
+  const labelled = book('labelled', '--panels', '2', '--recto-label', 'mood=calm');
+  assert.equal(labelled.r.code, 0, labelled.r.stderr);
+  const labelledText = rectoCaptions(labelled.pdf);
+  assert.ok(
+    [images[1]!.id, images[7]!.id].every((id) => labelledText.includes(stem(id))),
+    labelledText,
+  );
+  assert.ok(!labelledText.includes(stem(images[2]!.id)));
+
+  // The kept faces' aligned crops: square pictures of the crops' size, not the originals.
+  assert.equal(cli('curate', project, '--master-size', '128', '--backend', 'wasm').code, 0);
+  const faces = book('faces', '--recto-from', 'faces');
+  assert.equal(faces.r.code, 0, faces.r.stderr);
+  const rectoImages = poppler('pdfimages', '-f', '1', '-l', '1', '-list', faces.pdf)
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim())
+    .map((l) => l.trim().split(/\s+/).slice(3, 5).map(Number));
+  assert.equal(rectoImages.length, 3);
+  assert.ok(
+    rectoImages.every(([w, h]) => w === h && w! <= 128),
+    `aligned crops on the recto: ${JSON.stringify(rectoImages)}`,
+  );
+
+  // A pick that is not one of the collection's pictures is refused by its id, before anything is written.
+  const stranger = book('stranger', '--recto-pick', '9999');
+  assert.equal(stranger.r.code, 1);
+  assert.match(stranger.r.stderr, /#9999 is not one of the collection's portraits: pick among its portraits/);
+  assert.ok(!existsSync(stranger.pdf));
 });

@@ -9,7 +9,7 @@ import type { PictureSource } from '../../engine/render/pictures';
 import { getCollection } from '../collections';
 import type { Project } from '../projects/project';
 import { findVideoRender } from './render-store';
-import { collectionSources, versoFromRun } from './leporello-content';
+import { rectoSources, versoFromRun } from './leporello-content';
 
 function pictureOf(project: Project, source: PictureSource): BookPicture {
   if ('grid' in source) return { kind: 'cell', file: relative(project.dir, source.grid), index: source.index, perRow: source.perRow, side: source.side };
@@ -30,14 +30,14 @@ export function planBook(project: Project, request: ParsedRequest<'books.plan'>)
 function choosePanels(project: Project, request: ParsedRequest<'books.plan'>): BookPlan {
   const collection = getCollection(project, request.collectionId);
   const warnings: string[] = [];
-  const portraits = collectionSources(project, collection.id, request.panels);
+  const portraits = rectoSources(project, collection.id, request.recto, request.panels);
   const recto: BookPlan['recto'] = Array.from({ length: request.panels }, (_, p) => {
     const r = portraits[p];
     return r ? { pictures: [{ kind: 'file', file: r.path, width: r.width, height: r.height }], columns: 1, rows: 1, caption: r.caption } : null;
   });
   if (portraits.length < request.panels)
     warnings.push(
-      `the collection has ${portraits.length} portraits for ${request.panels} panels: recto panels ${portraits.length + 1}–${request.panels} are left empty`,
+      `the recto has ${portraits.length} pictures for ${request.panels} panels: recto panels ${portraits.length + 1}–${request.panels} are left empty`,
     );
   const grid = { columns: request.columns, rows: request.rows };
   let verso: BookPlan['verso'];

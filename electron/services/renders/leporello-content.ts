@@ -1,9 +1,10 @@
-// What goes on a leporello's panels and a contact sheet's cells, chosen from the project: source
-// portraits of a collection (recto, one per panel), and the learning sequence (verso) — a run's
-// witnesses at its checkpoints, laid across the strip in reading order (top to bottom within a
-// panel column, then left to right). Only the choice is made here; the engine reads the pictures.
+// What goes on a leporello's panels and a contact sheet's cells, chosen from the project: a
+// collection's portraits or its kept faces' aligned crops (recto, one per panel: a label's, or
+// hand-picked in order), and the learning sequence (verso) — a run's witnesses at its checkpoints,
+// laid across the strip in reading order (top to bottom within a panel column, then left to
+// right). Only the choice is made here; the engine reads the pictures.
 import { basename, extname, join } from 'node:path';
-import type { Checkpoint, Run } from '../../../shared/contract';
+import type { Checkpoint, RectoChoice, Run } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { evenly } from '../../../shared/evenly';
 import { checkpointAt, describeAt, progressUnit } from '../../../shared/progress';
@@ -32,25 +33,68 @@ export function portraitCaption(r: { caption: string; sitter: string; date: stri
   return basename(r.source, extname(r.source));
 }
 
-/**
- * A collection's imported portraits (spread evenly when there are more than `limit`), each
- * captioned from its metadata (portraitCaption); one the engine cannot read is left out with a warning naming it.
- */
-export function collectionSources(project: Project, collectionId: number, limit = Infinity): CollectionPortrait[] {
+/** A picture the recto may show: a portrait (its image id) or a kept face's aligned crop (its face id). */
+export interface RectoCandidate extends CollectionPortrait {
+  id: number;
+}
+
+/** The pictures a recto may be chosen from: a collection's portraits or kept faces, with a label if asked, in the collection's order. */
+export function rectoCandidates(project: Project, collectionId: number, recto: Omit<RectoChoice, 'pick'>): RectoCandidate[] {
+  const faces = recto.from === 'faces';
+  const [key, value] = recto.label ? [recto.label.slice(0, recto.label.indexOf('=')), recto.label.slice(recto.label.indexOf('=') + 1)] : [null, null];
   const rows = project.db
     .prepare(
-      "SELECT id, original_path AS path, source_path AS source, caption, sitter, date, width, height FROM images WHERE collection_id = ? AND status = 'ok' ORDER BY id",
+      `SELECT ${faces ? 'f.id, f.aligned_path AS path, f.aligned_size AS width, f.aligned_size AS height' : 'i.id, i.original_path AS path, i.width, i.height'},
+              i.id AS imageId, i.source_path AS source, i.caption, i.sitter, i.date
+       FROM images i ${faces ? "JOIN faces f ON f.image_id = i.id AND f.status = 'kept'" : ''}
+       WHERE i.collection_id = ? AND i.status = 'ok'
+         AND (? IS NULL OR EXISTS (SELECT 1 FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.image_id = i.id AND k.name = ? AND l.value = ?))
+       ORDER BY i.id${faces ? ', f.position' : ''}`,
     )
-    .all(collectionId) as { id: number; path: string; source: string; caption: string; sitter: string; date: string; width: number; height: number }[];
-  if (!rows.length) throw new AppError('not_found', 'the collection has no imported portraits; import some first');
-  const chosen = rows.length > limit ? evenly(rows.length, limit).map((i) => rows[i]!) : rows;
-  return chosen.map((r) => ({
-    source: { file: join(project.dir, r.path), label: `portrait #${r.id} (${r.source})` },
+    .all(collectionId, key, key, value) as {
+    id: number;
+    imageId: number;
+    path: string;
+    width: number;
+    height: number;
+    source: string;
+    caption: string;
+    sitter: string;
+    date: string;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    source: { file: join(project.dir, r.path), label: faces ? `face #${r.id} of portrait #${r.imageId} (${r.source})` : `portrait #${r.id} (${r.source})` },
     caption: portraitCaption(r),
     path: r.path,
     width: r.width,
     height: r.height,
   }));
+}
+
+/**
+ * The recto, one picture per panel: the hand-picked ones in their order, or every candidate spread
+ * evenly over the panels; a pick that is not among the candidates is refused by its id.
+ */
+export function rectoSources(project: Project, collectionId: number, recto: RectoChoice, panels = Infinity): RectoCandidate[] {
+  const candidates = rectoCandidates(project, collectionId, recto);
+  const what = recto.from === 'faces' ? 'kept faces' : 'portraits';
+  if (!candidates.length)
+    throw new AppError(
+      'not_found',
+      `the collection has no ${what}${recto.label ? ` labelled ${recto.label}` : ''}: ${recto.label ? 'choose another label or collection' : recto.from === 'faces' ? 'curate it first' : 'import some first'}`,
+    );
+  if (!recto.pick) return candidates.length > panels ? evenly(candidates.length, panels).map((i) => candidates[i]!) : candidates;
+  const byId = new Map(candidates.map((c) => [c.id, c]));
+  const stranger = recto.pick.find((id) => !byId.has(id));
+  if (stranger !== undefined)
+    throw new AppError(
+      'invalid_request',
+      `#${stranger} is not one of the collection's ${what}${recto.label ? ` labelled ${recto.label}` : ''}: pick among ${recto.from === 'faces' ? 'its kept faces' : 'its portraits'}`,
+    );
+  if (recto.pick.length > panels)
+    throw new AppError('invalid_request', `${recto.pick.length} pictures picked for ${panels} panels: pick at most one per panel, or add panels`);
+  return recto.pick.map((id) => byId.get(id)!);
 }
 
 /** Witness `w` of a run at a checkpoint, as a cut of the checkpoint's witness grid. */

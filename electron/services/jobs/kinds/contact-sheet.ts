@@ -4,7 +4,7 @@ import { AppError } from '../../../../shared/errors';
 import { checkpointAt, describeAt, progressUnit } from '../../../../shared/progress';
 import { getCollection } from '../../collections';
 import { locateFfmpeg } from '../../ffmpeg';
-import { collectionSources, witnessSource, type CaptionedSource } from '../../renders/leporello-content';
+import { rectoSources, witnessSource, type CaptionedSource } from '../../renders/leporello-content';
 import { findVideoRender, recordRender, renderFile } from '../../renders/render-store';
 import { getRun, listCheckpoints } from '../../runs/run-store';
 import { freeRenderFile, shownPath, type HostJob } from '../job-context';
@@ -15,7 +15,7 @@ export const contactSheet: HostJob<'contact-sheet'> = async (request, { project,
   let title: string;
   if ('collectionId' in source) {
     const collection = getCollection(project, source.collectionId);
-    items = collectionSources(project, collection.id, request.count);
+    items = rectoSources(project, collection.id, { from: 'portraits' }, request.count);
     title = `${project.name} — ${collection.name}`;
   } else if ('runId' in source) {
     const run = getRun(project, source.runId);

@@ -3,7 +3,7 @@
 import { getCollection } from '../../collections';
 import { locateFfmpeg } from '../../ffmpeg';
 import { findVideoRender, recordRender, renderFile } from '../../renders/render-store';
-import { collectionSources, versoFromRun } from '../../renders/leporello-content';
+import { rectoSources, versoFromRun } from '../../renders/leporello-content';
 import { getRun } from '../../runs/run-store';
 import { freeRenderFile, shownPath, type HostJob } from '../job-context';
 
@@ -41,7 +41,7 @@ export const leporello: HostJob<'leporello'> = async (request, { project, engine
     'render-book',
     {
       layout,
-      recto: collectionSources(project, collection.id, request.panels),
+      recto: rectoSources(project, collection.id, request.recto, request.panels),
       verso,
       upscale: request.upscale,
       outFile: file,
@@ -52,7 +52,7 @@ export const leporello: HostJob<'leporello'> = async (request, { project, engine
   );
   const render = await recordRender(project, 'leporello', file, generator, {
     ...layout,
-    recto: collection.name,
+    recto: { collection: collection.name, ...request.recto },
     verso: versoSetting,
     upscale: request.upscale,
   });
