@@ -105,6 +105,9 @@ test('launch a run from the UI, watch it, reload mid-run, pause, resume and stop
   await page.getByTestId('pause-run').click();
   await page.waitForFunction(() => /paused after step \d+/.test(document.querySelector('[data-testid=run-reason]')?.textContent ?? ''));
   assert.equal(await text('run-status'), 'paused');
+  // Paused, the bar gives no speed and no time left.
+  assert.equal(await page.getByTestId('progress-eta').count(), 0);
+  await page.getByTestId('progress-paused').waitFor();
   const live = s.studio.runs.live()[0]!;
   const step = Number(/paused after step (\d+)/.exec((await text('run-reason'))!)![1]);
   assert.equal(live.step, step, 'the engine holds at the step it reported');
@@ -134,6 +137,13 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   await page.waitForURL(/#\/run\/2$/);
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
   await page.waitForFunction(() => /collapsing since epoch 4/.test(document.querySelector('[data-testid=health-verdict]')?.textContent ?? ''));
+  // A finished run says what can come next: its timeline, more training, a book, its faces and a video.
+  assert.deepEqual(
+    await page
+      .locator('[data-testid=run-what-next] a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')?.replace(/^(#\/(?:book|latents)\/\d+)\/\d+$/, '$1/C'))),
+    ['#/timeline/2', '#/book/2/C', '#/latents/2/C'],
+  );
   assert.match((await text('health-reasons'))!, /of the real portraits' diversity/);
   // The checkpoint list speaks the same verdicts as the badge, one per checkpoint.
   assert.deepEqual(await page.locator('[data-testid=inspect-at] option').allTextContents(), [
