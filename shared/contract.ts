@@ -1333,7 +1333,7 @@ export const contract = {
   /** The pictures a recto may be chosen from (a collection's portraits or kept faces, with a label), for picking and ordering. */
   'books.rectoCandidates': method(
     z.object({ collectionId: id, recto: RectoChoice.omit({ pick: true }).default({ from: 'portraits' }) }).strict(),
-    z.array(z.object({ id, file: z.string(), width: z.number().int(), height: z.number().int(), caption: z.string() })),
+    z.array(z.object({ id, file: z.string(), thumb: z.string(), width: z.number().int(), height: z.number().int(), caption: z.string() })),
   ),
   /** What a book would hold, panel by panel, for the Book view's preview: nothing is rendered. */
   'books.plan': method(LeporelloRequest.omit({ kind: true, name: true, title: true }), BookPlan),

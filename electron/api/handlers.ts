@@ -201,13 +201,16 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'renders.list': () => listRenders(studio.requireProject()),
     'books.plan': (request) => planBook(studio.requireProject(), request),
     'books.rectoCandidates': ({ collectionId, recto }) =>
-      rectoCandidates(studio.requireProject(), getCollection(studio.requireProject(), collectionId).id, recto).map(({ id, path, width, height, caption }) => ({
-        id,
-        file: path,
-        width,
-        height,
-        caption,
-      })),
+      rectoCandidates(studio.requireProject(), getCollection(studio.requireProject(), collectionId).id, recto).map(
+        ({ id, path, thumb, width, height, caption }) => ({
+          id,
+          file: path,
+          thumb,
+          width,
+          height,
+          caption,
+        }),
+      ),
     'dialog.chooseImportPaths': async () => {
       if (!hooks.chooseImportPaths) {
         throw new AppError('unavailable', 'file dialogs exist only in the desktop app; in the browser, type the folder path on the studio machine');

@@ -36,6 +36,8 @@ export function portraitCaption(r: { caption: string; sitter: string; date: stri
 /** A picture the recto may show: a portrait (its image id) or a kept face's aligned crop (its face id). */
 export interface RectoCandidate extends CollectionPortrait {
   id: number;
+  /** A small picture of it for choosing: the portrait's thumbnail (a face's crop is its own). */
+  thumb: string;
 }
 
 /** The pictures a recto may be chosen from: a collection's portraits or kept faces, with a label if asked, in the collection's order. */
@@ -45,7 +47,7 @@ export function rectoCandidates(project: Project, collectionId: number, recto: O
   const rows = project.db
     .prepare(
       `SELECT ${faces ? 'f.id, f.aligned_path AS path, f.aligned_size AS width, f.aligned_size AS height' : 'i.id, i.original_path AS path, i.width, i.height'},
-              i.id AS imageId, i.source_path AS source, i.caption, i.sitter, i.date
+              i.id AS imageId, i.thumb_path AS thumb, i.source_path AS source, i.caption, i.sitter, i.date
        FROM images i ${faces ? "JOIN faces f ON f.image_id = i.id AND f.status = 'kept'" : ''}
        WHERE i.collection_id = ? AND i.status = 'ok'
          AND (? IS NULL OR EXISTS (SELECT 1 FROM image_labels l JOIN label_keys k ON k.id = l.key_id WHERE l.image_id = i.id AND k.name = ? AND l.value = ?))
@@ -54,6 +56,7 @@ export function rectoCandidates(project: Project, collectionId: number, recto: O
     .all(collectionId, key, key, value) as {
     id: number;
     imageId: number;
+    thumb: string | null;
     path: string;
     width: number;
     height: number;
@@ -64,6 +67,7 @@ export function rectoCandidates(project: Project, collectionId: number, recto: O
   }[];
   return rows.map((r) => ({
     id: r.id,
+    thumb: (!faces && r.thumb) || r.path,
     source: { file: join(project.dir, r.path), label: faces ? `face #${r.id} of portrait #${r.imageId} (${r.source})` : `portrait #${r.id} (${r.source})` },
     caption: portraitCaption(r),
     path: r.path,
