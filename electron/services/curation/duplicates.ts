@@ -1,24 +1,36 @@
 // Near-duplicates among kept faces: the same photograph twice (a cutting scanned twice, a
-// resized or recompressed copy, a slightly different crop). Alignment makes their crops nearly
-// identical, so two faces are one photograph when their descriptors say "same person" and their
-// aligned crops match pixel for pixel:
+// resized or recompressed copy, a tighter crop). Alignment makes their crops nearly identical;
+// formats/faces/photo-match.ts says how nearly, registered and at the smaller face's own
+// resolution. Two faces are one photograph when
 //
-//   score = descriptor distance + 3 · (1 − correlation of the aligned crops at 48 px, grey)
+//   score = max(residual, 8 · (1 − registered correlation)) ≤ DUPLICATE_SCORE
 //
-// Measured on expressions204 (12 people; each neutral portrait, a re-scan of it cropped by 4 %,
-// shrunk to 360 px and saved at JPEG quality 55, and the same person's smiling portrait from the
-// same session): re-scans score 0.08–0.19, the same person's other photograph 0.21–0.49,
-// different people above 0.6. Faces within DUPLICATE_SCORE are one cluster.
+// i.e. a correlation of at least 0.956 and no local difference above 0.35 of the face's contrast.
+// The threshold is bench/duplicates.ts's: at 0.35, 115 of 150 planted copies and 5 of 102
+// same-session pairs score under it; at 0.4, 117 and 11.
+// Two cheap looks first rule out most pairs: face descriptors far apart (different people — the
+// bound is loose, as descriptors of 30-px archival faces wander), and unregistered 16-px
+// signatures that do not even roughly agree. Measured on planted copies of 50 archival
+// portraits and on expressions204's same-session pairs by bench/duplicates.ts.
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { Project } from '../projects/project';
 import type { AlignQuad } from '../../formats/faces/align';
+import { blur, blurFor, matchPhotos, READ_SIDE, signature, signatureCorrelation } from '../../formats/faces/photo-match';
 
-export const DUPLICATE_SCORE = 0.2;
-/** Descriptor distance beyond which two faces are different people (face-api's usual 0.6, tightened). */
-const SAME_PERSON = 0.35;
-const SIDE = 48;
+export const DUPLICATE_SCORE = 0.35;
+/**
+ * Descriptor distance beyond which two faces are surely different people: face-api's usual 0.6,
+ * tightened for faces large enough to be described well (a sitter's two photographs of one
+ * session are within 0.42 at 256 px) and loosened for small ones (a 30-px archival face and its
+ * recompressed copy can be 0.64 apart).
+ */
+const surelyOthers = (side: number) => (side >= 96 ? 0.5 : 0.75);
+/** Unregistered signature correlation below which two crops cannot be one photograph. */
+const ROUGHLY_ALIKE = 0.7;
+/** The resolutions a pair is compared at (the smaller face's, rounded down to one of these), so that blurred crops can be reused. */
+const SIDES = [12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 112, 128];
 
 export interface ClusterFace {
   faceId: number;
@@ -43,46 +55,83 @@ interface FaceRow {
   source_path: string;
   descriptor: Buffer;
   aligned_path: string;
+  aligned_size: number;
   quad: string;
   sharpness: number;
 }
 
-async function normalisedGrey(file: string): Promise<Float32Array> {
-  const grey = await sharp(file).greyscale().resize(SIDE, SIDE, { kernel: 'lanczos3' }).raw().toBuffer();
-  const mean = grey.reduce((s, v) => s + v, 0) / grey.length;
-  const sd = Math.sqrt(grey.reduce((s, v) => s + (v - mean) ** 2, 0) / grey.length) || 1;
-  return Float32Array.from(grey, (v) => (v - mean) / sd);
+async function readGrey(file: string): Promise<Float32Array> {
+  const grey = await sharp(file).greyscale().resize(READ_SIDE, READ_SIDE, { kernel: 'lanczos3' }).raw().toBuffer();
+  return Float32Array.from(grey);
 }
 
-export async function findDuplicates(project: Project, collectionId?: number): Promise<DuplicateCluster[]> {
+/** The kept faces with descriptors (of one collection, or all), and the score of any two of them. */
+function faceSet(project: Project, where: string, params: unknown[]) {
   const rows = project.db
     .prepare(
-      `SELECT f.id, f.image_id, i.source_path, f.descriptor, f.aligned_path, f.quad, f.sharpness FROM faces f JOIN images i ON i.id = f.image_id
-       WHERE f.status = 'kept' AND i.status = 'ok' AND f.descriptor IS NOT NULL ${collectionId === undefined ? '' : 'AND i.collection_id = ?'} ORDER BY f.id`,
+      `SELECT f.id, f.image_id, i.source_path, f.descriptor, f.aligned_path, f.aligned_size, f.quad, f.sharpness FROM faces f JOIN images i ON i.id = f.image_id
+       WHERE f.status = 'kept' AND i.status = 'ok' AND f.descriptor IS NOT NULL ${where} ORDER BY f.id`,
     )
-    .all(...(collectionId === undefined ? [] : [collectionId])) as FaceRow[];
+    .all(...params) as FaceRow[];
   const descriptors = rows.map((r) => new Float32Array(r.descriptor.buffer.slice(r.descriptor.byteOffset, r.descriptor.byteOffset + r.descriptor.byteLength)));
   const crops = new Map<number, Float32Array>();
   const crop = async (i: number) => {
-    if (!crops.has(i)) crops.set(i, await normalisedGrey(join(project.dir, rows[i]!.aligned_path)));
+    if (!crops.has(i)) crops.set(i, await readGrey(join(project.dir, rows[i]!.aligned_path)));
     return crops.get(i)!;
   };
+  const signatures = new Map<number, Float32Array>();
+  const signatureOf = async (i: number) => {
+    if (!signatures.has(i)) signatures.set(i, signature(await crop(i)));
+    return signatures.get(i)!;
+  };
+  const blurred = new Map<string, Float32Array>();
+  const blurredAt = async (i: number, side: number) => {
+    const key = `${i}:${side}`;
+    if (!blurred.has(key)) blurred.set(key, blur(await crop(i), READ_SIDE, blurFor(side)));
+    return blurred.get(key)!;
+  };
+  /** Two faces' score, or null when a cheap look already says they are not one photograph. */
+  const score = async (i: number, j: number): Promise<number | null> => {
+    let d = 0;
+    for (let k = 0; k < 128; k++) d += (descriptors[i]![k]! - descriptors[j]![k]!) ** 2;
+    const own = Math.min(rows[i]!.aligned_size, rows[j]!.aligned_size);
+    if (Math.sqrt(d) > surelyOthers(own)) return null;
+    if (signatureCorrelation(await signatureOf(i), await signatureOf(j)) < ROUGHLY_ALIKE) return null;
+    const side = [...SIDES].reverse().find((s) => s <= own) ?? SIDES[0]!;
+    const match = matchPhotos(await blurredAt(i, side), await blurredAt(j, side), side);
+    return Math.max(match.residual, 8 * (1 - match.correlation));
+  };
+  return { rows, score };
+}
 
+/** The scores of chosen pairs of faces (by id), for measuring where the threshold falls; Infinity where a cheap look ruled them out. */
+export async function pairScores(project: Project, pairs: [number, number][]): Promise<{ a: number; b: number; score: number }[]> {
+  const ids = [...new Set(pairs.flat())];
+  const { rows, score } = faceSet(project, `AND f.id IN (${ids.map(() => '?').join(',') || 'NULL'})`, ids);
+  const index = new Map(rows.map((r, i) => [r.id, i]));
+  const out = [];
+  for (const [a, b] of pairs) {
+    const [i, j] = [index.get(a), index.get(b)];
+    if (i === undefined || j === undefined) continue;
+    out.push({ a, b, score: (await score(i, j)) ?? Infinity });
+  }
+  return out;
+}
+
+export async function findDuplicates(project: Project, collectionId?: number): Promise<DuplicateCluster[]> {
+  const { rows, score: scoreOf } = faceSet(
+    project,
+    collectionId === undefined ? '' : 'AND i.collection_id = ?',
+    collectionId === undefined ? [] : [collectionId],
+  );
   // Union-find over the pairs that score as one photograph.
   const parent = rows.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
   const pairs: { i: number; j: number; score: number }[] = [];
   for (let i = 0; i < rows.length; i++) {
     for (let j = i + 1; j < rows.length; j++) {
-      let d = 0;
-      for (let k = 0; k < 128; k++) d += (descriptors[i]![k]! - descriptors[j]![k]!) ** 2;
-      d = Math.sqrt(d);
-      if (d > SAME_PERSON) continue; // different people: no need to look at pixels
-      const [a, b] = [await crop(i), await crop(j)];
-      let corr = 0;
-      for (let k = 0; k < a.length; k++) corr += a[k]! * b[k]!;
-      const score = d + 3 * (1 - corr / a.length);
-      if (score <= DUPLICATE_SCORE) {
+      const score = await scoreOf(i, j);
+      if (score !== null && score <= DUPLICATE_SCORE) {
         pairs.push({ i, j, score });
         parent[root(i)] = root(j);
       }
