@@ -302,6 +302,15 @@ export const RunRequest = z
     witnesses: z.number().int().min(1).max(256).describe('Fixed latents drawn at every checkpoint: the rows of the timeline and the leporello.').default(36),
     /** A checkpoint every this many epochs (a whole number) or kimg. */
     checkpointEvery: z.number().positive().max(10_000).describe('A checkpoint (and a column of the timeline) every this many epochs or kimg.').default(1),
+    keepWeightsEvery: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .describe(
+        'Keep the networks of every Nth checkpoint, and the latest; the others keep their witnesses (the timeline and the book need only those). Saves disk on long runs, but only kept ones can be forked, sampled or resumed from. Every one when not given.',
+      )
+      .optional(),
     width: z.number().int().min(2).max(512).describe('Channels of the networks (base width). Wider learns more detail, and costs quadratically.').optional(),
     zDim: z.number().int().min(2).max(1024).describe('Size of the latent vector a face is drawn from.').optional(),
     /** Progressive GAN: thousands of images per fade-in and per stable phase, and the half-life of G's moving average. */
@@ -386,6 +395,8 @@ export const Checkpoint = z.object({
   path: z.string(),
   sha256: z.string(),
   witnessGrid: z.string(),
+  /** False where the run let this checkpoint's networks go (keepWeightsEvery): witnesses and health only. */
+  weightsKept: z.boolean(),
   createdAt: z.string(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
@@ -550,6 +561,10 @@ export const RunEstimate = z.object({
   checkpointBytes: z.number(),
   /** How many the run will write, the untrained start included. */
   checkpoints: z.number().int(),
+  /** Of one checkpoint, what its networks and optimiser state take (the rest is its witnesses). */
+  weightsBytes: z.number(),
+  /** How many of them keep their networks (all, unless the run keeps only every Nth). */
+  weightsKept: z.number().int(),
   diskBytes: z.number(),
   /** Free on the project's disk now. */
   freeBytes: z.number(),

@@ -12,6 +12,7 @@ import { resolveGenerator } from './networks/generator-sessions';
 import { findNetwork, listNetworks } from './networks/network-store';
 import type { Project } from './projects/project';
 import { getRun, listCheckpoints, listRuns } from './runs/run-store';
+import { requireWeights } from './runs/kept-weights';
 
 export function listLatentGenerators(project: Project, also?: { runId: number; checkpointId: number }): LatentGenerator[] {
   const networks = listNetworks(project).map((n): LatentGenerator => ({
@@ -45,8 +46,7 @@ export function listLatentGenerators(project: Project, also?: { runId: number; c
 /** One checkpoint of a run as a generator (the quality panel's best one, which need not be the latest). */
 function alsoGenerator(project: Project, { runId, checkpointId }: { runId: number; checkpointId: number }): LatentGenerator[] {
   const run = getRun(project, runId);
-  const c = listCheckpoints(project, run.id).find((x) => x.id === checkpointId);
-  if (!c) throw new AppError('not_found', `run "${run.name}" has no checkpoint #${checkpointId}`);
+  const c = requireWeights(project, run, checkpointId, 'draw from');
   const unit = progressUnit(run.options);
   return [
     {
@@ -86,10 +86,7 @@ export interface JobGenerator {
 export function jobGenerator(project: Project, ref: GeneratorRef): JobGenerator {
   if ('runId' in ref && !isStyleArch(getRun(project, ref.runId).arch)) {
     const run = getRun(project, ref.runId);
-    const checkpoints = listCheckpoints(project, run.id);
-    const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
-    if (!c)
-      throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
+    const c = requireWeights(project, run, ref.checkpointId, 'draw from');
     return {
       key: `run:${run.id}:${c.id}`,
       label: `${run.name} (${run.arch}) at checkpoint #${c.id}`,

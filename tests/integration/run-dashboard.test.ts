@@ -11,7 +11,9 @@ import { contract } from '../../shared/contract';
 import { inspectRun } from '../../electron/services/runs/run-inspection';
 import { runSeries } from '../../electron/services/runs/run-series';
 import { listCheckpoints } from '../../electron/services/runs/run-store';
-import { exportTimeline } from '../../electron/services/runs/timeline';
+import { buildTimeline, exportTimeline } from '../../electron/services/runs/timeline';
+import { checkProject } from '../../electron/services/projects/project-check';
+import { jobGenerator } from '../../electron/services/latent-generators';
 import { projectWithDataset, type tempDir } from '../helpers';
 
 async function setup(t: Parameters<typeof tempDir>[0]) {
@@ -147,9 +149,32 @@ test('timeline export picks witnesses; delete removes a run, its rows and its fi
   await a.done;
   const png = await exportTimeline(project, [a.run.id], [3, 0]);
   assert.match(png.path, /^renders\/timelines\/.*\.png$/);
-  assert.deepEqual([png.width, png.height], [3 * 16, 2 * 16]);
   const meta = await sharp(join(project.dir, png.path)).metadata();
-  assert.deepEqual([meta.width, meta.height], [48, 32]);
+  assert.deepEqual([meta.width, meta.height], [png.width, png.height]);
+  // Two witness rows (3, then 0) under a band of column numbers and a band with the run's title.
+  assert.deepEqual(png.gridTops, [36]);
+  assert.equal(png.height, 36 + 2 * 16);
+  assert.ok(png.width > 3 * 16, `the title "${a.run.name}" · … is wider than the 3 columns: the canvas grows to hold it (${png.width} px)`);
+  const { data, info } = await sharp(join(project.dir, png.path)).raw().toBuffer({ resolveWithObject: true });
+  const lit = (top: number, bottom: number, right: number) => {
+    let n = 0;
+    for (let y = top; y < bottom; y++) for (let x = 0; x < right; x++) n += data[(y * info.width + x) * info.channels]! > 120 ? 1 : 0;
+    return n;
+  };
+  assert.ok(lit(0, 18, 16) > 5, 'column 0 is numbered');
+  assert.ok(lit(18, 36, png.width) > 40, 'the title is written');
+  // The last checkpoint's witness 3 is the first row's last cell, pixel for pixel.
+  const grid = listCheckpoints(project, a.run.id).at(-1)!.witnessGrid;
+  const witnesses = await sharp(join(project.dir, grid)).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const perRow = Math.ceil(Math.sqrt(request({}).witnesses));
+  for (const [x, y] of [
+    [0, 0],
+    [7, 9],
+    [15, 15],
+  ] as const) {
+    const src = ((Math.floor(3 / perRow) * 16 + y) * witnesses.info.width + (3 % perRow) * 16 + x) * witnesses.info.channels;
+    assert.equal(data[((36 + y) * info.width + 2 * 16 + x) * info.channels], witnesses.data[src], `pixel ${x},${y}`);
+  }
 
   const b = await studio.runs.start(request({ epochs: 50 }));
   await assert.rejects(studio.runs.delete(b.run.id), /is training; stop it before deleting it/);
@@ -173,5 +198,46 @@ test('timeline export picks witnesses; delete removes a run, its rows and its fi
   assert.deepEqual(
     listCheckpoints(project, fork.run.id).map((c) => c.epoch),
     [2, 3],
+  );
+});
+
+test('a run that keeps the networks of one checkpoint in 3: every checkpoint keeps its witnesses, the others let their weights go, and only kept ones are forked, drawn or measured', async (t) => {
+  const { studio, project, request } = await setup(t);
+  const estimate = await studio.runs.estimate(request({ epochs: 7, keepWeightsEvery: 3 }));
+  // Epochs 0–7: the networks of 0, 3 and 6 on the grid, and of 7, the last.
+  assert.deepEqual([estimate.checkpoints, estimate.weightsKept], [8, 4]);
+  assert.equal(estimate.diskBytes, 8 * (estimate.checkpointBytes - estimate.weightsBytes) + 4 * estimate.weightsBytes);
+  assert.ok(estimate.weightsBytes > 0 && estimate.weightsBytes < estimate.checkpointBytes);
+
+  const { run, done } = await studio.runs.start(request({ epochs: 7, keepWeightsEvery: 3 }));
+  await done;
+  const checkpoints = listCheckpoints(project, run.id);
+  assert.deepEqual(
+    checkpoints.map((c) => c.weightsKept),
+    [true, false, false, true, false, false, true, true],
+  );
+  for (const c of checkpoints) {
+    assert.equal(existsSync(join(project.dir, c.path)), c.weightsKept, `epoch ${c.epoch}'s weights`);
+    assert.ok(existsSync(join(project.dir, c.witnessGrid)), `epoch ${c.epoch}'s witnesses`);
+  }
+  // The timeline keeps every column; the project check counts nothing missing.
+  assert.equal((await exportTimeline(project, [run.id])).labelledColumns.length > 0, true);
+  assert.equal(buildTimeline(project, [run.id]).positions.length, 8);
+  const check = await checkProject(project);
+  assert.deepEqual([check.damaged, check.orphans], [[], []]);
+
+  await assert.rejects(
+    studio.runs.fork({ runId: run.id, at: 4, epochs: 9 }),
+    /the checkpoint of epoch 4 of ".*" kept only its witnesses \(the run keeps the networks of one checkpoint in 3\), so there is nothing to fork from: use epoch 3 or epoch 6 instead/,
+  );
+  assert.throws(
+    () => jobGenerator(project, { runId: run.id, checkpointId: checkpoints[5]!.id }),
+    /epoch 5 .* nothing to draw from: use epoch 6 or epoch 3 instead/,
+  );
+  const fork = await studio.runs.fork({ runId: run.id, at: 3, epochs: 4 });
+  await fork.done;
+  assert.deepEqual(
+    listCheckpoints(project, fork.run.id).map((c) => c.epoch),
+    [4],
   );
 });

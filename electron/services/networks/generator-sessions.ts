@@ -15,7 +15,8 @@ import type { Project } from '../projects/project';
 import type { EngineLauncher } from '../engine-host/engine-launcher';
 import { asAppError, EngineClient } from '../engine-host/engine-client';
 import { getDataset } from '../datasets/datasets';
-import { getRun, listCheckpoints, listRuns } from '../runs/run-store';
+import { getRun, listRuns } from '../runs/run-store';
+import { requireWeights } from '../runs/kept-weights';
 import { findNetwork, listNetworks } from './network-store';
 
 type SeedsRequest = z.output<typeof GenerateSeedsRequest>;
@@ -68,9 +69,7 @@ export function resolveGenerator(project: Project, ref: GeneratorRef): Resolved 
   const run = getRun(project, ref.runId);
   if (!isStyleArch(run.arch))
     throw new AppError('invalid_request', `run "${run.name}" is a ${run.arch}; the style tools draw from StyleGAN2 and StyleGAN (v1) networks and runs`);
-  const checkpoints = listCheckpoints(project, run.id);
-  const c = ref.checkpointId === undefined ? checkpoints.at(-1) : checkpoints.find((x) => x.id === ref.checkpointId);
-  if (!c) throw new AppError('not_found', `run "${run.name}" has no ${ref.checkpointId === undefined ? 'checkpoint yet' : `checkpoint #${ref.checkpointId}`}`);
+  const c = requireWeights(project, run, ref.checkpointId, 'draw from');
   const network = run.options.network !== undefined ? listNetworks(project).find((n) => n.id === run.options.network) : undefined;
   const resolution = getDataset(project, run.datasetId).resolution;
   return {

@@ -64,8 +64,11 @@ function references(project: Project): Reference[] {
     refs.push({ table: 'datasets', id: r.id, path: `${r.dir_path}/images.u8`, sha256: r.sha256 });
     refs.push({ table: 'datasets', id: r.id, path: r.dir_path, sha256: null, folder: true });
   }
-  for (const r of rows<{ id: number; path: string; sha256: string; witness_grid: string }>('SELECT id, path, sha256, witness_grid FROM checkpoints')) {
-    refs.push({ table: 'checkpoints', id: r.id, path: r.path, sha256: r.sha256 });
+  for (const r of rows<{ id: number; path: string; sha256: string; witness_grid: string; weights_kept: number }>(
+    'SELECT id, path, sha256, witness_grid, weights_kept FROM checkpoints',
+  )) {
+    // A checkpoint whose weights the run let go (keepWeightsEvery) owns only its witnesses.
+    if (r.weights_kept) refs.push({ table: 'checkpoints', id: r.id, path: r.path, sha256: r.sha256 });
     refs.push({ table: 'checkpoints', id: r.id, path: r.witness_grid, sha256: null });
   }
   for (const r of rows<{ run_id: number; path: string; sha256: string }>('SELECT run_id, path, sha256 FROM resume_points')) {

@@ -10,7 +10,8 @@ import type { EngineClient } from '../engine-host/engine-client';
 import { resolveGenerator } from '../networks/generator-sessions';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
-import { getRun, listCheckpoints } from '../runs/run-store';
+import { getRun } from '../runs/run-store';
+import { checkpointsWithWeights, requireWeights } from '../runs/kept-weights';
 import { DEFAULT_QUALITY_METRICS, INCEPTION_METRICS } from '../../../shared/quality';
 import { readInceptionManifest } from '../../formats/inception-weights';
 import { INCEPTION_MISSING, installedInception } from './inception-import';
@@ -57,13 +58,9 @@ export async function measureQuality(
     const run = getRun(project, source.runId);
     datasetId = run.datasetId;
     const unit = progressUnit(run.options);
-    const all = listCheckpoints(project, run.id);
-    const chosen = source.every ? all : source.checkpointId !== undefined ? all.filter((c) => c.id === source.checkpointId) : all.slice(-1);
-    if (!chosen.length)
-      throw new AppError(
-        'not_found',
-        `run "${run.name}" has no ${source.checkpointId !== undefined ? `checkpoint #${source.checkpointId}` : 'checkpoint yet'} to measure`,
-      );
+    // Every checkpoint that still has its networks, or the one asked for (refused, with the ones
+    // that can be measured, where its weights were let go).
+    const chosen = source.every ? checkpointsWithWeights(project, run.id) : [requireWeights(project, run, source.checkpointId, 'measure')];
     for (const c of chosen)
       targets.push({
         checkpointId: c.id,

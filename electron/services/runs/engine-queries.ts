@@ -11,6 +11,7 @@ import type { Project } from '../projects/project';
 import { asAppError, EngineClient } from '../engine-host/engine-client';
 import type { EngineLauncher } from '../engine-host/engine-launcher';
 import { trainJobFor } from './train-job';
+import { onWeightGrid } from './kept-weights';
 
 /** Runs one job in an engine process of its own, which ends with it. */
 async function once<T>(launch: EngineLauncher, work: (engine: EngineClient) => Promise<T>): Promise<T> {
@@ -46,10 +47,14 @@ export async function estimateRun(
     const checkpointBytes = await firstFileBytes(join(scratch, 'checkpoints'));
     const witnessBytes = await firstFileBytes(join(scratch, 'witnesses'));
     const checkpoints = Math.floor(trainingTarget(request) / request.checkpointEvery + 1e-9) + 1;
+    // Every checkpoint keeps its witnesses; its networks only on the keepWeightsEvery grid, and the last.
+    const weightsKept = keptCount(checkpoints, request.keepWeightsEvery ?? 1);
     return {
       checkpointBytes: checkpointBytes + witnessBytes,
       checkpoints,
-      diskBytes: checkpoints * (checkpointBytes + witnessBytes),
+      weightsBytes: checkpointBytes,
+      weightsKept,
+      diskBytes: checkpoints * witnessBytes + weightsKept * checkpointBytes,
       freeBytes: await freeBytes(project.dir),
       backend: measured.backend.name,
       backendDetail: measured.backend.summary,
@@ -61,6 +66,11 @@ export async function estimateRun(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** How many of `checkpoints` keep their weights when every `every`th does, and the last. */
+export function keptCount(checkpoints: number, every: number): number {
+  return Array.from({ length: checkpoints }, (_, i) => i).filter((i) => onWeightGrid(i, every) || i === checkpoints - 1).length;
 }
 
 /** The size of the first file (by name) in `dir`, 0 when there is none. */

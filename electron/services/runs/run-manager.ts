@@ -17,6 +17,7 @@ import { getDataset } from '../datasets/datasets';
 import { atomicWrite } from '../../formats/atomic-write';
 import { bestHealthBefore, trainJobFor } from './train-job';
 import { dropResumePointBefore, recordResumePoint, resumePointOf } from './resume-point';
+import { letWeightsGo, withoutWeights } from './kept-weights';
 import { findNetwork } from '../networks/network-store';
 import type { Project } from '../projects/project';
 import type { EngineLauncher } from '../engine-host/engine-launcher';
@@ -229,7 +230,17 @@ export class RunManager {
     refuseTrainingElsewhereRun(parent, 'forked');
     const unit = progressUnit(parent.options);
     const checkpoints = listCheckpoints(this.project, parent.id);
-    const from = request.at === undefined ? checkpoints.at(-1) : checkpoints.find((c) => checkpointAt(unit, c) === request.at);
+    const from = request.at === undefined ? checkpoints.filter((c) => c.weightsKept).at(-1) : checkpoints.find((c) => checkpointAt(unit, c) === request.at);
+    if (from && !from.weightsKept)
+      throw new AppError(
+        'not_found',
+        withoutWeights(
+          parent,
+          from,
+          checkpoints.filter((c) => c.weightsKept),
+          'fork from',
+        ),
+      );
     if (!from) {
       const available = checkpoints.map((c) => checkpointAt(unit, c)).join(', ') || 'none';
       throw new AppError(
@@ -335,7 +346,7 @@ export class RunManager {
     const notes: string[] = [];
     // A stop between checkpoints left a resume point; a fork killed before its first checkpoint
     // starts again from the one it was forked from.
-    const checkpoints = listCheckpoints(this.project, runId);
+    const checkpoints = listCheckpoints(this.project, runId).filter((c) => c.weightsKept);
     const point = resumePointOf(this.project, runId);
     const inherited = parentCheckpoint(this.project, runId);
     const candidates = [
@@ -418,6 +429,7 @@ export class RunManager {
           );
           recordMetrics(this.project, runId, m.checkpoint.step, m.checkpoint.epoch, { 'Timing/quality_s': m.checkpoint.quality.seconds });
           dropResumePointBefore(this.project, runId, m.checkpoint.imagesSeen);
+          letWeightsGo(this.project, runId, run.options.keepWeightsEvery ?? 1);
           {
             const before = getRun(this.project, runId).health;
             recordHealth(this.project, runId, m.checkpoint, m.checkpoint.health);

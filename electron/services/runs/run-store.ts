@@ -30,6 +30,7 @@ interface CheckpointRow {
   path: string;
   sha256: string;
   witness_grid: string;
+  weights_kept: number;
   created_at: string;
 }
 
@@ -45,6 +46,7 @@ function toCheckpoint(r: CheckpointRow): Checkpoint {
     path: r.path,
     sha256: r.sha256,
     witnessGrid: r.witness_grid,
+    weightsKept: r.weights_kept === 1,
     createdAt: r.created_at,
   };
 }

@@ -19,6 +19,7 @@ import * as m017 from './017-metadata';
 import * as m018 from './018-second-look';
 import * as m019 from './019-import-prior';
 import * as m020 from './020-health-verdicts';
+import * as m021 from './021-weights-kept';
 
 export interface Migration {
   version: number;
@@ -49,4 +50,5 @@ export const migrations: Migration[] = [
   { version: 18, name: 'faces on a second look, pictures set aside', up: m018.up, foreignKeysOff: m018.foreignKeysOff },
   { version: 19, name: 'what an import changed on pictures already there', up: m019.up },
   { version: 20, name: 'five health verdicts', up: m020.up },
+  { version: 21, name: 'checkpoints that let their weights go', up: m021.up },
 ];
