@@ -55,10 +55,19 @@ test('latents, a blend video, the questionnaire, the analysis and a leporello bo
   await s.shot('latents');
 
   // A real portrait projected into the generator from the studio: its latent is listed with its origin.
-  await page.getByTestId('latents-image').fill('1');
+  // The portrait is picked by looking, from a grid of the collection's thumbnails.
+  await page.getByTestId('latents-choose-portrait').click();
+  await page.getByTestId('latents-portrait').first().waitFor();
+  assert.ok((await page.getByTestId('latents-portrait').count()) > 1);
+  await s.shot('latents-portrait-grid');
+  const first = await page.getByTestId('latents-portrait').first().getAttribute('title');
+  const firstId = await page.getByTestId('latents-portrait').first().getAttribute('data-id');
+  await page.getByTestId('latents-portrait').first().click();
+  assert.equal(await page.getByTestId('latents-portrait-grid').count(), 0, 'the grid closes once a portrait is chosen');
+  assert.match((await page.getByTestId('latents-chosen-portrait').textContent()) ?? '', new RegExp(first!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   await page.locator('#steps').fill('5');
   await page.getByTestId('latents-project').click();
-  await waitText('latents-list', /image #1 projected/);
+  await waitText('latents-list', new RegExp(`image #${firstId} projected`));
   await page.locator('[data-testid=latents-strip][alt="Faces of latents 7"]').waitFor({ timeout: 60_000 });
 
   // A blend video through three of them, played in the page.

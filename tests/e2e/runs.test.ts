@@ -79,8 +79,18 @@ test('launch a run from the UI, watch it, reload mid-run, pause, resume and stop
   await page.waitForFunction(() => /per epoch.*for the whole run/s.test(document.querySelector('[data-testid=run-estimate]')?.textContent ?? ''));
   assert.match((await text('run-estimate'))!, /images\/s over \d+ measured steps; computing on cpu/);
   // What its checkpoints will take on disk, from the one the warm-up wrote, against the room left.
-  assert.match((await text('run-disk'))!, /^Disk: 3001 checkpoints × [\d.]+ kB = [\d.]+ MB, [\d.]+ (GB|TB) free\.$/);
+  const disk = () => page.getByTestId('run-disk').innerText();
+  assert.match(await disk(), /^Disk: 3001 checkpoints × [\d.]+ kB = [\d.]+ MB, [\d.]+ (GB|TB) free\.$/);
+  // Keeping the networks of one checkpoint in 100: every checkpoint's witnesses, 31 with networks (0, 100, … 3000).
+  await page.getByTestId('run-keep-weights').fill('100');
+  await page.getByTestId('measure-speed').click();
+  await page.waitForFunction(() => /with their networks/.test(document.querySelector('[data-testid=run-disk]')?.textContent ?? ''));
+  assert.match(
+    await disk(),
+    /^Disk: 3001 checkpoints' witnesses × [\d.]+ (bytes|kB) \+ 31 with their networks × [\d.]+ kB = [\d.]+ (kB|MB), [\d.]+ (GB|TB) free\.$/,
+  );
   await s.shot('21-run-launcher');
+  await page.getByTestId('run-keep-weights').fill('1');
 
   await page.getByTestId('start-run').click();
   await page.waitForURL(/#\/run\/1$/);
@@ -93,7 +103,13 @@ test('launch a run from the UI, watch it, reload mid-run, pause, resume and stop
     return !!img && img.complete && img.naturalWidth === 64;
   });
   await page.waitForFunction(() => (document.querySelector('[data-testid=loss-chart-path]')?.getAttribute('d') ?? '').split('L').length > 3);
-  assert.match((await text('run-backend'))!, /computing on cpu/);
+  // The backend in words; the engine's own account behind "details".
+  assert.match((await page.getByTestId('run-backend').innerText())!, /^Trains on the processor in plain JavaScript: the slowest way/);
+  const details = page.getByTestId('run-backend').locator('details');
+  assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), false, 'the details are closed at first');
+  await details.locator('summary').click();
+  assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), true);
+  assert.match(await details.innerText(), /computing on cpu/);
   await s.shot('22-run-dashboard');
 
   // A reload (or a second window) finds the run where it is and follows it live.
@@ -279,7 +295,10 @@ test('timelines: zoom, scrub, a single face, picked witnesses exported as PNG, t
   await page.getByTestId('exported-link').waitFor();
   const exported = (await page.getByTestId('exported-link').getAttribute('href'))!.replace(/^files\//, '');
   const meta = await sharp(join(s.studio.requireProject().dir, decodeURIComponent(exported))).metadata();
-  assert.deepEqual([meta.width, meta.height], [7 * 16, 2 * 16], 'seven checkpoints across, the two picked witnesses down');
+  // Seven checkpoints across and the two picked witnesses down, under a band of column numbers and
+  // the run's title band (which may widen the picture to fit its words).
+  assert.equal(meta.height, 18 + 18 + 2 * 16, 'the two picked witnesses down, under the labels');
+  assert.ok(meta.width! >= 7 * 16, 'seven checkpoints across');
   await page.getByTestId('timeline-zoom').fill('48');
   await s.shot('26-timeline');
 

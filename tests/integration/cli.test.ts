@@ -105,9 +105,12 @@ test('project create, import, images, dataset, train, timeline, sample: all with
   assert.equal(timeline.json().unit, 'epochs');
   assert.deepEqual(timeline.json().positions, [0, 1, 2]);
   const meta = await sharp(png).metadata();
-  assert.deepEqual([meta.width, meta.height], [3 * 16, 8 * 16 + 4], '3 epochs × (4 + 4 witnesses), a 4-px gap between runs');
+  const gridTops: number[] = timeline.json().gridTops;
+  // A band of column numbers, then per run a title band and its 4 witnesses, a 4-px gap between runs.
+  assert.deepEqual(gridTops, [36, 36 + 4 * 16 + 4 + 18]);
+  assert.deepEqual([meta.width, meta.height], [timeline.json().width, gridTops[1]! + 4 * 16]);
   const corner = await sharp(png)
-    .extract({ left: 2 * 16, top: 4 * 16 + 4, width: 16, height: 16 })
+    .extract({ left: 2 * 16, top: gridTops[1]!, width: 16, height: 16 })
     .raw()
     .toBuffer();
   assert.ok(
