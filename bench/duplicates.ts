@@ -174,7 +174,9 @@ try {
   // Where the threshold could sit: pairs at or under each score (each pair alone, no clustering).
   console.log('\n| threshold | copies under it (of 150) | same-session pairs under it (of 102) |\n|---:|---:|---:|');
   for (const t of [0.25, 0.3, 0.35, 0.4, 0.45, 0.5])
-    console.log(`| ${t}${t === DUPLICATE_SCORE ? ' (used)' : ''} | ${copyScores.filter((s) => s <= t).length} | ${sessionScores.filter((s) => s <= t).length} |`);
+    console.log(
+      `| ${t}${t === DUPLICATE_SCORE ? ' (used)' : ''} | ${copyScores.filter((s) => s <= t).length} | ${sessionScores.filter((s) => s <= t).length} |`,
+    );
   if (missed.length) console.log(`missed: ${missed.join(', ')}`);
 } finally {
   await studio.closeProject();

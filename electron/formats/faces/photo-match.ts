@@ -176,8 +176,14 @@ export function matchPhotos(blurredA: Float32Array, blurredB: Float32Array, side
   // Far from alike even at the best shift: scale and rotation will not make it one photograph.
   if (best < HOPELESS) return { ...compare(ref, innerSquare(blurredB, n, pose), n), side };
   for (const [scales, angles] of [
-    [[0.95, 0.975, 1, 1.025, 1.05], [-0.04, -0.02, 0, 0.02, 0.04]],
-    [[0.985, 1, 1.015], [-0.01, 0, 0.01]],
+    [
+      [0.95, 0.975, 1, 1.025, 1.05],
+      [-0.04, -0.02, 0, 0.02, 0.04],
+    ],
+    [
+      [0.985, 1, 1.015],
+      [-0.01, 0, 0.01],
+    ],
   ] as const) {
     if (scales.length === 3) {
       level = { n, ref };
