@@ -4,7 +4,7 @@
 // guarded by If-Range so that a changed file starts over rather than being spliced); one process
 // at a time per file (a lock naming its owner); FILE appears only once complete, synced and renamed.
 import { closeSync, createWriteStream, fsyncSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { rename, rm, unlink } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { Transform } from 'node:stream';
@@ -55,7 +55,9 @@ function lock(file: string): () => void {
       const fd = openSync(path, 'wx');
       writeFileSync(fd, PROCESS_OWNER);
       closeSync(fd);
-      return () => void unlink(path).catch(() => undefined);
+      // Released synchronously: whoever awaits this download may start the next one at once, and
+      // must not find its own lock still there.
+      return () => rmSync(path, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let owner = '';
