@@ -511,6 +511,8 @@ export const RunSeries = z.object({
       step: z.number().int(),
       imagesSeen: z.number().int(),
       witnessGrid: z.string(),
+      /** False where the run let this checkpoint's networks go (it keeps only every Nth): nothing to fork from. */
+      weightsKept: z.boolean(),
       verdict: z.enum(VERDICTS).nullable(),
       metrics: z.record(z.string(), z.number().nullable()),
       reasons: z.array(z.string()),
@@ -570,6 +572,20 @@ export const RunEstimate = z.object({
   freeBytes: z.number(),
 });
 export type RunEstimate = z.infer<typeof RunEstimate>;
+
+/** What a run would need of the backend's memory at its batch, asked before it starts. */
+export const RunLimits = z.object({
+  /** The backend the run would train on here. */
+  backend: z.string(),
+  /** Estimated peak memory of a training step at the batch asked for. */
+  memoryBytes: z.number(),
+  /** What that backend can hold (wasm's 4 GB, the cpu backend's share of this machine); null for a GPU, whose memory the studio cannot know. */
+  memoryLimitBytes: z.number().nullable(),
+  largestBatch: z.number().int().nullable(),
+  /** Why the batch cannot train here, with what would; null when it fits. */
+  batchProblem: z.string().nullable(),
+});
+export type RunLimits = z.infer<typeof RunLimits>;
 
 export const BackendAvailability = z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() }));
 
@@ -1302,6 +1318,8 @@ export const contract = {
   'runs.inspect': method(z.object({ runId: id, at: z.number().min(0).optional() }).strict(), RunInspection),
   'runs.delete': method(z.object({ runId: id }).strict(), z.object({ deleted: z.string(), filesRemoved: z.number().int() })),
   'runs.estimate': method(RunRequest, RunEstimate),
+  /** The run's memory need on the backend it would train on, for the launcher's batch field (no training). */
+  'runs.limits': method(RunRequest, RunLimits),
   /** Each run's folder on disk, in bytes (checkpoints, witnesses, curves). */
   'runs.diskUse': method(empty, z.array(z.object({ runId: id, bytes: z.number() }))),
   'runs.exportTimeline': method(

@@ -148,6 +148,7 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     'runs.inspect': ({ runId, at }) => inspectRun(studio.requireProject(), studio.engine, runId, at),
     'runs.delete': ({ runId }) => studio.runs.delete(runId),
     'runs.estimate': (req) => studio.runs.estimate(req),
+    'runs.limits': (req) => studio.runs.limits(req),
     'runs.diskUse': async () => {
       const project = studio.requireProject();
       return Promise.all(listRuns(project).map(async (r) => ({ runId: r.id, bytes: await folderBytes(join(project.dir, r.path)) })));

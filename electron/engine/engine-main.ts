@@ -15,6 +15,7 @@ import { latentAverage } from './jobs/latent-average';
 import { measureQuality } from './jobs/measure-quality';
 import { releaseSnapshotReview, reviewSnapshot } from './jobs/review-snapshot';
 import { latentSeeds } from './jobs/latent-seeds';
+import { limits } from './jobs/limits';
 import { probe } from './jobs/probe';
 import { projectImage } from './jobs/project-image';
 import { renderBook } from './jobs/render-book';
@@ -29,6 +30,7 @@ const JOBS: { [K in JobKind]: EngineJob<K> } = {
   probe,
   train,
   warmup,
+  limits,
   sample,
   'analyse-picture': analysePictureJob,
   'latent-seeds': latentSeeds,

@@ -6,6 +6,7 @@
 // Only types here: the host imports this file and nothing else of the engine.
 import type { BackendAttempt, BackendChoice, BackendName } from './backends';
 import type { Arch, ModelOverrides } from './models/registry';
+import type { TrainingMemory } from './train/memory-limit';
 import type { CheckpointWritten, ResumePointWritten, TrainOptions, TrainResult, TrainTick } from './train/train-loop';
 import type { SampleJob, SampleResult } from './jobs/sample';
 import type { GeneratorSpec } from './jobs/generator-spec';
@@ -50,6 +51,8 @@ export interface EngineJobs {
   /** Which backends work here for training (or drawing), and why the others do not. */
   probe: { request: { purpose: 'train' | 'sample' }; event: never; result: BackendAttempt[] };
   train: { request: TrainJob; event: TrainEvent; result: TrainResult };
+  /** What a run would need of the backend's memory at its batch, and the largest batch that fits. */
+  limits: { request: { job: TrainJob }; event: never; result: TrainingMemory };
   /** A few real steps of a run (into a scratch folder) to measure the speed it would have. */
   warmup: {
     request: { job: TrainJob; maxSteps: number; maxSeconds: number };

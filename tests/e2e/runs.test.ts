@@ -803,3 +803,32 @@ test('a run that failed before learning anything offers Start again with its set
   await waitText('runs-disk-total', /^All runs: [\d.]+ (kB|MB) on disk\.$/);
   assert.deepEqual(s.problems, []);
 });
+
+test("a batch too large for the backend's memory is said beside the batch field before anything starts, with the batch that fits", async () => {
+  const { page } = s;
+  await page.goto(s.at('#/runs'));
+  // Runs earlier in this file leave the launcher closed behind "New run".
+  await page.locator('[data-testid=new-run], [data-testid=run-launcher]').first().waitFor();
+  if (await page.getByTestId('new-run').isVisible()) await page.getByTestId('new-run').click();
+  await page.getByTestId('preset-dcgan-64').click();
+  if (await page.getByTestId('toggle-new-dataset').isVisible()) await page.getByTestId('toggle-new-dataset').click();
+  await page.getByTestId('dataset-resolution').selectOption('256');
+  await page.getByTestId('build-dataset').click();
+  await page.waitForFunction(() =>
+    /24 portraits, 256 px/.test(document.querySelector<HTMLSelectElement>('[data-testid=run-dataset]')?.selectedOptions[0]?.textContent ?? ''),
+  );
+  await page.getByTestId('run-backend').selectOption('wasm');
+  // DCGAN at 256 px with its own widths: 24 portraits a batch need more than wasm's 4 GB (memory-limit.ts's estimate).
+  await page.getByTestId('run-batch').fill('24');
+  await waitText(
+    'problem-batch',
+    /^DCGAN at 256 px needs about 4\.\d GB at batch 24 on the wasm backend, whose memory stops at 4 GB: train at batch 22 or less here, or on a GPU backend \(webgpu, or tensorflow with CUDA\), which has no such limit\.$/,
+  );
+  assert.ok(await page.getByTestId('start-run').isDisabled(), 'Start waits until the batch fits');
+  await s.shot('21b-run-launcher-memory');
+  await page.getByTestId('run-batch').fill('16');
+  await waitText('run-memory', /^Memory: about [23]\.\d GB of the 3\.8 GB wasm can hold; batches up to 22 fit\.$/);
+  assert.equal(await page.getByTestId('problem-batch').count(), 0);
+  assert.ok(await page.getByTestId('start-run').isEnabled());
+  assert.deepEqual(s.problems, []);
+});

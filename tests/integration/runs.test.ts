@@ -11,6 +11,7 @@ import { hashFile } from '../../electron/formats/dataset-file';
 import { listCheckpoints, witnessVectors } from '../../electron/services/runs/run-store';
 import { resumePointOf } from '../../electron/services/runs/resume-point';
 import { buildTimeline } from '../../electron/services/runs/timeline';
+import { inspectRun } from '../../electron/services/runs/run-inspection';
 import { projectWithDataset, type tempDir } from '../helpers';
 
 async function setup(t: Parameters<typeof tempDir>[0]) {
@@ -140,10 +141,20 @@ test('every verdict from real tiny runs: a collapse that begins before the run w
   const verdicts = (runId: number) =>
     (project.db.prepare('SELECT verdict FROM run_health WHERE run_id = ? ORDER BY images_seen').all(runId) as { verdict: string }[]).map((r) => r.verdict);
   // β1 0 at learning rate 1: diverse after one epoch, never like a portrait, then one flat colour from epoch 3.
-  const early = await (await studio.runs.start(request({ epochs: 6, learningRate: 1, beta1: 0 }))).done;
+  // It keeps the networks of one checkpoint in 3 (epochs 0, 3 and 6).
+  const early = await (await studio.runs.start(request({ epochs: 6, learningRate: 1, beta1: 0, keepWeightsEvery: 3 }))).done;
   assert.deepEqual(verdicts(early.id), ['untrained', 'learning', 'learning', 'collapsing', 'collapsing', 'collapsing', 'collapsing']);
   assert.equal(early.health!.onsetEpoch, 3);
   assert.match(early.health!.reasons.join('\n'), /of the samples are near-duplicates of one another/);
+  // The advice would fork from epoch 2, whose networks went: the last kept one before the onset is
+  // the untrained start, so it says to start again instead.
+  const advice = (await inspectRun(project, studio.engine, early.id)).advice;
+  assert.equal(advice.filter((a) => a.action?.kind === 'fork').length, 0, JSON.stringify(advice));
+  assert.match(
+    advice[0]!.text,
+    /^Start again with half the learning rate \(0\.5\): no checkpoint between the start and the collapse kept its networks \(the run keeps those of one checkpoint in 3\)/,
+  );
+  assert.deepEqual(advice[0]!.action, { kind: 'restart' });
 
   // A wider generator at a gentler rate draws portraits (precision ≥ 50 %) by epoch 10.
   const learned = await (await studio.runs.start(request({ epochs: 12, width: 16, learningRate: 0.002 }))).done;
@@ -203,6 +214,30 @@ test('a batch larger than the dataset is refused before any run is recorded; a r
     )
     .run(JSON.stringify(request())).lastInsertRowid;
   assert.throws(() => buildTimeline(project, [Number(id)]), /run "empty" has no checkpoint yet, so no timeline/);
+});
+
+test("a batch too large for the backend's memory is refused before any run is recorded, saying which batch fits", async (t) => {
+  // DCGAN at 256 px on wasm: 24 images need about 4.3 GB of its 4 GB (the estimate, within 5 % of
+  // the heap measured at batch 8; memory-limit.test.ts); 22 fit.
+  const { studio, project, dataset } = await projectWithDataset(t, 256);
+  const request = (batchSize: number): RunRequest =>
+    contract['runs.start'].request.parse({ datasetId: dataset.id, arch: 'dcgan', epochs: 1, batchSize, backend: 'wasm', witnesses: 4 });
+  const tooLarge = await studio.runs.limits(request(24));
+  assert.equal(tooLarge.backend, 'wasm');
+  assert.equal(tooLarge.largestBatch, 22);
+  assert.ok(tooLarge.memoryBytes > tooLarge.memoryLimitBytes!, `${tooLarge.memoryBytes} of ${tooLarge.memoryLimitBytes}`);
+  assert.match(
+    tooLarge.batchProblem ?? '',
+    /^DCGAN at 256 px needs about 4\.\d GB at batch 24 on the wasm backend, whose memory stops at 4 GB: train at batch 22 or less here, or on a GPU backend/,
+  );
+  const fits = await studio.runs.limits(request(8));
+  assert.equal(fits.batchProblem, null);
+  assert.ok(fits.memoryBytes < fits.memoryLimitBytes! / 2, String(fits.memoryBytes));
+  await assert.rejects(
+    studio.runs.start(request(24)),
+    (err: Error & { code?: string }) => err.code === 'invalid_request' && err.message === tooLarge.batchProblem,
+  );
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 0, 'nothing was recorded');
 });
 
 test('a stopped run says where it stopped and resumes at the next step; a finished run cannot be resumed', async (t) => {

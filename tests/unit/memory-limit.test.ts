@@ -1,9 +1,13 @@
-// The wasm memory estimate for StyleGAN2 training against the peaks bench/stylegan2.ts measured,
-// and the refusal of a run that cannot fit, before its first step, with what would.
+// The training memory estimate against the wasm heap peaks bench/stylegan2.ts and
+// bench/training-memory.ts measured, for every family, and the refusal of a run that cannot fit,
+// before its first step, with what would.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultModelConfig } from '../../electron/engine/models/registry';
-import { checkTrainingFits, largestWasmBatch, wasmTrainingBytes } from '../../electron/engine/train/memory-limit';
+import { defaultModelConfig, type Arch } from '../../electron/engine/models/registry';
+import { totalmem } from 'node:os';
+import { checkTrainingFits, largestBatch, trainingBytes, trainingMemory, WASM_TRAINING_LIMIT } from '../../electron/engine/train/memory-limit';
+
+const largestWasmBatch = (spec: Parameters<typeof largestBatch>[0]) => largestBatch(spec, WASM_TRAINING_LIMIT);
 
 const paper256 = (resolution: number) =>
   defaultModelConfig('stylegan2', resolution, 3, {
@@ -20,7 +24,7 @@ test('the estimate is within 5 % of the wasm heap measured at 64, 128 and 256 px
     [256, 1, 2276],
   ];
   for (const [resolution, batch, mb] of measuredMB) {
-    const estimate = wasmTrainingBytes(paper256(resolution), batch)! / 2 ** 20;
+    const estimate = trainingBytes(paper256(resolution), batch) / 2 ** 20;
     assert.ok(Math.abs(estimate - mb) / mb < 0.05, `${resolution} px batch ${batch}: ${estimate.toFixed(0)} MB estimated, ${mb} MB measured`);
   }
 });
@@ -34,7 +38,48 @@ test('a StyleGAN2 run too large for wasm is refused with the batch that fits and
     /StyleGAN2 at 256 px needs about [\d.]+ GB at batch 8 on the wasm backend, whose memory stops at 4 GB: train at batch 2 or less here, or on a GPU backend/,
   );
   assert.doesNotThrow(() => checkTrainingFits(spec, 8, 'webgpu'), 'a GPU backend has no 4 GB limit');
-  assert.equal(wasmTrainingBytes(defaultModelConfig('dcgan', 64, 3, { batchSize: 64 }), 64), null, 'the small families are not estimated');
+  assert.equal(trainingMemory(spec, 8, 'webgpu').limitBytes, null, "a GPU's memory is not known: the need is said, nothing refused");
+});
+
+test('the small families: the estimate is within 6 % of the wasm heap measured, and a batch too large is refused', () => {
+  // Peaks of one D step and one G step on wasm at the studio's widths (bench/training-memory.ts).
+  const measuredMB: [Arch, number, number, number][] = [
+    ['dcgan', 64, 1, 152],
+    ['dcgan', 64, 64, 744],
+    ['dcgan', 64, 128, 1400],
+    ['dcgan', 64, 256, 2573],
+    ['dcgan', 128, 64, 2720],
+    ['dcgan', 256, 8, 1614],
+    ['progan', 64, 2, 358],
+    ['progan', 64, 32, 2001],
+    ['progan', 64, 64, 3743],
+    ['progan', 128, 16, 3784],
+    ['thesis', 64, 2, 83],
+    ['thesis', 64, 64, 760],
+    ['thesis', 128, 32, 1432],
+  ];
+  for (const [arch, resolution, batch, mb] of measuredMB) {
+    const estimate = trainingBytes(defaultModelConfig(arch, resolution, 3, {}), batch) / 2 ** 20;
+    assert.ok(Math.abs(estimate - mb) / mb < 0.06, `${arch} ${resolution} px batch ${batch}: ${estimate.toFixed(0)} MB estimated, ${mb} MB measured`);
+  }
+  // A DCGAN at 128 px fits wasm at batch 64 (measured 2720 MB), not at 128.
+  const dcgan128 = defaultModelConfig('dcgan', 128, 3, {});
+  assert.ok(largestWasmBatch(dcgan128) >= 64 && largestWasmBatch(dcgan128) < 128, String(largestWasmBatch(dcgan128)));
+  assert.throws(
+    () => checkTrainingFits(dcgan128, 128, 'wasm'),
+    new RegExp(
+      `DCGAN at 128 px needs about [\\d.]+ GB at batch 128 on the wasm backend, whose memory stops at 4 GB: train at batch ${largestWasmBatch(dcgan128)} or less here`,
+    ),
+  );
+  // The cpu backend is bounded by the machine's memory instead.
+  const onCpu = trainingMemory(dcgan128, 128, 'cpu');
+  assert.equal(onCpu.limitBytes, Math.floor(totalmem() * 0.75));
+  assert.equal(onCpu.problem === null, onCpu.bytes <= onCpu.limitBytes);
+  const huge = trainingMemory(defaultModelConfig('dcgan', 1024, 3, {}), 4096, 'cpu');
+  assert.match(
+    huge.problem ?? '',
+    /DCGAN at 1024 px needs about [\d.]+ GB at batch 4096 on the cpu backend, which can use about [\d.]+ GB of this machine's memory: train at batch \d+ or less here/,
+  );
 });
 
 /** NVIDIA's FFHQ StyleGAN (v1) widths at a resolution, as an imported network's settings. */
@@ -78,7 +123,7 @@ test('StyleGAN (v1): the estimate is within 5 % of the wasm heap measured, and 1
     [128, 2, 2411],
     [128, 4, 3686],
   ] as const) {
-    const estimate = wasmTrainingBytes(ffhqV1(resolution), batch)! / 2 ** 20;
+    const estimate = trainingBytes(ffhqV1(resolution), batch) / 2 ** 20;
     assert.ok(Math.abs(estimate - mb) / mb < 0.05, `${resolution} px batch ${batch}: ${estimate.toFixed(0)} MB estimated, ${mb} MB measured`);
   }
   assert.throws(

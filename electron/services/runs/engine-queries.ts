@@ -4,7 +4,8 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { freeBytes } from '../fs/disk-use';
 import { join } from 'node:path';
-import type { Dataset, RunEstimate, RunRequest } from '../../../shared/contract';
+import type { Dataset, RunEstimate, RunLimits, RunRequest } from '../../../shared/contract';
+import type { TrainJob } from '../../engine/protocol';
 import { trainingTarget } from '../../../shared/progress';
 import type { BackendAttempt } from '../../engine/backends';
 import type { Project } from '../projects/project';
@@ -27,6 +28,20 @@ async function once<T>(launch: EngineLauncher, work: (engine: EngineClient) => P
 
 export function probeInEngine(launch: EngineLauncher): Promise<BackendAttempt[]> {
   return once(launch, (engine) => engine.run('probe', { purpose: 'train' }));
+}
+
+/** What the run `job` describes would need of memory on the backend the engine would choose; throws nothing for a run too large, it says so. */
+export async function limitsIn(engine: EngineClient, job: TrainJob): Promise<RunLimits> {
+  try {
+    const m = await engine.run('limits', { job });
+    return { backend: m.backend, memoryBytes: m.bytes, memoryLimitBytes: m.limitBytes, largestBatch: m.largestBatch, batchProblem: m.problem };
+  } catch (err) {
+    throw asAppError(err);
+  }
+}
+
+export function limitsInEngine(launch: EngineLauncher, job: TrainJob): Promise<RunLimits> {
+  return once(launch, (engine) => limitsIn(engine, job));
 }
 
 /** Measures a few real training steps of the run `request` describes, in a scratch folder that is removed after. */

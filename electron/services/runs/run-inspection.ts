@@ -57,8 +57,15 @@ function advise(project: Project, runId: number, duplicates: boolean, closest: n
   const lr = run.options.learningRate ?? familyLearningRate(run.options.arch);
   const verdict = run.health?.verdict;
   if (verdict === 'collapsing' && series.onsetAt !== null) {
-    const before = series.checkpoints.filter((c) => c.at < series.onsetAt!).at(-1);
-    if (before) {
+    // Only a checkpoint that kept its networks can be forked from (a run may keep every Nth).
+    const before = series.checkpoints.filter((c) => c.at < series.onsetAt! && c.weightsKept).at(-1);
+    if (before && before.imagesSeen === 0) {
+      // Forking from the untrained start is starting again.
+      advice.push({
+        text: `Start again with half the learning rate (${lr / 2}): no checkpoint between the start and the collapse kept its networks (the run keeps those of one checkpoint in ${run.options.keepWeightsEvery ?? 1}).`,
+        action: { kind: 'restart' },
+      });
+    } else if (before) {
       advice.push({
         text: `Resume from the checkpoint before the collapse (${describeAt(series.unit, before.at)}) with half the learning rate (${lr / 2}).`,
         action: { kind: 'fork', at: before.at, learningRate: lr / 2 },
@@ -66,7 +73,7 @@ function advise(project: Project, runId: number, duplicates: boolean, closest: n
     }
   }
   if (verdict === 'failed') {
-    const lastHealthy = series.checkpoints.filter((c) => c.verdict === 'healthy').at(-1);
+    const lastHealthy = series.checkpoints.filter((c) => c.verdict === 'healthy' && c.weightsKept).at(-1);
     if (lastHealthy)
       advice.push({
         text: `Resume from the last healthy checkpoint (${describeAt(series.unit, lastHealthy.at)}) with half the learning rate (${lr / 2}).`,

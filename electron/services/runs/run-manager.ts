@@ -3,10 +3,10 @@
 // and what became of the process, so that a crash or a kill leaves a run that can be resumed.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Dataset, ParsedRequest, Run, RunEstimate, RunProgress, RunRequest } from '../../../shared/contract';
+import type { Dataset, ParsedRequest, Run, RunEstimate, RunLimits, RunProgress, RunRequest } from '../../../shared/contract';
 import { isStyleArch } from '../../../shared/contract';
 import type { BackendAttempt } from '../../engine/backends';
-import { estimateRun, probeInEngine } from './engine-queries';
+import { estimateRun, limitsIn, limitsInEngine, probeInEngine } from './engine-queries';
 import { AppError } from '../../../shared/errors';
 import { checkpointAt, DEFAULT_EPOCHS, describeAt, progressUnit, trainingTarget } from '../../../shared/progress';
 import type { EventBus } from '../../api/event-bus';
@@ -186,6 +186,20 @@ export class RunManager {
     return estimateRun(this.project, this.launchEngine, request, dataset);
   }
 
+  /** What the run `request` describes would need of memory here, without training. */
+  async limits(request: RunRequest): Promise<RunLimits> {
+    const dataset = getDataset(this.project, request.datasetId);
+    request = familyFor(this.project, request);
+    try {
+      checkNetworkFits(this.project, request, dataset);
+    } catch {
+      // A network that cannot start this run is refused on start with its own reason; the memory
+      // asked about here is then the family's own at the dataset's resolution.
+      request = { ...request, network: undefined };
+    }
+    return limitsInEngine(this.launchEngine, trainJobFor(this.project, request, dataset, this.project.tmpDir, undefined));
+  }
+
   probeBackends(): Promise<BackendAttempt[]> {
     return probeInEngine(this.launchEngine);
   }
@@ -217,8 +231,16 @@ export class RunManager {
   }
 
   async start(request: RunRequest): Promise<RunHandle> {
-    const id = await this.create(request);
-    return this.launch(id, undefined, []);
+    // The run's own engine answers the memory question first, so that a run too large for the
+    // backend is refused before it is recorded, at the cost of no second process.
+    const engine = new EngineClient(this.launchEngine);
+    try {
+      const id = await this.create(request, engine);
+      return this.launch(id, undefined, [], engine);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
   }
 
   /**
@@ -267,12 +289,18 @@ export class RunManager {
       }).filter(([, v]) => v !== undefined),
     );
     const name = request.name ?? `${parent.name}-fork-${unit === 'epochs' ? 'e' : 'k'}${fromAt}`;
-    const id = await this.create({ ...parent.options, ...overrides, name });
-    setRunParent(this.project, id, parent.id, from.id);
-    return this.launch(id, { file, sha256: from.sha256 }, []);
+    const engine = new EngineClient(this.launchEngine);
+    try {
+      const id = await this.create({ ...parent.options, ...overrides, name }, engine);
+      setRunParent(this.project, id, parent.id, from.id);
+      return this.launch(id, { file, sha256: from.sha256 }, [], engine);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
   }
 
-  private async create(request: RunRequest): Promise<number> {
+  private async create(request: RunRequest, engine: EngineClient): Promise<number> {
     const dataset = getDataset(this.project, request.datasetId);
     // A run always records its length: 25 epochs where none was given.
     if (request.epochs === undefined && request.kimg === undefined) request = { ...request, epochs: DEFAULT_EPOCHS };
@@ -280,6 +308,8 @@ export class RunManager {
     // Refused here, before a run exists, rather than by the engine after one was recorded.
     checkBatchFits(request, dataset);
     checkNetworkFits(this.project, request, dataset);
+    const memory = await limitsIn(engine, trainJobFor(this.project, request, dataset, this.project.tmpDir, undefined));
+    if (memory.batchProblem) throw new AppError('invalid_request', memory.batchProblem);
     const next = ((this.project.db.prepare('SELECT max(id) AS m FROM runs').get() as { m: number | null }).m ?? 0) + 1;
     const name = request.name ?? `${String(next).padStart(5, '0')}-${dataset.name}-${request.arch}`;
     const dirPath = `runs/${name.replace(/[^\p{L}\p{N}_.-]+/gu, '-')}`;
@@ -378,7 +408,7 @@ export class RunManager {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  private launch(runId: number, from: TrainJob['from'], notes: string[]): RunHandle {
+  private launch(runId: number, from: TrainJob['from'], notes: string[], engine = new EngineClient(this.launchEngine)): RunHandle {
     const run = getRun(this.project, runId);
     const rel = (p: string) => (isAbsolute(p) ? relative(this.project.dir, p) : p);
     const lineage = [runId, ...(run.parentRunId !== null ? [run.parentRunId] : [])];
@@ -393,7 +423,6 @@ export class RunManager {
     // This process owns the run from now until its engine ends; no other may start it twice.
     takeLease(this.project, runId, run.name);
     setRunStatus(this.project, runId, 'running', notes.length ? notes.join('; ') : null);
-    const engine = new EngineClient(this.launchEngine);
     const stop = new AbortController();
     const changed = () => this.events.emit('run.changed', getRun(this.project, runId));
 

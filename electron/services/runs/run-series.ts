@@ -57,6 +57,7 @@ export function runSeries(project: Project, runId: number, points: number): RunS
       step: c.step,
       imagesSeen: c.imagesSeen,
       witnessGrid: c.witnessGrid,
+      weightsKept: c.weightsKept,
       verdict: h?.verdict ?? null,
       metrics: h ? (JSON.parse(h.metrics) as Record<string, number | null>) : {},
       reasons: h ? (JSON.parse(h.reasons) as string[]) : [],
