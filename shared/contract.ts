@@ -194,7 +194,10 @@ export const QualityThresholds = z
   .object({
     minFacePx: z.number().min(0).describe('Flag faces smaller than this in their source picture, in pixels.'),
     minSharpness: z.number().min(0).describe('Flag crops blurrier than this (variance of the Laplacian at 128 px).'),
-    greyBelow: z.number().min(0).describe('Flag grey faces in a colour collection, and colour ones in a grey one, by this colourfulness.'),
+    greyBelow: z
+      .number()
+      .min(0)
+      .describe('Flag grey faces in a colour collection, and colour ones (of many hues, not one tint) in a grey or toned one, by this colourfulness.'),
     maxAspect: z.number().min(1).describe('Flag pictures longer than this to one side (a full figure, a strip).'),
   })
   .strict();

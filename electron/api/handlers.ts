@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors';
 import { createCollection, getCollection, listCollections } from '../services/collections';
 import { findDuplicates, keepOne } from '../services/curation/duplicates';
 import { listFaces, setFaceStatus } from '../services/curation/faces';
+import { measureMissingTints } from '../services/curation/tints';
 import { placeFaceByHand } from '../services/curation/manual-crop';
 import { setThresholds } from '../services/curation/quality';
 import { createDataset, getDataset, listDatasets } from '../services/datasets/datasets';
@@ -95,7 +96,11 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
     },
     'curation.start': (request) => ({ jobId: studio.curation.start(request).jobId }),
     'curation.cancel': ({ jobId }) => ({ cancelled: studio.curation.cancel(jobId) }),
-    'faces.list': (query) => listFaces(studio.requireProject(), query),
+    'faces.list': async (query) => {
+      const project = studio.requireProject();
+      await measureMissingTints(project, query.collectionId);
+      return listFaces(project, query);
+    },
     'faces.setStatus': ({ faceIds, status, reason }) => {
       const updated = setFaceStatus(studio.requireProject(), faceIds, status, reason);
       studio.events.emit('images.changed', { collectionId: null });

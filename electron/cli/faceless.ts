@@ -1,3 +1,4 @@
+import { measureMissingTints } from '../services/curation/tints';
 import { parseNumberList } from '../../shared/number-list';
 import { AppError } from '../../shared/errors';
 import { findCollectionByName } from '../services/collections';
@@ -38,6 +39,7 @@ export const faceless: Command = {
         changed = `${n} picture${n === 1 ? '' : 's'} brought back\n`;
       }
       const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection as string).id;
+      await measureMissingTints(project, collectionId);
       const { noFace, counts } = listFaces(project, { ...(collectionId === undefined ? {} : { collectionId }), filter: 'all' });
       print(
         out,

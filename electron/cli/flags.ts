@@ -1,3 +1,4 @@
+import { measureMissingTints } from '../services/curation/tints';
 import { QualityThresholds } from '../../shared/contract';
 import { findCollectionByName } from '../services/collections';
 import { FLAG_KINDS, flaggedFaces, setThresholds, type FlagKind } from '../services/curation/quality';
@@ -28,6 +29,7 @@ export const flags: Command = {
     await withProject(positionals[0], 'flags needs a project: leporello flags <project> [--collection NAME] [--min-face-px PX] …', async (_, project) => {
       const thresholds = setThresholds(project, validated(schema, fields));
       const collectionId = values.collection === undefined ? undefined : findCollectionByName(project, values.collection as string).id;
+      await measureMissingTints(project, collectionId);
       const all = flaggedFaces(project, collectionId, thresholds);
       const flagged = kind ? all.filter((f) => f.kinds.includes(kind)) : all;
       const byKind = FLAG_KINDS.map((k) => ({ kind: k, faces: all.filter((f) => f.kinds.includes(k)).length })).filter((k) => k.faces > 0);

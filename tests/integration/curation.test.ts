@@ -13,7 +13,8 @@ import { curateCollection } from '../../electron/services/curation/curate-job';
 import { forkNodeEngine } from '../../electron/services/engine-host/engine-launcher';
 import { placeFaceByHand } from '../../electron/services/curation/manual-crop';
 import { findDuplicates, keepOne } from '../../electron/services/curation/duplicates';
-import { flaggedFaces, getThresholds, setThresholds } from '../../electron/services/curation/quality';
+import { flaggedFaces, getThresholds, setThresholds, TINTED } from '../../electron/services/curation/quality';
+import { measureMissingTints } from '../../electron/services/curation/tints';
 import { listFaces } from '../../electron/services/curation/faces';
 import { createDataset } from '../../electron/services/datasets/datasets';
 import { contract } from '../../shared/contract';
@@ -224,23 +225,52 @@ test('a re-scanned portrait clusters with its original, not with the same person
   assert.deepEqual(packed.subarray(0, 32 * 32 * 3), expected, 'the first item is the first kept face, aligned');
 });
 
-test('a tinted archive is not flagged for its tints: sepia among grey prints, and an archive mostly sepia', async (t) => {
-  // The sample's 64 congress portraits: most faces grey, the rest sepia or green-tinted.
+test('a toned print is not flagged as colour however strong its tint, a colour photograph among grey prints is, and older faces are measured', async (t) => {
+  // The sample's 64 congress portraits: most faces grey, the rest sepia or green-tinted; beside
+  // them one of them toned strongly green (a halftone's ink) and a colour photograph.
   const sample = join(repoRoot, 'resources', 'sample', 'portraits');
-  const files = readdirSync(sample).map((f) => join(sample, f));
-  const { project, collectionId } = await studioWith(t, files);
+  const samples = readdirSync(sample).map((f) => join(sample, f));
+  const green = join(tempDir(t), 'green-halftone.png');
+  // sharp applies greyscale after tint in one pipeline: the grey print first, then its ink.
+  await sharp(await sharp(samples[0]!).greyscale().toBuffer())
+    .tint({ r: 40, g: 150, b: 70 })
+    .toColourspace('srgb')
+    .toFile(green);
+  // A colour photograph printed vividly (expressions204's own faces sit under the 4× chroma bar).
+  const colourPhoto = join(tempDir(t), 'colour-photograph.png');
+  await sharp(join(neutral, people[3]!)).modulate({ saturation: 1.8 }).toFile(colourPhoto);
+  const { project, collectionId } = await studioWith(t, [...samples, green, colourPhoto]);
   await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 64 });
-  const chroma = (project.db.prepare('SELECT colourfulness AS c FROM faces').all() as { c: number }[]).map((r) => r.c);
-  const sepia = chroma.filter((c) => c >= 12 && c < 24).length;
-  assert.ok(sepia >= 5, `sepia-toned faces among grey ones: ${chroma.map((c) => c.toFixed(0)).join(' ')}`);
+  const faces = project.db
+    .prepare('SELECT f.id, i.source_path AS source, f.colourfulness AS chroma, f.hue_coherence AS coherence FROM faces f JOIN images i ON i.id = f.image_id')
+    .all() as { id: number; source: string; chroma: number; coherence: number }[];
+  const sepia = faces.filter((f) => f.chroma >= 12 && f.chroma < 24).length;
+  assert.ok(sepia >= 5, `sepia-toned faces among grey ones: ${faces.map((f) => f.chroma.toFixed(0)).join(' ')}`);
+  const of = (name: string) => faces.find((f) => f.source.endsWith(name))!;
+  // The green print is as chromatic as the colour photograph, but of one hue.
+  assert.ok(of('green-halftone.png').chroma >= 24, String(of('green-halftone.png').chroma));
+  assert.ok(of('green-halftone.png').coherence >= TINTED, String(of('green-halftone.png').coherence));
+  assert.ok(of('colour-photograph.png').chroma >= 24 && of('colour-photograph.png').coherence < TINTED, JSON.stringify(of('colour-photograph.png')));
+
   const flagged = flaggedFaces(project, collectionId);
   const colour = flagged.filter((f) => f.kinds.includes('colour'));
-  assert.ok(colour.length <= chroma.filter((c) => c >= 24).length, 'only faces of strong chroma are flagged as colour');
-  assert.equal(
-    colour.filter((f) => (project.db.prepare('SELECT colourfulness AS c FROM faces WHERE id = ?').get(f.faceId) as { c: number }).c < 24).length,
-    0,
-    'no sepia face is flagged as colour',
+  assert.deepEqual(
+    colour.map((f) => f.source.split('/').pop()),
+    ['colour-photograph.png'],
+    'the colour photograph, and no toned print',
   );
+  assert.deepEqual(colour[0]!.reasons, ['in colour in a collection of grey or toned prints']);
+
+  // A project curated before hue coherence was measured: its faces are measured from their crops
+  // when flags are next asked for, to the same numbers, and flag the same.
+  project.db.prepare('UPDATE faces SET hue_coherence = NULL').run();
+  assert.equal(await measureMissingTints(project, collectionId), faces.length);
+  for (const f of faces) {
+    const again = (project.db.prepare('SELECT hue_coherence AS c FROM faces WHERE id = ?').get(f.id) as { c: number }).c;
+    assert.ok(Math.abs(again - f.coherence) < 1e-9, `${f.source}: ${again} measured again, ${f.coherence} at curation`);
+  }
+  assert.equal(await measureMissingTints(project, collectionId), 0, 'nothing left to measure');
+  assert.deepEqual(flaggedFaces(project, collectionId), flagged);
 });
 
 test("quality flags name small, blurred, grey and oddly shaped pictures by the curator's thresholds, and hide nothing", async (t) => {

@@ -31,6 +31,7 @@ export interface AnalysedFace {
   phash: string;
   sharpness: number;
   colourfulness: number;
+  hueCoherence: number;
 }
 
 export async function analysePicture(job: PictureJob): Promise<AnalysedFace[]> {

@@ -71,8 +71,8 @@ async function curatePictures(project: Project, engine: EngineClient, options: C
   const now = () => new Date().toISOString();
   const markImage = project.db.prepare('INSERT INTO image_curation (image_id, state, reason, detector, master_size, processed_at) VALUES (?, ?, ?, ?, ?, ?)');
   const insertFace = project.db.prepare(
-    `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, phash, sharpness, colourfulness, status, reason, created_at)
-     VALUES (@imageId, @position, 'detected', @pass, @score, @box, @landmarks, @descriptor, @quad, @alignedPath, @alignedSize, @phash, @sharpness, @colourfulness, 'kept', NULL, @createdAt)`,
+    `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, phash, sharpness, colourfulness, hue_coherence, status, reason, created_at)
+     VALUES (@imageId, @position, 'detected', @pass, @score, @box, @landmarks, @descriptor, @quad, @alignedPath, @alignedSize, @phash, @sharpness, @colourfulness, @hueCoherence, 'kept', NULL, @createdAt)`,
   );
   const progress: CurateProgress = { done: 0, total: pending.length, faces: 0, noFace: 0, failed: 0, etaSeconds: null };
   const problems: CurateSummary['problems'] = [];

@@ -35,8 +35,8 @@ export async function placeFaceByHand(project: Project, p: HandPlacement): Promi
   return project.db.transaction(() => {
     const { lastInsertRowid } = project.db
       .prepare(
-        `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, phash, sharpness, colourfulness, status, reason, created_at)
-         VALUES (?, ?, 'manual', NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, 'kept', NULL, ?)`,
+        `INSERT INTO faces (image_id, position, source, pass, score, box, landmarks, descriptor, quad, aligned_path, aligned_size, phash, sharpness, colourfulness, hue_coherence, status, reason, created_at)
+         VALUES (?, ?, 'manual', NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, 'kept', NULL, ?)`,
       )
       .run(
         image.id,
@@ -48,6 +48,7 @@ export async function placeFaceByHand(project: Project, p: HandPlacement): Promi
         measures.phash,
         measures.sharpness,
         measures.colourfulness,
+        measures.hueCoherence,
         now,
       );
     // The picture now has a face: curation has looked at it, by hand.

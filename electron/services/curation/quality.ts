@@ -58,20 +58,25 @@ export interface FlaggedFace {
   kinds: FlagKind[];
 }
 
+/** Hue coherence from which a face's colour is one tint (a toned print), not a colour photograph. */
+export const TINTED = 0.94;
+
 /**
  * Faces the thresholds flag, with every reason. Grey and colour are judged against the
- * collection: a grey face is flagged in a collection in colour (its median face at least twice
- * the grey threshold), a strongly coloured face (four times it) in a grey one (its median face
- * under it); a tinted archive — sepia, green halftones, whose median face lies between — flags
- * neither, since its tints are what it is (on the 600 congress portraits, "mostly in colour" by
- * the share of faces above the threshold flagged 277 sepia and grey faces as grey among colour).
- * Mean chroma cannot tell a strong tint from colour: a green halftone in a grey archive is still
- * flagged as colour.
+ * collection, and colour is told from a tint by its hues (crop-measures.ts's hue coherence): a
+ * face is in colour when its chroma is strong (four times the grey threshold) and of many hues
+ * (coherence under TINTED), so that a sepia print or a green halftone, of one hue however strong,
+ * is a toned monochrome. In a collection mostly monochrome (grey or toned: its median face not in
+ * colour) the faces in colour are flagged; in one mostly in colour (its median face at least twice
+ * the grey threshold and of many hues) the grey ones are. On the 600 congress portraits, toned
+ * and grey, that flags the three colour pictures among them (a painted portrait, two campaign
+ * buttons) and no print. A face without a coherence (curated before it was measured and not yet
+ * measured: tints.ts) is judged on chroma alone.
  */
 export function flaggedFaces(project: Project, collectionId?: number, thresholds = getThresholds(project)): FlaggedFace[] {
   const rows = project.db
     .prepare(
-      `SELECT f.id, f.image_id, f.status, f.quad, f.sharpness, f.colourfulness, f.pass, f.score, i.source_path, i.width, i.height
+      `SELECT f.id, f.image_id, f.status, f.quad, f.sharpness, f.colourfulness, f.hue_coherence, f.pass, f.score, i.source_path, i.width, i.height
          FROM faces f JOIN images i ON i.id = f.image_id
         WHERE i.status = 'ok' ${collectionId === undefined ? '' : 'AND i.collection_id = ?'} ORDER BY f.id`,
     )
@@ -82,16 +87,20 @@ export function flaggedFaces(project: Project, collectionId?: number, thresholds
     quad: string;
     sharpness: number;
     colourfulness: number;
+    hue_coherence: number | null;
     pass: string | null;
     score: number | null;
     source_path: string;
     width: number;
     height: number;
   }[];
-  const chroma = rows.map((r) => r.colourfulness).sort((a, b) => a - b);
-  const median = chroma.length ? chroma[Math.floor((chroma.length - 1) / 2)]! : 0;
-  const inColour = median >= 2 * thresholds.greyBelow;
-  const inGrey = median < thresholds.greyBelow;
+  const medianOf = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : null;
+  };
+  const coherence = medianOf(rows.filter((r) => r.hue_coherence !== null).map((r) => r.hue_coherence!));
+  const inColour = (medianOf(rows.map((r) => r.colourfulness)) ?? 0) >= 2 * thresholds.greyBelow && (coherence === null || coherence < TINTED);
+  const isColour = (r: (typeof rows)[number]) => r.colourfulness >= 4 * thresholds.greyBelow && (r.hue_coherence === null || r.hue_coherence < TINTED);
   const flagged: FlaggedFace[] = [];
   for (const r of rows) {
     const reasons: string[] = [];
@@ -103,10 +112,8 @@ export function flaggedFaces(project: Project, collectionId?: number, thresholds
     const side = Math.round((JSON.parse(r.quad) as AlignQuad).side);
     if (side < thresholds.minFacePx) flag('small', `face is ${side} px in its source, under ${thresholds.minFacePx}`);
     if (r.sharpness < thresholds.minSharpness) flag('blurred', `blurred: sharpness ${r.sharpness.toFixed(0)}, under ${thresholds.minSharpness}`);
-    const grey = r.colourfulness < thresholds.greyBelow;
-    if (grey && inColour) flag('colour', 'grey in a collection mostly in colour');
-    // Sepia and other tints sit at 3–4× the grey threshold; colour photographs well beyond.
-    if (r.colourfulness >= 4 * thresholds.greyBelow && inGrey) flag('colour', 'in colour in a collection mostly grey');
+    if (inColour && r.colourfulness < thresholds.greyBelow) flag('colour', 'grey in a collection mostly in colour');
+    if (!inColour && isColour(r)) flag('colour', 'in colour in a collection of grey or toned prints');
     const aspect = Math.max(r.width / r.height, r.height / r.width);
     if (aspect > thresholds.maxAspect) flag('aspect', `picture of extreme aspect ${aspect.toFixed(1)}:1, over ${thresholds.maxAspect}:1`);
     // A second look finds faces the first missed, and some things that are not faces (lettering, a hand).

@@ -20,6 +20,7 @@ import * as m018 from './018-second-look';
 import * as m019 from './019-import-prior';
 import * as m020 from './020-health-verdicts';
 import * as m021 from './021-weights-kept';
+import * as m022 from './022-hue-coherence';
 
 export interface Migration {
   version: number;
@@ -51,4 +52,5 @@ export const migrations: Migration[] = [
   { version: 19, name: 'what an import changed on pictures already there', up: m019.up },
   { version: 20, name: 'five health verdicts', up: m020.up },
   { version: 21, name: 'checkpoints that let their weights go', up: m021.up },
+  { version: 22, name: 'hue coherence of faces', up: m022.up },
 ];
