@@ -118,6 +118,7 @@ test('fake Electron: a run trains in a utility process started by main, and ever
   // diverse samples (so its health calls it collapsing), and then it finished.
   const titles = report.notifications.map((n: { title: string }) => n.title);
   assert.deepEqual(titles, [...(run.health.verdict === 'collapsing' ? [`Run “${run.name}” is collapsing`] : []), `Run “${run.name}” finished`]);
-  // One training job, then main tells the engine it may exit, once every answer has arrived.
-  assert.deepEqual(report.toEngine, ['start train', 'exit']);
+  // The run's memory asked of its own engine before the run was recorded, one training job, then
+  // main tells the engine it may exit, once every answer has arrived.
+  assert.deepEqual(report.toEngine, ['start limits', 'start train', 'exit']);
 });
