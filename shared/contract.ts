@@ -1315,7 +1315,16 @@ export const contract = {
     z.object({ runId: id }).strict(),
     z.object({
       unit: z.enum(['epochs', 'kimg']),
-      checkpoints: z.array(z.object({ checkpointId: id, at: z.number(), values: z.record(z.string(), z.number()), quick: z.array(z.string()) })),
+      checkpoints: z.array(
+        z.object({
+          checkpointId: id,
+          at: z.number(),
+          values: z.record(z.string(), z.number()),
+          quick: z.array(z.string()),
+          /** False where the run let its networks go (it keeps only every Nth): witnesses and scores, nothing to draw from. */
+          weightsKept: z.boolean(),
+        }),
+      ),
     }),
   ),
   'runs.inspect': method(z.object({ runId: id, at: z.number().min(0).optional() }).strict(), RunInspection),

@@ -91,6 +91,17 @@ export interface ScoredCheckpoint {
 }
 
 /**
+ * What can be drawn from in place of `chosen`: itself when it kept its networks, else the nearest
+ * checkpoint that did (the later on a tie: it trained longer), or null when none did.
+ */
+export function nearestWithWeights<C extends { at: number; weightsKept: boolean }>(checkpoints: C[], chosen: C): C | null {
+  if (chosen.weightsKept) return chosen;
+  return checkpoints
+    .filter((c) => c.weightsKept)
+    .reduce<C | null>((near, c) => (near === null || Math.abs(c.at - chosen.at) <= Math.abs(near.at - chosen.at) ? c : near), null);
+}
+
+/**
  * The best checkpoint by one metric, or null when none was measured with it. On a tie the later
  * checkpoint wins: it trained longer for the same score.
  */

@@ -67,7 +67,7 @@ export function qualityByCheckpoint(project: Project, runId: number): Map<number
 export function runQuality(
   project: Project,
   runId: number,
-): { unit: 'epochs' | 'kimg'; checkpoints: { checkpointId: number; at: number; values: Record<string, number>; quick: string[] }[] } {
+): { unit: 'epochs' | 'kimg'; checkpoints: { checkpointId: number; at: number; values: Record<string, number>; quick: string[]; weightsKept: boolean }[] } {
   const run = getRun(project, runId);
   const unit = progressUnit(run.options);
   const byCheckpoint = qualityByCheckpoint(project, runId);
@@ -75,7 +75,7 @@ export function runQuality(
     unit,
     checkpoints: listCheckpoints(project, runId).flatMap((c) => {
       const q = byCheckpoint.get(c.id);
-      return q ? [{ checkpointId: c.id, at: checkpointAt(unit, c), ...q }] : [];
+      return q ? [{ checkpointId: c.id, at: checkpointAt(unit, c), ...q, weightsKept: c.weightsKept }] : [];
     }),
   };
 }
