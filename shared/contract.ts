@@ -1300,12 +1300,27 @@ export const contract = {
     z.array(
       z.object({
         faces: z.array(z.object({ faceId: id, imageId: id, source: z.string(), sourceSide: z.number(), sharpness: z.number() })),
-        keeper: id,
+        /** Pictures joined by the whole-picture look alone: a copy whose face was not found, or found elsewhere. */
+        pictures: z.array(z.object({ imageId: id, source: z.string(), thumbPath: z.string() })),
+        /** The face to keep; null when the cluster holds pictures only (no face to choose). */
+        keeper: id.nullable(),
         scores: z.array(z.object({ a: id, b: id, score: z.number() })),
+        /** Residuals of the picture pairs (image ids) that the whole-picture look joined. */
+        picturePairs: z.array(z.object({ a: id, b: id, residual: z.number() })),
       }),
     ),
   ),
-  'duplicates.keep': method(z.object({ keeperFaceId: id, faceIds: z.array(id).min(1).max(10_000) }).strict(), z.object({ excluded: z.number().int() })),
+  'duplicates.keep': method(
+    z
+      .object({
+        keeperFaceId: id,
+        faceIds: z.array(id).min(1).max(10_000),
+        /** The cluster's pictures joined by the whole picture: set aside (no face) or their faces excluded. */
+        pictureIds: z.array(id).max(10_000).optional(),
+      })
+      .strict(),
+    z.object({ excluded: z.number().int(), setAside: z.number().int() }),
+  ),
   'quality.thresholds': method(QualityThresholds.partial(), QualityThresholds),
   'runs.timeline': method(z.object({ runId: id, vsRunId: id.optional() }).strict(), Timeline),
   'runs.live': method(empty, z.array(RunProgress)),

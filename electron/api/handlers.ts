@@ -127,10 +127,10 @@ export function createHandlers(studio: Studio, hooks: ShellHooks = {}): Handlers
       return { faceId };
     },
     'duplicates.list': ({ collectionId }) => findDuplicates(studio.requireProject(), collectionId),
-    'duplicates.keep': ({ keeperFaceId, faceIds }) => {
-      const excluded = keepOne(studio.requireProject(), keeperFaceId, faceIds);
+    'duplicates.keep': ({ keeperFaceId, faceIds, pictureIds }) => {
+      const kept = keepOne(studio.requireProject(), keeperFaceId, faceIds, pictureIds);
       studio.events.emit('images.changed', { collectionId: null });
-      return { excluded };
+      return kept;
     },
     // Given thresholds are kept for the project; all of them come back.
     'quality.thresholds': (changes) => setThresholds(studio.requireProject(), changes),

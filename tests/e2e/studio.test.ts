@@ -302,6 +302,53 @@ test('curation: faces found and aligned with progress, a face before and after a
   assert.deepEqual(problems, []);
 });
 
+test('near-duplicates by the whole picture: a reprint of a cutting in which no face is found joins its original, and is set aside', async () => {
+  const incoming = join(base, 'reprints');
+  mkdirSync(incoming);
+  const { default: sharp } = await import('sharp');
+  // An archival cutting the face finder does not see (re-encoded: the 600 portraits imported above
+  // hold its JPEG, which the import would take for the same file), and a smaller, recompressed reprint of it.
+  const cutting = join(sharedData, 'portraits600', '006545.jpg');
+  await sharp(cutting).toFile(join(incoming, 'cutting.png'));
+  const { width = 0 } = await sharp(cutting).metadata();
+  await sharp(cutting)
+    .resize(Math.round(width * 0.7))
+    .jpeg({ quality: 20 })
+    .toFile(join(incoming, 'reprint-of-cutting.jpg'));
+  await startImportFromGrid(incoming, 'reprints');
+  await page.getByTestId('import-summary').waitFor();
+  await page.getByTestId('import-close').click();
+  await page.getByTestId('open-curation').click();
+  await page.locator('#size').fill('256');
+  await page.getByTestId('curation-start').click();
+  await page.waitForFunction(() => / · 0 not looked at/.test(document.querySelector('[data-testid=curation-counts]')?.textContent ?? ''), null, {
+    timeout: 120_000,
+  });
+  await page.getByTestId('find-duplicates').click();
+  await page.getByTestId('duplicate-clusters').waitFor();
+  assert.equal(await page.locator('[data-testid=duplicate-clusters] .cluster').count(), 1);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLImageElement>('[data-testid=duplicate-clusters] img')].every((i) => i.complete && i.naturalWidth > 0),
+  );
+  assert.ok((await page.getByTestId('duplicate-picture').count()) >= 1, 'joined as a picture, not by a face');
+  await shot('16b-curation-duplicate-pictures');
+  // Resolved from the cluster: both pictures are without a face, so the reprint (imported second) is set aside, with the reason.
+  await page.getByTestId('set-aside-copies').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=duplicate-clusters] .cluster').length === 0);
+  await page.waitForFunction(() => /\(1 more set aside\)/.test(document.querySelector('[data-testid=curation-counts]')?.textContent ?? ''));
+  await page.getByTestId('faces-tab-noFace').click();
+  await page.getByTestId('noface-tile').last().click();
+  await page.getByTestId('set-aside-reason').waitFor();
+  // The one imported first stays; its name is in the reason.
+  assert.match(
+    (await page.getByTestId('set-aside-reason').innerText()).trim(),
+    /^Set aside: near-duplicate of picture #\d+ \(.*(cutting\.png|reprint-of-cutting\.jpg)\)$/,
+  );
+  await page.getByTestId('find-duplicates').click();
+  await page.getByText('No near-duplicates: no photograph appears twice.').waitFor();
+  assert.deepEqual(problems, []);
+});
+
 test('mistakes taken back: an import into a mistyped collection undone, a relative path refused, pictures and a collection deleted after saying what uses them', async () => {
   const folder = join(base, 'typo');
   mkdirSync(folder);

@@ -103,7 +103,10 @@ test('curation.start runs in an engine process with progress events; curation.ca
   assert.match(flagged.items[0]!.flags[0]!, /under 5000/);
   assert.deepEqual(await call('duplicates.list', { collectionId }), [], 'six different people: no duplicates');
   // The curator may also decide two faces are one photograph: keep one, the other is excluded with that reason.
-  assert.deepEqual(await call('duplicates.keep', { keeperFaceId: all.items[2]!.id, faceIds: [all.items[2]!.id, all.items[3]!.id] }), { excluded: 1 });
+  assert.deepEqual(await call('duplicates.keep', { keeperFaceId: all.items[2]!.id, faceIds: [all.items[2]!.id, all.items[3]!.id] }), {
+    excluded: 1,
+    setAside: 0,
+  });
   const now = await call<Listing>('faces.list', { collectionId, filter: 'excluded' });
   assert.match(now.items.find((f) => f.id === all.items[3]!.id)!.reason!, new RegExp(`^near-duplicate of face #${all.items[2]!.id} `));
 });

@@ -16,6 +16,7 @@ import { findDuplicates, keepOne } from '../../electron/services/curation/duplic
 import { flaggedFaces, getThresholds, setThresholds, TINTED } from '../../electron/services/curation/quality';
 import { measureMissingTints } from '../../electron/services/curation/tints';
 import { listFaces } from '../../electron/services/curation/faces';
+import { setAsidePictures } from '../../electron/services/curation/faceless-pictures';
 import { createDataset } from '../../electron/services/datasets/datasets';
 import { contract } from '../../shared/contract';
 import { Studio } from '../../electron/services/studio';
@@ -177,7 +178,7 @@ test('a cancelled pass resumes where it stopped and never redoes a picture; a sm
   assert.deepEqual([third.skipped, third.done], [5, 0]);
 });
 
-test('a re-scanned portrait clusters with its original, not with the same person smiling nor with anyone else; keeping one excludes the rest', async (t) => {
+test('a re-scanned portrait clusters with its original, not with the same person smiling nor with anyone else; a copy in which no face is found joins by the whole picture; keeping one resolves each', async (t) => {
   const base = tempDir(t);
   const smiling = join(sharedData, 'expressions204', 'smiling');
   const ids = people.slice(0, 4).map((f) => f.slice(0, 3));
@@ -188,11 +189,30 @@ test('a re-scanned portrait clusters with its original, not with the same person
     .resize(360)
     .jpeg({ quality: 55 })
     .toFile(rescan);
-  const files = [...ids.map((id) => join(neutral, `${id}_03.jpg`)), ...ids.map((id) => join(smiling, `${id}_08.jpg`)), rescan];
+  // An archival picture in which the finder sees no face, and a tighter crop of it (10 % off the left, 6 % off the top).
+  const faceless = join(sharedData, 'portraits600', '004523.jpg');
+  const { width = 0, height = 0 } = await sharp(faceless).metadata();
+  const croppedCopy = join(base, 'crop-of-004523.jpg');
+  await sharp(faceless)
+    .extract({
+      left: Math.round(width * 0.1),
+      top: Math.round(height * 0.06),
+      width: width - Math.round(width * 0.1),
+      height: height - Math.round(height * 0.06),
+    })
+    .jpeg({ quality: 85 })
+    .toFile(croppedCopy);
+  const files = [...ids.map((id) => join(neutral, `${id}_03.jpg`)), ...ids.map((id) => join(smiling, `${id}_08.jpg`)), rescan, faceless, croppedCopy];
   const { project, collectionId } = await studioWith(t, files);
   await curateCollection(project, forkNodeEngine, { backend: 'auto', collectionId, masterSize: 256 });
-  const clusters = await findDuplicates(project, collectionId);
-  assert.equal(clusters.length, 1, JSON.stringify(clusters.map((c) => c.faces.map((f) => f.source))));
+  const found = await findDuplicates(project, collectionId);
+  const imagesOf = (c: (typeof found)[number]) => [...c.faces.map((f) => f.source), ...c.pictures.map((p) => p.source)].map((s) => s.split('/').pop()).sort();
+  assert.equal(found.length, 2, JSON.stringify(found.map(imagesOf)));
+  // The archival pair: no face matched in it, so it is joined by the whole picture.
+  const byPicture = found.find((c) => imagesOf(c).includes('004523.jpg'))!;
+  assert.deepEqual(imagesOf(byPicture), ['004523.jpg', 'crop-of-004523.jpg']);
+  assert.ok(byPicture.pictures.length >= 1 && byPicture.picturePairs.length === 1, JSON.stringify(byPicture));
+  const clusters = found.filter((c) => c !== byPicture);
   const [cluster] = clusters;
   assert.deepEqual(cluster!.faces.map((f) => f.source.split('/').pop()).sort(), [`${ids[0]}_03.jpg`, 'rescan-of-001.jpg']);
   // The suggested keeper is the larger original, not the shrunk re-scan.
@@ -201,9 +221,9 @@ test('a re-scanned portrait clusters with its original, not with the same person
   assert.equal(
     keepOne(
       project,
-      cluster!.keeper,
+      cluster!.keeper!,
       cluster!.faces.map((f) => f.faceId),
-    ),
+    ).excluded,
     1,
   );
   const excluded = project.db.prepare("SELECT f.reason, i.source_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'excluded'").all() as {
@@ -213,10 +233,44 @@ test('a re-scanned portrait clusters with its original, not with the same person
   assert.equal(excluded.length, 1);
   assert.match(excluded[0]!.source_path, /rescan-of-001\.jpg$/);
   assert.match(excluded[0]!.reason, new RegExp(`near-duplicate of face #${cluster!.keeper} \\(.*${ids[0]}_03\\.jpg\\)`));
-  assert.deepEqual(await findDuplicates(project, collectionId), [], 'an excluded face is no longer clustered');
+  assert.deepEqual(
+    (await findDuplicates(project, collectionId)).map(imagesOf),
+    [imagesOf(byPicture)],
+    'an excluded face is no longer clustered, by face or by picture',
+  );
+  // Resolving the archival pair: the copy leaves the to-do list (set aside, or its stray face excluded).
+  if (byPicture.keeper !== null) {
+    const kept = keepOne(
+      project,
+      byPicture.keeper,
+      byPicture.faces.map((f) => f.faceId),
+      byPicture.pictures.map((p) => p.imageId),
+    );
+    assert.equal(kept.excluded + kept.setAside, 1);
+  } else {
+    const [first, ...copies] = [...byPicture.pictures].sort((a, b) => a.imageId - b.imageId);
+    assert.equal(
+      setAsidePictures(
+        project,
+        copies.map((p) => p.imageId),
+        `near-duplicate of picture #${first!.imageId}`,
+      ),
+      1,
+    );
+  }
+  assert.deepEqual(await findDuplicates(project, collectionId), [], 'both clusters resolved');
   // A dataset of the curated collection is made of the kept faces' aligned crops: the re-scan is left out.
   const dataset = await createDataset(project, contract['datasets.create'].request.parse({ collectionId, resolution: 32 }));
-  assert.equal(dataset.imageCount, 8);
+  // The eight sitters' faces, and the archival pair's one kept face if the finder saw one in it.
+  const archivalFaces = (
+    project.db
+      .prepare("SELECT count(*) AS n FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'kept' AND i.source_path LIKE '%004523.jpg'")
+      .get() as {
+      n: number;
+    }
+  ).n;
+  assert.ok(archivalFaces <= 1);
+  assert.equal(dataset.imageCount, 8 + archivalFaces);
   const packed = readFileSync(join(project.dir, dataset.path, 'images.u8'));
   const first = project.db
     .prepare("SELECT f.aligned_path FROM faces f JOIN images i ON i.id = f.image_id WHERE f.status = 'kept' ORDER BY i.source_path COLLATE NOCASE LIMIT 1")
