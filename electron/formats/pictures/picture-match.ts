@@ -19,8 +19,8 @@
 // Measured by bench/duplicates.ts (bench/RESULTS.md).
 
 /** The long side of a picture's coarse and fine sketches, px. */
-export const COARSE_SIDE = 12;
-export const FINE_SIDE = 64;
+const COARSE_SIDE = 12;
+const FINE_SIDE = 64;
 /** Scales of the coarse look: a crop of up to a fifth or a margin cut, either way round. */
 const COARSE_SCALES = [0.83, 0.91, 1, 1.1, 1.2];
 /** The unscaled pose first: a pair far apart there is far apart at every scale. */
@@ -59,7 +59,7 @@ function sample(g: Grey, x: number, y: number): number {
 }
 
 /** `g` shrunk to a long side of `long` pixels, each pixel the mean of the area it covers. */
-export function shrink(g: Grey, long: number): Grey {
+function shrink(g: Grey, long: number): Grey {
   const k = Math.min(1, long / Math.max(g.width, g.height));
   const width = Math.max(3, Math.round(g.width * k));
   const height = Math.max(3, Math.round(g.height * k));
@@ -116,14 +116,15 @@ export interface CoarsePose {
 
 /**
  * The best correlation of b's coarse sketch with a's at any coarse scale and integer shift, over
- * their overlap; -1 when no pose overlaps enough.
+ * their overlap; -1 when no pose overlaps enough. A pair under `hopeless` at the frames' own scale
+ * is not tried at the others.
  */
-export function coarseMatch(a: PictureSketch, b: PictureSketch, order = COARSE_ORDER, hopeless = -Infinity): CoarsePose {
+export function coarseMatch(a: PictureSketch, b: PictureSketch, hopeless = -Infinity): CoarsePose {
   const pb = b.coarse;
   const need = MIN_OVERLAP * pb.width * pb.height;
   let best: CoarsePose = { correlation: -1, scale: 1, shiftX: 0, shiftY: 0 };
-  for (const k of order) {
-    if (k !== order[0] && best.correlation < hopeless) break;
+  for (const k of COARSE_ORDER) {
+    if (k !== COARSE_ORDER[0] && best.correlation < hopeless) break;
     const pa = a.scaled[k]!;
     // b's centre on a's centre, then shifted.
     const baseX = Math.round((pa.width - pb.width) / 2);

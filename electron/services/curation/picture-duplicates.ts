@@ -127,7 +127,7 @@ const largest = (faces: PictureFace[]) => [...faces].sort((p, q) => q.side - p.s
 
 /** Whether b is a copy of a, and on what evidence; null when not. */
 function judgePair(a: Picture, b: Picture): PicturePair | null {
-  const coarse = coarseMatch(a.sketch, b.sketch, undefined, HOPELESS);
+  const coarse = coarseMatch(a.sketch, b.sketch, HOPELESS);
   if (coarse.correlation < ROUGHLY_ALIKE) return null;
   // Faces at the same place, of people surely different: two sitters in one studio's frame.
   const roughly: Pose = { scale: coarse.scale, angle: 0, shiftX: coarse.shiftX, shiftY: coarse.shiftY };
