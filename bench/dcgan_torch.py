@@ -29,7 +29,8 @@ def step():
 
 
 def sample():
-    with torch.no_grad():
+    # inference_mode: PyTorch's fastest setting for drawing (no autograd bookkeeping at all).
+    with torch.inference_mode():
         G(torch.randn(batch, nz, 1, 1))
 
 

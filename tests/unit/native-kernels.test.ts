@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '../../electron/engine/tf';
 import { selectBackend } from '../../electron/engine/backends';
-import { installNativeKernels, nativeKernels, uninstallNativeKernels } from '../../electron/engine/kernels/native-kernels';
+import {
+  CONV_TRANSPOSE_POST,
+  installNativeKernels,
+  nativeKernels,
+  uninstallNativeKernels,
+  type ConvTransposePostAttrs,
+} from '../../electron/engine/kernels/native-kernels';
+import { buildDcgan } from '../../electron/engine/models/dcgan';
 import { Rng } from '../../electron/engine/nn/rng';
 import { biasAct } from '../../electron/engine/nn/bias-act';
 import { downsample, leaky, upsample } from '../../electron/engine/nn/equalized';
@@ -152,14 +159,14 @@ test('native matrix products with every transposition and batch broadcasting, an
   }
 });
 
-test('the sums do not depend on the number of threads: 1, 2 and 5 threads give the same bits', () => {
+/** Asserts that `compute` gives the same bits on 1, 2 and 5 of the native kernels' threads. */
+function assertSameForAnyThreadCount(compute: () => tf.Tensor[]): void {
   const s = nativeKernels();
   assert.ok(s.ok);
-  const c: ConvCase = { x: [4, 20, 20, 24], k: [4, 4], cout: 40, stride: 2, pad: 'same' };
   const run = (threads: number) => {
     s.kernels.setThreads(threads);
     assert.equal(s.kernels.info().threads, threads);
-    return tf.tidy(() => convAndGradients(c)).map((t) => Array.from(t.dataSync()));
+    return tf.tidy(compute).map((t) => Array.from(t.dataSync()));
   };
   try {
     const one = run(1);
@@ -168,6 +175,92 @@ test('the sums do not depend on the number of threads: 1, 2 and 5 threads give t
   } finally {
     s.kernels.setThreads(s.threads);
   }
+}
+
+const THREADS_CASE: ConvCase = { x: [4, 20, 20, 24], k: [4, 4], cout: 40, stride: 2, pad: 'same' };
+
+test('the sums do not depend on the number of threads: 1, 2 and 5 threads give the same bits', () => {
+  assertSameForAnyThreadCount(() => convAndGradients(THREADS_CASE));
+});
+
+/** conv2dTranspose(p, w) finished by act(v·scale + shift), on the fused kernel or as tfjs ops. */
+function transposedWithPost(c: ConvCase, act: ConvTransposePostAttrs['act'], fused: boolean, withScale = true): tf.Tensor {
+  const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor4D;
+  const w = tf.randomNormal([c.k[0], c.k[1], c.x[3], c.cout], 0, 1, 'float32', 2) as tf.Tensor4D;
+  const p = tf.randomNormal(tf.conv2d(x, w, c.stride, c.pad).shape, 0, 1, 'float32', 3) as tf.Tensor4D;
+  const scale = withScale ? (tf.randomUniform([c.x[3]], 0.2, 2, 'float32', 4) as tf.Tensor1D) : null;
+  const shift = tf.randomNormal([c.x[3]], 0, 1, 'float32', 5) as tf.Tensor1D;
+  if (fused) {
+    const attrs: ConvTransposePostAttrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x, act };
+    const inputs: tf.NamedTensorMap = scale ? { x: p, filter: w, scale, shift } : { x: p, filter: w, shift };
+    return tf.engine().runKernel(CONV_TRANSPOSE_POST, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  }
+  const t = tf.conv2dTranspose(p, w, c.x, c.stride, c.pad);
+  const v = tf.add(scale ? tf.mul(t, scale) : t, shift);
+  return act === 'relu' ? tf.relu(v) : act === 'tanh' ? tf.tanh(v) : v;
+}
+
+test('a transposed convolution finished by scale, shift and ReLU or tanh in one kernel equals conv2dTranspose and the tfjs ops after it', async () => {
+  // The random shapes include strides larger than the filter (pixels no tap reaches: act(shift)),
+  // and the DCGAN shapes both the blocked product and the transposed one for three colours.
+  const cases = [
+    ...randomCases(24, 13),
+    { x: [2, 16, 16, 64], k: [4, 4], cout: 128, stride: 2, pad: 'same' },
+    { x: [3, 32, 32, 3], k: [4, 4], cout: 64, stride: 2, pad: 'same' },
+  ] satisfies ConvCase[];
+  assert.ok(cases.some((c) => c.stride > Math.min(...c.k)) && cases.some((c) => c.x[0] === 1));
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await selectBackend(backend);
+    cases.forEach((c, i) => {
+      const act = (['relu', 'tanh', 'linear'] as const)[i % 3]!;
+      const fused = tf.tidy(() => transposedWithPost(c, act, true, i % 4 !== 3)).dataSync() as Float32Array;
+      const plain = tf.tidy(() => transposedWithPost(c, act, false, i % 4 !== 3)).dataSync() as Float32Array;
+      assertClose(fused, plain, `${backend} ${act} after ${JSON.stringify(c)}`);
+    });
+  }
+  await selectBackend('cpu');
+  assertSameForAnyThreadCount(() => [transposedWithPost(THREADS_CASE, 'tanh', true)]);
+});
+
+test("DCGAN draws the same portraits with each eval-mode batch norm, ReLU and the last tanh finishing its convolution's output, and projects through its layers", async () => {
+  await selectBackend('wasm');
+  const model = buildDcgan({ resolution: 32, channels: 3, zDim: 20, width: 8, maxChannels: 64 }, new Rng(1));
+  // Weights large enough for contrast, running statistics and shifts away from their initial 0 and 1, as after training.
+  for (const [name, v] of model.params.vars) {
+    if (/^G\/.*\/w$/.test(name)) v.assign(tf.randomNormal(v.shape, 0, 0.25, 'float32', 8));
+    if (/running_mean|beta/.test(name)) v.assign(tf.randomNormal(v.shape, 0, 0.5, 'float32', 6));
+    if (/running_var/.test(name)) v.assign(tf.randomUniform(v.shape, 0.05, 3, 'float32', 7));
+  }
+  const z = model.sampleLatents(5, new Rng(3));
+  const drawn = () => tf.tidy(() => model.generate(z, false).dataSync() as Float32Array);
+  // Projection differentiates a drawing with respect to its latents: that goes through the layers.
+  const slope = () =>
+    tf.tidy(
+      () =>
+        tf
+          .grad((latents: tf.Tensor) => tf.sum(tf.square(model.generate(latents as tf.Tensor2D, false))))(z)
+          .dataSync() as Float32Array,
+    );
+  const fused = drawn();
+  const fusedSlope = slope();
+  tf.unregisterKernel(CONV_TRANSPOSE_POST, 'wasm');
+  let plain: Float32Array;
+  let plainSlope: Float32Array;
+  try {
+    plain = drawn();
+    plainSlope = slope();
+  } finally {
+    uninstallNativeKernels('wasm');
+    installNativeKernels('wasm');
+  }
+  assert.ok(tf.getKernel(CONV_TRANSPOSE_POST, 'wasm') !== undefined, 'the fused kernel is back');
+  assertClose(fused, plain, 'DCGAN samples', 1e-5);
+  assert.deepEqual(fusedSlope, plainSlope, 'the gradient with respect to the latents');
+  // Not trivially equal: the portraits have contrast.
+  assert.ok(Math.max(...plain) - Math.min(...plain) > 1, `range ${Math.min(...plain)}…${Math.max(...plain)}`);
+  z.dispose();
+  model.params.dispose();
+  await selectBackend('cpu');
 });
 
 test('arrays shorter than the shape says are refused before anything is read', () => {

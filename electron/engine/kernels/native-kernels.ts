@@ -21,6 +21,15 @@ import { appRoot } from '../../app-paths';
 export interface NativeKernels {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  conv2dBackpropInputPost(
+    dy: Float32Array,
+    filter: Float32Array,
+    dx: Float32Array,
+    shape: Int32Array,
+    scale: Float32Array | null,
+    shift: Float32Array | null,
+    act: Int32Array,
+  ): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
   matmul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
   sumLeading(x: Float32Array, out: Float32Array, dims: Int32Array): void;
@@ -189,6 +198,23 @@ function biasActArgs(shape: number[], a: BiasActAttrs): [Int32Array, Float32Arra
 }
 
 /**
+ * A transposed convolution for drawing (no gradient), each output channel finished by
+ * act(v · scale + shift) while it is still in cache: a generator's eval-mode batch norm and ReLU,
+ * or its output's tanh, without a pass of their own over the image. nn/conv-transpose-post.ts
+ * calls it where it is registered. Inputs x, filter (tfjs's transposed layout [h, w, out, in]),
+ * optional scale and shift (one per output channel).
+ */
+export const CONV_TRANSPOSE_POST = 'LeporelloConvTransposePost';
+
+export const POST_ACTS = { linear: 0, relu: 1, tanh: 2 } as const;
+
+export interface ConvTransposePostAttrs extends ConvAttrs {
+  /** The transposed convolution's output shape (the input gradient's "input shape"). */
+  inputShape: number[];
+  act: keyof typeof POST_ACTS;
+}
+
+/**
  * Adam's update of one variable as one kernel: inputs w, g, m, v; outputs w', m', v'. The
  * scalars are what tfjs's AdamOptimizer multiplies by, each rounded to float32 as its scalar
  * tensors are (train/adam.ts computes them), so the result is the same bits as tfjs's.
@@ -285,6 +311,26 @@ function kernelFuncs(native: NativeKernels, backendName: 'wasm' | 'cpu', stock: 
       const mem = memoryOf(backendName, args.backend);
       const out = mem.output(info.inShape);
       if (size(info.inShape) > 0) native.conv2dBackpropInput(mem.view(dy), mem.view(filter), mem.view(out), convShape(info));
+      return out;
+    },
+    [CONV_TRANSPOSE_POST](args) {
+      const { x, filter, scale, shift } = args.inputs as { x: TensorInfo; filter: TensorInfo; scale?: TensorInfo; shift?: TensorInfo };
+      const a = args.attrs as unknown as ConvTransposePostAttrs;
+      if (!handled(a, x, filter)) throw new Error(`${CONV_TRANSPOSE_POST}: ${unsupportedConv(a) ?? 'a non-float input'} is not drawn by this kernel`);
+      const info = convInfo(a.inputShape, filter.shape, a);
+      const mem = memoryOf(backendName, args.backend);
+      const out = mem.output(info.inShape);
+      if (size(info.inShape) > 0) {
+        native.conv2dBackpropInputPost(
+          mem.view(x),
+          mem.view(filter),
+          mem.view(out),
+          convShape(info),
+          scale ? mem.view(scale) : null,
+          shift ? mem.view(shift) : null,
+          Int32Array.of(POST_ACTS[a.act]),
+        );
+      }
       return out;
     },
     Conv2DBackpropFilter(args) {
@@ -397,6 +443,7 @@ const NAMES = [
   'Conv2D',
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
+  CONV_TRANSPOSE_POST,
   'BatchMatMul',
   'Sum',
   'Mean',

@@ -4,7 +4,7 @@
 // D: Conv 4/2 → LeakyReLU 0.2 → [Conv 4/2 → BatchNorm → LeakyReLU 0.2] × … → 4×4 → one logit.
 // Channels halve on the way up from width·2^(log2 R − 3) and double on the way down.
 import * as tf from '../tf';
-import { BatchNorm, Conv, ConvTranspose, Dense } from '../nn/layers';
+import { BatchNorm, Conv, ConvTranspose, Dense, fusedDrawing } from '../nn/layers';
 import { Params } from '../nn/params';
 import { Rng } from '../nn/rng';
 import { log2Exact, type GanModel } from './gan-model';
@@ -61,6 +61,11 @@ export function buildDcgan(config: DcganConfig, rng: Rng): GanModel {
       return tf.tidy(() => {
         let h = tf.reshape(gIn.apply(z), [z.shape[0], 4, 4, top]) as tf.Tensor4D;
         h = tf.relu(gInBn.apply(h, training));
+        if (!training && fusedDrawing()) {
+          // Drawing on the CPU: each batch norm, ReLU and the last tanh finish their convolution's output in cache.
+          for (const { conv, bn } of gUp) h = conv.applyPost(h, { ...bn.evalAffine(), act: 'relu' });
+          return gOut.applyPost(h, { scale: null, shift: null, act: 'tanh' });
+        }
         for (const { conv, bn } of gUp) h = tf.relu(bn.apply(conv.apply(h), training));
         return tf.tanh(gOut.apply(h));
       });

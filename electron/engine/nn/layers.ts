@@ -1,6 +1,7 @@
 // The few layers the DCGAN-style networks are made of, over tfjs-core. Each is built once
 // (creating its named parameters) and applied many times. NHWC throughout, as tfjs wants.
 import * as tf from '../tf';
+import { CONV_TRANSPOSE_POST, type ConvTransposePostAttrs } from '../kernels/native-kernels';
 import type { Params } from './params';
 import type { Rng } from './rng';
 
@@ -42,6 +43,22 @@ export class Conv {
   }
 }
 
+/** What a drawing pass finishes a transposed convolution's output channels with: act(v · scale + shift). */
+export interface ChannelPost {
+  scale: tf.Tensor1D | null;
+  shift: tf.Tensor1D | null;
+  act: ConvTransposePostAttrs['act'];
+}
+
+/**
+ * Whether a drawing can take the one kernel for a transposed convolution and what follows it:
+ * the backend has it (wasm and cpu with the native kernels) and no gradient is being recorded
+ * (it has none: projection differentiates a drawing, and goes through the layers as training does).
+ */
+export function fusedDrawing(): boolean {
+  return tf.getKernel(CONV_TRANSPOSE_POST, tf.getBackend()) !== undefined && !tf.engine().isTapeOn();
+}
+
 /** Transposed convolution that multiplies height and width by its stride. */
 export class ConvTranspose {
   private readonly w: tf.Variable;
@@ -64,6 +81,26 @@ export class ConvTranspose {
     const [n, h, w] = x.shape;
     const y = tf.conv2dTranspose(x, this.w as tf.Tensor4D, [n, h * this.stride, w * this.stride, this.cout], this.stride, 'same');
     return this.b ? tf.add(y, this.b) : y;
+  }
+  /** For drawing only (no gradient), where fusedDrawing(): the layer, then `post`, in one kernel. */
+  applyPost(x: tf.Tensor4D, post: ChannelPost): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [n, h, w] = x.shape;
+      // The layer's own bias moves into the shift: (v + b)·scale + shift.
+      let shift = post.shift;
+      if (this.b) shift = tf.add(post.scale ? tf.mul(this.b, post.scale) : this.b, shift ?? 0) as tf.Tensor1D;
+      const attrs: ConvTransposePostAttrs = {
+        strides: this.stride,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        inputShape: [n, h * this.stride, w * this.stride, this.cout],
+        act: post.act,
+      };
+      const inputs: tf.NamedTensorMap = { x, filter: this.w };
+      if (post.scale) inputs.scale = post.scale;
+      if (shift) inputs.shift = shift;
+      return tf.engine().runKernel(CONV_TRANSPOSE_POST, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    });
   }
 }
 
@@ -88,6 +125,16 @@ export class BatchNorm {
     this.beta = p.add(`${name}/beta`, tf.zeros([channels]));
     this.mean = p.add(`${name}/running_mean`, tf.zeros([channels]), false);
     this.variance = p.add(`${name}/running_var`, tf.ones([channels]), false);
+  }
+  /**
+   * Sampling's normalisation as one affine map per channel: scale = γ/√(σ² + ε), shift = β − μ·scale
+   * (equal to batchNorm4d with the running statistics up to rounding), for ConvTranspose.applyPost.
+   */
+  evalAffine(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+    return tf.tidy(() => {
+      const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, this.eps))) as tf.Tensor1D;
+      return { scale, shift: tf.sub(this.beta, tf.mul(this.mean, scale)) as tf.Tensor1D };
+    });
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     if (!training)

@@ -275,16 +275,50 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+/** An input gradient's arguments: dy, the filter, dx and (argument 3) the shape, each checked against the others. */
+struct InputGradient {
+  lep::ConvShape s{};
+  const float* dy = nullptr;
+  const float* w = nullptr;
+  float* dx = nullptr;
+  explicit InputGradient(Args& a) {
+    if (!a.ok || !readShape(a, 3, s)) return;
+    dy = a.floats(0, count({s.N, s.OH, s.OW, s.CO}), "dy");
+    w = a.floats(1, count({s.KH, s.KW, s.CI, s.CO}), "the filter");
+    dx = a.floats(2, count({s.N, s.IH, s.IW, s.CI}), "dx");
+  }
+};
+
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   Args a(env, info, 4);
-  lep::ConvShape s{};
-  if (!a.ok || !readShape(a, 3, s)) return nullptr;
-  const float* dy = a.floats(0, count({s.N, s.OH, s.OW, s.CO}), "dy");
-  const float* w = a.floats(1, count({s.KH, s.KW, s.CI, s.CO}), "the filter");
-  float* dx = a.floats(2, count({s.N, s.IH, s.IW, s.CI}), "dx");
+  InputGradient g(a);
   if (!a.ok) return nullptr;
   FlushDenormals ftz;
-  lep::conv2dBackpropInput(runner(), s, dy, w, dx);
+  lep::conv2dBackpropInput(runner(), g.s, g.dy, g.w, g.dx);
+  return undefinedValue(env);
+}
+
+/**
+ * conv2dBackpropInputPost(dy, w, dx, shape, scale | null, shift | null, [act]): the input
+ * gradient (a transposed convolution's forward pass) finished per channel by act(v·scale + shift).
+ */
+napi_value Conv2dBackpropInputPost(napi_env env, napi_callback_info info) {
+  Args a(env, info, 7);
+  InputGradient g(a);
+  const auto perChannel = [&](std::size_t i, const char* what) -> const float* {
+    if (!a.ok) return nullptr;
+    napi_valuetype t;
+    napi_typeof(env, a.v[i], &t);
+    return t == napi_null ? nullptr : a.floats(i, static_cast<std::size_t>(g.s.CI), what);
+  };
+  const float* scale = perChannel(4, "the scale");
+  const float* shift = perChannel(5, "the shift");
+  const std::int32_t* act = a.ints(6, 1, "the activation");
+  if (!a.ok) return nullptr;
+  if (act[0] < lep::Epilogue::kLinear || act[0] > lep::Epilogue::kTanh) return a.fail("the activation must be 0 (linear), 1 (ReLU) or 2 (tanh)"), nullptr;
+  const lep::Epilogue post{scale, shift, static_cast<lep::Epilogue::Act>(act[0])};
+  FlushDenormals ftz;
+  lep::conv2dBackpropInput(runner(), g.s, g.dy, g.w, g.dx, &post);
   return undefinedValue(env);
 }
 
@@ -517,6 +551,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor methods[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInputPost", nullptr, Conv2dBackpropInputPost, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumLeading", nullptr, SumLeading, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -67,7 +67,7 @@ void conv2dBackpropFilter(const Runner& run, const ConvShape& s, const float* x,
 // ph = (ih + top) mod SH see only the taps kh = ph + t·SH, at oh = q − t where
 // ih = q·SH + ph − top: per phase, a stride-1 convolution of dy with a sub-filter, written to
 // every SH-th row of dx. Each dx pixel belongs to exactly one phase, so nothing is added twice.
-void conv2dBackpropInput(const Runner& run, const ConvShape& s, const float* dy, const float* w, float* dx) {
+void conv2dBackpropInput(const Runner& run, const ConvShape& s, const float* dy, const float* w, float* dx, const Epilogue* post) {
   for (int ph = 0; ph < s.SH; ph++) {
     for (int pw = 0; pw < s.SW; pw++) {
       const int qh0 = divCeil(s.top - ph, s.SH);
@@ -90,7 +90,8 @@ void conv2dBackpropInput(const Runner& run, const ConvShape& s, const float* dy,
       const int M = s.N * gridH * gridW;
       if (taps == 0) {
         // A stride larger than the filter: these pixels feed no output.
-        for (int m = 0; m < M; m++) std::memset(c.row(m), 0, sizeof(float) * s.CI);
+        Gemm none{M, s.CI, 0, nullptr, nullptr, &c, false, post};
+        run.gemm(none);
         continue;
       }
       Windows win{dy, s.N, s.OH, s.OW, s.CO, gridH, gridW, qh0, 1, qw0, 1, taps, dh.data(), dwv.data()};
@@ -102,7 +103,7 @@ void conv2dBackpropInput(const Runner& run, const ConvShape& s, const float* dy,
           rowOffsets[static_cast<std::size_t>(t) * s.CO + co] = (static_cast<std::ptrdiff_t>(kh[t]) * s.KW + kw[t]) * s.CI * s.CO + co;
       StridedB b(w, 0, s.CO);
       b.rowOffsets = rowOffsets.data();
-      run.gemm(Gemm{M, s.CI, taps * s.CO, &a, &b, &c, false});
+      run.gemm(Gemm{M, s.CI, taps * s.CO, &a, &b, &c, false, post});
     }
   }
 }

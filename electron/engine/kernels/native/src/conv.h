@@ -21,8 +21,12 @@ struct Runner {
 /** y[N, OH, OW, CO] = x[N, IH, IW, CI] ⋆ w[KH, KW, CI, CO]. */
 void conv2d(const Runner& run, const ConvShape& s, const float* x, const float* w, float* y);
 
-/** dx[N, IH, IW, CI] from dy[N, OH, OW, CO] and w: also every transposed convolution's forward pass. */
-void conv2dBackpropInput(const Runner& run, const ConvShape& s, const float* dy, const float* w, float* dx);
+/**
+ * dx[N, IH, IW, CI] from dy[N, OH, OW, CO] and w: also every transposed convolution's forward
+ * pass, then (post, per channel ci) an affine map and activation: a generator's eval-mode batch
+ * norm and ReLU, or its output's tanh.
+ */
+void conv2dBackpropInput(const Runner& run, const ConvShape& s, const float* dy, const float* w, float* dx, const Epilogue* post = nullptr);
 
 /** dw[KH, KW, CI, CO] from x and dy. */
 void conv2dBackpropFilter(const Runner& run, const ConvShape& s, const float* x, const float* dy, float* dw);

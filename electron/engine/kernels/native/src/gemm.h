@@ -32,6 +32,18 @@ struct CRows {
   virtual float* row(int i) const = 0;
 };
 
+/**
+ * What becomes of each element of C once its sum is complete, column j: c = act(c · scale[j] +
+ * shift[j]). Applied to a block of rows while it is still in cache, so an eval-mode batch norm
+ * and its activation after a convolution cost no pass of their own over the image.
+ */
+struct Epilogue {
+  /** Null: 1 (and shift null: 0). */
+  const float* scale;
+  const float* shift;
+  enum Act { kLinear = 0, kRelu = 1, kTanh = 2 } act;
+};
+
 /** Runs fn(ctx, task) for task in [0, tasks), on the pool's threads and the caller's. */
 using ParallelFor = void (*)(int tasks, void (*fn)(void* ctx, int task), void* ctx);
 
@@ -42,6 +54,8 @@ struct Gemm {
   const CRows* c;
   /** True adds to what C holds; false overwrites it. */
   bool accumulate;
+  /** Null: C is the product alone. */
+  const Epilogue* post = nullptr;
 };
 
 /** The sizes of one upfirdn2d (fir.h): input N×H×W×C, output OH×OW, up/down, padding before, filter fh×fw. */
