@@ -16,7 +16,7 @@ export function ganStep(model: GanModel, opt: Optimizers, steps: TrainingSteps, 
   return async () => {
     const zD = model.sampleLatents(batch, rng);
     const d = steps.discriminator(model, opt, real, zD, rng);
-    const zG = model.sampleLatents(batch, rng);
+    const zG = steps.generatorReusesLatents ? zD : model.sampleLatents(batch, rng);
     const g = steps.generator(model, opt, zG);
     await d.data();
     await g.data();

@@ -6,6 +6,7 @@
 // precision and recall on face descriptors) in this one process, the same code for both.
 // Leporello's models must be as good as PyTorch's within the seeds' spread.
 //   node --import tsx bench/quality.ts [--resolution 32] [--kimg 20] [--seeds 3] [--first-seed 1] [--samples 256] [--backend wasm]
+//     [--sides leporello,pytorch]   (one side alone: its scores, to try a change quickly; the comparison needs both)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +27,10 @@ const { values } = parseArgs({
     'first-seed': { type: 'string', default: '1' },
     samples: { type: 'string', default: '256' },
     backend: { type: 'string', default: 'wasm' },
+    sides: { type: 'string', default: 'leporello,pytorch' },
   },
 });
+const sides = new Set(values.sides.split(','));
 const r = Number(values.resolution);
 const images = Number(values.kimg) * 1000;
 const samples = Number(values.samples);
@@ -58,6 +61,11 @@ try {
 
   const fakes: { side: Scored['side']; seed: number; trainSeconds: number; pictures: Uint8Array[] }[] = [];
   for (const seed of seeds) {
+    if (sides.has('leporello')) await trainLeporello(seed);
+    if (sides.has('pytorch')) trainPyTorch(seed);
+  }
+
+  async function trainLeporello(seed: number): Promise<void> {
     const name = `leporello-${seed}`;
     const kimg = String(images / 1000);
     const trained = cli.trainDcgan(
@@ -81,7 +89,9 @@ try {
     const pictures: Uint8Array[] = [];
     for (const f of readdirSync(dir).sort()) pictures.push(new Uint8Array(await sharp(join(dir, f)).removeAlpha().raw().toBuffer()));
     fakes.push({ side: 'Leporello', seed, trainSeconds: trained.seconds, pictures });
+  }
 
+  function trainPyTorch(seed: number): void {
     const out = join(cli.base, `torch-${seed}.u8`);
     const res = spawnSync(
       py,
@@ -149,6 +159,7 @@ try {
   for (const n of names) {
     const side = (w: Scored['side']) => scored.filter((s) => s.side === w).map((s) => s.values[n]!);
     const [l, p] = [side('Leporello'), side('PyTorch')];
+    if (l.length === 0 || p.length === 0) continue;
     const fmt = (xs: number[]) =>
       `${mean(xs).toFixed(n === 'kid-face' ? 4 : 3)} (${Math.min(...xs).toFixed(n === 'kid-face' ? 4 : 3)}–${Math.max(...xs).toFixed(n === 'kid-face' ? 4 : 3)})`;
     // As good: Leporello's mean no worse than PyTorch's worst seed.

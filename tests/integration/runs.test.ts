@@ -115,8 +115,8 @@ test('a run whose diversity collapses is reported once, with the epoch it began;
   const { studio, project, request } = await setup(t);
   const alarms: { runId: number; health: { verdict: string; onsetEpoch: number | null; reasons: string[]; advice: string[] } }[] = [];
   studio.events.subscribe((m) => m.event === 'run.health' && alarms.push(m.payload as (typeof alarms)[number]));
-  // Adam at learning rate 1 and β1 0.9, seed 6: on this tiny set the samples lose their diversity at epoch 4.
-  const { run, done } = await studio.runs.start(request({ epochs: 4, learningRate: 1, beta1: 0.9, seed: 6 }));
+  // Adam at learning rate 1 and β1 0.9, seed 5: on this tiny set the samples lose their diversity at epoch 4.
+  const { run, done } = await studio.runs.start(request({ epochs: 4, learningRate: 1, beta1: 0.9, seed: 5 }));
   const finished = await done;
   const verdicts = project.db.prepare('SELECT epoch, verdict FROM run_health WHERE run_id = ? ORDER BY epoch').all(run.id);
   assert.deepEqual(verdicts, [
@@ -140,9 +140,9 @@ test('every verdict from real tiny runs: a collapse that begins before the run w
   const { studio, project, request } = await setup(t);
   const verdicts = (runId: number) =>
     (project.db.prepare('SELECT verdict FROM run_health WHERE run_id = ? ORDER BY images_seen').all(runId) as { verdict: string }[]).map((r) => r.verdict);
-  // β1 0 at learning rate 1: diverse after one epoch, never like a portrait, then one flat colour from epoch 3.
+  // β1 0.9 at learning rate 1, seed 6: diverse after one epoch, never like a portrait, then near-copies of one picture from epoch 3.
   // It keeps the networks of one checkpoint in 3 (epochs 0, 3 and 6).
-  const early = await (await studio.runs.start(request({ epochs: 6, learningRate: 1, beta1: 0, keepWeightsEvery: 3 }))).done;
+  const early = await (await studio.runs.start(request({ epochs: 6, learningRate: 1, beta1: 0.9, seed: 6, keepWeightsEvery: 3 }))).done;
   assert.deepEqual(verdicts(early.id), ['untrained', 'learning', 'learning', 'collapsing', 'collapsing', 'collapsing', 'collapsing']);
   assert.equal(early.health!.onsetEpoch, 3);
   assert.match(early.health!.reasons.join('\n'), /of the samples are near-duplicates of one another/);
@@ -156,15 +156,15 @@ test('every verdict from real tiny runs: a collapse that begins before the run w
   );
   assert.deepEqual(advice[0]!.action, { kind: 'restart' });
 
-  // A wider generator at a gentler rate draws portraits (precision ≥ 50 %) by epoch 10.
-  const learned = await (await studio.runs.start(request({ epochs: 12, width: 16, learningRate: 0.002 }))).done;
+  // A wider generator at a gentler rate, seed 8, learns until it draws portraits (precision ≥ 50 %) from epoch 8 on.
+  const learned = await (await studio.runs.start(request({ epochs: 12, width: 16, learningRate: 0.002, seed: 8 }))).done;
   const learnedVerdicts = verdicts(learned.id);
   assert.equal(learnedVerdicts[0], 'untrained');
   assert.ok(
-    learnedVerdicts.slice(1, 9).every((v) => v === 'learning'),
+    learnedVerdicts.slice(1, 8).every((v) => v === 'learning'),
     learnedVerdicts.join(),
   );
-  assert.deepEqual(learnedVerdicts.slice(10), ['healthy', 'healthy', 'healthy']);
+  assert.deepEqual(learnedVerdicts.slice(8), ['healthy', 'healthy', 'healthy', 'healthy', 'healthy']);
   assert.equal(learned.health!.verdict, 'healthy');
   assert.deepEqual(learned.health!.advice, [], 'nothing to try when healthy');
   const learning = project.db.prepare('SELECT reasons FROM run_health WHERE run_id = ? AND epoch = 1').get(learned.id) as { reasons: string };

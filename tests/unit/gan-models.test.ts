@@ -8,6 +8,7 @@ import { buildThesisGan } from '../../electron/engine/models/thesis';
 import { defaultModelConfig } from '../../electron/engine/models/registry';
 import { Rng } from '../../electron/engine/nn/rng';
 import { discriminatorStep, generatorStep } from '../../electron/engine/train/gan-loss';
+import { trainingSteps } from '../../electron/engine/train/objectives';
 import { adamPair } from '../../electron/engine/train/optimize';
 
 before(async () => {
@@ -107,6 +108,37 @@ for (const [family, build] of families)
     tf.dispose([z, real]);
     model.params.dispose();
   });
+
+test("dcgan: a step as PyTorch's example takes it: G's step reuses the D step's latents, and G's running statistics move once (momentum 0.1)", async () => {
+  const model = small(16);
+  const opt = adamPair(2e-4, 0.5, 0.999);
+  const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 5), 2), 1) as tf.Tensor4D);
+  const steps = trainingSteps.nonsaturating;
+  assert.equal(steps.generatorReusesLatents, true);
+  const z = model.sampleLatents(4, new Rng(9));
+  // The batch mean G's first batch norm sees for z, with G's weights as they are before the step.
+  const batchMean = tf.tidy(() => {
+    const h = tf.add(tf.matMul(z, model.params.get('G/in/w') as tf.Tensor2D), model.params.get('G/in/b'));
+    return tf.moments(tf.reshape(h, [4, 4, 4, -1]), [0, 1, 2]).mean;
+  });
+  const running = model.params.get('G/in/bn/running_mean');
+  const before = (await running.data()).slice();
+  tf.dispose(steps.discriminator(model, opt, real, z, new Rng(1)));
+  tf.dispose(steps.generator(model, opt, z));
+  const after = await running.data();
+  const b = await batchMean.data();
+  // Once: 0.9·before + 0.1·b. Twice (the D step's fake and the G step's again): 0.81·before + 0.19·b.
+  for (let c = 0; c < after.length; c++)
+    assert.ok(Math.abs(after[c]! - (0.9 * before[c]! + 0.1 * b[c]!)) < 1e-6, `channel ${c}: ${after[c]} vs ${0.1 * b[c]!}`);
+  assert.ok(
+    b.some((v) => Math.abs(v) > 1e-3),
+    'the batch mean is not zero, so one update and two differ',
+  );
+  tf.dispose([z, real, batchMean]);
+  model.params.dispose();
+  opt.g.dispose();
+  opt.d.dispose();
+});
 
 test('batch norm: training updates the running statistics (chained over two batches), sampling does not', async () => {
   const model = small(16);

@@ -55,7 +55,18 @@ export class Params {
     this.discardQueued();
   }
 
-  discardQueued(): void {
+  /** Drops the queued updates, all of them or those of the variables whose names start with `prefix`. */
+  discardQueued(prefix?: string): void {
+    if (prefix !== undefined) {
+      for (const [name, v] of this.vars) {
+        const value = name.startsWith(prefix) ? this.pending.get(v) : undefined;
+        if (value) {
+          value.dispose();
+          this.pending.delete(v);
+        }
+      }
+      return;
+    }
     for (const value of [...this.pending.values(), ...this.superseded]) value.dispose();
     this.pending.clear();
     this.superseded = [];

@@ -19,13 +19,18 @@ export function discriminatorStep(model: GanModel, opt: Optimizers, real: tf.Ten
   return loss;
 }
 
-/** One generator step; returns its loss. */
+/**
+ * One generator step on the latents of the discriminator step before it (objectives.ts): G draws
+ * the same fake again, with the same batch statistics, which that step already moved G's running
+ * statistics towards, so they move once per step (PyTorch's momentum 0.1), not twice. Returns its loss.
+ */
 export function generatorStep(model: GanModel, opt: Optimizers, z: tf.Tensor2D): tf.Scalar {
   const loss = minimizeOver(
     opt.g,
     model.params.trainable('G/'),
     () => tf.mean(tf.softplus(tf.neg(model.discriminate(model.generate(z, true), true)))) as tf.Scalar,
   );
+  model.params.discardQueued('G/');
   model.params.applyQueued();
   return loss;
 }

@@ -240,8 +240,8 @@ export async function trainLoop(options: TrainOptions, callbacks: TrainCallbacks
         let gLossT: tf.Scalar | null = null;
         let zG: tf.Tensor2D | null = null;
         if ((counters.step + 1) % options.dSteps === 0) {
-          zG = model.sampleLatents(options.batchSize, rng, fakeClasses());
-          gLossT = steps.generator(model, opt, zG);
+          if (!steps.generatorReusesLatents) zG = model.sampleLatents(options.batchSize, rng, fakeClasses());
+          gLossT = steps.generator(model, opt, zG ?? zD);
           model.afterGeneratorStep?.(options.batchSize, counters.imagesSeen + positions.length);
         }
         const [dLoss, gLoss] = [(await dLossT.data())[0]!, gLossT ? (await gLossT.data())[0]! : Number.NaN];
