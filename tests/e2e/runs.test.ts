@@ -147,8 +147,8 @@ test('a deliberately collapsing run is flagged in the health panel, with its ons
   const { page } = s;
   await page.goto(s.at('#/runs'));
   await page.getByTestId('new-run').click();
-  // Adam at 1.0 with β1 0.9, seed 6: the setting the engine's tests collapse on purpose (from epoch 4).
-  await fillLauncher({ 'run-length': '6', 'run-witnesses': '9', 'run-lr': '1', 'run-beta1': '0.9', 'run-seed': '6', 'run-name': 'too-fast' });
+  // Adam at 1.0 with β1 0.9, seed 5: the setting the engine's tests collapse on purpose (from epoch 4).
+  await fillLauncher({ 'run-length': '6', 'run-witnesses': '9', 'run-lr': '1', 'run-beta1': '0.9', 'run-seed': '5', 'run-name': 'too-fast' });
   await page.getByTestId('start-run').click();
   await page.waitForURL(/#\/run\/2$/);
   await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'finished', null, { timeout: 120_000 });
@@ -792,7 +792,7 @@ test('a run that failed before learning anything offers Start again with its set
     'run-batch': '8',
     'run-lr': '1',
     'run-beta1': '0.9',
-    'run-seed': '6',
+    'run-seed': '5',
     'run-witnesses': '9',
   }))
     assert.equal(await page.getByTestId(testid).inputValue(), value, testid);
