@@ -73,7 +73,8 @@ def train_step():
 
 
 def generate():
-    with torch.no_grad():
+    # inference_mode: PyTorch's fastest setting for drawing.
+    with torch.inference_mode():
         G_ema(torch.randn(batch, 512, device=device), c, noise_mode='const')
 
 

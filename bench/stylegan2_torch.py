@@ -193,7 +193,8 @@ def train_step():
 
 
 def generate():
-    with torch.no_grad():
+    # inference_mode: PyTorch's fastest setting for drawing.
+    with torch.inference_mode():
         G(torch.randn(batch, Z))
 
 
