@@ -274,6 +274,12 @@ test('arrays shorter than the shape says are refused before anything is read', (
     /c holds 3 floats, 4 needed/,
   );
   assert.throws(() => s.kernels.conv2d(new Float32Array(192), new Float32Array(240), new Float32Array(80), Int32Array.from([1, 2])), /Int32Array of 13/);
+  // The drawing kernel's per-channel arrays and activation too (the input gradient of this shape: dx has 3 channels).
+  const post = (scale: Float32Array | null, act: number) => () =>
+    s.kernels.conv2dBackpropInputPost(new Float32Array(80), new Float32Array(240), new Float32Array(192), shape, scale, null, Int32Array.of(act));
+  assert.throws(post(new Float32Array(2), 1), /the scale holds 2 floats, 3 needed/);
+  assert.throws(post(null, 7), /the activation must be 0 \(linear\), 1 \(ReLU\) or 2 \(tanh\)/);
+  assert.doesNotThrow(post(new Float32Array(3), 2));
 });
 
 test("on the wasm backend the native kernels compute on the wasm heap and agree with tfjs-cpu's own kernels", async () => {

@@ -200,8 +200,8 @@ function biasActArgs(shape: number[], a: BiasActAttrs): [Int32Array, Float32Arra
 /**
  * A transposed convolution for drawing (no gradient), each output channel finished by
  * act(v · scale + shift) while it is still in cache: a generator's eval-mode batch norm and ReLU,
- * or its output's tanh, without a pass of their own over the image. nn/conv-transpose-post.ts
- * calls it where it is registered. Inputs x, filter (tfjs's transposed layout [h, w, out, in]),
+ * or its output's tanh, without a pass of their own over the image. ConvTranspose.applyPost
+ * (nn/layers.ts) calls it where it is registered. Inputs x, filter (tfjs's transposed layout [h, w, out, in]),
  * optional scale and shift (one per output channel).
  */
 export const CONV_TRANSPOSE_POST = 'LeporelloConvTransposePost';
